@@ -1,0 +1,22 @@
+//! The domain of tenant data sharing, shared by the web app and the consent API.
+//!
+//! Everything here is plain data and pure functions: no I/O, no clock. The
+//! server uses these rules to decide; the app uses the same rules to explain.
+//! Builds for native targets and for `wasm32-unknown-unknown`.
+
+pub mod deadline;
+pub mod notice;
+pub mod program;
+pub mod rules;
+pub mod tenant;
+pub mod wire;
+
+pub use deadline::{pending_deletion, DELETION_WINDOW_DAYS, SCHEMA_RETENTION_MONTHS};
+pub use notice::{NoticeDocument, NoticeRef, NoticeVersion};
+pub use program::ProgramId;
+pub use rules::{decide_change, Decision, Refusal};
+pub use tenant::{Actor, ActorRef, Region, Role, Tenant};
+pub use wire::*;
+
+/// Timestamps are UTC instants, serialised as RFC 3339 (`2026-11-21T09:30:00Z`).
+pub type Timestamp = chrono::DateTime<chrono::Utc>;

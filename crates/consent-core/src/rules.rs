@@ -1,0 +1,256 @@
+//! The consent rules: who may join which program, what a change needs, and
+//! what it records. The server decides with [`decide_change`]; the app
+//! explains with the same functions.
+
+use serde::{Deserialize, Serialize};
+
+use crate::deadline::{pending_deletion, PendingDeletion};
+use crate::notice::{acceptance_covers, NoticeRef, NoticeVersion};
+use crate::wire::{ChangeRequest, ErrorCode, IneligibleReason, ProgramView};
+use crate::{Actor, ActorRef, ProgramId, Region, Timestamp};
+
+/// Whether a tenant in `region` may turn `program` on.
+pub fn eligibility(program: ProgramId, region: &Region) -> Result<(), IneligibleReason> {
+    match program {
+        ProgramId::Copilot if !region.is_united_states() => Err(IneligibleReason::RegionNotSupported),
+        _ => Ok(()),
+    }
+}
+
+/// The stored state of one program for one tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramRecord {
+    pub program: ProgramId,
+    pub enabled: bool,
+    /// Marketing only; `None` for programs without the preference.
+    pub contact_allowed: Option<bool>,
+    pub accepted_notices: Vec<NoticeRef>,
+    pub updated_at: Option<Timestamp>,
+    pub updated_by: Option<ActorRef>,
+    pub pending_deletion: Option<PendingDeletion>,
+}
+
+impl ProgramRecord {
+    /// A program nobody has touched: off (the default), nothing accepted.
+    pub fn initial(program: ProgramId) -> ProgramRecord {
+        ProgramRecord {
+            program,
+            enabled: false,
+            contact_allowed: program.has_contact_preference().then_some(false),
+            accepted_notices: Vec::new(),
+            updated_at: None,
+            updated_by: None,
+            pending_deletion: None,
+        }
+    }
+}
+
+/// The current notice versions of one program and the history of each.
+#[derive(Debug, Clone, Copy)]
+pub struct NoticeSet<'a> {
+    /// The current version of each notice the program requires.
+    pub current: &'a [NoticeVersion],
+    /// Every published version of those notices.
+    pub history: &'a [NoticeVersion],
+}
+
+impl NoticeSet<'_> {
+    /// Whether `accepted` covers every current notice.
+    fn all_covered_by(&self, accepted: &[NoticeRef]) -> bool {
+        self.current.iter().all(|cur| accepted.iter().any(|a| acceptance_covers(a, cur, self.history)))
+    }
+}
+
+/// What an admin sees of a stored program at `now`.
+pub fn view(record: &ProgramRecord, region: &Region, notices: NoticeSet<'_>, now: Timestamp) -> ProgramView {
+    let eligibility = eligibility(record.program, region);
+    ProgramView {
+        id: record.program,
+        enabled: record.enabled,
+        eligible: eligibility.is_ok(),
+        ineligible_reason: eligibility.err(),
+        contact_allowed: record.contact_allowed,
+        notices: notices.current.iter().map(NoticeVersion::reference).collect(),
+        accepted_notices: record.accepted_notices.clone(),
+        reconsent_required: record.enabled && !notices.all_covered_by(&record.accepted_notices),
+        updated_at: record.updated_at,
+        updated_by: record.updated_by.clone(),
+        pending_deletion: record.pending_deletion.clone().filter(|d| d.is_pending_at(now)),
+    }
+}
+
+/// Whether data is actually shared under a stored program right now.
+///
+/// While a re-acceptance is pending, sharing is paused: the choice stays "on"
+/// (so the admin need not opt in again), but no data is shared under wording
+/// the tenant has not accepted.
+pub fn is_sharing(record: &ProgramRecord, region: &Region, notices: NoticeSet<'_>) -> bool {
+    record.enabled && eligibility(record.program, region).is_ok() && notices.all_covered_by(&record.accepted_notices)
+}
+
+/// What kind of change an accepted request is, as recorded in the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentAction {
+    OptedIn,
+    OptedOut,
+    ContactChanged,
+    NoticesAccepted,
+    DeletionCompleted,
+}
+
+impl ConsentAction {
+    /// The wire name (`opted_in`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConsentAction::OptedIn => "opted_in",
+            ConsentAction::OptedOut => "opted_out",
+            ConsentAction::ContactChanged => "contact_changed",
+            ConsentAction::NoticesAccepted => "notices_accepted",
+            ConsentAction::DeletionCompleted => "deletion_completed",
+        }
+    }
+}
+
+/// The outcome of an allowed change request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The state to store.
+    pub after: ProgramRecord,
+    /// What to record in the history; `None` when the request changes nothing
+    /// (nothing is stored and no event is written).
+    pub action: Option<ConsentAction>,
+}
+
+/// Why a change request is refused. Nothing is stored.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("only administrators can change data-sharing settings")]
+    NotAnAdmin,
+    #[error("this program is only available to tenants in the United States region")]
+    RegionIneligible,
+    #[error("notice {0:?} is not a notice of this program")]
+    UnknownNotice(String),
+    #[error("the accepted version of notice {0:?} is not its current version, or its hash does not match")]
+    NoticeOutdated(String),
+    #[error("notice {0:?} must be accepted before the program can be turned on")]
+    NoticeMissing(String),
+    #[error("the contact preference applies only to the Marketing program")]
+    ContactNotApplicable,
+    #[error("the contact preference can only change while the program is on")]
+    ContactWhileOff,
+}
+
+impl Refusal {
+    /// The API error code for this refusal.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Refusal::NotAnAdmin => ErrorCode::Forbidden,
+            Refusal::RegionIneligible => ErrorCode::RegionIneligible,
+            Refusal::UnknownNotice(_) => ErrorCode::NotFound,
+            Refusal::NoticeOutdated(_) | Refusal::NoticeMissing(_) => ErrorCode::NoticeNotAccepted,
+            Refusal::ContactNotApplicable | Refusal::ContactWhileOff => ErrorCode::ContactNotApplicable,
+        }
+    }
+}
+
+/// Everything a change is decided against.
+#[derive(Debug, Clone, Copy)]
+pub struct ChangeContext<'a> {
+    pub region: &'a Region,
+    pub notices: NoticeSet<'a>,
+    pub actor: &'a Actor,
+    pub now: Timestamp,
+}
+
+/// Decides whether `request` may change `record`, and what to store and record.
+pub fn decide_change(record: &ProgramRecord, request: &ChangeRequest, ctx: ChangeContext<'_>) -> Result<Decision, Refusal> {
+    let program = record.program;
+    if !crate::tenant::can_edit(&ctx.actor.roles) {
+        return Err(Refusal::NotAnAdmin);
+    }
+    if request.enabled && eligibility(program, ctx.region).is_err() {
+        return Err(Refusal::RegionIneligible);
+    }
+    if request.contact_allowed.is_some() {
+        if !program.has_contact_preference() {
+            return Err(Refusal::ContactNotApplicable);
+        }
+        if !request.enabled {
+            return Err(Refusal::ContactWhileOff);
+        }
+    }
+
+    // Every acceptance sent must name a current version of one of this program's notices.
+    for accepted in &request.accept_notices {
+        let current = ctx.notices.current.iter().find(|c| c.id == accepted.id);
+        match current {
+            None => return Err(Refusal::UnknownNotice(accepted.id.clone())),
+            Some(c) if c.version != accepted.version || c.sha256 != accepted.sha256 => {
+                return Err(Refusal::NoticeOutdated(accepted.id.clone()))
+            }
+            Some(_) => {}
+        }
+    }
+    let mut accepted_notices = record.accepted_notices.clone();
+    for newly in &request.accept_notices {
+        accepted_notices.retain(|a| a.id != newly.id);
+        accepted_notices.push(newly.clone());
+    }
+    accepted_notices.sort_by(|a, b| a.id.cmp(&b.id));
+
+    if request.enabled {
+        if let Some(missing) = ctx
+            .notices
+            .current
+            .iter()
+            .find(|cur| !accepted_notices.iter().any(|a| acceptance_covers(a, cur, ctx.notices.history)))
+        {
+            return Err(Refusal::NoticeMissing(missing.id.clone()));
+        }
+    }
+
+    let contact_allowed = match (program.has_contact_preference(), request.enabled) {
+        (false, _) => None,
+        // Opting out stops contact too; opting in allows it unless the admin says otherwise.
+        (true, false) => Some(false),
+        (true, true) if !record.enabled => Some(request.contact_allowed.unwrap_or(true)),
+        (true, true) => Some(request.contact_allowed.unwrap_or(record.contact_allowed.unwrap_or(true))),
+    };
+
+    let action = match (record.enabled, request.enabled) {
+        (false, true) => Some(ConsentAction::OptedIn),
+        (true, false) => Some(ConsentAction::OptedOut),
+        _ if accepted_notices != sorted(&record.accepted_notices) => Some(ConsentAction::NoticesAccepted),
+        (true, true) if contact_allowed != record.contact_allowed => Some(ConsentAction::ContactChanged),
+        _ => None,
+    };
+    let Some(action) = action else {
+        return Ok(Decision { after: record.clone(), action: None });
+    };
+
+    let pending_deletion = match action {
+        ConsentAction::OptedOut => Some(pending_deletion(program, ctx.now)),
+        ConsentAction::OptedIn => None,
+        _ => record.pending_deletion.clone(),
+    };
+    let after = ProgramRecord {
+        program,
+        enabled: request.enabled,
+        contact_allowed,
+        accepted_notices,
+        updated_at: Some(ctx.now),
+        updated_by: Some(ctx.actor.reference()),
+        pending_deletion,
+    };
+    Ok(Decision { after, action: Some(action) })
+}
+
+fn sorted(notices: &[NoticeRef]) -> Vec<NoticeRef> {
+    let mut v = notices.to_vec();
+    v.sort_by(|a, b| a.id.cmp(&b.id));
+    v
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,229 @@
+use super::*;
+use crate::wire::ChangeRequest;
+use crate::Role;
+
+fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+const NOW: &str = "2026-11-21T09:30:00Z";
+
+fn v(id: &str, version: u32, material: bool) -> NoticeVersion {
+    NoticeVersion { id: id.into(), version, sha256: format!("{id}-h{version}"), material_change: material }
+}
+
+fn accepted(id: &str, version: u32) -> NoticeRef {
+    v(id, version, true).reference()
+}
+
+struct Fixture {
+    current: Vec<NoticeVersion>,
+    history: Vec<NoticeVersion>,
+    admin: Actor,
+    reader: Actor,
+    us: Region,
+    eu: Region,
+}
+
+fn fixture(program: ProgramId) -> Fixture {
+    let history = match program {
+        ProgramId::Copilot => vec![v("copilot-data-sharing", 1, true)],
+        ProgramId::Marketing => vec![v("marketing-human-review", 1, true), v("marketing-nda", 1, true)],
+    };
+    Fixture {
+        current: history.clone(),
+        history,
+        admin: Actor { id: "u1".into(), name: "Ada Admin".into(), roles: vec![Role::Admin] },
+        reader: Actor { id: "u2".into(), name: "Rita Reader".into(), roles: vec![Role::Reader] },
+        us: Region::new("US"),
+        eu: Region::new("EU"),
+    }
+}
+
+impl Fixture {
+    fn ctx<'a>(&'a self, region: &'a Region, actor: &'a Actor) -> ChangeContext<'a> {
+        ChangeContext {
+            region,
+            notices: NoticeSet { current: &self.current, history: &self.history },
+            actor,
+            now: at(NOW),
+        }
+    }
+}
+
+fn req(enabled: bool, accept: &[NoticeRef], contact: Option<bool>) -> ChangeRequest {
+    ChangeRequest { enabled, accept_notices: accept.to_vec(), contact_allowed: contact }
+}
+
+fn on(program: ProgramId) -> ProgramRecord {
+    let mut r = ProgramRecord::initial(program);
+    r.enabled = true;
+    r.accepted_notices = fixture(program).current.iter().map(NoticeVersion::reference).collect();
+    r.contact_allowed = program.has_contact_preference().then_some(true);
+    r
+}
+
+// Guards the region gate: Copilot only for US tenants, Marketing everywhere.
+#[test]
+fn eligibility_by_program_and_region() {
+    for (program, region, ok) in [
+        (ProgramId::Copilot, "US", true),
+        (ProgramId::Copilot, "EU", false),
+        (ProgramId::Copilot, "UK", false),
+        (ProgramId::Marketing, "US", true),
+        (ProgramId::Marketing, "EU", true),
+    ] {
+        let got = eligibility(program, &Region::new(region));
+        assert_eq!(got.is_ok(), ok, "{program} in {region}");
+        if !ok {
+            assert_eq!(got, Err(IneligibleReason::RegionNotSupported));
+        }
+    }
+}
+
+// Guards the default: a program nobody touched is off and shares nothing.
+#[test]
+fn programs_start_off() {
+    for program in ProgramId::ALL {
+        let f = fixture(program);
+        let r = ProgramRecord::initial(program);
+        assert!(!r.enabled);
+        assert!(!is_sharing(&r, &f.us, NoticeSet { current: &f.current, history: &f.history }));
+    }
+}
+
+// Guards every refusal: each forbidden request is refused with its reason and code.
+#[test]
+fn forbidden_changes_are_refused() {
+    let c = ProgramId::Copilot;
+    let m = ProgramId::Marketing;
+    let cases: Vec<(&str, ProgramId, ProgramRecord, ChangeRequest, bool, bool, Refusal, ErrorCode)> = vec![
+        // (case, program, record, request, us?, admin?, refusal, code)
+        ("reader opts in", c, ProgramRecord::initial(c), req(true, &[accepted("copilot-data-sharing", 1)], None), true, false, Refusal::NotAnAdmin, ErrorCode::Forbidden),
+        ("reader opts out", c, on(c), req(false, &[], None), true, false, Refusal::NotAnAdmin, ErrorCode::Forbidden),
+        ("copilot in EU", c, ProgramRecord::initial(c), req(true, &[accepted("copilot-data-sharing", 1)], None), false, true, Refusal::RegionIneligible, ErrorCode::RegionIneligible),
+        ("copilot without notice", c, ProgramRecord::initial(c), req(true, &[], None), true, true, Refusal::NoticeMissing("copilot-data-sharing".into()), ErrorCode::NoticeNotAccepted),
+        ("copilot contact", c, on(c), req(true, &[], Some(true)), true, true, Refusal::ContactNotApplicable, ErrorCode::ContactNotApplicable),
+        ("marketing only notice, no nda", m, ProgramRecord::initial(m), req(true, &[accepted("marketing-human-review", 1)], None), true, true, Refusal::NoticeMissing("marketing-nda".into()), ErrorCode::NoticeNotAccepted),
+        ("marketing wrong hash", m, ProgramRecord::initial(m), req(true, &[accepted("marketing-human-review", 1), NoticeRef { id: "marketing-nda".into(), version: 1, sha256: "forged".into() }], None), true, true, Refusal::NoticeOutdated("marketing-nda".into()), ErrorCode::NoticeNotAccepted),
+        ("marketing wrong version", m, ProgramRecord::initial(m), req(true, &[accepted("marketing-human-review", 2), accepted("marketing-nda", 1)], None), true, true, Refusal::NoticeOutdated("marketing-human-review".into()), ErrorCode::NoticeNotAccepted),
+        ("notice of another program", m, ProgramRecord::initial(m), req(true, &[accepted("copilot-data-sharing", 1)], None), true, true, Refusal::UnknownNotice("copilot-data-sharing".into()), ErrorCode::NotFound),
+        ("contact while staying off", m, ProgramRecord::initial(m), req(false, &[], Some(true)), true, true, Refusal::ContactWhileOff, ErrorCode::ContactNotApplicable),
+    ];
+    for (case, program, record, request, us, admin, refusal, code) in cases {
+        let f = fixture(program);
+        let region = if us { &f.us } else { &f.eu };
+        let actor = if admin { &f.admin } else { &f.reader };
+        let got = decide_change(&record, &request, f.ctx(region, actor));
+        assert_eq!(got, Err(refusal.clone()), "{case}");
+        assert_eq!(refusal.code(), code, "{case}");
+    }
+}
+
+// Guards each allowed transition: the action recorded and the state stored.
+#[test]
+fn allowed_changes_record_one_action() {
+    let c = ProgramId::Copilot;
+    let m = ProgramId::Marketing;
+    let both = [accepted("marketing-human-review", 1), accepted("marketing-nda", 1)];
+    let cases: Vec<(&str, ProgramId, ProgramRecord, ChangeRequest, Option<ConsentAction>, bool, Option<bool>)> = vec![
+        // (case, program, record, request, action, enabled after, contact after)
+        ("copilot opt in", c, ProgramRecord::initial(c), req(true, &[accepted("copilot-data-sharing", 1)], None), Some(ConsentAction::OptedIn), true, None),
+        ("copilot opt out", c, on(c), req(false, &[], None), Some(ConsentAction::OptedOut), false, None),
+        ("copilot off again", c, ProgramRecord::initial(c), req(false, &[], None), None, false, None),
+        ("copilot on again", c, on(c), req(true, &[], None), None, true, None),
+        ("marketing opt in, contact on by default", m, ProgramRecord::initial(m), req(true, &both, None), Some(ConsentAction::OptedIn), true, Some(true)),
+        ("marketing opt in without contact", m, ProgramRecord::initial(m), req(true, &both, Some(false)), Some(ConsentAction::OptedIn), true, Some(false)),
+        ("marketing stop contact", m, on(m), req(true, &[], Some(false)), Some(ConsentAction::ContactChanged), true, Some(false)),
+        ("marketing same contact", m, on(m), req(true, &[], Some(true)), None, true, Some(true)),
+        ("marketing opt out stops contact", m, on(m), req(false, &[], None), Some(ConsentAction::OptedOut), false, Some(false)),
+        ("marketing accept while off", m, ProgramRecord::initial(m), req(false, &both, None), Some(ConsentAction::NoticesAccepted), false, Some(false)),
+        ("eu tenant may opt out of copilot", c, on(c), req(false, &[], None), Some(ConsentAction::OptedOut), false, None),
+    ];
+    for (case, program, record, request, action, enabled, contact) in cases {
+        let f = fixture(program);
+        let region = if case.starts_with("eu") { &f.eu } else { &f.us };
+        let d = decide_change(&record, &request, f.ctx(region, &f.admin)).unwrap_or_else(|e| panic!("{case}: {e}"));
+        assert_eq!(d.action, action, "{case}");
+        assert_eq!(d.after.enabled, enabled, "{case}");
+        assert_eq!(d.after.contact_allowed, contact, "{case}");
+        if action.is_some() {
+            assert_eq!(d.after.updated_at, Some(at(NOW)), "{case}");
+            assert_eq!(d.after.updated_by.as_ref().map(|a| a.name.as_str()), Some("Ada Admin"), "{case}");
+        } else {
+            assert_eq!(d.after, record, "{case}: a no-op stores nothing new");
+        }
+    }
+}
+
+// Guards the deletion clock: opting out starts it, opting back in clears it.
+#[test]
+fn opt_out_starts_the_deletion_clock() {
+    for program in ProgramId::ALL {
+        let f = fixture(program);
+        let out = decide_change(&on(program), &req(false, &[], None), f.ctx(&f.us, &f.admin)).unwrap();
+        let pending = out.after.pending_deletion.clone().expect("deletion pending after opt-out");
+        assert_eq!(pending.due_by, at("2026-12-21T09:30:00Z"));
+        assert_eq!(pending.schema_due_by.is_some(), program == ProgramId::Marketing);
+        let view = view(&out.after, &f.us, NoticeSet { current: &f.current, history: &f.history }, at(NOW));
+        assert!(view.pending_deletion.is_some(), "shown while pending");
+        let later = view_at(&out.after, &f, "2026-12-22T00:00:00Z");
+        assert!(later.pending_deletion.is_none(), "gone once the deadline passed");
+
+        let accept: Vec<NoticeRef> = f.current.iter().map(NoticeVersion::reference).collect();
+        let back = decide_change(&out.after, &req(true, &accept, None), f.ctx(&f.us, &f.admin)).unwrap();
+        assert_eq!(back.action, Some(ConsentAction::OptedIn));
+        assert!(back.after.pending_deletion.is_none());
+    }
+}
+
+fn notices(f: &Fixture) -> NoticeSet<'_> {
+    NoticeSet { current: &f.current, history: &f.history }
+}
+
+fn view_at(record: &ProgramRecord, f: &Fixture, now: &str) -> ProgramView {
+    view(record, &f.us, NoticeSet { current: &f.current, history: &f.history }, at(now))
+}
+
+// Guards re-consent: a material new version requires re-acceptance and pauses sharing; a typo fix does not.
+#[test]
+fn material_notice_change_requires_reacceptance() {
+    let program = ProgramId::Copilot;
+    let mut f = fixture(program);
+    let record = on(program);
+    assert!(!view_at(&record, &f, NOW).reconsent_required);
+
+    // A typo fix (v2, not material): nothing to do.
+    f.history.push(v("copilot-data-sharing", 2, false));
+    f.current = vec![v("copilot-data-sharing", 2, false)];
+    assert!(!view_at(&record, &f, NOW).reconsent_required);
+    assert!(is_sharing(&record, &f.us, notices(&f)));
+    let d = decide_change(&on(program), &req(false, &[], None), f.ctx(&f.us, &f.admin)).unwrap();
+    assert_eq!(d.action, Some(ConsentAction::OptedOut));
+
+    // A material change (v3): re-acceptance required, sharing paused, the choice stays on.
+    f.history.push(v("copilot-data-sharing", 3, true));
+    f.current = vec![v("copilot-data-sharing", 3, true)];
+    let view = view_at(&record, &f, NOW);
+    assert!(view.reconsent_required && view.enabled);
+    assert!(!is_sharing(&record, &f.us, notices(&f)));
+    // Staying on without accepting is refused; accepting clears it.
+    assert_eq!(
+        decide_change(&record, &req(true, &[], None), f.ctx(&f.us, &f.admin)),
+        Err(Refusal::NoticeMissing("copilot-data-sharing".into()))
+    );
+    let d = decide_change(&record, &req(true, &[accepted("copilot-data-sharing", 3)], None), f.ctx(&f.us, &f.admin)).unwrap();
+    assert_eq!(d.action, Some(ConsentAction::NoticesAccepted));
+    assert!(!view_at(&d.after, &f, NOW).reconsent_required);
+    assert!(is_sharing(&d.after, &f.us, notices(&f)));
+}
+
+// Guards the view of an ineligible tenant: shown, off, with the reason.
+#[test]
+fn ineligible_view_carries_the_reason() {
+    let f = fixture(ProgramId::Copilot);
+    let view = view(&ProgramRecord::initial(ProgramId::Copilot), &f.eu, NoticeSet { current: &f.current, history: &f.history }, at(NOW));
+    assert!(!view.eligible && !view.enabled);
+    assert_eq!(view.ineligible_reason, Some(IneligibleReason::RegionNotSupported));
+    assert_eq!(view.notices, vec![accepted("copilot-data-sharing", 1)]);
+}

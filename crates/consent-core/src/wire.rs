@@ -1,0 +1,198 @@
+//! The consent API's request and response bodies (see `shared/design/api.md`).
+//! The server produces them; the app's API client reads them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::deadline::PendingDeletion;
+use crate::{ActorRef, NoticeRef, ProgramId, Role, Tenant, Timestamp};
+
+/// `GET /api/v1/tenants/{tenant_id}/data-sharing`: the whole data-sharing
+/// document of a tenant. `version` is also sent as the `ETag`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataSharingDocument {
+    pub tenant: Tenant,
+    pub version: i64,
+    /// Whether the caller may change these settings.
+    pub can_edit: bool,
+    pub programs: Vec<ProgramView>,
+}
+
+impl DataSharingDocument {
+    /// The view of one program.
+    pub fn program(&self, id: ProgramId) -> Option<&ProgramView> {
+        self.programs.iter().find(|p| p.id == id)
+    }
+
+    /// The `ETag` value for this document's version (a strong, quoted tag).
+    pub fn etag(&self) -> String {
+        etag_for(self.version)
+    }
+}
+
+/// The strong `ETag` for a document version: `"7"`.
+pub fn etag_for(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// Parses an `If-Match` value written by [`etag_for`] (also accepts a bare number).
+pub fn parse_etag(value: &str) -> Option<i64> {
+    let v = value.trim();
+    let v = v.strip_prefix("W/").unwrap_or(v);
+    v.trim_matches('"').parse().ok()
+}
+
+/// One program as a tenant's admin sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgramView {
+    pub id: ProgramId,
+    /// The stored choice: on or off.
+    pub enabled: bool,
+    /// Whether the tenant may turn this program on at all.
+    pub eligible: bool,
+    /// Why not, when `eligible` is false.
+    pub ineligible_reason: Option<IneligibleReason>,
+    /// Marketing only: may the vendor contact the system administrator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_allowed: Option<bool>,
+    /// The current versions of the notices this program requires.
+    pub notices: Vec<NoticeRef>,
+    /// The notice versions this tenant has accepted.
+    pub accepted_notices: Vec<NoticeRef>,
+    /// On, but a notice changed materially since it was accepted.
+    pub reconsent_required: bool,
+    pub updated_at: Option<Timestamp>,
+    pub updated_by: Option<ActorRef>,
+    /// After an opt-out, until the deletion deadline passes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_deletion: Option<PendingDeletion>,
+}
+
+/// Why a tenant cannot join a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IneligibleReason {
+    /// The program is only offered to tenants in the United States region.
+    RegionNotSupported,
+}
+
+/// `PUT /api/v1/tenants/{tenant_id}/data-sharing/{program_id}`: change one program.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequest {
+    pub enabled: bool,
+    /// Notice versions the admin accepts with this change.
+    #[serde(default)]
+    pub accept_notices: Vec<NoticeRef>,
+    /// Marketing only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_allowed: Option<bool>,
+}
+
+/// Stable machine codes of API errors (the `code` of a problem+json body).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// No valid bearer token (401).
+    Unauthorized,
+    /// The caller may not do this (403).
+    Forbidden,
+    /// No such tenant, program, notice or route for this caller (404).
+    NotFound,
+    /// The change needs `If-Match` (428).
+    PreconditionRequired,
+    /// `If-Match` names an older version (412); the body carries the current state.
+    StaleVersion,
+    /// The body is not valid JSON of the expected shape (422).
+    InvalidBody,
+    /// The request body is too large (413).
+    PayloadTooLarge,
+    /// The program is not offered in the tenant's region (422).
+    RegionIneligible,
+    /// A required notice is not accepted, or the accepted version or hash is not current (422).
+    NoticeNotAccepted,
+    /// `contact_allowed` was sent for a program without a contact preference,
+    /// or while the program stays off (422).
+    ContactNotApplicable,
+    /// The same `Idempotency-Key` was used for a different request (422).
+    IdempotencyKeyReused,
+    /// The route exists only in development mode (404).
+    DevModeOnly,
+    /// The server failed; nothing was changed (500/503).
+    Internal,
+}
+
+/// An `application/problem+json` error body (RFC 9457) with a stable `code`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    pub code: ErrorCode,
+    /// `invalid_body`: the field at fault, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    /// `stale_version`: the current document, so the UI can show what changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current: Option<Box<DataSharingDocument>>,
+}
+
+/// `POST /api/v1/dev/token` (development mode only).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DevTokenRequest {
+    pub tenant: String,
+    pub role: Role,
+}
+
+/// The answer to [`DevTokenRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DevTokenResponse {
+    pub token: String,
+    /// Who the token speaks for, so the app can show the identity in use.
+    pub name: String,
+    pub tenant: String,
+    pub role: Role,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Guards the ETag round trip that If-Match relies on.
+    #[test]
+    fn etags_round_trip() {
+        for v in [0, 1, 7, 123_456] {
+            assert_eq!(parse_etag(&etag_for(v)), Some(v));
+        }
+        assert_eq!(parse_etag("W/\"7\""), Some(7));
+        assert_eq!(parse_etag("7"), Some(7));
+        assert_eq!(parse_etag("\"seven\""), None);
+        assert_eq!(parse_etag("*"), None);
+    }
+
+    // Guards the request shape: unknown fields are refused, optional ones default.
+    #[test]
+    fn change_request_is_strict() {
+        let ok: ChangeRequest = serde_json::from_str(r#"{"enabled": true}"#).unwrap();
+        assert!(ok.accept_notices.is_empty() && ok.contact_allowed.is_none());
+        assert!(serde_json::from_str::<ChangeRequest>(r#"{"enabled": true, "admin": true}"#).is_err());
+        assert!(serde_json::from_str::<ChangeRequest>(r#"{"enabled": "yes"}"#).is_err());
+        assert!(serde_json::from_str::<ChangeRequest>(r#"{}"#).is_err());
+    }
+
+    // Guards the wire names of error codes that hosts and the UI match on.
+    #[test]
+    fn error_codes_are_snake_case() {
+        for (code, s) in [
+            (ErrorCode::RegionIneligible, "region_ineligible"),
+            (ErrorCode::NoticeNotAccepted, "notice_not_accepted"),
+            (ErrorCode::StaleVersion, "stale_version"),
+            (ErrorCode::PreconditionRequired, "precondition_required"),
+            (ErrorCode::InvalidBody, "invalid_body"),
+        ] {
+            assert_eq!(serde_json::to_value(code).unwrap(), s);
+        }
+    }
+}
