@@ -1,1 +1,43 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's own set-up and orchestration.
+//!
+//! Every command first installs whatever is missing (see `install.rs`), so the
+//! README's two commands work on a machine that has only Rust and apt.
+
+mod install;
+mod run;
+mod server;
+mod shell;
+mod test;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  run       install what is missing, start the consent API (development mode,
+            SQLite under ./data) and the app on http://127.0.0.1:8080
+  test      install what is missing and run every test: native unit tests,
+            API tests, and browser tests in headless Chromium
+  install   only install what is missing";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let outcome = match args.first().map(String::as_str) {
+        Some("run") => run::run(),
+        Some("test") => test::test(),
+        Some("install") => install::ensure_all(),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => Err(format!("unknown or missing command\n\n{USAGE}")),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
