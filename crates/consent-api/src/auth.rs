@@ -1,0 +1,153 @@
+//! Bearer tokens (HS256 JWT): issuing development tokens and verifying callers.
+
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::extract::FromRequestParts;
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use consent_core::{Actor, Role};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use serde::{Deserialize, Serialize};
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// How long a development token is valid.
+pub const DEV_TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
+
+/// The claims of a bearer token (see the API contract's "Auth").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claims {
+    /// The user id.
+    pub sub: String,
+    /// The user's display name, recorded in the history.
+    pub name: String,
+    /// The tenant the user acts for.
+    pub tenant: String,
+    /// Role names; unknown ones are ignored (a host may send its own).
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Expiry, seconds since the Unix epoch.
+    pub exp: u64,
+    /// Issued at, seconds since the Unix epoch.
+    #[serde(default)]
+    pub iat: u64,
+    pub iss: String,
+    pub aud: String,
+}
+
+/// Signs and verifies tokens with one shared key.
+#[derive(Clone)]
+pub struct TokenKeys {
+    encoding: EncodingKey,
+    decoding: DecodingKey,
+    validation: Validation,
+    issuer: String,
+    audience: String,
+}
+
+impl TokenKeys {
+    /// Keys for `secret`; tokens must carry `issuer` and `audience`.
+    pub fn new(secret: &str, issuer: &str, audience: &str) -> TokenKeys {
+        let mut validation = Validation::new(Algorithm::HS256);
+        validation.set_issuer(&[issuer]);
+        validation.set_audience(&[audience]);
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.leeway = 30;
+        TokenKeys {
+            encoding: EncodingKey::from_secret(secret.as_bytes()),
+            decoding: DecodingKey::from_secret(secret.as_bytes()),
+            validation,
+            issuer: issuer.to_owned(),
+            audience: audience.to_owned(),
+        }
+    }
+
+    /// A signed token for `sub`/`name` acting for `tenant` with `roles`, valid for `lifetime`.
+    pub fn issue(
+        &self,
+        sub: &str,
+        name: &str,
+        tenant: &str,
+        roles: &[Role],
+        lifetime: Duration,
+    ) -> Result<String, jsonwebtoken::errors::Error> {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default();
+        let claims = Claims {
+            sub: sub.to_owned(),
+            name: name.to_owned(),
+            tenant: tenant.to_owned(),
+            roles: roles.iter().map(|r| role_name(*r).to_owned()).collect(),
+            exp: (now + lifetime).as_secs(),
+            iat: now.as_secs(),
+            iss: self.issuer.clone(),
+            aud: self.audience.clone(),
+        };
+        self.sign(&claims)
+    }
+
+    /// Signs arbitrary claims (tests use it to make expired or odd tokens).
+    pub fn sign(&self, claims: &Claims) -> Result<String, jsonwebtoken::errors::Error> {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+    }
+
+    /// The claims of a valid token: right key, issuer and audience, not expired.
+    pub fn verify(&self, token: &str) -> Result<Claims, jsonwebtoken::errors::Error> {
+        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .map(|data| data.claims)
+    }
+}
+
+fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::Reader => "reader",
+    }
+}
+
+/// The verified caller of a request.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// Who is acting, as recorded in the history.
+    pub actor: Actor,
+    /// The only tenant this caller may see.
+    pub tenant_id: String,
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+            ApiError::unauthorized("sign in: send an Authorization: Bearer token")
+        })?;
+        let token = header
+            .to_str()
+            .ok()
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim())
+            .ok_or_else(|| {
+                ApiError::unauthorized("the Authorization header must be 'Bearer <token>'")
+            })?;
+        let claims = state.tokens.verify(token).map_err(|error| {
+            tracing::debug!(%error, "token refused");
+            ApiError::unauthorized("the token is invalid or has expired; sign in again")
+        })?;
+        let roles = claims.roles.iter().filter_map(|r| Role::parse(r)).collect();
+        Ok(Caller {
+            actor: Actor {
+                id: claims.sub,
+                name: claims.name,
+                roles,
+            },
+            tenant_id: claims.tenant,
+        })
+    }
+}
+
+/// Shares the keys between handlers without copying them.
+pub type SharedTokenKeys = Arc<TokenKeys>;

@@ -1,0 +1,200 @@
+//! Server configuration from the command line and the environment.
+//!
+//! Hand-parsed: a handful of flags does not justify a parser dependency.
+//! A flag given on the command line wins over its environment variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The signing key used in development mode when none is given. It is public
+/// (it is in the source), so tokens signed with it prove nothing.
+pub const DEVELOPMENT_SIGNING_KEY: &str = "development-only-signing-key-never-use-in-production";
+
+/// Outside development mode a signing key must be at least this long (HS256).
+pub const MIN_SIGNING_KEY_BYTES: usize = 32;
+
+/// The `iss` claim of tokens this server issues and accepts by default.
+pub const DEFAULT_TOKEN_ISSUER: &str = "consent-api";
+
+/// The `aud` claim of tokens this server issues and accepts by default.
+pub const DEFAULT_TOKEN_AUDIENCE: &str = "tenant-settings";
+
+/// The command-line summary printed by `--help` and after a usage error.
+pub const USAGE: &str = "\
+usage: consent-api [--dev] [--bind ADDR] [--data-dir DIR] [--database-url URL]
+                   [--content-dir DIR] [--signing-key KEY] [--cors-loopback]
+
+  --dev              development mode: seeds demo tenants, enables POST /api/v1/dev/token,
+                     uses a public development signing key unless one is given  [CONSENT_DEV=1]
+  --bind ADDR        address to listen on (default 127.0.0.1:3000; port 0 picks a free one)  [CONSENT_BIND]
+  --data-dir DIR     where the default SQLite database lives (default ./data)  [CONSENT_DATA_DIR]
+  --database-url URL database (default sqlite://<data-dir>/consent.db)  [CONSENT_DATABASE_URL]
+  --content-dir DIR  notice documents, one file per published version (default ./content)  [CONSENT_CONTENT_DIR]
+  --signing-key KEY  HS256 key for bearer tokens; required outside --dev  [CONSENT_SIGNING_KEY]
+  --cors-loopback    allow browser calls from http://127.0.0.1:* and http://localhost:* (with --dev only)";
+
+/// Everything the server needs to start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Development mode: demo tenants, the dev token route, a development signing key.
+    pub dev: bool,
+    /// Where to listen.
+    pub bind: SocketAddr,
+    /// Directory of the default SQLite database (created if missing).
+    pub data_dir: PathBuf,
+    /// An explicit database URL; `None` means `sqlite://<data_dir>/consent.db`.
+    pub database_url: Option<String>,
+    /// Directory of notice documents (`<notice-id>/<version>.<lang>.json`).
+    pub content_dir: PathBuf,
+    /// HS256 key for bearer tokens; `None` is allowed only in development mode.
+    pub signing_key: Option<String>,
+    /// Allow CORS from loopback origins (development mode only).
+    pub cors_loopback: bool,
+    /// The `iss` claim tokens must carry.
+    pub token_issuer: String,
+    /// The `aud` claim tokens must carry.
+    pub token_audience: String,
+}
+
+/// Why the configuration cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// `--help` was asked for: not an error, but nothing to start.
+    #[error("help requested")]
+    HelpRequested,
+    #[error("unknown argument {0:?}")]
+    UnknownArgument(String),
+    #[error("{0} needs a value")]
+    MissingValue(&'static str),
+    #[error("{flag}: {value:?} is not a socket address such as 127.0.0.1:3000")]
+    BadAddress { flag: &'static str, value: String },
+    #[error(
+        "no signing key: pass --signing-key KEY (or set CONSENT_SIGNING_KEY), \
+         or run with --dev to use the public development key"
+    )]
+    MissingSigningKey,
+    #[error("the signing key must be at least {MIN_SIGNING_KEY_BYTES} bytes long")]
+    WeakSigningKey,
+    #[error("--cors-loopback is only allowed together with --dev")]
+    CorsWithoutDev,
+}
+
+impl Default for Config {
+    /// The defaults of the command line, before any flag (not yet valid: no mode, no key).
+    fn default() -> Config {
+        Config {
+            dev: false,
+            bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            data_dir: PathBuf::from("./data"),
+            database_url: None,
+            content_dir: PathBuf::from("./content"),
+            signing_key: None,
+            cors_loopback: false,
+            token_issuer: DEFAULT_TOKEN_ISSUER.to_owned(),
+            token_audience: DEFAULT_TOKEN_AUDIENCE.to_owned(),
+        }
+    }
+}
+
+impl Config {
+    /// Reads the process's own arguments and environment, then validates.
+    pub fn from_process() -> Result<Config, ConfigError> {
+        Config::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
+    }
+
+    /// Builds a configuration from `args` (without the program name) and an
+    /// environment lookup, then validates it.
+    pub fn parse<I, E>(args: I, env: E) -> Result<Config, ConfigError>
+    where
+        I: IntoIterator<Item = String>,
+        E: Fn(&str) -> Option<String>,
+    {
+        let mut config = Config::default();
+        let flag_set =
+            |name: &str| env(name).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
+        config.dev = flag_set("CONSENT_DEV");
+        config.cors_loopback = flag_set("CONSENT_CORS_LOOPBACK");
+        if let Some(bind) = env("CONSENT_BIND") {
+            config.bind = parse_address("CONSENT_BIND", &bind)?;
+        }
+        if let Some(dir) = env("CONSENT_DATA_DIR") {
+            config.data_dir = dir.into();
+        }
+        config.database_url = env("CONSENT_DATABASE_URL");
+        if let Some(dir) = env("CONSENT_CONTENT_DIR") {
+            config.content_dir = dir.into();
+        }
+        config.signing_key = env("CONSENT_SIGNING_KEY");
+
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            // Accept both `--flag value` and `--flag=value`.
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => {
+                    (flag.to_owned(), Some(value.to_owned()))
+                }
+                _ => (arg.clone(), None),
+            };
+            let mut value = |name: &'static str| {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or(ConfigError::MissingValue(name))
+            };
+            match flag.as_str() {
+                "-h" | "--help" => return Err(ConfigError::HelpRequested),
+                "--dev" => config.dev = true,
+                "--cors-loopback" => config.cors_loopback = true,
+                "--bind" => config.bind = parse_address("--bind", &value("--bind")?)?,
+                "--data-dir" => config.data_dir = value("--data-dir")?.into(),
+                "--database-url" => config.database_url = Some(value("--database-url")?),
+                "--content-dir" => config.content_dir = value("--content-dir")?.into(),
+                "--signing-key" => config.signing_key = Some(value("--signing-key")?),
+                _ => return Err(ConfigError::UnknownArgument(arg)),
+            }
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks the combinations that must never start: no key outside
+    /// development mode, and loopback CORS outside development mode.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !self.dev {
+            match &self.signing_key {
+                None => return Err(ConfigError::MissingSigningKey),
+                Some(key) if key.len() < MIN_SIGNING_KEY_BYTES => {
+                    return Err(ConfigError::WeakSigningKey)
+                }
+                Some(_) => {}
+            }
+            if self.cors_loopback {
+                return Err(ConfigError::CorsWithoutDev);
+            }
+        }
+        Ok(())
+    }
+
+    /// The database URL in use: the explicit one, or the file under the data directory.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("consent.db").display()),
+        }
+    }
+
+    /// The key tokens are signed with: the configured one, else (development
+    /// mode only, see [`Config::validate`]) the public development key.
+    pub fn signing_key(&self) -> &str {
+        self.signing_key
+            .as_deref()
+            .unwrap_or(DEVELOPMENT_SIGNING_KEY)
+    }
+}
+
+fn parse_address(flag: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::BadAddress {
+        flag,
+        value: value.to_owned(),
+    })
+}

@@ -1,0 +1,176 @@
+//! The reference consent API server.
+//!
+//! [`App::start`] loads the notices, opens and migrates the database and
+//! builds the routes; [`App::serve`] answers on a listener. [`run`] does both
+//! for the binary, announcing `listening on http://ADDR` on stdout once the
+//! socket accepts connections. Tests start the same [`App`] in-process.
+
+pub mod auth;
+pub mod config;
+pub mod document;
+pub mod extract;
+pub mod notices;
+pub mod problem;
+pub mod receipt;
+pub mod routes;
+pub mod seed;
+pub mod state;
+pub mod store;
+
+use std::future::Future;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use config::{Config, ConfigError};
+pub use state::{system_clock, Clock};
+
+use auth::TokenKeys;
+use notices::{ContentError, NoticeCatalog};
+use state::AppState;
+use store::{OpenError, PublishError, Store};
+
+/// Why the server cannot start or stopped abnormally.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Content(#[from] ContentError),
+    #[error(transparent)]
+    Database(#[from] OpenError),
+    #[error(transparent)]
+    Publish(#[from] PublishError),
+    #[error("cannot seed the development tenants: {0}")]
+    Seed(sqlx::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("the server stopped: {0}")]
+    Serve(std::io::Error),
+}
+
+/// A ready server: notices loaded, database migrated, routes built.
+pub struct App {
+    state: AppState,
+    router: Router,
+}
+
+impl App {
+    /// Prepares everything a request needs, refusing to start on any doubt
+    /// about the configuration, the notices or the database.
+    pub async fn start(config: &Config, clock: Clock) -> Result<App, ServerError> {
+        config.validate()?;
+        let notices = NoticeCatalog::load(&config.content_dir)?;
+        let store = Store::open(&config.database_url()).await?;
+        let now = clock();
+        for document in notices.all() {
+            store.publish_notice(document, now).await?;
+        }
+        if config.dev {
+            for tenant in seed::dev_tenants() {
+                store
+                    .ensure_tenant(&tenant, now)
+                    .await
+                    .map_err(ServerError::Seed)?;
+            }
+        }
+        let state = AppState {
+            store,
+            notices: Arc::new(notices),
+            tokens: Arc::new(TokenKeys::new(
+                config.signing_key(),
+                &config.token_issuer,
+                &config.token_audience,
+            )),
+            clock,
+            dev: config.dev,
+        };
+        let router = routes::router(state.clone(), config.cors_loopback);
+        Ok(App { state, router })
+    }
+
+    /// The database, for inspection by tests and tools.
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    /// The routes, for serving on another listener or calling directly.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    /// Answers requests on `listener` until `shutdown` completes, then
+    /// finishes in-flight requests and closes the database.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), ServerError> {
+        axum::serve(listener, self.router)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .map_err(ServerError::Serve)?;
+        self.state.store.close().await;
+        Ok(())
+    }
+}
+
+/// Starts the server described by `config` on the wall clock and serves
+/// until `shutdown`. Prints exactly one line to stdout,
+/// `listening on http://ADDR`, once connections are accepted.
+pub async fn run(
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    if config.dev {
+        tracing::warn!("development mode: demo tenants, development tokens and a public signing key may be in use");
+    }
+    let app = App::start(&config, system_clock()).await?;
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .map_err(|source| ServerError::Bind {
+            addr: config.bind,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| ServerError::Bind {
+        addr: config.bind,
+        source,
+    })?;
+    {
+        // Scripts wait for this line; flush so they see it at once through a pipe.
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "listening on http://{addr}");
+        let _ = stdout.flush();
+    }
+    tracing::info!(%addr, database = %config.database_url(), content = %config.content_dir.display(), "serving");
+    app.serve(listener, shutdown).await
+}
+
+/// Completes on Ctrl-C or, on Unix, SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,244 @@
+//! The notice documents published under the content directory.
+//!
+//! Layout: `<content>/<notice-id>/<version>.<language>.json`, one file per
+//! published version and language. Every file is loaded and checked at start:
+//! a file that does not parse, disagrees with its path or whose `sha256` does
+//! not match its words stops the server, naming the file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use consent_core::notice::NoticeVersion;
+use consent_core::rules::NoticeSet;
+use consent_core::{NoticeDocument, ProgramId};
+
+/// The language of the reference wording: the one the consent rules and
+/// acceptances use, and the one served by default.
+pub const REFERENCE_LANGUAGE: &str = "en";
+
+/// Why the content directory cannot be served.
+#[derive(Debug, thiserror::Error)]
+pub enum ContentError {
+    #[error("content directory {}: {source}", dir.display())]
+    Unreadable {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("notice file {}: {problem}", file.display())]
+    BadFile { file: PathBuf, problem: String },
+    #[error("notice {id:?} version {version} has no {REFERENCE_LANGUAGE:?} file in {}", dir.display())]
+    NoReferenceText {
+        id: String,
+        version: u32,
+        dir: PathBuf,
+    },
+    #[error("notice {id:?}, required by the {program} program, has no file under {}", dir.display())]
+    MissingRequiredNotice {
+        id: String,
+        program: ProgramId,
+        dir: PathBuf,
+    },
+}
+
+/// The notices of one program: what the consent rules decide against.
+#[derive(Debug, Clone, Default)]
+pub struct ProgramNotices {
+    /// The current version of each required notice, in the program's order.
+    pub current: Vec<NoticeVersion>,
+    /// Every published version of those notices.
+    pub history: Vec<NoticeVersion>,
+}
+
+impl ProgramNotices {
+    /// The borrowed form the rules take.
+    pub fn set(&self) -> NoticeSet<'_> {
+        NoticeSet {
+            current: &self.current,
+            history: &self.history,
+        }
+    }
+}
+
+/// Every published notice, loaded once at start.
+#[derive(Debug, Clone, Default)]
+pub struct NoticeCatalog {
+    /// id -> version -> language -> document.
+    documents: BTreeMap<String, BTreeMap<u32, BTreeMap<String, NoticeDocument>>>,
+    programs: BTreeMap<ProgramId, ProgramNotices>,
+}
+
+impl NoticeCatalog {
+    /// Loads and checks every notice file under `dir`, and that each
+    /// program's required notices exist.
+    pub fn load(dir: &Path) -> Result<NoticeCatalog, ContentError> {
+        let mut documents: BTreeMap<String, BTreeMap<u32, BTreeMap<String, NoticeDocument>>> =
+            BTreeMap::new();
+        for notice_dir in sorted_entries(dir)? {
+            if !notice_dir.is_dir() {
+                continue; // e.g. a README beside the notice folders
+            }
+            for file in sorted_entries(&notice_dir)? {
+                if file.extension().and_then(|e| e.to_str()) != Some("json") {
+                    continue;
+                }
+                let document = load_file(&notice_dir, &file)?;
+                documents
+                    .entry(document.id.clone())
+                    .or_default()
+                    .entry(document.version)
+                    .or_default()
+                    .insert(document.language.clone(), document);
+            }
+        }
+        for (id, versions) in &documents {
+            if let Some((version, _)) = versions
+                .iter()
+                .find(|(_, by_language)| !by_language.contains_key(REFERENCE_LANGUAGE))
+            {
+                return Err(ContentError::NoReferenceText {
+                    id: id.clone(),
+                    version: *version,
+                    dir: dir.join(id),
+                });
+            }
+        }
+        let mut catalog = NoticeCatalog {
+            documents,
+            programs: BTreeMap::new(),
+        };
+        for program in ProgramId::ALL {
+            let mut notices = ProgramNotices::default();
+            for id in program.required_notices() {
+                let current =
+                    catalog
+                        .current(id)
+                        .ok_or_else(|| ContentError::MissingRequiredNotice {
+                            id: (*id).to_owned(),
+                            program,
+                            dir: dir.to_owned(),
+                        })?;
+                notices.current.push(current.version_info());
+                notices
+                    .history
+                    .extend(catalog.versions(id).map(NoticeDocument::version_info));
+            }
+            catalog.programs.insert(program, notices);
+        }
+        Ok(catalog)
+    }
+
+    /// The current (highest) version of notice `id`, in the reference language.
+    pub fn current(&self, id: &str) -> Option<&NoticeDocument> {
+        self.versions(id).last()
+    }
+
+    /// Version `version` of notice `id`, in the reference language.
+    pub fn version(&self, id: &str, version: u32) -> Option<&NoticeDocument> {
+        self.documents
+            .get(id)?
+            .get(&version)?
+            .get(REFERENCE_LANGUAGE)
+    }
+
+    /// Every version of notice `id` in the reference language, oldest first.
+    pub fn versions<'a>(&'a self, id: &str) -> impl Iterator<Item = &'a NoticeDocument> + 'a {
+        self.documents
+            .get(id)
+            .into_iter()
+            .flat_map(|versions| versions.values())
+            .filter_map(|by_language| by_language.get(REFERENCE_LANGUAGE))
+    }
+
+    /// The current version of every notice, ordered by id.
+    pub fn current_all(&self) -> impl Iterator<Item = &NoticeDocument> {
+        self.documents.keys().filter_map(|id| self.current(id))
+    }
+
+    /// Every loaded document, every version and language.
+    pub fn all(&self) -> impl Iterator<Item = &NoticeDocument> {
+        self.documents
+            .values()
+            .flat_map(|v| v.values())
+            .flat_map(|l| l.values())
+    }
+
+    /// The notices a program's rules decide against.
+    pub fn for_program(&self, program: ProgramId) -> NoticeSet<'_> {
+        self.programs
+            .get(&program)
+            .map(ProgramNotices::set)
+            .unwrap_or(NoticeSet {
+                current: &[],
+                history: &[],
+            })
+    }
+}
+
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>, ContentError> {
+    let unreadable = |source| ContentError::Unreadable {
+        dir: dir.to_owned(),
+        source,
+    };
+    let mut entries = std::fs::read_dir(dir)
+        .map_err(unreadable)?
+        .map(|entry| entry.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(unreadable)?;
+    entries.sort();
+    Ok(entries)
+}
+
+/// Reads one `<version>.<language>.json` file and checks it against its path.
+fn load_file(notice_dir: &Path, file: &Path) -> Result<NoticeDocument, ContentError> {
+    let bad = |problem: String| ContentError::BadFile {
+        file: file.to_owned(),
+        problem,
+    };
+    let dir_id = notice_dir
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let stem = file
+        .file_stem()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let (version, language) = stem
+        .split_once('.')
+        .and_then(|(v, l)| Some((v.parse::<u32>().ok()?, l)))
+        .filter(|(_, l)| !l.is_empty())
+        .ok_or_else(|| {
+            bad("the file name must be <version>.<language>.json, e.g. 1.en.json".into())
+        })?;
+
+    let text = std::fs::read_to_string(file).map_err(|e| bad(e.to_string()))?;
+    let document: NoticeDocument =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not a notice document: {e}")))?;
+    if document.id != dir_id {
+        return Err(bad(format!(
+            "its id {:?} differs from its folder {dir_id:?}",
+            document.id
+        )));
+    }
+    if document.version != version {
+        return Err(bad(format!(
+            "its version {} differs from its file name ({version})",
+            document.version
+        )));
+    }
+    if document.language != language {
+        return Err(bad(format!(
+            "its language {:?} differs from its file name ({language:?})",
+            document.language
+        )));
+    }
+    if document.sha256.is_empty() {
+        return Err(bad(format!(
+            "it has no sha256; the hash of its content is {}",
+            document.canonical_sha256()
+        )));
+    }
+    document
+        .validate()
+        .map_err(|problem| bad(problem.to_string()))?;
+    Ok(document)
+}

@@ -1,0 +1,234 @@
+//! A tenant's data-sharing document: reading it and changing one program.
+
+use axum::extract::State;
+use axum::http::header::{CONTENT_TYPE, ETAG, IF_MATCH};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use consent_core::rules::ChangeContext;
+use consent_core::tenant::can_edit;
+use consent_core::{
+    decide_change, etag_for, parse_etag, ChangeRequest, DataSharingDocument, ErrorCode, ProgramId,
+    Refusal,
+};
+use sha2::{Digest, Sha256};
+
+use super::IDEMPOTENCY_KEY;
+use crate::auth::Caller;
+use crate::document::data_sharing_document;
+use crate::extract::{ApiJson, ApiPath};
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::store::{
+    AcceptedChange, ChangeOutcome, IdempotentResponse, StoredResponse, TenantSnapshot,
+};
+
+/// The longest `Idempotency-Key` accepted.
+const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+/// `GET /api/v1/tenants/{tenant_id}/data-sharing`.
+pub async fn document(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(tenant_id): ApiPath<String>,
+) -> Result<Response, ApiError> {
+    let snapshot = visible_snapshot(&state, &caller, &tenant_id).await?;
+    let document = data_sharing_document(&snapshot, &state.notices, &caller.actor, state.now());
+    document_response(StatusCode::OK, &document)
+}
+
+/// `PUT /api/v1/tenants/{tenant_id}/data-sharing/{program_id}`.
+pub async fn change_program(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((tenant_id, program_id)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(request): ApiJson<ChangeRequest>,
+) -> Result<Response, ApiError> {
+    let snapshot = visible_snapshot(&state, &caller, &tenant_id).await?;
+    let program = ProgramId::parse(&program_id)
+        .ok_or_else(|| ApiError::not_found(format!("there is no program {program_id:?}")))?;
+    // Readers are refused before any version talk: a stale page is not their problem.
+    if !can_edit(&caller.actor.roles) {
+        return Err(ApiError::refusal(&Refusal::NotAnAdmin));
+    }
+
+    // A retry of a change already made gets the first answer, even though
+    // its If-Match is now stale.
+    let idempotency_key = idempotency_key(&headers)?;
+    let request_hash = fingerprint(program, &request);
+    if let Some(key) = idempotency_key {
+        if let Some(stored) = state.store.idempotent_response(&tenant_id, key).await? {
+            return replay(stored, &request_hash);
+        }
+    }
+
+    let expected_version = if_match(&headers)?;
+    let now = state.now();
+    if expected_version != Some(snapshot.version) {
+        return Err(ApiError::stale(data_sharing_document(
+            &snapshot,
+            &state.notices,
+            &caller.actor,
+            now,
+        )));
+    }
+
+    let before = snapshot.program(program);
+    let context = ChangeContext {
+        region: &snapshot.tenant.region,
+        notices: state.notices.for_program(program),
+        actor: &caller.actor,
+        now,
+    };
+    let decision =
+        decide_change(&before, &request, context).map_err(|refusal| ApiError::refusal(&refusal))?;
+    let Some(action) = decision.action else {
+        // Nothing changes: no event, same version.
+        let document = data_sharing_document(&snapshot, &state.notices, &caller.actor, now);
+        return document_response(StatusCode::OK, &document);
+    };
+
+    // The document as it will be once stored: the change decides the only
+    // difference, since the conditional version bump fails if anything else changed.
+    let mut after_snapshot = snapshot.clone();
+    after_snapshot.version += 1;
+    for record in after_snapshot
+        .programs
+        .iter_mut()
+        .filter(|r| r.program == program)
+    {
+        *record = decision.after.clone();
+    }
+    let document = data_sharing_document(&after_snapshot, &state.notices, &caller.actor, now);
+    let body = serde_json::to_string(&document).map_err(ApiError::internal)?;
+
+    let outcome = state
+        .store
+        .apply_change(AcceptedChange {
+            tenant_id: &tenant_id,
+            expected_version: snapshot.version,
+            actor: &caller.actor,
+            at: now,
+            action,
+            before: &before,
+            after: &decision.after,
+            idempotency: idempotency_key.map(|key| IdempotentResponse {
+                key,
+                request_hash: &request_hash,
+                status: StatusCode::OK.as_u16(),
+                body: &body,
+            }),
+        })
+        .await?;
+    match outcome {
+        ChangeOutcome::Applied { event_id, .. } => {
+            tracing::info!(tenant = %tenant_id, %program, action = action.as_str(), event = %event_id, "consent change stored");
+            Ok(json_response(StatusCode::OK, body, Some(document.version)))
+        }
+        ChangeOutcome::Stale | ChangeOutcome::IdempotencyKeyTaken => {
+            // A concurrent request was stored first. If it was this same
+            // request under the same key, answer as it was answered.
+            if let Some(key) = idempotency_key {
+                if let Some(stored) = state.store.idempotent_response(&tenant_id, key).await? {
+                    return replay(stored, &request_hash);
+                }
+            }
+            let current = visible_snapshot(&state, &caller, &tenant_id).await?;
+            Err(ApiError::stale(data_sharing_document(
+                &current,
+                &state.notices,
+                &caller.actor,
+                state.now(),
+            )))
+        }
+    }
+}
+
+/// The tenant's state, if `caller` may see it. Another tenant's and an
+/// unknown tenant's answer alike, so existence is not leaked.
+async fn visible_snapshot(
+    state: &AppState,
+    caller: &Caller,
+    tenant_id: &str,
+) -> Result<TenantSnapshot, ApiError> {
+    let not_found = || ApiError::not_found(format!("there is no tenant {tenant_id:?} for you"));
+    if caller.tenant_id != tenant_id {
+        return Err(not_found());
+    }
+    state.store.snapshot(tenant_id).await?.ok_or_else(not_found)
+}
+
+/// The version named by `If-Match`; `None` when it names none (`*`, garbage).
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let value = headers.get(IF_MATCH).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::PreconditionRequired,
+            "send If-Match with the ETag of the settings you changed, so no one else's change is overwritten",
+        )
+    })?;
+    Ok(value.to_str().ok().and_then(parse_etag))
+}
+
+/// The `Idempotency-Key`, if sent; a malformed one is refused.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    let key = value.to_str().ok().filter(|k| {
+        !k.is_empty()
+            && k.len() <= MAX_IDEMPOTENCY_KEY_LEN
+            && k.bytes().all(|b| b.is_ascii_graphic())
+    });
+    key.map(Some).ok_or_else(|| {
+        ApiError::invalid_body(format!(
+            "Idempotency-Key must be 1 to {MAX_IDEMPOTENCY_KEY_LEN} visible ASCII characters"
+        ))
+        .with_field("Idempotency-Key")
+    })
+}
+
+/// What makes two requests under one idempotency key "the same request".
+fn fingerprint(program: ProgramId, request: &ChangeRequest) -> String {
+    let canonical = serde_json::json!({"program": program, "request": request}).to_string();
+    Sha256::digest(canonical.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The stored first answer to a key, or a refusal if the key is reused for another request.
+fn replay(stored: StoredResponse, request_hash: &str) -> Result<Response, ApiError> {
+    if stored.request_hash != request_hash {
+        return Err(ApiError::new(
+            ErrorCode::IdempotencyKeyReused,
+            "this Idempotency-Key was already used for a different change; use a new key",
+        ));
+    }
+    let status = StatusCode::from_u16(stored.status).map_err(ApiError::internal)?;
+    let version = serde_json::from_str::<DataSharingDocument>(&stored.body)
+        .ok()
+        .map(|d| d.version);
+    let mut response = json_response(status, stored.body, version);
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    Ok(response)
+}
+
+fn document_response(
+    status: StatusCode,
+    document: &DataSharingDocument,
+) -> Result<Response, ApiError> {
+    let body = serde_json::to_string(document).map_err(ApiError::internal)?;
+    Ok(json_response(status, body, Some(document.version)))
+}
+
+fn json_response(status: StatusCode, body: String, version: Option<i64>) -> Response {
+    let mut response = (status, body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Some(etag) = version.and_then(|v| HeaderValue::from_str(&etag_for(v)).ok()) {
+        headers.insert(ETAG, etag);
+    }
+    response
+}

@@ -1,0 +1,307 @@
+//! A real server for tests: in-process, on a free loopback port, over a
+//! fresh SQLite file in a temporary directory, with a clock tests can move.
+
+#![allow(dead_code)] // each test file uses a different part of this harness
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use chrono::Duration;
+use consent_api::auth::{Claims, TokenKeys};
+use consent_api::config::{DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, DEVELOPMENT_SIGNING_KEY};
+use consent_api::store::Store;
+use consent_api::{App, Clock, Config, ServerError};
+use consent_core::Timestamp;
+use reqwest::header::{HeaderMap, CONTENT_TYPE};
+use reqwest::{Client, Method, StatusCode};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+/// When every test server's clock starts.
+pub const START: &str = "2026-11-21T09:30:00Z";
+
+/// The notice fixtures (not the real wording, which may change freely).
+pub fn fixture_content() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content")
+}
+
+/// A parsed RFC 3339 instant.
+pub fn at(text: &str) -> Timestamp {
+    text.parse().expect("an RFC 3339 time")
+}
+
+/// A clock that stands still until a test moves it.
+#[derive(Clone)]
+pub struct TestClock(Arc<Mutex<Timestamp>>);
+
+impl TestClock {
+    pub fn new(start: Timestamp) -> TestClock {
+        TestClock(Arc::new(Mutex::new(start)))
+    }
+
+    pub fn now(&self) -> Timestamp {
+        *self.0.lock().unwrap()
+    }
+
+    pub fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap() += by;
+    }
+
+    pub fn clock(&self) -> Clock {
+        let now = self.0.clone();
+        Arc::new(move || *now.lock().unwrap())
+    }
+}
+
+/// A development-mode configuration over `data_dir` and the fixture content.
+pub fn dev_config(data_dir: &Path) -> Config {
+    Config {
+        dev: true,
+        bind: "127.0.0.1:0".parse().unwrap(),
+        data_dir: data_dir.to_owned(),
+        content_dir: fixture_content(),
+        ..Config::default()
+    }
+}
+
+/// A running server; stopped when dropped.
+pub struct TestServer {
+    pub base: String,
+    pub store: Store,
+    pub clock: TestClock,
+    pub client: Client,
+    pub data_dir: TempDir,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A server answering an HTTP response in a shape tests read easily.
+pub struct Answer {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The `code` of a problem+json body, checking it is one.
+    pub fn problem_code(&self) -> &str {
+        assert_eq!(
+            self.header("content-type"),
+            Some("application/problem+json"),
+            "body: {}",
+            self.body
+        );
+        assert_eq!(
+            self.body["status"],
+            self.status.as_u16(),
+            "body: {}",
+            self.body
+        );
+        for key in ["type", "title", "detail"] {
+            assert!(
+                self.body[key].is_string(),
+                "problem without {key}: {}",
+                self.body
+            );
+        }
+        self.body["code"].as_str().expect("a problem has a code")
+    }
+}
+
+impl TestServer {
+    /// A development-mode server.
+    pub async fn start() -> TestServer {
+        TestServer::start_with(|_| {})
+            .await
+            .expect("the test server starts")
+    }
+
+    /// A server whose development configuration `adjust` may change.
+    pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Result<TestServer, ServerError> {
+        let data_dir = tempfile::tempdir().expect("a temporary directory");
+        let mut config = dev_config(data_dir.path());
+        adjust(&mut config);
+        let clock = TestClock::new(at(START));
+        let app = App::start(&config, clock.clock()).await?;
+        let store = app.store().clone();
+        let listener = TcpListener::bind(config.bind).await.expect("a free port");
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.serve(listener, async move {
+            let _ = stopped.await;
+        }));
+        Ok(TestServer {
+            base,
+            store,
+            clock,
+            client: Client::new(),
+            data_dir,
+            stop: Some(stop),
+        })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Any request; `body` is sent as JSON when given.
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Answer {
+        let mut request = self.client.request(method, self.url(path));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.to_string());
+        }
+        answer(request.send().await.expect("the server answers")).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> Answer {
+        self.call(
+            Method::GET,
+            path,
+            &[("authorization", &format!("Bearer {token}"))],
+            None,
+        )
+        .await
+    }
+
+    /// A development token for the demo tenant's admin or reader.
+    pub async fn token(&self, tenant: &str, role: &str) -> String {
+        let answer = self
+            .call(
+                Method::POST,
+                "/api/v1/dev/token",
+                &[],
+                Some(json!({"tenant": tenant, "role": role})),
+            )
+            .await;
+        assert_eq!(
+            answer.status,
+            StatusCode::OK,
+            "token for {tenant} {role}: {}",
+            answer.body
+        );
+        answer.body["token"].as_str().unwrap().to_owned()
+    }
+
+    /// The tenant's document and its ETag.
+    pub async fn document(&self, tenant: &str, token: &str) -> (Value, String) {
+        let answer = self
+            .get(&format!("/api/v1/tenants/{tenant}/data-sharing"), token)
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        let etag = answer.header("etag").expect("an ETag").to_owned();
+        (answer.body, etag)
+    }
+
+    /// `PUT` a change to one program.
+    pub async fn change(
+        &self,
+        tenant: &str,
+        program: &str,
+        token: &str,
+        if_match: Option<&str>,
+        body: Value,
+    ) -> Answer {
+        let auth = format!("Bearer {token}");
+        let mut headers = vec![("authorization", auth.as_str())];
+        if let Some(etag) = if_match {
+            headers.push(("if-match", etag));
+        }
+        self.call(
+            Method::PUT,
+            &format!("/api/v1/tenants/{tenant}/data-sharing/{program}"),
+            &headers,
+            Some(body),
+        )
+        .await
+    }
+
+    /// The current references of a program's notices, as the document lists them.
+    pub async fn current_notices(&self, tenant: &str, program: &str, token: &str) -> Value {
+        let (document, _) = self.document(tenant, token).await;
+        program_view(&document, program)["notices"].clone()
+    }
+
+    pub async fn event_count(&self, tenant: &str) -> i64 {
+        self.store
+            .event_count(tenant)
+            .await
+            .expect("events can be counted")
+    }
+}
+
+/// Reads a reqwest response into an [`Answer`].
+pub async fn answer(response: reqwest::Response) -> Answer {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let text = response.text().await.expect("a body");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+/// One program's view inside a document.
+pub fn program_view<'a>(document: &'a Value, program: &str) -> &'a Value {
+    document["programs"]
+        .as_array()
+        .and_then(|programs| programs.iter().find(|p| p["id"] == program))
+        .unwrap_or_else(|| panic!("no program {program} in {document}"))
+}
+
+/// Signs `claims` with `key` the way the server's tokens are signed.
+pub fn sign(key: &str, claims: &Claims) -> String {
+    TokenKeys::new(key, DEFAULT_TOKEN_ISSUER, DEFAULT_TOKEN_AUDIENCE)
+        .sign(claims)
+        .unwrap()
+}
+
+/// Claims of a contoso admin, expiring `expires_in_secs` from the wall clock.
+pub fn admin_claims(expires_in_secs: i64) -> Claims {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    Claims {
+        sub: "contoso-admin".into(),
+        name: "Ada Admin".into(),
+        tenant: "contoso".into(),
+        roles: vec!["admin".into()],
+        exp: (now + expires_in_secs) as u64,
+        iat: now as u64,
+        iss: DEFAULT_TOKEN_ISSUER.into(),
+        aud: DEFAULT_TOKEN_AUDIENCE.into(),
+    }
+}
+
+/// The development signing key, for tokens the dev server accepts.
+pub const DEV_KEY: &str = DEVELOPMENT_SIGNING_KEY;
