@@ -1,8 +1,11 @@
-//! Development identities: tokens for the demo tenants' people.
+//! Development identities: tokens for the demo tenants' people, and fresh
+//! tenants so that browser tests never share state.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::Json;
-use consent_core::{DevTokenRequest, DevTokenResponse, ErrorCode};
+use consent_core::{DevTokenRequest, DevTokenResponse, ErrorCode, Region, Role, Tenant};
+use serde::Deserialize;
 
 use crate::auth::DEV_TOKEN_LIFETIME;
 use crate::extract::ApiJson;
@@ -10,33 +13,61 @@ use crate::problem::ApiError;
 use crate::seed::dev_identity;
 use crate::state::AppState;
 
-/// `POST /api/v1/dev/token`: a token for the demo tenant's admin or reader.
+/// `POST /api/v1/dev/token`: a token for a development tenant's admin or reader.
+///
+/// The demo tenants have named people; a tenant made by [`create_tenant`]
+/// gets "Admin of <name>" and "Reader of <name>".
 pub async fn token(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<DevTokenRequest>,
 ) -> Result<Json<DevTokenResponse>, ApiError> {
-    let identity = dev_identity(&request.tenant, request.role).ok_or_else(|| {
-        ApiError::not_found(format!(
-            "there is no development tenant {:?}",
-            request.tenant
-        ))
-    })?;
+    let (id, name) = match dev_identity(&request.tenant, request.role) {
+        Some(identity) => (identity.id.to_owned(), identity.name.to_owned()),
+        None => {
+            let snapshot = state.store.snapshot(&request.tenant).await.map_err(ApiError::internal)?;
+            let tenant = snapshot
+                .ok_or_else(|| ApiError::not_found(format!("there is no development tenant {:?}", request.tenant)))?
+                .tenant;
+            let (role, title) = match request.role {
+                Role::Admin => ("admin", "Admin"),
+                Role::Reader => ("reader", "Reader"),
+            };
+            (format!("{}-{role}", tenant.id), format!("{title} of {}", tenant.name))
+        }
+    };
     let token = state
         .tokens
-        .issue(
-            identity.id,
-            identity.name,
-            identity.tenant,
-            &[identity.role],
-            DEV_TOKEN_LIFETIME,
-        )
+        .issue(&id, &name, &request.tenant, &[request.role], DEV_TOKEN_LIFETIME)
         .map_err(ApiError::internal)?;
-    Ok(Json(DevTokenResponse {
-        token,
-        name: identity.name.to_owned(),
-        tenant: identity.tenant.to_owned(),
-        role: identity.role,
-    }))
+    Ok(Json(DevTokenResponse { token, name, tenant: request.tenant, role: request.role }))
+}
+
+/// `POST /api/v1/dev/tenants` body.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewTenant {
+    /// Region code (`US`, `EU`, ...).
+    pub region: String,
+    /// Display name; a generated one when absent.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// `POST /api/v1/dev/tenants`: a fresh, empty tenant with a unique id.
+pub async fn create_tenant(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<NewTenant>,
+) -> Result<(StatusCode, Json<Tenant>), ApiError> {
+    let region = Region::new(&request.region);
+    if region.code().is_empty() || !region.code().chars().all(|c| c.is_ascii_alphabetic()) {
+        return Err(ApiError::new(ErrorCode::InvalidBody, "the region must be a code such as US or EU").with_field("region"));
+    }
+    let suffix = uuid::Uuid::now_v7().simple().to_string();
+    let id = format!("t-{}", &suffix[suffix.len() - 12..]);
+    let name = request.name.unwrap_or_else(|| format!("Test tenant {}", &id[2..8]));
+    let tenant = Tenant { id, name, region };
+    state.store.ensure_tenant(&tenant, state.now()).await.map_err(ApiError::internal)?;
+    Ok((StatusCode::CREATED, Json(tenant)))
 }
 
 /// The same route outside development mode.

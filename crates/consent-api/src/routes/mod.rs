@@ -29,15 +29,16 @@ pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key
 pub fn router(state: AppState, cors_loopback: bool) -> Router {
     // Outside development mode the dev token route still answers, with a
     // clear code, before looking at the body.
-    let dev_token = if state.dev {
-        post(dev::token)
+    let (dev_token, dev_tenants) = if state.dev {
+        (post(dev::token), post(dev::create_tenant))
     } else {
-        any(dev::unavailable)
+        (any(dev::unavailable), any(dev::unavailable))
     };
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/v1/dev/token", dev_token)
+        .route("/api/v1/dev/tenants", dev_tenants)
         .route(
             "/api/v1/tenants/{tenant_id}/data-sharing",
             get(data_sharing::document),
