@@ -1,1 +1,196 @@
+//! Tenant data-sharing settings: a Leptos web app that runs standalone or
+//! inside a host admin portal.
+//!
+//! A host mounts [`App`] (from Rust) or calls [`mount`] with [`AppOptions`];
+//! both take the same options: the API's base URL, how to get a token, the
+//! tenant, and the route base path.
 
+pub mod api;
+mod components;
+pub mod i18n;
+mod pages;
+mod routes;
+pub mod session;
+pub mod state;
+
+use std::any::Any;
+
+use consent_core::Role;
+use leptos::prelude::*;
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::{path, NavigateOptions};
+
+use crate::i18n::messages;
+use crate::pages::{NotFound, SettingPanel, SettingsPage};
+use crate::routes::{Ids, RouteBase};
+use crate::session::{Session, SignIn};
+use crate::state::SettingsStore;
+
+pub use crate::session::TokenSource;
+
+/// The tenant the standalone app shows when the address names none.
+pub const DEFAULT_DEV_TENANT: &str = "contoso";
+
+/// Everything a host passes to show the settings (the props of [`App`]).
+#[derive(Debug, Clone)]
+pub struct AppOptions {
+    /// The consent API's origin (`https://portal.example`); empty for the page's own origin.
+    pub api_base_url: String,
+    /// The tenant whose settings to show.
+    pub tenant: String,
+    /// How to authenticate to the API.
+    pub token: TokenSource,
+    /// The path the app's routes live under (`/admin/data-sharing`); empty for the site root.
+    pub base_path: String,
+}
+
+impl AppOptions {
+    /// The standalone development app: same-origin API and a development
+    /// identity, chosen by `?dev_tenant=fabrikam&dev_role=reader` in `query`
+    /// (by default Contoso's admin).
+    pub fn standalone(query: &str) -> AppOptions {
+        let params = web_sys::UrlSearchParams::new_with_str(query).ok();
+        let param = |name: &str| {
+            params
+                .as_ref()
+                .and_then(|p| p.get(name))
+                .filter(|v| !v.trim().is_empty())
+        };
+        let role = param("dev_role")
+            .and_then(|role| Role::parse(&role))
+            .unwrap_or(Role::Admin);
+        AppOptions {
+            api_base_url: String::new(),
+            tenant: param("dev_tenant").unwrap_or_else(|| DEFAULT_DEV_TENANT.to_owned()),
+            token: TokenSource::Development(role),
+            base_path: String::new(),
+        }
+    }
+}
+
+/// A mounted app. Dropping it (or calling [`Mounted::unmount`]) removes the
+/// app and its listeners from the page.
+#[must_use = "dropping the handle unmounts the app"]
+pub struct Mounted {
+    view: Option<Box<dyn Any>>,
+    owner: Owner,
+}
+
+impl Mounted {
+    /// Removes the app from the page.
+    pub fn unmount(self) {}
+
+    /// Keeps the app on the page for as long as the page lives.
+    pub fn forget(self) {
+        std::mem::forget(self);
+    }
+}
+
+/// Mounts the app into `parent`, which the caller owns.
+pub fn mount(parent: web_sys::HtmlElement, options: AppOptions) -> Mounted {
+    let AppOptions {
+        api_base_url,
+        tenant,
+        token,
+        base_path,
+    } = options;
+    let owner = Owner::new();
+    let handle = owner.with(|| {
+        leptos::mount::mount_to(parent, move || {
+            view! { <App api_base_url tenant token base_path /> }
+        })
+    });
+    Mounted {
+        view: Some(Box::new(handle)),
+        owner,
+    }
+}
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        // Take the view off the page, then run every cleanup (window listeners
+        // included) even if something still holds a reference to the owner.
+        self.view.take();
+        self.owner.cleanup();
+    }
+}
+
+/// The whole app: session, settings store, routes.
+#[component]
+pub fn App(
+    /// The tenant whose settings to show.
+    #[prop(into)]
+    tenant: String,
+    /// How to authenticate to the consent API.
+    token: TokenSource,
+    /// The consent API's origin; empty for the page's own origin.
+    #[prop(into, optional)]
+    api_base_url: String,
+    /// The path the app's routes live under; empty for the site root.
+    #[prop(into, optional)]
+    base_path: String,
+) -> impl IntoView {
+    let session = Session::start(&api_base_url, &tenant, token);
+    let store = SettingsStore::new();
+    let route_base = RouteBase::new(&base_path);
+    provide_context(session);
+    provide_context(store);
+    provide_context(route_base);
+    provide_context(Ids::fresh());
+
+    // Load once signed in (again, after a renewed sign-in that had failed).
+    let sign_in = Memo::new(move |_| session.sign_in());
+    Effect::new(move |_| match sign_in.get() {
+        SignIn::Pending => {}
+        SignIn::Ready => store.load(session),
+        SignIn::Failed(error) => store.fail(error),
+    });
+
+    let router_base = base_path.trim_end_matches('/').to_owned();
+    view! {
+        <div class="ts-app">
+            <DevIdentityBanner />
+            <Router base=router_base>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=ToSettings />
+                    <ParentRoute path=path!("/settings") view=SettingsPage>
+                        <Route path=path!("") view=|| () />
+                        <Route path=path!(":setting") view=SettingPanel />
+                    </ParentRoute>
+                </Routes>
+            </Router>
+        </div>
+    }
+}
+
+/// `/` leads to the settings list (replacing the history entry, so Back works).
+#[component]
+fn ToSettings() -> impl IntoView {
+    view! {
+        <Redirect
+            path=routes::SETTINGS
+            options=NavigateOptions {
+                replace: true,
+                ..Default::default()
+            }
+        />
+    }
+}
+
+/// In development, says which seeded identity the app signed in as.
+#[component]
+fn DevIdentityBanner() -> impl IntoView {
+    let t = messages();
+    let session = crate::session::use_session();
+    let store = crate::state::use_settings();
+    move || {
+        session.identity().map(|identity| {
+            let tenant = store.tenant_name().unwrap_or_else(|| session.tenant());
+            view! {
+                <p class="ts-dev-banner">
+                    {(t.dev_identity)(&identity.name, identity.role, &tenant)}
+                </p>
+            }
+        })
+    }
+}

@@ -1,0 +1,246 @@
+//! The typed client of the consent API (`shared/design/api.md`).
+//!
+//! Every HTTP request the app makes goes through [`ApiClient`]. Failures come
+//! back as one [`ApiError`], whose variants say what a person needs to know
+//! (and so which next step the page offers), not which layer failed.
+
+use std::fmt;
+use std::sync::Arc;
+
+use consent_core::{
+    etag_for, ChangeRequest, DataSharingDocument, DevTokenRequest, DevTokenResponse, ErrorCode,
+    NoticeDocument, Problem, ProgramId, Role, Tenant,
+};
+use gloo_net::http::{Request, RequestBuilder, Response};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// A function that returns a fresh bearer token each time it is called.
+pub type TokenFn = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// A strong entity tag of a tenant's data-sharing document (`"7"`), sent back as `If-Match`.
+pub type ETag = String;
+
+/// Why a request to the consent API did not succeed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ApiError {
+    /// The browser is offline.
+    #[error("the browser is offline")]
+    Offline,
+    /// The server could not be reached (network failure, CORS, DNS).
+    #[error("the consent API could not be reached")]
+    Network,
+    /// The session is missing or has expired (401): sign in again.
+    #[error("not signed in, or the session has expired")]
+    Unauthorized,
+    /// The signed-in person may not do this (403).
+    #[error("not allowed")]
+    Forbidden,
+    /// The tenant, program or notice does not exist for this person (404).
+    #[error("not found")]
+    NotFound,
+    /// Someone else changed the settings first (412); `current` is the state now stored.
+    #[error("the settings were changed by someone else (now version {})", current.version)]
+    Conflict { current: Box<DataSharingDocument> },
+    /// The server refused the request for a stated reason (422 and similar).
+    #[error("refused ({code:?}): {detail}")]
+    Refused { code: ErrorCode, detail: String },
+    /// The server failed, or answered with something this app cannot read; nothing was changed.
+    #[error("the server failed (status {status})")]
+    Server { status: u16 },
+}
+
+/// The consent API client: a base URL and how to authenticate.
+///
+/// Cheap to clone; every request reads the token afresh, so a token provider
+/// supplied by a host portal can rotate tokens without re-creating the client.
+#[derive(Clone)]
+pub struct ApiClient {
+    base_url: Arc<str>,
+    token: Option<TokenFn>,
+}
+
+impl fmt::Debug for ApiClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiClient")
+            .field("base_url", &self.base_url)
+            .field("authenticated", &self.token.is_some())
+            .finish()
+    }
+}
+
+impl ApiClient {
+    /// A client without credentials. `base_url` is the server's origin
+    /// (`http://127.0.0.1:3000`), or empty for the page's own origin.
+    pub fn new(base_url: &str) -> ApiClient {
+        ApiClient {
+            base_url: Arc::from(base_url.trim_end_matches('/')),
+            token: None,
+        }
+    }
+
+    /// The same client, sending this bearer token.
+    pub fn with_bearer(self, token: String) -> ApiClient {
+        let token: Arc<str> = Arc::from(token);
+        self.with_token_provider(Arc::new(move || token.to_string()))
+    }
+
+    /// The same client, asking `provider` for a token before every request.
+    pub fn with_token_provider(self, provider: TokenFn) -> ApiClient {
+        ApiClient {
+            token: Some(provider),
+            ..self
+        }
+    }
+
+    /// `GET /api/v1/tenants/{tenant}/data-sharing`: the tenant's settings and their version tag.
+    pub async fn get_data_sharing(
+        &self,
+        tenant: &str,
+    ) -> Result<(DataSharingDocument, ETag), ApiError> {
+        let request = self.authorized(Request::get(&self.data_sharing_url(tenant, None)));
+        versioned(send(without_body(request)?).await?).await
+    }
+
+    /// `PUT /api/v1/tenants/{tenant}/data-sharing/{program}`: change one program, if the
+    /// stored settings are still at `if_match`. Returns the whole updated document.
+    pub async fn change_program(
+        &self,
+        tenant: &str,
+        program: ProgramId,
+        change: &ChangeRequest,
+        if_match: &str,
+    ) -> Result<(DataSharingDocument, ETag), ApiError> {
+        let request = self
+            .authorized(Request::put(&self.data_sharing_url(tenant, Some(program))))
+            .header("If-Match", if_match);
+        versioned(send(with_json(request, change)?).await?).await
+    }
+
+    /// `GET /api/v1/notices/{id}`: the current version of a notice.
+    pub async fn get_notice(&self, id: &str) -> Result<NoticeDocument, ApiError> {
+        let url = format!("{}/api/v1/notices/{}", self.base_url, encode(id));
+        read_json(send(without_body(self.authorized(Request::get(&url)))?).await?).await
+    }
+
+    /// `POST /api/v1/dev/token` (development servers only): a token for a seeded identity.
+    pub async fn dev_token(&self, tenant: &str, role: Role) -> Result<DevTokenResponse, ApiError> {
+        let url = format!("{}/api/v1/dev/token", self.base_url);
+        let body = DevTokenRequest {
+            tenant: tenant.to_owned(),
+            role,
+        };
+        read_json(send(with_json(Request::post(&url), &body)?).await?).await
+    }
+
+    /// `POST /api/v1/dev/tenants` (development servers only): a fresh, empty tenant in `region`.
+    pub async fn dev_create_tenant(&self, region: &str) -> Result<Tenant, ApiError> {
+        #[derive(Serialize)]
+        struct NewTenant<'a> {
+            region: &'a str,
+        }
+        let url = format!("{}/api/v1/dev/tenants", self.base_url);
+        read_json(send(with_json(Request::post(&url), &NewTenant { region })?).await?).await
+    }
+
+    fn data_sharing_url(&self, tenant: &str, program: Option<ProgramId>) -> String {
+        let mut url = format!(
+            "{}/api/v1/tenants/{}/data-sharing",
+            self.base_url,
+            encode(tenant)
+        );
+        if let Some(program) = program {
+            url.push('/');
+            url.push_str(program.as_str());
+        }
+        url
+    }
+
+    fn authorized(&self, request: RequestBuilder) -> RequestBuilder {
+        match &self.token {
+            Some(token) => request.header("Authorization", &format!("Bearer {}", token())),
+            None => request,
+        }
+    }
+}
+
+/// Percent-encodes a path segment (tenant and notice ids are plain, but never trust that).
+fn encode(segment: &str) -> String {
+    String::from(js_sys::encode_uri_component(segment))
+}
+
+fn with_json<T: Serialize>(request: RequestBuilder, body: &T) -> Result<Request, ApiError> {
+    // Serialising our own request types cannot fail; if it ever does, nothing was sent.
+    request
+        .json(body)
+        .map_err(|_| ApiError::Server { status: 0 })
+}
+
+async fn send(request: Request) -> Result<Response, ApiError> {
+    let response = request.send().await.map_err(|_| unreachable_error())?;
+    if response.ok() {
+        Ok(response)
+    } else {
+        Err(error_from(response).await)
+    }
+}
+
+fn without_body(request: RequestBuilder) -> Result<Request, ApiError> {
+    // Building a request without a body only fails on an invalid header value.
+    request.build().map_err(|_| ApiError::Server { status: 0 })
+}
+
+fn unreachable_error() -> ApiError {
+    let online = web_sys::window()
+        .map(|w| w.navigator().on_line())
+        .unwrap_or(true);
+    if online {
+        ApiError::Network
+    } else {
+        ApiError::Offline
+    }
+}
+
+async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let status = response.status();
+    response
+        .json()
+        .await
+        .map_err(|_| ApiError::Server { status })
+}
+
+/// Reads a data-sharing document and its `ETag`.
+///
+/// The `ETag` header is the authority; when a cross-origin server does not
+/// expose it, the tag is derived from the document's version, which the API
+/// defines to be the same value.
+async fn versioned(response: Response) -> Result<(DataSharingDocument, ETag), ApiError> {
+    let header = response.headers().get("etag");
+    let document: DataSharingDocument = read_json(response).await?;
+    let etag = header.unwrap_or_else(|| etag_for(document.version));
+    Ok((document, etag))
+}
+
+/// Turns an error response into what the person needs to know.
+async fn error_from(response: Response) -> ApiError {
+    let status = response.status();
+    let problem: Option<Problem> = response.json().await.ok();
+    match (status, problem) {
+        (401, _) => ApiError::Unauthorized,
+        (403, _) => ApiError::Forbidden,
+        (404, _) => ApiError::NotFound,
+        (
+            412,
+            Some(Problem {
+                current: Some(current),
+                ..
+            }),
+        ) => ApiError::Conflict { current },
+        (500.., _) => ApiError::Server { status },
+        (_, Some(problem)) => ApiError::Refused {
+            code: problem.code,
+            detail: problem.detail,
+        },
+        (_, None) => ApiError::Server { status },
+    }
+}

@@ -1,0 +1,98 @@
+//! Every user-facing text of the app, in one place.
+//!
+//! Components never spell out a sentence: they ask [`messages`] for the
+//! catalogue of the current language. Dates are formatted by the browser's
+//! `Intl` in the person's locale and time zone.
+
+mod en;
+
+use consent_core::{ProgramId, Role, Timestamp};
+use leptos::prelude::*;
+use wasm_bindgen::JsValue;
+
+use crate::api::ApiError;
+
+/// The texts of one language. Fields holding functions fill values into a sentence.
+pub struct Messages {
+    // The app frame.
+    pub app_loading: &'static str,
+    pub dev_identity: fn(name: &str, role: Role, tenant: &str) -> String,
+    pub dev_sign_in_failed: &'static str,
+    pub role_name: fn(Role) -> &'static str,
+    pub not_found_heading: &'static str,
+    pub not_found_body: &'static str,
+    pub go_to_settings: &'static str,
+
+    // The settings list.
+    pub settings_heading: &'static str,
+    pub tenant_region: fn(region: &str) -> String,
+    pub region_name: fn(code: &str) -> Option<&'static str>,
+    pub settings_list_label: &'static str,
+    pub search_label: &'static str,
+    pub search_no_match: &'static str,
+    pub loading_settings: &'static str,
+    pub load_failed: &'static str,
+    pub retry: &'static str,
+
+    // Programs and their states.
+    pub program_name: fn(ProgramId) -> &'static str,
+    pub program_full_name: fn(ProgramId) -> &'static str,
+    pub program_summary: fn(ProgramId) -> &'static str,
+    pub state_on: &'static str,
+    pub state_off: &'static str,
+    pub state_unavailable: &'static str,
+    pub state_deletion_pending: fn(date: &str) -> String,
+    pub state_reacceptance_needed: &'static str,
+    pub current_state: &'static str,
+
+    // The setting panel.
+    pub close_panel: &'static str,
+    pub switch_label: &'static str,
+    pub save: &'static str,
+    pub cancel: &'static str,
+    pub saving: &'static str,
+    pub saved: &'static str,
+    pub copilot_about: &'static [&'static str],
+    pub read_copilot_notice: &'static str,
+    pub accepts_notice: fn(version: u32) -> String,
+    pub only_united_states: fn(region: &str) -> String,
+    pub admins_only: &'static str,
+    pub marketing_about: &'static [&'static str],
+    pub marketing_not_yet_editable: &'static str,
+
+    // Confirmations.
+    pub confirm_off_title: &'static str,
+    pub confirm_off_body: fn(date: &str) -> String,
+    pub turn_off: &'static str,
+    pub keep_sharing: &'static str,
+    pub discard_title: &'static str,
+    pub discard_body: &'static str,
+    pub discard: &'static str,
+    pub keep_editing: &'static str,
+
+    // Failures and what to do next.
+    pub error: fn(&ApiError, state_now: Option<&str>) -> String,
+    pub show_current_setting: &'static str,
+    pub sign_in_again: &'static str,
+}
+
+/// The catalogue of the page's language (English until more languages are added).
+pub fn messages() -> &'static Messages {
+    use_context::<&'static Messages>().unwrap_or(&en::MESSAGES)
+}
+
+/// Formats the calendar date of `at` in the person's locale and time zone ("December 21, 2026").
+pub fn format_date(at: Timestamp) -> String {
+    let options = js_sys::Object::new();
+    // Setting a property on a fresh plain object cannot fail.
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into());
+    // An empty list of locales means the browser's own locale.
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options);
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    format
+        .format()
+        .call1(&JsValue::UNDEFINED, &date)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| at.date_naive().to_string())
+}

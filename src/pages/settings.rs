@@ -1,0 +1,216 @@
+//! The start page: the tenant's data-sharing settings.
+
+use consent_core::ProgramId;
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+
+use crate::i18n::{messages, Messages};
+use crate::routes::{self, use_ids, use_route_base};
+use crate::session::use_session;
+use crate::state::{now, use_settings, Loadable, ProgramStatus};
+
+/// Which part of the page to show while the settings load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Loading,
+    Failed,
+    Ready,
+}
+
+/// Tenant settings (`/settings`): the tenant, a search box, and one row per
+/// data-sharing setting; a setting's panel opens over it (the child route).
+#[component]
+pub fn SettingsPage() -> impl IntoView {
+    let t = messages();
+    let store = use_settings();
+    let ids = use_ids();
+    let query = RwSignal::new(String::new());
+    let phase = Memo::new(move |_| match store.state() {
+        Loadable::Loading => Phase::Loading,
+        Loadable::Failed(_) => Phase::Failed,
+        Loadable::Ready(_) => Phase::Ready,
+    });
+    let search_id = ids.id("search");
+    view! {
+        <div class="ts-page">
+            <header class="ts-page__header">
+                <h1 class="ts-page__title">{t.settings_heading}</h1>
+                <TenantLine />
+            </header>
+            <div class="ts-search">
+                <label class="ts-search__label" for=search_id.clone()>
+                    {t.search_label}
+                </label>
+                <input
+                    class="ts-search__input"
+                    type="search"
+                    id=search_id
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
+            </div>
+            {move || match phase.get() {
+                Phase::Loading => view! { <ListSkeleton /> }.into_any(),
+                Phase::Failed => view! { <LoadFailed /> }.into_any(),
+                Phase::Ready => view! { <SettingsList query=query.read_only() /> }.into_any(),
+            }}
+            <Outlet />
+        </div>
+    }
+}
+
+/// The tenant's name and region, or a placeholder while they load.
+#[component]
+fn TenantLine() -> impl IntoView {
+    let t = messages();
+    let store = use_settings();
+    let tenant = Memo::new(move |_| store.snapshot().map(|s| s.document.tenant));
+    move || match tenant.get() {
+        Some(tenant) => {
+            let region = (t.region_name)(tenant.region.code()).unwrap_or(tenant.region.code());
+            view! {
+                <p class="ts-page__tenant">
+                    <span class="ts-page__tenant-name">{tenant.name}</span>
+                    <span class="ts-page__tenant-region">{(t.tenant_region)(region)}</span>
+                </p>
+            }
+            .into_any()
+        }
+        None => {
+            view! { <p class="ts-skeleton ts-skeleton--line" aria-hidden="true"></p> }.into_any()
+        }
+    }
+}
+
+/// Grey rows where the settings will appear, announced as loading.
+#[component]
+fn ListSkeleton() -> impl IntoView {
+    let t = messages();
+    view! {
+        <div class="ts-settings ts-settings--loading" aria-busy="true">
+            <p class="ts-visually-hidden" role="status">
+                {t.loading_settings}
+            </p>
+            {ProgramId::ALL
+                .map(|_| {
+                    view! {
+                        <div class="ts-setting" aria-hidden="true">
+                            <div class="ts-setting__text">
+                                <span class="ts-skeleton ts-skeleton--title"></span>
+                                <span class="ts-skeleton ts-skeleton--line"></span>
+                            </div>
+                            <span class="ts-skeleton ts-skeleton--badge"></span>
+                        </div>
+                    }
+                })}
+        </div>
+    }
+}
+
+/// The settings could not be read: what happened, and a way to try again.
+#[component]
+fn LoadFailed() -> impl IntoView {
+    let t = messages();
+    let store = use_settings();
+    let session = use_session();
+    let message = move || match store.state() {
+        Loadable::Failed(error) => format!("{} {}", t.load_failed, (t.error)(&error, None)),
+        _ => String::new(),
+    };
+    view! {
+        <div class="ts-load-failed" role="alert">
+            <p>{message}</p>
+            <button type="button" class="ts-button" on:click=move |_| store.retry(session)>
+                {t.retry}
+            </button>
+        </div>
+    }
+}
+
+/// The list of settings, filtered by the search box.
+#[component]
+fn SettingsList(
+    /// The search box's text; rows that do not match it are hidden.
+    query: ReadSignal<String>,
+) -> impl IntoView {
+    let t = messages();
+    let visible = move |program: ProgramId| query.with(|q| matches_search(t, program, q));
+    let none_visible = move || !ProgramId::ALL.into_iter().any(visible);
+    view! {
+        <ul class="ts-settings" aria-label=t.settings_list_label>
+            {ProgramId::ALL
+                .map(|program| {
+                    view! { <SettingRow program visible=Signal::derive(move || visible(program)) /> }
+                })}
+        </ul>
+        <p class="ts-settings__empty" role="status">
+            {move || none_visible().then_some(t.search_no_match)}
+        </p>
+    }
+}
+
+/// One setting: its name (a link to its panel), what it is, and its state.
+#[component]
+fn SettingRow(
+    /// The program this row stands for.
+    program: ProgramId,
+    /// Whether the row matches the search.
+    #[prop(into)]
+    visible: Signal<bool>,
+) -> impl IntoView {
+    let t = messages();
+    let store = use_settings();
+    let ids = use_ids();
+    let base = use_route_base();
+    let status = Memo::new(move |_| store.program(program).map(|p| ProgramStatus::of(&p, now())));
+    let state_id = ids.id(&format!("state-{}", program.as_str()));
+    view! {
+        <li class="ts-setting" hidden=move || !visible.get()>
+            <div class="ts-setting__text">
+                <a
+                    class="ts-setting__name"
+                    id=row_id(ids, program)
+                    href=base.href(&routes::panel(program))
+                    aria-describedby=state_id.clone()
+                >
+                    {(t.program_name)(program)}
+                </a>
+                <span class="ts-setting__full-name">{(t.program_full_name)(program)}</span>
+                <span class="ts-setting__summary">{(t.program_summary)(program)}</span>
+            </div>
+            <span
+                class=move || {
+                    format!(
+                        "ts-status ts-status--{}",
+                        status.get().map(ProgramStatus::tone).unwrap_or("off"),
+                    )
+                }
+                id=state_id
+            >
+                {move || status.get().map(|s| s.text(t))}
+            </span>
+            <span class="ts-setting__chevron" aria-hidden="true"></span>
+        </li>
+    }
+}
+
+/// The id of a program's row link, where focus returns when its panel closes.
+pub fn row_id(ids: crate::routes::Ids, program: ProgramId) -> String {
+    ids.id(&format!("row-{}", program.as_str()))
+}
+
+/// Whether every word of `query` appears in the program's name, full name or summary.
+fn matches_search(t: &Messages, program: ProgramId, query: &str) -> bool {
+    let haystack = [
+        (t.program_name)(program),
+        (t.program_full_name)(program),
+        (t.program_summary)(program),
+    ]
+    .join(" ")
+    .to_lowercase();
+    query
+        .split_whitespace()
+        .all(|word| haystack.contains(&word.to_lowercase()))
+}

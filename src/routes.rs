@@ -1,0 +1,62 @@
+//! The app's addresses, under the route base path a host gives it.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use consent_core::ProgramId;
+use leptos::prelude::*;
+
+/// The settings list.
+pub const SETTINGS: &str = "/settings";
+
+/// The panel of one program.
+pub fn panel(program: ProgramId) -> String {
+    format!("{SETTINGS}/{}", program.panel_slug())
+}
+
+/// The full text of a notice.
+pub fn notice(id: &str) -> String {
+    format!("/notices/{id}")
+}
+
+/// A `Copy` handle to the route base path (empty at the site root).
+#[derive(Clone, Copy)]
+pub struct RouteBase(StoredValue<String>);
+
+impl RouteBase {
+    /// Remembers `base` without a trailing slash.
+    pub fn new(base: &str) -> RouteBase {
+        RouteBase(StoredValue::new(base.trim_end_matches('/').to_owned()))
+    }
+
+    /// The `href` of an app path such as `/settings`.
+    pub fn href(&self, path: &str) -> String {
+        self.0.with_value(|base| format!("{base}{path}"))
+    }
+}
+
+/// The route base of the surrounding app.
+pub fn use_route_base() -> RouteBase {
+    expect_context::<RouteBase>()
+}
+
+/// Makes element ids unique to one mounted app, so two apps on one page never clash.
+#[derive(Clone, Copy)]
+pub struct Ids(u32);
+
+impl Ids {
+    /// A fresh prefix for a newly mounted app.
+    pub fn fresh() -> Ids {
+        static NEXT: AtomicU32 = AtomicU32::new(1);
+        Ids(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+
+    /// The id of the app's element called `name`.
+    pub fn id(&self, name: &str) -> String {
+        format!("ts{}-{name}", self.0)
+    }
+}
+
+/// The id maker of the surrounding app.
+pub fn use_ids() -> Ids {
+    expect_context::<Ids>()
+}

@@ -1,0 +1,214 @@
+//! The tenant's data-sharing settings as the page knows them.
+//!
+//! One [`SettingsStore`] per app: the list reads it, a panel's save replaces
+//! it with what the server answered. The page never assumes a change
+//! happened until the API says so.
+
+use consent_core::{DataSharingDocument, ProgramId, ProgramView, Timestamp};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::{ApiError, ETag};
+use crate::i18n::{format_date, Messages};
+use crate::session::{Session, SignIn};
+
+/// The current time, from the browser's clock.
+pub fn now() -> Timestamp {
+    Timestamp::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
+}
+
+/// The settings document as last read from, or written to, the server.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Snapshot {
+    pub document: DataSharingDocument,
+    pub etag: ETag,
+}
+
+/// Where loading the settings stands.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loadable {
+    Loading,
+    Failed(ApiError),
+    Ready(Snapshot),
+}
+
+/// A `Copy` handle to the app's copy of the tenant's settings.
+#[derive(Clone, Copy)]
+pub struct SettingsStore {
+    state: RwSignal<Loadable>,
+    /// Counts loads, so an answer to an older request never overwrites a newer one.
+    generation: StoredValue<u32>,
+}
+
+impl SettingsStore {
+    /// An empty store, waiting for its first load.
+    pub fn new() -> SettingsStore {
+        SettingsStore {
+            state: RwSignal::new(Loadable::Loading),
+            generation: StoredValue::new(0),
+        }
+    }
+
+    /// Reads the settings from the server (again).
+    pub fn load(&self, session: Session) {
+        let store = *self;
+        let generation = self.generation.get_value().wrapping_add(1);
+        self.generation.set_value(generation);
+        self.state.set(Loadable::Loading);
+        spawn_local(async move {
+            let result = session.client().get_data_sharing(&session.tenant()).await;
+            if store.generation.try_get_value() != Some(generation) {
+                return;
+            }
+            store.state.try_set(match result {
+                Ok((document, etag)) => Loadable::Ready(Snapshot { document, etag }),
+                Err(error) => Loadable::Failed(error),
+            });
+        });
+    }
+
+    /// Tries again after a failed load; signs in again first if that is what failed.
+    pub fn retry(&self, session: Session) {
+        if matches!(session.sign_in_untracked(), SignIn::Failed(_)) {
+            self.state.set(Loadable::Loading);
+            spawn_local(async move { session.renew().await });
+        } else {
+            self.load(session);
+        }
+    }
+
+    /// Records that the settings cannot be loaded (for example, signing in failed).
+    pub fn fail(&self, error: ApiError) {
+        self.state.set(Loadable::Failed(error));
+    }
+
+    /// Where loading stands (tracked).
+    pub fn state(&self) -> Loadable {
+        self.state.get()
+    }
+
+    /// Replaces the settings with what the server answered.
+    pub fn apply(&self, document: DataSharingDocument, etag: ETag) {
+        // A save may finish after the app was unmounted; then there is nothing to update.
+        self.generation.try_update_value(|g| *g = g.wrapping_add(1));
+        self.state
+            .try_set(Loadable::Ready(Snapshot { document, etag }));
+    }
+
+    /// The loaded settings, if any (tracked).
+    pub fn snapshot(&self) -> Option<Snapshot> {
+        self.state.with(|state| match state {
+            Loadable::Ready(snapshot) => Some(snapshot.clone()),
+            _ => None,
+        })
+    }
+
+    /// One program of the loaded settings (tracked).
+    pub fn program(&self, id: ProgramId) -> Option<ProgramView> {
+        self.state.with(|state| match state {
+            Loadable::Ready(snapshot) => snapshot.document.program(id).cloned(),
+            _ => None,
+        })
+    }
+
+    /// Whether the signed-in person may change the settings (tracked; false until loaded).
+    pub fn can_edit(&self) -> bool {
+        self.state
+            .with(|state| matches!(state, Loadable::Ready(s) if s.document.can_edit))
+    }
+
+    /// The tenant's region code, once loaded (tracked).
+    pub fn region(&self) -> Option<String> {
+        self.state.with(|state| match state {
+            Loadable::Ready(snapshot) => Some(snapshot.document.tenant.region.code().to_owned()),
+            _ => None,
+        })
+    }
+
+    /// The loaded settings and their tag, read without tracking (for event handlers).
+    pub fn snapshot_untracked(&self) -> Option<Snapshot> {
+        self.state.with_untracked(|state| match state {
+            Loadable::Ready(snapshot) => Some(snapshot.clone()),
+            _ => None,
+        })
+    }
+
+    /// The tenant's display name, once loaded (tracked).
+    pub fn tenant_name(&self) -> Option<String> {
+        self.state.with(|state| match state {
+            Loadable::Ready(snapshot) => Some(snapshot.document.tenant.name.clone()),
+            _ => None,
+        })
+    }
+}
+
+impl Default for SettingsStore {
+    fn default() -> SettingsStore {
+        SettingsStore::new()
+    }
+}
+
+/// The settings of the surrounding app.
+pub fn use_settings() -> SettingsStore {
+    expect_context::<SettingsStore>()
+}
+
+/// What the list and the panel say about a program's stored state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProgramStatus {
+    On,
+    Off,
+    /// The tenant cannot join this program (for example, outside its region).
+    Unavailable,
+    /// Off, and data shared earlier is deleted by `due_by`.
+    DeletionPending {
+        due_by: Timestamp,
+    },
+    /// On, but a notice changed materially since it was accepted.
+    ReacceptanceNeeded,
+}
+
+impl ProgramStatus {
+    /// The status of `program` at `now`.
+    pub fn of(program: &ProgramView, now: Timestamp) -> ProgramStatus {
+        let pending = program
+            .pending_deletion
+            .as_ref()
+            .filter(|deletion| !program.enabled && deletion.is_pending_at(now));
+        match pending {
+            Some(deletion) => ProgramStatus::DeletionPending {
+                due_by: deletion.due_by,
+            },
+            None if !program.eligible => ProgramStatus::Unavailable,
+            None if program.enabled && program.reconsent_required => {
+                ProgramStatus::ReacceptanceNeeded
+            }
+            None if program.enabled => ProgramStatus::On,
+            None => ProgramStatus::Off,
+        }
+    }
+
+    /// The status in words.
+    pub fn text(self, t: &Messages) -> String {
+        match self {
+            ProgramStatus::On => t.state_on.to_owned(),
+            ProgramStatus::Off => t.state_off.to_owned(),
+            ProgramStatus::Unavailable => t.state_unavailable.to_owned(),
+            ProgramStatus::DeletionPending { due_by } => {
+                (t.state_deletion_pending)(&format_date(due_by))
+            }
+            ProgramStatus::ReacceptanceNeeded => t.state_reacceptance_needed.to_owned(),
+        }
+    }
+
+    /// A short machine name, used as a style modifier.
+    pub fn tone(self) -> &'static str {
+        match self {
+            ProgramStatus::On => "on",
+            ProgramStatus::Off => "off",
+            ProgramStatus::Unavailable => "unavailable",
+            ProgramStatus::DeletionPending { .. } => "pending",
+            ProgramStatus::ReacceptanceNeeded => "attention",
+        }
+    }
+}
