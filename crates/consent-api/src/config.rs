@@ -19,10 +19,18 @@ pub const DEFAULT_TOKEN_ISSUER: &str = "consent-api";
 /// The `aud` claim of tokens this server issues and accepts by default.
 pub const DEFAULT_TOKEN_AUDIENCE: &str = "tenant-settings";
 
+/// How often, by default, the server records deletions whose deadline passed.
+pub const DEFAULT_SWEEP_INTERVAL_SECS: u64 = 60;
+
+/// Who may frame the API's responses, by default: no one.
+pub const DEFAULT_FRAME_ANCESTORS: &str = "'none'";
+
 /// The command-line summary printed by `--help` and after a usage error.
 pub const USAGE: &str = "\
 usage: consent-api [--dev] [--bind ADDR] [--data-dir DIR] [--database-url URL]
                    [--content-dir DIR] [--signing-key KEY] [--cors-loopback]
+                   [--token-issuer ISS] [--token-audience AUD]
+                   [--sweep-interval-secs N] [--frame-ancestors SOURCES]
 
   --dev              development mode: seeds demo tenants, enables POST /api/v1/dev/token,
                      uses a public development signing key unless one is given  [CONSENT_DEV=1]
@@ -31,7 +39,16 @@ usage: consent-api [--dev] [--bind ADDR] [--data-dir DIR] [--database-url URL]
   --database-url URL database (default sqlite://<data-dir>/consent.db)  [CONSENT_DATABASE_URL]
   --content-dir DIR  notice documents, one file per published version (default ./content)  [CONSENT_CONTENT_DIR]
   --signing-key KEY  HS256 key for bearer tokens; required outside --dev  [CONSENT_SIGNING_KEY]
-  --cors-loopback    allow browser calls from http://127.0.0.1:* and http://localhost:* (with --dev only)";
+  --cors-loopback    allow browser calls from http://127.0.0.1:* and http://localhost:* (with --dev only)
+  --token-issuer ISS the iss claim bearer tokens must carry (default consent-api)  [CONSENT_TOKEN_ISSUER]
+  --token-audience AUD
+                     the aud claim bearer tokens must carry (default tenant-settings)  [CONSENT_TOKEN_AUDIENCE]
+  --sweep-interval-secs N
+                     how often to record deletions whose deadline passed (default 60; 0 turns
+                     the background sweep off)  [CONSENT_SWEEP_INTERVAL_SECS]
+  --frame-ancestors SOURCES
+                     the CSP frame-ancestors sources allowed to frame responses
+                     (default 'none')  [CONSENT_FRAME_ANCESTORS]";
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,6 +71,10 @@ pub struct Config {
     pub token_issuer: String,
     /// The `aud` claim tokens must carry.
     pub token_audience: String,
+    /// Seconds between background deletion sweeps; 0 turns them off.
+    pub sweep_interval_secs: u64,
+    /// The `frame-ancestors` sources of the Content-Security-Policy header.
+    pub frame_ancestors: String,
 }
 
 /// Why the configuration cannot be used.
@@ -77,6 +98,14 @@ pub enum ConfigError {
     WeakSigningKey,
     #[error("--cors-loopback is only allowed together with --dev")]
     CorsWithoutDev,
+    #[error("{flag}: {value:?} is not a whole number of seconds")]
+    BadNumber { flag: &'static str, value: String },
+    #[error("{0} must not be empty")]
+    Empty(&'static str),
+    #[error(
+        "--frame-ancestors: {0:?} is not a list of CSP sources (no ';', ',' or control characters)"
+    )]
+    BadFrameAncestors(String),
 }
 
 impl Default for Config {
@@ -92,6 +121,8 @@ impl Default for Config {
             cors_loopback: false,
             token_issuer: DEFAULT_TOKEN_ISSUER.to_owned(),
             token_audience: DEFAULT_TOKEN_AUDIENCE.to_owned(),
+            sweep_interval_secs: DEFAULT_SWEEP_INTERVAL_SECS,
+            frame_ancestors: DEFAULT_FRAME_ANCESTORS.to_owned(),
         }
     }
 }
@@ -125,6 +156,18 @@ impl Config {
             config.content_dir = dir.into();
         }
         config.signing_key = env("CONSENT_SIGNING_KEY");
+        if let Some(issuer) = env("CONSENT_TOKEN_ISSUER") {
+            config.token_issuer = issuer;
+        }
+        if let Some(audience) = env("CONSENT_TOKEN_AUDIENCE") {
+            config.token_audience = audience;
+        }
+        if let Some(secs) = env("CONSENT_SWEEP_INTERVAL_SECS") {
+            config.sweep_interval_secs = parse_seconds("CONSENT_SWEEP_INTERVAL_SECS", &secs)?;
+        }
+        if let Some(sources) = env("CONSENT_FRAME_ANCESTORS") {
+            config.frame_ancestors = sources;
+        }
 
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -150,6 +193,13 @@ impl Config {
                 "--database-url" => config.database_url = Some(value("--database-url")?),
                 "--content-dir" => config.content_dir = value("--content-dir")?.into(),
                 "--signing-key" => config.signing_key = Some(value("--signing-key")?),
+                "--token-issuer" => config.token_issuer = value("--token-issuer")?,
+                "--token-audience" => config.token_audience = value("--token-audience")?,
+                "--sweep-interval-secs" => {
+                    config.sweep_interval_secs =
+                        parse_seconds("--sweep-interval-secs", &value("--sweep-interval-secs")?)?
+                }
+                "--frame-ancestors" => config.frame_ancestors = value("--frame-ancestors")?,
                 _ => return Err(ConfigError::UnknownArgument(arg)),
             }
         }
@@ -158,8 +208,23 @@ impl Config {
     }
 
     /// Checks the combinations that must never start: no key outside
-    /// development mode, and loopback CORS outside development mode.
+    /// development mode, loopback CORS outside development mode, an empty
+    /// issuer or audience, and frame-ancestors that would break the header.
     pub fn validate(&self) -> Result<(), ConfigError> {
+        if self.token_issuer.trim().is_empty() {
+            return Err(ConfigError::Empty("--token-issuer"));
+        }
+        if self.token_audience.trim().is_empty() {
+            return Err(ConfigError::Empty("--token-audience"));
+        }
+        let sources = self.frame_ancestors.trim();
+        if sources.is_empty()
+            || !sources
+                .bytes()
+                .all(|b| (b' '..=b'~').contains(&b) && b != b';' && b != b',')
+        {
+            return Err(ConfigError::BadFrameAncestors(self.frame_ancestors.clone()));
+        }
         if !self.dev {
             match &self.signing_key {
                 None => return Err(ConfigError::MissingSigningKey),
@@ -183,6 +248,12 @@ impl Config {
         }
     }
 
+    /// The background deletion sweep's period; `None` when it is off.
+    pub fn sweep_interval(&self) -> Option<std::time::Duration> {
+        (self.sweep_interval_secs > 0)
+            .then(|| std::time::Duration::from_secs(self.sweep_interval_secs))
+    }
+
     /// The key tokens are signed with: the configured one, else (development
     /// mode only, see [`Config::validate`]) the public development key.
     pub fn signing_key(&self) -> &str {
@@ -190,6 +261,13 @@ impl Config {
             .as_deref()
             .unwrap_or(DEVELOPMENT_SIGNING_KEY)
     }
+}
+
+fn parse_seconds(flag: &'static str, value: &str) -> Result<u64, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::BadNumber {
+        flag,
+        value: value.to_owned(),
+    })
 }
 
 fn parse_address(flag: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {

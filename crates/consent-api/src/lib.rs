@@ -11,11 +11,11 @@ pub mod document;
 pub mod extract;
 pub mod notices;
 pub mod problem;
-pub mod receipt;
 pub mod routes;
 pub mod seed;
 pub mod state;
 pub mod store;
+pub mod sweep;
 
 use std::future::Future;
 use std::io::Write;
@@ -59,6 +59,7 @@ pub enum ServerError {
 pub struct App {
     state: AppState,
     router: Router,
+    sweep_interval: Option<std::time::Duration>,
 }
 
 impl App {
@@ -91,8 +92,12 @@ impl App {
             clock,
             dev: config.dev,
         };
-        let router = routes::router(state.clone(), config.cors_loopback);
-        Ok(App { state, router })
+        let router = routes::router(state.clone(), config);
+        Ok(App {
+            state,
+            router,
+            sweep_interval: config.sweep_interval(),
+        })
     }
 
     /// The database, for inspection by tests and tools.
@@ -100,24 +105,38 @@ impl App {
         &self.state.store
     }
 
+    /// The shared handler state, for calling the server's work directly
+    /// (tests run [`AppState::sweep_deletions`] with it).
+    pub fn state(&self) -> AppState {
+        self.state.clone()
+    }
+
     /// The routes, for serving on another listener or calling directly.
     pub fn router(&self) -> Router {
         self.router.clone()
     }
 
-    /// Answers requests on `listener` until `shutdown` completes, then
+    /// Answers requests on `listener` (and sweeps due deletions in the
+    /// background, unless configured off) until `shutdown` completes, then
     /// finishes in-flight requests and closes the database.
     pub async fn serve(
         self,
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), ServerError> {
-        axum::serve(listener, self.router)
+        let sweeper = self
+            .sweep_interval
+            .map(|period| sweep::spawn_sweeper(self.state.clone(), period));
+        let served = axum::serve(listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await
-            .map_err(ServerError::Serve)?;
+            .map_err(ServerError::Serve);
+        if let Some(sweeper) = sweeper {
+            sweeper.abort();
+            let _ = sweeper.await;
+        }
         self.state.store.close().await;
-        Ok(())
+        served
     }
 }
 

@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use consent_core::notice::NoticeVersion;
+use consent_core::receipt::ReceiptNotice;
 use consent_core::rules::NoticeSet;
-use consent_core::{NoticeDocument, ProgramId};
+use consent_core::{NoticeDocument, NoticeRef, ProgramId};
 
 /// The language of the reference wording: the one the consent rules and
 /// acceptances use, and the one served by default.
@@ -160,6 +161,24 @@ impl NoticeCatalog {
             .values()
             .flat_map(|v| v.values())
             .flat_map(|l| l.values())
+    }
+
+    /// The notice versions `refs` names, described for a consent receipt
+    /// (language and title from the published file).
+    pub fn describe(&self, refs: &[NoticeRef]) -> Vec<ReceiptNotice> {
+        refs.iter()
+            .map(|reference| {
+                let document = self.version(&reference.id, reference.version);
+                ReceiptNotice {
+                    id: reference.id.clone(),
+                    version: reference.version,
+                    sha256: reference.sha256.clone(),
+                    language: document
+                        .map_or(REFERENCE_LANGUAGE.to_owned(), |d| d.language.clone()),
+                    title: document.map_or_else(|| reference.id.clone(), |d| d.title.clone()),
+                }
+            })
+            .collect()
     }
 
     /// The notices a program's rules decide against.

@@ -143,6 +143,7 @@ fn default_status(code: ErrorCode) -> StatusCode {
         ErrorCode::StaleVersion => StatusCode::PRECONDITION_FAILED,
         ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         ErrorCode::InvalidBody
+        | ErrorCode::InvalidQuery
         | ErrorCode::RegionIneligible
         | ErrorCode::NoticeNotAccepted
         | ErrorCode::ContactNotApplicable
@@ -160,6 +161,7 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::PreconditionRequired => "If-Match required",
         ErrorCode::StaleVersion => "Settings changed meanwhile",
         ErrorCode::InvalidBody => "Invalid request body",
+        ErrorCode::InvalidQuery => "Invalid query parameter",
         ErrorCode::PayloadTooLarge => "Request body too large",
         ErrorCode::RegionIneligible => "Not available in this region",
         ErrorCode::NoticeNotAccepted => "Notice not accepted",

@@ -86,7 +86,12 @@ async fn dev_tokens_are_refused_outside_dev_mode() {
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
     assert_eq!(answer.problem_code(), "dev_mode_only");
     let answer = server
-        .call(Method::POST, "/api/v1/dev/tenants", &[], Some(json!({"region": "US"})))
+        .call(
+            Method::POST,
+            "/api/v1/dev/tenants",
+            &[],
+            Some(json!({"region": "US"})),
+        )
         .await;
     assert_eq!(answer.problem_code(), "dev_mode_only");
     // Without --dev there are no demo tenants either.
@@ -199,7 +204,12 @@ async fn dev_mode_makes_fresh_isolated_tenants() {
     let mut ids = Vec::new();
     for region in ["US", "eu"] {
         let answer = server
-            .call(Method::POST, "/api/v1/dev/tenants", &[], Some(json!({"region": region})))
+            .call(
+                Method::POST,
+                "/api/v1/dev/tenants",
+                &[],
+                Some(json!({"region": region})),
+            )
             .await;
         assert_eq!(answer.status, StatusCode::CREATED, "{}", answer.body);
         let id = answer.body["id"].as_str().unwrap().to_owned();
@@ -209,7 +219,11 @@ async fn dev_mode_makes_fresh_isolated_tenants() {
         assert_eq!(etag, "\"0\"");
         assert_eq!(doc["tenant"]["id"], id);
         assert_eq!(doc["can_edit"], true);
-        assert!(doc["programs"].as_array().unwrap().iter().all(|p| p["enabled"] == false));
+        assert!(doc["programs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["enabled"] == false));
         let reader = server.token(&id, "reader").await;
         assert_eq!(server.document(&id, &reader).await.0["can_edit"], false);
         // Its token does not open the demo tenant.
@@ -217,14 +231,25 @@ async fn dev_mode_makes_fresh_isolated_tenants() {
         ids.push(id);
     }
     assert_ne!(ids[0], ids[1]);
-    for (body, field) in [(json!({"region": ""}), "region"), (json!({"region": "U S"}), "region"), (json!({"region": "US", "x": 1}), "x")] {
-        let answer = server.call(Method::POST, "/api/v1/dev/tenants", &[], Some(body)).await;
+    for (body, field) in [
+        (json!({"region": ""}), "region"),
+        (json!({"region": "U S"}), "region"),
+        (json!({"region": "US", "x": 1}), "x"),
+    ] {
+        let answer = server
+            .call(Method::POST, "/api/v1/dev/tenants", &[], Some(body))
+            .await;
         assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(answer.problem_code(), "invalid_body");
         assert_eq!(answer.body["field"], field);
     }
     let answer = server
-        .call(Method::POST, "/api/v1/dev/token", &[], Some(json!({"tenant": "nobody", "role": "admin"})))
+        .call(
+            Method::POST,
+            "/api/v1/dev/token",
+            &[],
+            Some(json!({"tenant": "nobody", "role": "admin"})),
+        )
         .await;
     assert_eq!(answer.problem_code(), "not_found");
 }

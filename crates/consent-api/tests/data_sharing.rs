@@ -133,8 +133,9 @@ async fn copilot_opt_in_is_stored_with_one_event() {
         .await
         .unwrap();
     let receipt: Value = serde_json::from_str(&receipt).unwrap();
-    assert_eq!(receipt["action"], "opted_in");
-    assert_eq!(receipt["notices"], notices);
+    assert_eq!(receipt["event"]["action"], "opted_in");
+    assert_eq!(receipt["notices"][0]["id"], notices[0]["id"]);
+    assert_eq!(receipt["notices"][0]["sha256"], notices[0]["sha256"]);
 }
 
 // Guards the deletion clock: an opt-out shows data deleted by opt-out + 30

@@ -5,7 +5,7 @@ mod common;
 use common::{at, TestServer, START};
 use consent_api::store::{AcceptedChange, ChangeOutcome};
 use consent_core::rules::{ConsentAction, ProgramRecord};
-use consent_core::{Actor, ProgramId, Role};
+use consent_core::{Actor, ProgramId, Region, Role, Tenant};
 
 // Guards the conditional version bump: two changes decided against the same
 // version cannot both be stored, whatever the routes checked before.
@@ -21,14 +21,20 @@ async fn a_change_against_a_superseded_version_stores_nothing() {
     let mut after = before.clone();
     after.enabled = true;
     after.updated_at = Some(at(START));
+    let tenant = Tenant {
+        id: "contoso".into(),
+        name: "Contoso".into(),
+        region: Region::new("US"),
+    };
     let change = || AcceptedChange {
-        tenant_id: "contoso",
+        tenant: &tenant,
         expected_version: 0,
         actor: &actor,
         at: at(START),
         action: ConsentAction::OptedIn,
         before: &before,
         after: &after,
+        notices: Vec::new(),
         idempotency: None,
     };
     assert!(matches!(

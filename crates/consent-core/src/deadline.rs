@@ -13,13 +13,17 @@ pub const SCHEMA_RETENTION_MONTHS: u32 = 12;
 
 /// The deletion clock started by an opt-out.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PendingDeletion {
     /// When the tenant opted out.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub requested_at: Timestamp,
     /// Shared data is deleted by then (Marketing: marketing and query data purged).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
     pub due_by: Timestamp,
     /// Marketing only: the latest moment schema copies may still exist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub schema_due_by: Option<Timestamp>,
 }
 
@@ -38,9 +42,15 @@ pub fn pending_deletion(program: ProgramId, opted_out_at: Timestamp) -> PendingD
     let due_by = opted_out_at + Days::new(DELETION_WINDOW_DAYS);
     let schema_due_by = match program {
         ProgramId::Copilot => None,
-        ProgramId::Marketing => opted_out_at.checked_add_months(Months::new(SCHEMA_RETENTION_MONTHS)),
+        ProgramId::Marketing => {
+            opted_out_at.checked_add_months(Months::new(SCHEMA_RETENTION_MONTHS))
+        }
     };
-    PendingDeletion { requested_at: opted_out_at, due_by, schema_due_by }
+    PendingDeletion {
+        requested_at: opted_out_at,
+        due_by,
+        schema_due_by,
+    }
 }
 
 #[cfg(test)]
@@ -55,12 +65,42 @@ mod tests {
     #[test]
     fn opt_out_deadlines() {
         let cases = [
-            (ProgramId::Copilot, "2026-11-21T09:30:00Z", "2026-12-21T09:30:00Z", None),
-            (ProgramId::Copilot, "2026-02-10T00:00:00Z", "2026-03-12T00:00:00Z", None),
-            (ProgramId::Copilot, "2024-02-10T23:59:59Z", "2024-03-11T23:59:59Z", None), // leap year
-            (ProgramId::Copilot, "2026-12-15T12:00:00Z", "2027-01-14T12:00:00Z", None), // year end
-            (ProgramId::Marketing, "2026-11-21T09:30:00Z", "2026-12-21T09:30:00Z", Some("2027-11-21T09:30:00Z")),
-            (ProgramId::Marketing, "2024-02-29T08:00:00Z", "2024-03-30T08:00:00Z", Some("2025-02-28T08:00:00Z")),
+            (
+                ProgramId::Copilot,
+                "2026-11-21T09:30:00Z",
+                "2026-12-21T09:30:00Z",
+                None,
+            ),
+            (
+                ProgramId::Copilot,
+                "2026-02-10T00:00:00Z",
+                "2026-03-12T00:00:00Z",
+                None,
+            ),
+            (
+                ProgramId::Copilot,
+                "2024-02-10T23:59:59Z",
+                "2024-03-11T23:59:59Z",
+                None,
+            ), // leap year
+            (
+                ProgramId::Copilot,
+                "2026-12-15T12:00:00Z",
+                "2027-01-14T12:00:00Z",
+                None,
+            ), // year end
+            (
+                ProgramId::Marketing,
+                "2026-11-21T09:30:00Z",
+                "2026-12-21T09:30:00Z",
+                Some("2027-11-21T09:30:00Z"),
+            ),
+            (
+                ProgramId::Marketing,
+                "2024-02-29T08:00:00Z",
+                "2024-03-30T08:00:00Z",
+                Some("2025-02-28T08:00:00Z"),
+            ),
         ];
         for (program, out, due, schema) in cases {
             let d = pending_deletion(program, at(out));

@@ -5,15 +5,20 @@
 //! Builds for native targets and for `wasm32-unknown-unknown`.
 
 pub mod deadline;
+pub mod facts;
+pub mod ledger;
 pub mod notice;
 pub mod program;
+pub mod receipt;
 pub mod rules;
 pub mod tenant;
 pub mod wire;
 
 pub use deadline::{pending_deletion, DELETION_WINDOW_DAYS, SCHEMA_RETENTION_MONTHS};
+pub use ledger::{ConsentEvent, HistoryPage, ProgramState};
 pub use notice::{NoticeDocument, NoticeRef, NoticeVersion};
 pub use program::ProgramId;
+pub use receipt::ConsentReceipt;
 pub use rules::{decide_change, Decision, Refusal};
 pub use tenant::{Actor, ActorRef, Region, Role, Tenant};
 pub use wire::*;

@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 /// Names one published version of a notice: what an admin accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NoticeRef {
     pub id: String,
@@ -29,7 +30,11 @@ pub struct NoticeVersion {
 impl NoticeVersion {
     /// The reference an admin accepts.
     pub fn reference(&self) -> NoticeRef {
-        NoticeRef { id: self.id.clone(), version: self.version, sha256: self.sha256.clone() }
+        NoticeRef {
+            id: self.id.clone(),
+            version: self.version,
+            sha256: self.sha256.clone(),
+        }
     }
 }
 
@@ -38,23 +43,31 @@ impl NoticeVersion {
 ///
 /// It holds when it names the current version itself, or an older one with no
 /// material change published after it (a typo fix does not re-prompt).
-pub fn acceptance_covers(accepted: &NoticeRef, current: &NoticeVersion, history: &[NoticeVersion]) -> bool {
+pub fn acceptance_covers(
+    accepted: &NoticeRef,
+    current: &NoticeVersion,
+    history: &[NoticeVersion],
+) -> bool {
     if accepted.id != current.id || accepted.version > current.version {
         return false;
     }
-    let accepted_is_published = history
-        .iter()
-        .any(|v| v.id == accepted.id && v.version == accepted.version && v.sha256 == accepted.sha256);
+    let accepted_is_published = history.iter().any(|v| {
+        v.id == accepted.id && v.version == accepted.version && v.sha256 == accepted.sha256
+    });
     if !accepted_is_published {
         return false;
     }
-    !history
-        .iter()
-        .any(|v| v.id == current.id && v.version > accepted.version && v.version <= current.version && v.material_change)
+    !history.iter().any(|v| {
+        v.id == current.id
+            && v.version > accepted.version
+            && v.version <= current.version
+            && v.material_change
+    })
 }
 
 /// A full notice document as published under `content/`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct NoticeDocument {
     pub id: String,
@@ -77,6 +90,7 @@ pub struct NoticeDocument {
 
 /// A titled part of a notice, addressable by `id` (used in the table of contents).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Section {
     pub id: String,
@@ -86,6 +100,7 @@ pub struct Section {
 
 /// A block of text inside a section.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Block {
     /// A paragraph of text runs.
@@ -100,6 +115,7 @@ pub enum Block {
 
 /// A piece of text, optionally bold or linked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Run {
     pub text: String,
@@ -154,7 +170,10 @@ impl NoticeDocument {
     /// Checks the document's shape; if `sha256` is given, that it matches.
     pub fn validate(&self) -> Result<(), NoticeProblem> {
         let id_ok = !self.id.is_empty()
-            && self.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            && self
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !id_ok {
             return Err(NoticeProblem::BadId);
         }
@@ -172,7 +191,10 @@ impl NoticeDocument {
         }
         let mut seen = std::collections::BTreeSet::new();
         for section in &self.sections {
-            if section.id.is_empty() || section.heading.trim().is_empty() || section.blocks.is_empty() {
+            if section.id.is_empty()
+                || section.heading.trim().is_empty()
+                || section.blocks.is_empty()
+            {
                 return Err(NoticeProblem::EmptySection(section.id.clone()));
             }
             if !seen.insert(section.id.as_str()) {
@@ -180,7 +202,8 @@ impl NoticeDocument {
             }
             for run in section.blocks.iter().flat_map(Block::runs) {
                 if let Some(link) = &run.link {
-                    let ok = link.starts_with("https://") || (link.starts_with('/') && !link.starts_with("//"));
+                    let ok = link.starts_with("https://")
+                        || (link.starts_with('/') && !link.starts_with("//"));
                     if !ok {
                         return Err(NoticeProblem::BadLink(link.clone()));
                     }
@@ -190,7 +213,10 @@ impl NoticeDocument {
         if !self.sha256.is_empty() {
             let expected = self.canonical_sha256();
             if self.sha256 != expected {
-                return Err(NoticeProblem::HashMismatch { found: self.sha256.clone(), expected });
+                return Err(NoticeProblem::HashMismatch {
+                    found: self.sha256.clone(),
+                    expected,
+                });
             }
         }
         Ok(())
@@ -198,7 +224,11 @@ impl NoticeDocument {
 
     /// The reference an admin accepts.
     pub fn reference(&self) -> NoticeRef {
-        NoticeRef { id: self.id.clone(), version: self.version, sha256: self.sha256.clone() }
+        NoticeRef {
+            id: self.id.clone(),
+            version: self.version,
+            sha256: self.sha256.clone(),
+        }
     }
 
     /// The facts the consent rules need.
@@ -216,7 +246,12 @@ impl NoticeDocument {
     pub fn changed_sections(&self, older: &NoticeDocument) -> Vec<String> {
         self.sections
             .iter()
-            .filter(|s| !older.sections.iter().any(|o| o.id == s.id && o.blocks == s.blocks && o.heading == s.heading))
+            .filter(|s| {
+                !older
+                    .sections
+                    .iter()
+                    .any(|o| o.id == s.id && o.blocks == s.blocks && o.heading == s.heading)
+            })
             .map(|s| s.heading.clone())
             .collect()
     }
@@ -237,20 +272,34 @@ mod tests {
     use super::*;
 
     fn version(id: &str, v: u32, material: bool) -> NoticeVersion {
-        NoticeVersion { id: id.into(), version: v, sha256: format!("h{v}"), material_change: material }
+        NoticeVersion {
+            id: id.into(),
+            version: v,
+            sha256: format!("h{v}"),
+            material_change: material,
+        }
     }
 
     fn accepted(id: &str, v: u32) -> NoticeRef {
-        NoticeRef { id: id.into(), version: v, sha256: format!("h{v}") }
+        NoticeRef {
+            id: id.into(),
+            version: v,
+            sha256: format!("h{v}"),
+        }
     }
 
     // Guards re-consent: only a material change after the accepted version re-prompts.
     #[test]
     fn acceptance_covers_current_unless_a_material_change_followed() {
-        let history = [version("n", 1, true), version("n", 2, false), version("n", 3, true), version("n", 4, false)];
+        let history = [
+            version("n", 1, true),
+            version("n", 2, false),
+            version("n", 3, true),
+            version("n", 4, false),
+        ];
         let cases = [
-            (1, 1, true),  // accepted the current version
-            (1, 2, true),  // v2 was a typo fix
+            (1, 1, true), // accepted the current version
+            (1, 2, true), // v2 was a typo fix
             (2, 2, true),
             (1, 3, false), // v3 changed materially
             (2, 3, false),
@@ -260,7 +309,11 @@ mod tests {
         ];
         for (acc, cur, covers) in cases {
             let current = &history[(cur - 1) as usize];
-            assert_eq!(acceptance_covers(&accepted("n", acc), current, &history), covers, "accepted v{acc}, current v{cur}");
+            assert_eq!(
+                acceptance_covers(&accepted("n", acc), current, &history),
+                covers,
+                "accepted v{acc}, current v{cur}"
+            );
         }
     }
 
@@ -268,7 +321,11 @@ mod tests {
     #[test]
     fn acceptance_needs_the_published_hash_and_the_same_notice() {
         let history = [version("n", 1, true)];
-        let forged = NoticeRef { id: "n".into(), version: 1, sha256: "other".into() };
+        let forged = NoticeRef {
+            id: "n".into(),
+            version: 1,
+            sha256: "other".into(),
+        };
         assert!(!acceptance_covers(&forged, &history[0], &history));
         assert!(!acceptance_covers(&accepted("m", 1), &history[0], &history));
     }
@@ -296,12 +353,17 @@ mod tests {
         assert!(d.validate().is_ok());
         let mut changed = d.clone();
         changed.title = "T2".into();
-        assert_ne!(changed.canonical_sha256(), h, "a word changed, the hash changed");
+        assert_ne!(
+            changed.canonical_sha256(),
+            h,
+            "a word changed, the hash changed"
+        );
         // Computed independently: python3 -c 'json.dumps(doc, sort_keys=True, separators=(",",":"))' | sha256sum
         assert_eq!(h, EXPECTED_DOC_HASH);
     }
 
-    const EXPECTED_DOC_HASH: &str = "cd06b4a5a9cb58547654435412232cb2074c9e356067916d35ad2bc5722fcdf2";
+    const EXPECTED_DOC_HASH: &str =
+        "cd06b4a5a9cb58547654435412232cb2074c9e356067916d35ad2bc5722fcdf2";
 
     // Guards validation: each malformed document is refused with its reason.
     #[test]
@@ -312,10 +374,24 @@ mod tests {
             (|d| d.title = " ".into(), NoticeProblem::EmptyTitle),
             (|d| d.language = "".into(), NoticeProblem::EmptyLanguage),
             (|d| d.sections.clear(), NoticeProblem::NoSections),
-            (|d| d.sections[0].blocks.clear(), NoticeProblem::EmptySection("a".into())),
-            (|d| d.sections.push(d.sections[0].clone()), NoticeProblem::DuplicateSection("a".into())),
             (
-                |d| d.sections[0].blocks = vec![Block::Paragraph { runs: vec![Run { text: "x".into(), bold: false, link: Some("javascript:alert(1)".into()) }] }],
+                |d| d.sections[0].blocks.clear(),
+                NoticeProblem::EmptySection("a".into()),
+            ),
+            (
+                |d| d.sections.push(d.sections[0].clone()),
+                NoticeProblem::DuplicateSection("a".into()),
+            ),
+            (
+                |d| {
+                    d.sections[0].blocks = vec![Block::Paragraph {
+                        runs: vec![Run {
+                            text: "x".into(),
+                            bold: false,
+                            link: Some("javascript:alert(1)".into()),
+                        }],
+                    }]
+                },
                 NoticeProblem::BadLink("javascript:alert(1)".into()),
             ),
         ];
@@ -326,7 +402,10 @@ mod tests {
         }
         let mut d = doc();
         d.sha256 = "0".repeat(64);
-        assert!(matches!(d.validate(), Err(NoticeProblem::HashMismatch { .. })));
+        assert!(matches!(
+            d.validate(),
+            Err(NoticeProblem::HashMismatch { .. })
+        ));
     }
 
     // Guards the "what changed" list shown with a re-acceptance request.
@@ -336,7 +415,11 @@ mod tests {
         let mut new = doc();
         new.version = 2;
         new.sections[0].blocks.pop();
-        new.sections.push(Section { id: "b".into(), heading: "B".into(), blocks: old.sections[0].blocks.clone() });
+        new.sections.push(Section {
+            id: "b".into(),
+            heading: "B".into(),
+            blocks: old.sections[0].blocks.clone(),
+        });
         assert_eq!(new.changed_sections(&old), ["A", "B"]);
         assert!(old.changed_sections(&old).is_empty());
     }

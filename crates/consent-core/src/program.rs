@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One data-sharing program. The wire id is the lowercase variant name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProgramId {
     /// Copilot AI features data sharing (US-region tenants only).
@@ -78,7 +79,10 @@ mod tests {
             assert_eq!(ProgramId::parse(id), Some(program));
             assert_eq!(program.panel_slug(), slug);
             assert_eq!(ProgramId::from_panel_slug(slug), Some(program));
-            assert_eq!(serde_json::to_string(&program).unwrap(), format!("\"{id}\""));
+            assert_eq!(
+                serde_json::to_string(&program).unwrap(),
+                format!("\"{id}\"")
+            );
         }
         assert_eq!(ProgramId::parse("Copilot"), None);
         assert_eq!(ProgramId::from_panel_slug("copilot"), None);
@@ -87,7 +91,10 @@ mod tests {
     // Guards which notices each program requires before opting in.
     #[test]
     fn required_notices_per_program() {
-        assert_eq!(ProgramId::Copilot.required_notices(), ["copilot-data-sharing"]);
+        assert_eq!(
+            ProgramId::Copilot.required_notices(),
+            ["copilot-data-sharing"]
+        );
         assert_eq!(
             ProgramId::Marketing.required_notices(),
             ["marketing-human-review", "marketing-nda"]

@@ -12,7 +12,9 @@ use crate::{Actor, ActorRef, ProgramId, Region, Timestamp};
 /// Whether a tenant in `region` may turn `program` on.
 pub fn eligibility(program: ProgramId, region: &Region) -> Result<(), IneligibleReason> {
     match program {
-        ProgramId::Copilot if !region.is_united_states() => Err(IneligibleReason::RegionNotSupported),
+        ProgramId::Copilot if !region.is_united_states() => {
+            Err(IneligibleReason::RegionNotSupported)
+        }
         _ => Ok(()),
     }
 }
@@ -57,12 +59,21 @@ pub struct NoticeSet<'a> {
 impl NoticeSet<'_> {
     /// Whether `accepted` covers every current notice.
     fn all_covered_by(&self, accepted: &[NoticeRef]) -> bool {
-        self.current.iter().all(|cur| accepted.iter().any(|a| acceptance_covers(a, cur, self.history)))
+        self.current.iter().all(|cur| {
+            accepted
+                .iter()
+                .any(|a| acceptance_covers(a, cur, self.history))
+        })
     }
 }
 
 /// What an admin sees of a stored program at `now`.
-pub fn view(record: &ProgramRecord, region: &Region, notices: NoticeSet<'_>, now: Timestamp) -> ProgramView {
+pub fn view(
+    record: &ProgramRecord,
+    region: &Region,
+    notices: NoticeSet<'_>,
+    now: Timestamp,
+) -> ProgramView {
     let eligibility = eligibility(record.program, region);
     ProgramView {
         id: record.program,
@@ -70,12 +81,19 @@ pub fn view(record: &ProgramRecord, region: &Region, notices: NoticeSet<'_>, now
         eligible: eligibility.is_ok(),
         ineligible_reason: eligibility.err(),
         contact_allowed: record.contact_allowed,
-        notices: notices.current.iter().map(NoticeVersion::reference).collect(),
+        notices: notices
+            .current
+            .iter()
+            .map(NoticeVersion::reference)
+            .collect(),
         accepted_notices: record.accepted_notices.clone(),
         reconsent_required: record.enabled && !notices.all_covered_by(&record.accepted_notices),
         updated_at: record.updated_at,
         updated_by: record.updated_by.clone(),
-        pending_deletion: record.pending_deletion.clone().filter(|d| d.is_pending_at(now)),
+        pending_deletion: record
+            .pending_deletion
+            .clone()
+            .filter(|d| d.is_pending_at(now)),
     }
 }
 
@@ -85,11 +103,14 @@ pub fn view(record: &ProgramRecord, region: &Region, notices: NoticeSet<'_>, now
 /// (so the admin need not opt in again), but no data is shared under wording
 /// the tenant has not accepted.
 pub fn is_sharing(record: &ProgramRecord, region: &Region, notices: NoticeSet<'_>) -> bool {
-    record.enabled && eligibility(record.program, region).is_ok() && notices.all_covered_by(&record.accepted_notices)
+    record.enabled
+        && eligibility(record.program, region).is_ok()
+        && notices.all_covered_by(&record.accepted_notices)
 }
 
 /// What kind of change an accepted request is, as recorded in the history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ConsentAction {
     OptedIn,
@@ -149,7 +170,9 @@ impl Refusal {
             Refusal::RegionIneligible => ErrorCode::RegionIneligible,
             Refusal::UnknownNotice(_) => ErrorCode::NotFound,
             Refusal::NoticeOutdated(_) | Refusal::NoticeMissing(_) => ErrorCode::NoticeNotAccepted,
-            Refusal::ContactNotApplicable | Refusal::ContactWhileOff => ErrorCode::ContactNotApplicable,
+            Refusal::ContactNotApplicable | Refusal::ContactWhileOff => {
+                ErrorCode::ContactNotApplicable
+            }
         }
     }
 }
@@ -164,7 +187,11 @@ pub struct ChangeContext<'a> {
 }
 
 /// Decides whether `request` may change `record`, and what to store and record.
-pub fn decide_change(record: &ProgramRecord, request: &ChangeRequest, ctx: ChangeContext<'_>) -> Result<Decision, Refusal> {
+pub fn decide_change(
+    record: &ProgramRecord,
+    request: &ChangeRequest,
+    ctx: ChangeContext<'_>,
+) -> Result<Decision, Refusal> {
     let program = record.program;
     if !crate::tenant::can_edit(&ctx.actor.roles) {
         return Err(Refusal::NotAnAdmin);
@@ -200,12 +227,11 @@ pub fn decide_change(record: &ProgramRecord, request: &ChangeRequest, ctx: Chang
     accepted_notices.sort_by(|a, b| a.id.cmp(&b.id));
 
     if request.enabled {
-        if let Some(missing) = ctx
-            .notices
-            .current
-            .iter()
-            .find(|cur| !accepted_notices.iter().any(|a| acceptance_covers(a, cur, ctx.notices.history)))
-        {
+        if let Some(missing) = ctx.notices.current.iter().find(|cur| {
+            !accepted_notices
+                .iter()
+                .any(|a| acceptance_covers(a, cur, ctx.notices.history))
+        }) {
             return Err(Refusal::NoticeMissing(missing.id.clone()));
         }
     }
@@ -215,18 +241,29 @@ pub fn decide_change(record: &ProgramRecord, request: &ChangeRequest, ctx: Chang
         // Opting out stops contact too; opting in allows it unless the admin says otherwise.
         (true, false) => Some(false),
         (true, true) if !record.enabled => Some(request.contact_allowed.unwrap_or(true)),
-        (true, true) => Some(request.contact_allowed.unwrap_or(record.contact_allowed.unwrap_or(true))),
+        (true, true) => Some(
+            request
+                .contact_allowed
+                .unwrap_or(record.contact_allowed.unwrap_or(true)),
+        ),
     };
 
     let action = match (record.enabled, request.enabled) {
         (false, true) => Some(ConsentAction::OptedIn),
         (true, false) => Some(ConsentAction::OptedOut),
-        _ if accepted_notices != sorted(&record.accepted_notices) => Some(ConsentAction::NoticesAccepted),
-        (true, true) if contact_allowed != record.contact_allowed => Some(ConsentAction::ContactChanged),
+        _ if accepted_notices != sorted(&record.accepted_notices) => {
+            Some(ConsentAction::NoticesAccepted)
+        }
+        (true, true) if contact_allowed != record.contact_allowed => {
+            Some(ConsentAction::ContactChanged)
+        }
         _ => None,
     };
     let Some(action) = action else {
-        return Ok(Decision { after: record.clone(), action: None });
+        return Ok(Decision {
+            after: record.clone(),
+            action: None,
+        });
     };
 
     let pending_deletion = match action {
@@ -243,7 +280,27 @@ pub fn decide_change(record: &ProgramRecord, request: &ChangeRequest, ctx: Chang
         updated_by: Some(ctx.actor.reference()),
         pending_deletion,
     };
-    Ok(Decision { after, action: Some(action) })
+    Ok(Decision {
+        after,
+        action: Some(action),
+    })
+}
+
+/// The record to store once the deletion deadline of an opt-out has passed
+/// at `now`: the same choice, with the pending deletion cleared. `None` while
+/// nothing is due (no pending deletion, or its deadline is still ahead).
+///
+/// Who last changed the setting stays as it was: the service completing a
+/// deletion does not change the tenant's choice.
+pub fn complete_deletion(record: &ProgramRecord, now: Timestamp) -> Option<ProgramRecord> {
+    let pending = record.pending_deletion.as_ref()?;
+    if pending.is_pending_at(now) {
+        return None;
+    }
+    Some(ProgramRecord {
+        pending_deletion: None,
+        ..record.clone()
+    })
 }
 
 fn sorted(notices: &[NoticeRef]) -> Vec<NoticeRef> {

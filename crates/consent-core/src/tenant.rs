@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A tenant's geographic region as an upper-case code (`US`, `EU`, ...).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Region(pub String);
 
@@ -26,14 +27,33 @@ impl Region {
 
 /// A tenant (the organisation whose data may be shared).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tenant {
     pub id: String,
     pub name: String,
     pub region: Region,
 }
 
+/// The longest tenant id the API accepts.
+pub const MAX_TENANT_ID_LEN: usize = 64;
+
+/// Whether `id` can be a tenant id: 1 to [`MAX_TENANT_ID_LEN`] ASCII letters,
+/// digits, `-`, `_` or `.`. Anything else names no tenant, so a path carrying
+/// it is answered like an unknown tenant; it also keeps ids safe to put in a
+/// file name (the history download).
+pub fn is_valid_tenant_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_TENANT_ID_LEN
+        && id != "."
+        && id != ".."
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
 /// What a signed-in person may do with a tenant's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// May change the data-sharing settings.
@@ -60,21 +80,39 @@ pub fn can_edit(roles: &[Role]) -> bool {
 
 /// The person behind a request, as recorded in the history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Actor {
     pub id: String,
     pub name: String,
     pub roles: Vec<Role>,
 }
 
+/// The id of the service itself when it records an event no person made
+/// (a deletion deadline passing).
+pub const CONSENT_SERVICE_ACTOR_ID: &str = "system";
+
 impl Actor {
+    /// The service itself, as recorded on events no person made. It holds no role.
+    pub fn consent_service() -> Actor {
+        Actor {
+            id: CONSENT_SERVICE_ACTOR_ID.to_owned(),
+            name: "Consent service".to_owned(),
+            roles: Vec::new(),
+        }
+    }
+
     /// The short reference stored beside a program's state.
     pub fn reference(&self) -> ActorRef {
-        ActorRef { id: self.id.clone(), name: self.name.clone() }
+        ActorRef {
+            id: self.id.clone(),
+            name: self.name.clone(),
+        }
     }
 }
 
 /// Who last changed something.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActorRef {
     pub id: String,
     pub name: String,
@@ -87,7 +125,14 @@ mod tests {
     // Guards the region test that gates the Copilot program.
     #[test]
     fn only_us_is_united_states() {
-        for (code, us) in [("US", true), ("us", true), (" us ", true), ("EU", false), ("USA", false), ("", false)] {
+        for (code, us) in [
+            ("US", true),
+            ("us", true),
+            (" us ", true),
+            ("EU", false),
+            ("USA", false),
+            ("", false),
+        ] {
             assert_eq!(Region::new(code).is_united_states(), us, "region {code:?}");
         }
     }
@@ -101,5 +146,37 @@ mod tests {
         assert!(!can_edit(&[]));
         assert_eq!(Role::parse("admin"), Some(Role::Admin));
         assert_eq!(Role::parse("Admin"), None);
+    }
+
+    // Guards which path segments can name a tenant; the rest answer 404.
+    #[test]
+    fn tenant_id_shape() {
+        let long = "a".repeat(MAX_TENANT_ID_LEN);
+        let too_long = "a".repeat(MAX_TENANT_ID_LEN + 1);
+        for (id, ok) in [
+            ("contoso", true),
+            ("t-0123456789ab", true),
+            ("Org_1.eu", true),
+            (long.as_str(), true),
+            ("", false),
+            (too_long.as_str(), false),
+            ("con/toso", false),
+            ("con toso", false),
+            ("..", false),
+            (".", false),
+            ("contoso%2F", false),
+            ("caf\u{e9}", false),
+            ("a\"b", false),
+        ] {
+            assert_eq!(is_valid_tenant_id(id), ok, "{id:?}");
+        }
+    }
+
+    // Guards the system actor recorded on events no person made.
+    #[test]
+    fn the_consent_service_holds_no_role() {
+        let service = Actor::consent_service();
+        assert_eq!(service.id, "system");
+        assert!(!can_edit(&service.roles));
     }
 }

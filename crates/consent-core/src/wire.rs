@@ -9,6 +9,7 @@ use crate::{ActorRef, NoticeRef, ProgramId, Role, Tenant, Timestamp};
 /// `GET /api/v1/tenants/{tenant_id}/data-sharing`: the whole data-sharing
 /// document of a tenant. `version` is also sent as the `ETag`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataSharingDocument {
     pub tenant: Tenant,
     pub version: i64,
@@ -43,6 +44,7 @@ pub fn parse_etag(value: &str) -> Option<i64> {
 
 /// One program as a tenant's admin sees it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgramView {
     pub id: ProgramId,
     /// The stored choice: on or off.
@@ -60,6 +62,7 @@ pub struct ProgramView {
     pub accepted_notices: Vec<NoticeRef>,
     /// On, but a notice changed materially since it was accepted.
     pub reconsent_required: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub updated_at: Option<Timestamp>,
     pub updated_by: Option<ActorRef>,
     /// After an opt-out, until the deletion deadline passes.
@@ -69,6 +72,7 @@ pub struct ProgramView {
 
 /// Why a tenant cannot join a program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IneligibleReason {
     /// The program is only offered to tenants in the United States region.
@@ -77,6 +81,7 @@ pub enum IneligibleReason {
 
 /// `PUT /api/v1/tenants/{tenant_id}/data-sharing/{program_id}`: change one program.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRequest {
     pub enabled: bool,
@@ -90,6 +95,7 @@ pub struct ChangeRequest {
 
 /// Stable machine codes of API errors (the `code` of a problem+json body).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// No valid bearer token (401).
@@ -104,6 +110,8 @@ pub enum ErrorCode {
     StaleVersion,
     /// The body is not valid JSON of the expected shape (422).
     InvalidBody,
+    /// A query parameter is unknown, repeated or malformed (422); `field` names it.
+    InvalidQuery,
     /// The request body is too large (413).
     PayloadTooLarge,
     /// The program is not offered in the tenant's region (422).
@@ -123,6 +131,7 @@ pub enum ErrorCode {
 
 /// An `application/problem+json` error body (RFC 9457) with a stable `code`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
@@ -130,7 +139,7 @@ pub struct Problem {
     pub status: u16,
     pub detail: String,
     pub code: ErrorCode,
-    /// `invalid_body`: the field at fault, when known.
+    /// `invalid_body`: the field at fault, when known; `invalid_query`: the parameter.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     /// `stale_version`: the current document, so the UI can show what changed.
@@ -140,6 +149,7 @@ pub struct Problem {
 
 /// `POST /api/v1/dev/token` (development mode only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DevTokenRequest {
     pub tenant: String,
@@ -148,6 +158,7 @@ pub struct DevTokenRequest {
 
 /// The answer to [`DevTokenRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DevTokenResponse {
     pub token: String,
     /// Who the token speaks for, so the app can show the identity in use.
@@ -177,7 +188,9 @@ mod tests {
     fn change_request_is_strict() {
         let ok: ChangeRequest = serde_json::from_str(r#"{"enabled": true}"#).unwrap();
         assert!(ok.accept_notices.is_empty() && ok.contact_allowed.is_none());
-        assert!(serde_json::from_str::<ChangeRequest>(r#"{"enabled": true, "admin": true}"#).is_err());
+        assert!(
+            serde_json::from_str::<ChangeRequest>(r#"{"enabled": true, "admin": true}"#).is_err()
+        );
         assert!(serde_json::from_str::<ChangeRequest>(r#"{"enabled": "yes"}"#).is_err());
         assert!(serde_json::from_str::<ChangeRequest>(r#"{}"#).is_err());
     }
@@ -191,6 +204,7 @@ mod tests {
             (ErrorCode::StaleVersion, "stale_version"),
             (ErrorCode::PreconditionRequired, "precondition_required"),
             (ErrorCode::InvalidBody, "invalid_body"),
+            (ErrorCode::InvalidQuery, "invalid_query"),
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), s);
         }

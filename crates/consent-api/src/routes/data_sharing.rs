@@ -12,20 +12,34 @@ use consent_core::{
 };
 use sha2::{Digest, Sha256};
 
-use super::IDEMPOTENCY_KEY;
+use super::{visible_snapshot, IDEMPOTENCY_KEY};
 use crate::auth::Caller;
 use crate::document::data_sharing_document;
 use crate::extract::{ApiJson, ApiPath};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::store::{
-    AcceptedChange, ChangeOutcome, IdempotentResponse, StoredResponse, TenantSnapshot,
-};
+use crate::store::{AcceptedChange, ChangeOutcome, IdempotentResponse, StoredResponse};
 
 /// The longest `Idempotency-Key` accepted.
 const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
 
 /// `GET /api/v1/tenants/{tenant_id}/data-sharing`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tenants/{tenant_id}/data-sharing",
+    tag = "data-sharing",
+    security(("bearer" = [])),
+    params(
+        ("tenant_id" = String, Path, description = "The tenant's id (letters, digits, '-', '_', '.'; at most 64)"),
+    ),
+    responses(
+        (status = 200, description = "The tenant's data-sharing document", body = consent_core::DataSharingDocument,
+            headers(("ETag" = String, description = "The document's version, to send back as If-Match"))),
+        (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such tenant for this caller (another tenant's data answers alike)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn document(
     State(state): State<AppState>,
     caller: Caller,
@@ -37,6 +51,35 @@ pub async fn document(
 }
 
 /// `PUT /api/v1/tenants/{tenant_id}/data-sharing/{program_id}`.
+#[utoipa::path(
+    put,
+    path = "/api/v1/tenants/{tenant_id}/data-sharing/{program_id}",
+    tag = "data-sharing",
+    security(("bearer" = [])),
+    params(
+        ("tenant_id" = String, Path, description = "The tenant's id (letters, digits, '-', '_', '.'; at most 64)"),
+        ("program_id" = consent_core::ProgramId, Path, description = "The program to change"),
+        ("If-Match" = String, Header, description = "The ETag of the document the change was made on"),
+        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters; a retry with the same key and body gets the first answer"),
+    ),
+    request_body(content = consent_core::ChangeRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The whole updated document (unchanged when the request changes nothing)", body = consent_core::DataSharingDocument,
+            headers(
+                ("ETag" = String, description = "The new version"),
+                ("Idempotent-Replayed" = String, description = "`true` when this is the stored first answer to the Idempotency-Key")
+            )),
+        (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: only administrators may change settings", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such tenant for this caller, no such program, or an accepted notice that is not one of the program's", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`: If-Match names an older version; `current` holds the current document", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`invalid_body`: the body is not declared as JSON", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_body` (`field` names the field), `region_ineligible`, `notice_not_accepted`, `contact_not_applicable` or `idempotency_key_reused`; nothing was stored", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`precondition_required`: If-Match is missing", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn change_program(
     State(state): State<AppState>,
     caller: Caller,
@@ -105,13 +148,14 @@ pub async fn change_program(
     let outcome = state
         .store
         .apply_change(AcceptedChange {
-            tenant_id: &tenant_id,
+            tenant: &snapshot.tenant,
             expected_version: snapshot.version,
             actor: &caller.actor,
             at: now,
             action,
             before: &before,
             after: &decision.after,
+            notices: state.notices.describe(&decision.after.accepted_notices),
             idempotency: idempotency_key.map(|key| IdempotentResponse {
                 key,
                 request_hash: &request_hash,
@@ -142,20 +186,6 @@ pub async fn change_program(
             )))
         }
     }
-}
-
-/// The tenant's state, if `caller` may see it. Another tenant's and an
-/// unknown tenant's answer alike, so existence is not leaked.
-async fn visible_snapshot(
-    state: &AppState,
-    caller: &Caller,
-    tenant_id: &str,
-) -> Result<TenantSnapshot, ApiError> {
-    let not_found = || ApiError::not_found(format!("there is no tenant {tenant_id:?} for you"));
-    if caller.tenant_id != tenant_id {
-        return Err(not_found());
-    }
-    state.store.snapshot(tenant_id).await?.ok_or_else(not_found)
 }
 
 /// The version named by `If-Match`; `None` when it names none (`*`, garbage).

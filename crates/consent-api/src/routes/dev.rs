@@ -17,6 +17,20 @@ use crate::state::AppState;
 ///
 /// The demo tenants have named people; a tenant made by [`create_tenant`]
 /// gets "Admin of <name>" and "Reader of <name>".
+#[utoipa::path(
+    post,
+    path = "/api/v1/dev/token",
+    tag = "development",
+    request_body(content = consent_core::DevTokenRequest, content_type = "application/json"),
+    responses(
+        (status = 200, description = "A token for the tenant's admin or reader", body = consent_core::DevTokenResponse),
+        (status = 404, description = "`dev_mode_only`: the server is not in development mode; `not_found`: no such development tenant", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`invalid_body`: the body is not declared as JSON", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_body`: the body is not valid (`field` names the field)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn token(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<DevTokenRequest>,
@@ -24,26 +38,49 @@ pub async fn token(
     let (id, name) = match dev_identity(&request.tenant, request.role) {
         Some(identity) => (identity.id.to_owned(), identity.name.to_owned()),
         None => {
-            let snapshot = state.store.snapshot(&request.tenant).await.map_err(ApiError::internal)?;
+            let snapshot = state
+                .store
+                .snapshot(&request.tenant)
+                .await
+                .map_err(ApiError::internal)?;
             let tenant = snapshot
-                .ok_or_else(|| ApiError::not_found(format!("there is no development tenant {:?}", request.tenant)))?
+                .ok_or_else(|| {
+                    ApiError::not_found(format!(
+                        "there is no development tenant {:?}",
+                        request.tenant
+                    ))
+                })?
                 .tenant;
             let (role, title) = match request.role {
                 Role::Admin => ("admin", "Admin"),
                 Role::Reader => ("reader", "Reader"),
             };
-            (format!("{}-{role}", tenant.id), format!("{title} of {}", tenant.name))
+            (
+                format!("{}-{role}", tenant.id),
+                format!("{title} of {}", tenant.name),
+            )
         }
     };
     let token = state
         .tokens
-        .issue(&id, &name, &request.tenant, &[request.role], DEV_TOKEN_LIFETIME)
+        .issue(
+            &id,
+            &name,
+            &request.tenant,
+            &[request.role],
+            DEV_TOKEN_LIFETIME,
+        )
         .map_err(ApiError::internal)?;
-    Ok(Json(DevTokenResponse { token, name, tenant: request.tenant, role: request.role }))
+    Ok(Json(DevTokenResponse {
+        token,
+        name,
+        tenant: request.tenant,
+        role: request.role,
+    }))
 }
 
 /// `POST /api/v1/dev/tenants` body.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewTenant {
     /// Region code (`US`, `EU`, ...).
@@ -54,19 +91,43 @@ pub struct NewTenant {
 }
 
 /// `POST /api/v1/dev/tenants`: a fresh, empty tenant with a unique id.
+#[utoipa::path(
+    post,
+    path = "/api/v1/dev/tenants",
+    tag = "development",
+    request_body(content = NewTenant, content_type = "application/json"),
+    responses(
+        (status = 201, description = "The new, empty tenant", body = consent_core::Tenant),
+        (status = 404, description = "`dev_mode_only`: the server is not in development mode", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`invalid_body`: the body is not declared as JSON", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_body`: the body is not valid (`field` names the field)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn create_tenant(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<NewTenant>,
 ) -> Result<(StatusCode, Json<Tenant>), ApiError> {
     let region = Region::new(&request.region);
     if region.code().is_empty() || !region.code().chars().all(|c| c.is_ascii_alphabetic()) {
-        return Err(ApiError::new(ErrorCode::InvalidBody, "the region must be a code such as US or EU").with_field("region"));
+        return Err(ApiError::new(
+            ErrorCode::InvalidBody,
+            "the region must be a code such as US or EU",
+        )
+        .with_field("region"));
     }
     let suffix = uuid::Uuid::now_v7().simple().to_string();
     let id = format!("t-{}", &suffix[suffix.len() - 12..]);
-    let name = request.name.unwrap_or_else(|| format!("Test tenant {}", &id[2..8]));
+    let name = request
+        .name
+        .unwrap_or_else(|| format!("Test tenant {}", &id[2..8]));
     let tenant = Tenant { id, name, region };
-    state.store.ensure_tenant(&tenant, state.now()).await.map_err(ApiError::internal)?;
+    state
+        .store
+        .ensure_tenant(&tenant, state.now())
+        .await
+        .map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(tenant)))
 }
 

@@ -4,20 +4,48 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use consent_core::ErrorCode;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
 
+/// The answer of both probes.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: &'static str,
+}
+
+const OK: Health = Health { status: "ok" };
+
 /// `GET /healthz`: the process is up.
-pub async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "The process is up", body = Health),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn healthz() -> Json<Health> {
+    Json(OK)
 }
 
 /// `GET /readyz`: the database answers.
-pub async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiError> {
+#[utoipa::path(
+    get,
+    path = "/readyz",
+    tag = "operations",
+    responses(
+        (status = 200, description = "The database answers", body = Health),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`internal`: the database is not reachable", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
     match state.store.ping().await {
-        Ok(()) => Ok(Json(json!({"status": "ok"}))),
+        Ok(()) => Ok(Json(OK)),
         Err(error) => {
             tracing::warn!(%error, "database not reachable");
             Err(

@@ -3,30 +3,44 @@
 mod data_sharing;
 mod dev;
 mod health;
+mod history;
 mod notices;
+pub mod openapi;
+mod receipts;
+mod security_headers;
 
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get, post, put};
 use axum::Router;
+use consent_core::tenant::is_valid_tenant_id;
 use consent_core::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::auth::Caller;
+use crate::config::Config;
 use crate::extract::MAX_BODY_BYTES;
 use crate::problem::ApiError;
 use crate::state::AppState;
+use crate::store::TenantSnapshot;
+use security_headers::SecurityHeaders;
 
 /// The request header that makes a change safe to retry.
 pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key");
 
+/// The `detail` of the answer to an address no route serves.
+pub const UNKNOWN_ROUTE_DETAIL: &str = "this API has no such address";
+
 /// The whole application: every route, answering errors as problem+json.
-pub fn router(state: AppState, cors_loopback: bool) -> Router {
+/// Every route here is described in [`openapi::ApiDoc`].
+pub fn router(state: AppState, config: &Config) -> Router {
     // Outside development mode the dev token route still answers, with a
     // clear code, before looking at the body.
     let (dev_token, dev_tenants) = if state.dev {
@@ -47,28 +61,63 @@ pub fn router(state: AppState, cors_loopback: bool) -> Router {
             "/api/v1/tenants/{tenant_id}/data-sharing/{program_id}",
             put(data_sharing::change_program),
         )
+        .route(
+            "/api/v1/tenants/{tenant_id}/data-sharing/history",
+            get(history::history),
+        )
+        .route(
+            "/api/v1/tenants/{tenant_id}/data-sharing/history.csv",
+            get(history::history_csv),
+        )
+        .route(
+            "/api/v1/tenants/{tenant_id}/receipts/{receipt_id}",
+            get(receipts::receipt),
+        )
         .route("/api/v1/notices", get(notices::list))
         .route("/api/v1/notices/{notice_id}", get(notices::current))
         .route(
             "/api/v1/notices/{notice_id}/versions/{version}",
             get(notices::version),
         )
+        .route("/api/openapi.json", get(openapi::document))
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
         .layer(CatchPanicLayer::custom(|_| panicked()))
         .layer(TraceLayer::new_for_http());
-    // Outermost, so that error answers carry the CORS headers too.
-    if cors_loopback {
+    // CORS outside the rest, so that error answers carry its headers too;
+    // the security headers outermost, so that every answer carries them.
+    let router = if config.cors_loopback {
         router.layer(loopback_cors())
     } else {
         router
+    };
+    router.layer(middleware::from_fn_with_state(
+        SecurityHeaders::new(&config.frame_ancestors),
+        security_headers::add,
+    ))
+}
+
+/// The tenant's state, if `caller` may see it. Another tenant's, an unknown
+/// tenant's and a malformed id's answer alike, so existence is not leaked.
+pub(crate) async fn visible_snapshot(
+    state: &AppState,
+    caller: &Caller,
+    tenant_id: &str,
+) -> Result<TenantSnapshot, ApiError> {
+    let not_found = || {
+        let shown: String = tenant_id.chars().take(64).collect();
+        ApiError::not_found(format!("there is no tenant {shown:?} for you"))
+    };
+    if caller.tenant_id != tenant_id || !is_valid_tenant_id(tenant_id) {
+        return Err(not_found());
     }
+    state.store.snapshot(tenant_id).await?.ok_or_else(not_found)
 }
 
 async fn unknown_route() -> ApiError {
-    ApiError::not_found("there is nothing at this address")
+    ApiError::not_found(UNKNOWN_ROUTE_DETAIL)
 }
 
 async fn method_not_allowed() -> ApiError {

@@ -1,14 +1,21 @@
 //! Storage: every SQL statement the server runs.
 //!
 //! Statements use `$n` placeholders and plain types so they run unchanged on
-//! PostgreSQL. The consent event log is append-only: this module has no
-//! statement that updates or deletes an event or a receipt.
+//! PostgreSQL. The consent event log is append-only: no statement here
+//! updates or deletes an event or a receipt, and the database refuses one
+//! (see the triggers in the migrations).
+
+mod deletions;
+mod events;
+
+pub use deletions::DueDeletion;
 
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use consent_core::receipt::ReceiptNotice;
 use consent_core::rules::{ConsentAction, ProgramRecord};
 use consent_core::{Actor, NoticeDocument, ProgramId, Region, Tenant, Timestamp};
 use serde::de::DeserializeOwned;
@@ -17,7 +24,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Row, SqliteConnection, SqlitePool};
 use uuid::Uuid;
 
-use crate::receipt;
+use events::NewEvent;
 
 /// Why the database cannot be opened.
 #[derive(Debug, thiserror::Error)]
@@ -77,7 +84,7 @@ impl TenantSnapshot {
 /// An accepted change to one program, to store with its event and receipt.
 #[derive(Debug, Clone)]
 pub struct AcceptedChange<'a> {
-    pub tenant_id: &'a str,
+    pub tenant: &'a Tenant,
     /// The document version the change was decided against.
     pub expected_version: i64,
     pub actor: &'a Actor,
@@ -85,6 +92,8 @@ pub struct AcceptedChange<'a> {
     pub action: ConsentAction,
     pub before: &'a ProgramRecord,
     pub after: &'a ProgramRecord,
+    /// The notices in force after the change, described for the receipt.
+    pub notices: Vec<ReceiptNotice>,
     /// The answer to remember for an `Idempotency-Key`.
     pub idempotency: Option<IdempotentResponse<'a>>,
 }
@@ -246,6 +255,7 @@ impl Store {
         &self,
         change: AcceptedChange<'_>,
     ) -> Result<ChangeOutcome, sqlx::Error> {
+        let tenant_id = change.tenant.id.as_str();
         let mut tx = self.pool.begin().await?;
         // The conditional bump comes first: it takes the write lock before
         // anything is read, and of two writers with the same version exactly
@@ -253,7 +263,7 @@ impl Store {
         let bumped = sqlx::query(
             "UPDATE tenants SET document_version = document_version + 1 WHERE id = $1 AND document_version = $2",
         )
-        .bind(change.tenant_id)
+        .bind(tenant_id)
         .bind(change.expected_version)
         .execute(&mut *tx)
         .await?;
@@ -261,67 +271,21 @@ impl Store {
             return Ok(ChangeOutcome::Stale);
         }
 
-        let after = change.after;
-        sqlx::query(
-            "INSERT INTO program_state \
-             (tenant_id, program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-             ON CONFLICT (tenant_id, program) DO UPDATE SET \
-             enabled = excluded.enabled, contact_allowed = excluded.contact_allowed, \
-             accepted_notices = excluded.accepted_notices, updated_at = excluded.updated_at, \
-             updated_by = excluded.updated_by, pending_deletion = excluded.pending_deletion",
+        write_program_state(&mut tx, tenant_id, change.after).await?;
+        let (event_id, receipt_id) = events::record(
+            &mut tx,
+            NewEvent {
+                tenant: change.tenant,
+                actor: change.actor,
+                at: change.at,
+                action: change.action,
+                before: change.before,
+                after: change.after,
+                notices: change.notices,
+                idempotency_key: change.idempotency.as_ref().map(|i| i.key),
+            },
         )
-        .bind(change.tenant_id)
-        .bind(after.program.as_str())
-        .bind(after.enabled)
-        .bind(after.contact_allowed)
-        .bind(json(&after.accepted_notices)?)
-        .bind(after.updated_at.map(timestamp))
-        .bind(after.updated_by.as_ref().map(json).transpose()?)
-        .bind(after.pending_deletion.as_ref().map(json).transpose()?)
-        .execute(&mut *tx)
         .await?;
-
-        let event_id = time_ordered_id(change.at);
-        let receipt_id = time_ordered_id(change.at);
-        let idempotency_key = change.idempotency.as_ref().map(|i| i.key);
-        sqlx::query(
-            "INSERT INTO consent_events \
-             (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(&event_id)
-        .bind(change.tenant_id)
-        .bind(timestamp(change.at))
-        .bind(json(change.actor)?)
-        .bind(after.program.as_str())
-        .bind(change.action.as_str())
-        .bind(json(change.before)?)
-        .bind(json(after)?)
-        .bind(json(&after.accepted_notices)?)
-        .bind(&receipt_id)
-        .bind(idempotency_key)
-        .execute(&mut *tx)
-        .await?;
-
-        let receipt = receipt::minimal(&receipt::ReceiptFacts {
-            receipt_id: &receipt_id,
-            event_id: &event_id,
-            tenant_id: change.tenant_id,
-            actor: change.actor,
-            program: after.program,
-            action: change.action,
-            at: change.at,
-            notices: &after.accepted_notices,
-        });
-        sqlx::query("INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) VALUES ($1, $2, $3, $4, $5)")
-            .bind(&receipt_id)
-            .bind(change.tenant_id)
-            .bind(&event_id)
-            .bind(timestamp(change.at))
-            .bind(json(&receipt)?)
-            .execute(&mut *tx)
-            .await?;
 
         if let Some(answer) = &change.idempotency {
             let stored = sqlx::query(
@@ -329,7 +293,7 @@ impl Store {
                  (tenant_id, idempotency_key, request_hash, response_status, response_body, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
             )
-            .bind(change.tenant_id)
+            .bind(tenant_id)
             .bind(answer.key)
             .bind(answer.request_hash)
             .bind(i64::from(answer.status))
@@ -386,6 +350,34 @@ impl Store {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Stores `record` as the current state of its program.
+async fn write_program_state(
+    conn: &mut SqliteConnection,
+    tenant_id: &str,
+    record: &ProgramRecord,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO program_state \
+         (tenant_id, program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+         ON CONFLICT (tenant_id, program) DO UPDATE SET \
+         enabled = excluded.enabled, contact_allowed = excluded.contact_allowed, \
+         accepted_notices = excluded.accepted_notices, updated_at = excluded.updated_at, \
+         updated_by = excluded.updated_by, pending_deletion = excluded.pending_deletion",
+    )
+    .bind(tenant_id)
+    .bind(record.program.as_str())
+    .bind(record.enabled)
+    .bind(record.contact_allowed)
+    .bind(json(&record.accepted_notices)?)
+    .bind(record.updated_at.map(timestamp))
+    .bind(record.updated_by.as_ref().map(json).transpose()?)
+    .bind(record.pending_deletion.as_ref().map(json).transpose()?)
+    .execute(conn)
+    .await
+    .map(|_| ())
 }
 
 async fn read_snapshot(

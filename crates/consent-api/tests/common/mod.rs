@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use chrono::Duration;
 use consent_api::auth::{Claims, TokenKeys};
 use consent_api::config::{DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, DEVELOPMENT_SIGNING_KEY};
+use consent_api::state::AppState;
 use consent_api::store::Store;
 use consent_api::{App, Clock, Config, ServerError};
 use consent_core::Timestamp;
@@ -62,6 +63,8 @@ pub fn dev_config(data_dir: &Path) -> Config {
         bind: "127.0.0.1:0".parse().unwrap(),
         data_dir: data_dir.to_owned(),
         content_dir: fixture_content(),
+        // Tests sweep deletions themselves, at the moment they choose.
+        sweep_interval_secs: 0,
         ..Config::default()
     }
 }
@@ -70,6 +73,8 @@ pub fn dev_config(data_dir: &Path) -> Config {
 pub struct TestServer {
     pub base: String,
     pub store: Store,
+    /// The server's shared state, to run its work (deletion sweeps) directly.
+    pub state: AppState,
     pub clock: TestClock,
     pub client: Client,
     pub data_dir: TempDir,
@@ -137,6 +142,7 @@ impl TestServer {
         let clock = TestClock::new(at(START));
         let app = App::start(&config, clock.clock()).await?;
         let store = app.store().clone();
+        let state = app.state();
         let listener = TcpListener::bind(config.bind).await.expect("a free port");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -146,6 +152,7 @@ impl TestServer {
         Ok(TestServer {
             base,
             store,
+            state,
             clock,
             client: Client::new(),
             data_dir,
@@ -305,3 +312,41 @@ pub fn admin_claims(expires_in_secs: i64) -> Claims {
 
 /// The development signing key, for tokens the dev server accepts.
 pub const DEV_KEY: &str = DEVELOPMENT_SIGNING_KEY;
+
+/// Signs arbitrary JSON `claims` with `key` under algorithm `alg`, for
+/// tokens the server must refuse (odd claims, other algorithms).
+pub fn sign_json(alg: jsonwebtoken::Algorithm, key: &str, claims: &Value) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(alg),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(key.as_bytes()),
+    )
+    .unwrap()
+}
+
+/// An unsigned token (`alg: none`) carrying `claims`.
+pub fn unsigned(claims: &Value) -> String {
+    let header = base64url(br#"{"alg":"none","typ":"JWT"}"#);
+    format!("{header}.{}.", base64url(claims.to_string().as_bytes()))
+}
+
+/// Base64url without padding (RFC 4648 section 5), as JWTs use it.
+pub fn base64url(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..=chunk.len() {
+            out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+        }
+    }
+    out
+}
+
+/// The claims of [`admin_claims`] as JSON, to take apart.
+pub fn admin_claims_json(expires_in_secs: i64) -> Value {
+    serde_json::to_value(admin_claims(expires_in_secs)).unwrap()
+}

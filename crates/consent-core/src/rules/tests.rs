@@ -9,7 +9,12 @@ fn at(s: &str) -> Timestamp {
 const NOW: &str = "2026-11-21T09:30:00Z";
 
 fn v(id: &str, version: u32, material: bool) -> NoticeVersion {
-    NoticeVersion { id: id.into(), version, sha256: format!("{id}-h{version}"), material_change: material }
+    NoticeVersion {
+        id: id.into(),
+        version,
+        sha256: format!("{id}-h{version}"),
+        material_change: material,
+    }
 }
 
 fn accepted(id: &str, version: u32) -> NoticeRef {
@@ -28,13 +33,24 @@ struct Fixture {
 fn fixture(program: ProgramId) -> Fixture {
     let history = match program {
         ProgramId::Copilot => vec![v("copilot-data-sharing", 1, true)],
-        ProgramId::Marketing => vec![v("marketing-human-review", 1, true), v("marketing-nda", 1, true)],
+        ProgramId::Marketing => vec![
+            v("marketing-human-review", 1, true),
+            v("marketing-nda", 1, true),
+        ],
     };
     Fixture {
         current: history.clone(),
         history,
-        admin: Actor { id: "u1".into(), name: "Ada Admin".into(), roles: vec![Role::Admin] },
-        reader: Actor { id: "u2".into(), name: "Rita Reader".into(), roles: vec![Role::Reader] },
+        admin: Actor {
+            id: "u1".into(),
+            name: "Ada Admin".into(),
+            roles: vec![Role::Admin],
+        },
+        reader: Actor {
+            id: "u2".into(),
+            name: "Rita Reader".into(),
+            roles: vec![Role::Reader],
+        },
         us: Region::new("US"),
         eu: Region::new("EU"),
     }
@@ -44,7 +60,10 @@ impl Fixture {
     fn ctx<'a>(&'a self, region: &'a Region, actor: &'a Actor) -> ChangeContext<'a> {
         ChangeContext {
             region,
-            notices: NoticeSet { current: &self.current, history: &self.history },
+            notices: NoticeSet {
+                current: &self.current,
+                history: &self.history,
+            },
             actor,
             now: at(NOW),
         }
@@ -52,13 +71,21 @@ impl Fixture {
 }
 
 fn req(enabled: bool, accept: &[NoticeRef], contact: Option<bool>) -> ChangeRequest {
-    ChangeRequest { enabled, accept_notices: accept.to_vec(), contact_allowed: contact }
+    ChangeRequest {
+        enabled,
+        accept_notices: accept.to_vec(),
+        contact_allowed: contact,
+    }
 }
 
 fn on(program: ProgramId) -> ProgramRecord {
     let mut r = ProgramRecord::initial(program);
     r.enabled = true;
-    r.accepted_notices = fixture(program).current.iter().map(NoticeVersion::reference).collect();
+    r.accepted_notices = fixture(program)
+        .current
+        .iter()
+        .map(NoticeVersion::reference)
+        .collect();
     r.contact_allowed = program.has_contact_preference().then_some(true);
     r
 }
@@ -88,7 +115,14 @@ fn programs_start_off() {
         let f = fixture(program);
         let r = ProgramRecord::initial(program);
         assert!(!r.enabled);
-        assert!(!is_sharing(&r, &f.us, NoticeSet { current: &f.current, history: &f.history }));
+        assert!(!is_sharing(
+            &r,
+            &f.us,
+            NoticeSet {
+                current: &f.current,
+                history: &f.history
+            }
+        ));
     }
 }
 
@@ -97,18 +131,135 @@ fn programs_start_off() {
 fn forbidden_changes_are_refused() {
     let c = ProgramId::Copilot;
     let m = ProgramId::Marketing;
-    let cases: Vec<(&str, ProgramId, ProgramRecord, ChangeRequest, bool, bool, Refusal, ErrorCode)> = vec![
+    let cases: Vec<(
+        &str,
+        ProgramId,
+        ProgramRecord,
+        ChangeRequest,
+        bool,
+        bool,
+        Refusal,
+        ErrorCode,
+    )> = vec![
         // (case, program, record, request, us?, admin?, refusal, code)
-        ("reader opts in", c, ProgramRecord::initial(c), req(true, &[accepted("copilot-data-sharing", 1)], None), true, false, Refusal::NotAnAdmin, ErrorCode::Forbidden),
-        ("reader opts out", c, on(c), req(false, &[], None), true, false, Refusal::NotAnAdmin, ErrorCode::Forbidden),
-        ("copilot in EU", c, ProgramRecord::initial(c), req(true, &[accepted("copilot-data-sharing", 1)], None), false, true, Refusal::RegionIneligible, ErrorCode::RegionIneligible),
-        ("copilot without notice", c, ProgramRecord::initial(c), req(true, &[], None), true, true, Refusal::NoticeMissing("copilot-data-sharing".into()), ErrorCode::NoticeNotAccepted),
-        ("copilot contact", c, on(c), req(true, &[], Some(true)), true, true, Refusal::ContactNotApplicable, ErrorCode::ContactNotApplicable),
-        ("marketing only notice, no nda", m, ProgramRecord::initial(m), req(true, &[accepted("marketing-human-review", 1)], None), true, true, Refusal::NoticeMissing("marketing-nda".into()), ErrorCode::NoticeNotAccepted),
-        ("marketing wrong hash", m, ProgramRecord::initial(m), req(true, &[accepted("marketing-human-review", 1), NoticeRef { id: "marketing-nda".into(), version: 1, sha256: "forged".into() }], None), true, true, Refusal::NoticeOutdated("marketing-nda".into()), ErrorCode::NoticeNotAccepted),
-        ("marketing wrong version", m, ProgramRecord::initial(m), req(true, &[accepted("marketing-human-review", 2), accepted("marketing-nda", 1)], None), true, true, Refusal::NoticeOutdated("marketing-human-review".into()), ErrorCode::NoticeNotAccepted),
-        ("notice of another program", m, ProgramRecord::initial(m), req(true, &[accepted("copilot-data-sharing", 1)], None), true, true, Refusal::UnknownNotice("copilot-data-sharing".into()), ErrorCode::NotFound),
-        ("contact while staying off", m, ProgramRecord::initial(m), req(false, &[], Some(true)), true, true, Refusal::ContactWhileOff, ErrorCode::ContactNotApplicable),
+        (
+            "reader opts in",
+            c,
+            ProgramRecord::initial(c),
+            req(true, &[accepted("copilot-data-sharing", 1)], None),
+            true,
+            false,
+            Refusal::NotAnAdmin,
+            ErrorCode::Forbidden,
+        ),
+        (
+            "reader opts out",
+            c,
+            on(c),
+            req(false, &[], None),
+            true,
+            false,
+            Refusal::NotAnAdmin,
+            ErrorCode::Forbidden,
+        ),
+        (
+            "copilot in EU",
+            c,
+            ProgramRecord::initial(c),
+            req(true, &[accepted("copilot-data-sharing", 1)], None),
+            false,
+            true,
+            Refusal::RegionIneligible,
+            ErrorCode::RegionIneligible,
+        ),
+        (
+            "copilot without notice",
+            c,
+            ProgramRecord::initial(c),
+            req(true, &[], None),
+            true,
+            true,
+            Refusal::NoticeMissing("copilot-data-sharing".into()),
+            ErrorCode::NoticeNotAccepted,
+        ),
+        (
+            "copilot contact",
+            c,
+            on(c),
+            req(true, &[], Some(true)),
+            true,
+            true,
+            Refusal::ContactNotApplicable,
+            ErrorCode::ContactNotApplicable,
+        ),
+        (
+            "marketing only notice, no nda",
+            m,
+            ProgramRecord::initial(m),
+            req(true, &[accepted("marketing-human-review", 1)], None),
+            true,
+            true,
+            Refusal::NoticeMissing("marketing-nda".into()),
+            ErrorCode::NoticeNotAccepted,
+        ),
+        (
+            "marketing wrong hash",
+            m,
+            ProgramRecord::initial(m),
+            req(
+                true,
+                &[
+                    accepted("marketing-human-review", 1),
+                    NoticeRef {
+                        id: "marketing-nda".into(),
+                        version: 1,
+                        sha256: "forged".into(),
+                    },
+                ],
+                None,
+            ),
+            true,
+            true,
+            Refusal::NoticeOutdated("marketing-nda".into()),
+            ErrorCode::NoticeNotAccepted,
+        ),
+        (
+            "marketing wrong version",
+            m,
+            ProgramRecord::initial(m),
+            req(
+                true,
+                &[
+                    accepted("marketing-human-review", 2),
+                    accepted("marketing-nda", 1),
+                ],
+                None,
+            ),
+            true,
+            true,
+            Refusal::NoticeOutdated("marketing-human-review".into()),
+            ErrorCode::NoticeNotAccepted,
+        ),
+        (
+            "notice of another program",
+            m,
+            ProgramRecord::initial(m),
+            req(true, &[accepted("copilot-data-sharing", 1)], None),
+            true,
+            true,
+            Refusal::UnknownNotice("copilot-data-sharing".into()),
+            ErrorCode::NotFound,
+        ),
+        (
+            "contact while staying off",
+            m,
+            ProgramRecord::initial(m),
+            req(false, &[], Some(true)),
+            true,
+            true,
+            Refusal::ContactWhileOff,
+            ErrorCode::ContactNotApplicable,
+        ),
     ];
     for (case, program, record, request, us, admin, refusal, code) in cases {
         let f = fixture(program);
@@ -125,31 +276,135 @@ fn forbidden_changes_are_refused() {
 fn allowed_changes_record_one_action() {
     let c = ProgramId::Copilot;
     let m = ProgramId::Marketing;
-    let both = [accepted("marketing-human-review", 1), accepted("marketing-nda", 1)];
-    let cases: Vec<(&str, ProgramId, ProgramRecord, ChangeRequest, Option<ConsentAction>, bool, Option<bool>)> = vec![
+    let both = [
+        accepted("marketing-human-review", 1),
+        accepted("marketing-nda", 1),
+    ];
+    let cases: Vec<(
+        &str,
+        ProgramId,
+        ProgramRecord,
+        ChangeRequest,
+        Option<ConsentAction>,
+        bool,
+        Option<bool>,
+    )> = vec![
         // (case, program, record, request, action, enabled after, contact after)
-        ("copilot opt in", c, ProgramRecord::initial(c), req(true, &[accepted("copilot-data-sharing", 1)], None), Some(ConsentAction::OptedIn), true, None),
-        ("copilot opt out", c, on(c), req(false, &[], None), Some(ConsentAction::OptedOut), false, None),
-        ("copilot off again", c, ProgramRecord::initial(c), req(false, &[], None), None, false, None),
-        ("copilot on again", c, on(c), req(true, &[], None), None, true, None),
-        ("marketing opt in, contact on by default", m, ProgramRecord::initial(m), req(true, &both, None), Some(ConsentAction::OptedIn), true, Some(true)),
-        ("marketing opt in without contact", m, ProgramRecord::initial(m), req(true, &both, Some(false)), Some(ConsentAction::OptedIn), true, Some(false)),
-        ("marketing stop contact", m, on(m), req(true, &[], Some(false)), Some(ConsentAction::ContactChanged), true, Some(false)),
-        ("marketing same contact", m, on(m), req(true, &[], Some(true)), None, true, Some(true)),
-        ("marketing opt out stops contact", m, on(m), req(false, &[], None), Some(ConsentAction::OptedOut), false, Some(false)),
-        ("marketing accept while off", m, ProgramRecord::initial(m), req(false, &both, None), Some(ConsentAction::NoticesAccepted), false, Some(false)),
-        ("eu tenant may opt out of copilot", c, on(c), req(false, &[], None), Some(ConsentAction::OptedOut), false, None),
+        (
+            "copilot opt in",
+            c,
+            ProgramRecord::initial(c),
+            req(true, &[accepted("copilot-data-sharing", 1)], None),
+            Some(ConsentAction::OptedIn),
+            true,
+            None,
+        ),
+        (
+            "copilot opt out",
+            c,
+            on(c),
+            req(false, &[], None),
+            Some(ConsentAction::OptedOut),
+            false,
+            None,
+        ),
+        (
+            "copilot off again",
+            c,
+            ProgramRecord::initial(c),
+            req(false, &[], None),
+            None,
+            false,
+            None,
+        ),
+        (
+            "copilot on again",
+            c,
+            on(c),
+            req(true, &[], None),
+            None,
+            true,
+            None,
+        ),
+        (
+            "marketing opt in, contact on by default",
+            m,
+            ProgramRecord::initial(m),
+            req(true, &both, None),
+            Some(ConsentAction::OptedIn),
+            true,
+            Some(true),
+        ),
+        (
+            "marketing opt in without contact",
+            m,
+            ProgramRecord::initial(m),
+            req(true, &both, Some(false)),
+            Some(ConsentAction::OptedIn),
+            true,
+            Some(false),
+        ),
+        (
+            "marketing stop contact",
+            m,
+            on(m),
+            req(true, &[], Some(false)),
+            Some(ConsentAction::ContactChanged),
+            true,
+            Some(false),
+        ),
+        (
+            "marketing same contact",
+            m,
+            on(m),
+            req(true, &[], Some(true)),
+            None,
+            true,
+            Some(true),
+        ),
+        (
+            "marketing opt out stops contact",
+            m,
+            on(m),
+            req(false, &[], None),
+            Some(ConsentAction::OptedOut),
+            false,
+            Some(false),
+        ),
+        (
+            "marketing accept while off",
+            m,
+            ProgramRecord::initial(m),
+            req(false, &both, None),
+            Some(ConsentAction::NoticesAccepted),
+            false,
+            Some(false),
+        ),
+        (
+            "eu tenant may opt out of copilot",
+            c,
+            on(c),
+            req(false, &[], None),
+            Some(ConsentAction::OptedOut),
+            false,
+            None,
+        ),
     ];
     for (case, program, record, request, action, enabled, contact) in cases {
         let f = fixture(program);
         let region = if case.starts_with("eu") { &f.eu } else { &f.us };
-        let d = decide_change(&record, &request, f.ctx(region, &f.admin)).unwrap_or_else(|e| panic!("{case}: {e}"));
+        let d = decide_change(&record, &request, f.ctx(region, &f.admin))
+            .unwrap_or_else(|e| panic!("{case}: {e}"));
         assert_eq!(d.action, action, "{case}");
         assert_eq!(d.after.enabled, enabled, "{case}");
         assert_eq!(d.after.contact_allowed, contact, "{case}");
         if action.is_some() {
             assert_eq!(d.after.updated_at, Some(at(NOW)), "{case}");
-            assert_eq!(d.after.updated_by.as_ref().map(|a| a.name.as_str()), Some("Ada Admin"), "{case}");
+            assert_eq!(
+                d.after.updated_by.as_ref().map(|a| a.name.as_str()),
+                Some("Ada Admin"),
+                "{case}"
+            );
         } else {
             assert_eq!(d.after, record, "{case}: a no-op stores nothing new");
         }
@@ -161,28 +416,63 @@ fn allowed_changes_record_one_action() {
 fn opt_out_starts_the_deletion_clock() {
     for program in ProgramId::ALL {
         let f = fixture(program);
-        let out = decide_change(&on(program), &req(false, &[], None), f.ctx(&f.us, &f.admin)).unwrap();
-        let pending = out.after.pending_deletion.clone().expect("deletion pending after opt-out");
+        let out =
+            decide_change(&on(program), &req(false, &[], None), f.ctx(&f.us, &f.admin)).unwrap();
+        let pending = out
+            .after
+            .pending_deletion
+            .clone()
+            .expect("deletion pending after opt-out");
         assert_eq!(pending.due_by, at("2026-12-21T09:30:00Z"));
-        assert_eq!(pending.schema_due_by.is_some(), program == ProgramId::Marketing);
-        let view = view(&out.after, &f.us, NoticeSet { current: &f.current, history: &f.history }, at(NOW));
+        assert_eq!(
+            pending.schema_due_by.is_some(),
+            program == ProgramId::Marketing
+        );
+        let view = view(
+            &out.after,
+            &f.us,
+            NoticeSet {
+                current: &f.current,
+                history: &f.history,
+            },
+            at(NOW),
+        );
         assert!(view.pending_deletion.is_some(), "shown while pending");
         let later = view_at(&out.after, &f, "2026-12-22T00:00:00Z");
-        assert!(later.pending_deletion.is_none(), "gone once the deadline passed");
+        assert!(
+            later.pending_deletion.is_none(),
+            "gone once the deadline passed"
+        );
 
         let accept: Vec<NoticeRef> = f.current.iter().map(NoticeVersion::reference).collect();
-        let back = decide_change(&out.after, &req(true, &accept, None), f.ctx(&f.us, &f.admin)).unwrap();
+        let back = decide_change(
+            &out.after,
+            &req(true, &accept, None),
+            f.ctx(&f.us, &f.admin),
+        )
+        .unwrap();
         assert_eq!(back.action, Some(ConsentAction::OptedIn));
         assert!(back.after.pending_deletion.is_none());
     }
 }
 
 fn notices(f: &Fixture) -> NoticeSet<'_> {
-    NoticeSet { current: &f.current, history: &f.history }
+    NoticeSet {
+        current: &f.current,
+        history: &f.history,
+    }
 }
 
 fn view_at(record: &ProgramRecord, f: &Fixture, now: &str) -> ProgramView {
-    view(record, &f.us, NoticeSet { current: &f.current, history: &f.history }, at(now))
+    view(
+        record,
+        &f.us,
+        NoticeSet {
+            current: &f.current,
+            history: &f.history,
+        },
+        at(now),
+    )
 }
 
 // Guards re-consent: a material new version requires re-acceptance and pauses sharing; a typo fix does not.
@@ -212,7 +502,12 @@ fn material_notice_change_requires_reacceptance() {
         decide_change(&record, &req(true, &[], None), f.ctx(&f.us, &f.admin)),
         Err(Refusal::NoticeMissing("copilot-data-sharing".into()))
     );
-    let d = decide_change(&record, &req(true, &[accepted("copilot-data-sharing", 3)], None), f.ctx(&f.us, &f.admin)).unwrap();
+    let d = decide_change(
+        &record,
+        &req(true, &[accepted("copilot-data-sharing", 3)], None),
+        f.ctx(&f.us, &f.admin),
+    )
+    .unwrap();
     assert_eq!(d.action, Some(ConsentAction::NoticesAccepted));
     assert!(!view_at(&d.after, &f, NOW).reconsent_required);
     assert!(is_sharing(&d.after, &f.us, notices(&f)));
@@ -222,8 +517,55 @@ fn material_notice_change_requires_reacceptance() {
 #[test]
 fn ineligible_view_carries_the_reason() {
     let f = fixture(ProgramId::Copilot);
-    let view = view(&ProgramRecord::initial(ProgramId::Copilot), &f.eu, NoticeSet { current: &f.current, history: &f.history }, at(NOW));
+    let view = view(
+        &ProgramRecord::initial(ProgramId::Copilot),
+        &f.eu,
+        NoticeSet {
+            current: &f.current,
+            history: &f.history,
+        },
+        at(NOW),
+    );
     assert!(!view.eligible && !view.enabled);
-    assert_eq!(view.ineligible_reason, Some(IneligibleReason::RegionNotSupported));
+    assert_eq!(
+        view.ineligible_reason,
+        Some(IneligibleReason::RegionNotSupported)
+    );
     assert_eq!(view.notices, vec![accepted("copilot-data-sharing", 1)]);
+}
+
+// Guards when the service records a completed deletion: at the deadline, not before, and only once.
+#[test]
+fn deletion_completes_at_the_deadline() {
+    let opted_out = at(NOW);
+    let mut record = ProgramRecord::initial(ProgramId::Marketing);
+    record.updated_at = Some(opted_out);
+    record.pending_deletion = Some(crate::pending_deletion(ProgramId::Marketing, opted_out));
+    let day = chrono::Duration::days(1);
+    let second = chrono::Duration::seconds(1);
+    let cases = [
+        (opted_out, false),
+        (opted_out + day * 30 - second, false),
+        (opted_out + day * 30, true),
+        (opted_out + day * 400, true),
+    ];
+    for (now, due) in cases {
+        let completed = complete_deletion(&record, now);
+        assert_eq!(completed.is_some(), due, "at {now}");
+        if let Some(after) = completed {
+            assert_eq!(after.pending_deletion, None);
+            assert_eq!(
+                ProgramRecord {
+                    pending_deletion: record.pending_deletion.clone(),
+                    ..after.clone()
+                },
+                record
+            );
+            assert_eq!(complete_deletion(&after, now), None, "nothing is due twice");
+        }
+    }
+    assert_eq!(
+        complete_deletion(&ProgramRecord::initial(ProgramId::Copilot), at(NOW)),
+        None
+    );
 }

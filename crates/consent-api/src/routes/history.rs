@@ -1,0 +1,107 @@
+//! A tenant's consent history: a page at a time, or all of it as CSV.
+
+use axum::extract::{Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::{HeaderValue, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use consent_core::ledger::{history_csv as csv_of, HistoryQuery, QueryProblem};
+use consent_core::{ErrorCode, HistoryPage};
+
+use super::visible_snapshot;
+use crate::auth::Caller;
+use crate::extract::ApiPath;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// `GET /api/v1/tenants/{tenant_id}/data-sharing/history`: newest first.
+/// Readers may read it too.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tenants/{tenant_id}/data-sharing/history",
+    tag = "history",
+    security(("bearer" = [])),
+    params(
+        ("tenant_id" = String, Path, description = "The tenant's id (letters, digits, '-', '_', '.'; at most 64)"),
+        ("program" = Option<consent_core::ProgramId>, Query, description = "Only this program's events"),
+        ("limit" = Option<u32>, Query, description = "Events per page, 1 to 200 (default 50)"),
+        ("cursor" = Option<String>, Query, description = "The next_cursor of the previous page, unchanged"),
+    ),
+    responses(
+        (status = 200, description = "One page of events, newest first", body = consent_core::HistoryPage),
+        (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such tenant for this caller (another tenant's data answers alike)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_query`: an unknown, repeated or malformed parameter (`field` names it)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn history(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(tenant_id): ApiPath<String>,
+    uri: Uri,
+) -> Result<Json<HistoryPage>, ApiError> {
+    visible_snapshot(&state, &caller, &tenant_id).await?;
+    let query = HistoryQuery::paged(&query_pairs(&uri)?).map_err(invalid_query)?;
+    Ok(Json(state.store.history(&tenant_id, &query).await?))
+}
+
+/// `GET /api/v1/tenants/{tenant_id}/data-sharing/history.csv`: every
+/// matching event, newest first, as an RFC 4180 file for auditors.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tenants/{tenant_id}/data-sharing/history.csv",
+    tag = "history",
+    security(("bearer" = [])),
+    params(
+        ("tenant_id" = String, Path, description = "The tenant's id (letters, digits, '-', '_', '.'; at most 64)"),
+        ("program" = Option<consent_core::ProgramId>, Query, description = "Only this program's events"),
+    ),
+    responses(
+        (status = 200, description = "Every matching event, newest first, as RFC 4180 CSV with a header row: at, actor_id, actor_name, actor_roles, program, action, enabled_before, enabled_after, contact_before, contact_after, notices, receipt_id, idempotency_key",
+            body = String, content_type = "text/csv",
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"<tenant>-consent-history.csv\""))),
+        (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such tenant for this caller (another tenant's data answers alike)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_query`: an unknown, repeated or malformed parameter (`field` names it)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn history_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(tenant_id): ApiPath<String>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    visible_snapshot(&state, &caller, &tenant_id).await?;
+    let query = HistoryQuery::full(&query_pairs(&uri)?).map_err(invalid_query)?;
+    let page = state.store.history(&tenant_id, &query).await?;
+    // The tenant id is checked to be letters, digits, '-', '_' and '.', so
+    // it is safe inside the quoted file name.
+    let disposition = format!("attachment; filename=\"{tenant_id}-consent-history.csv\"");
+    let mut response = csv_of(&page.events).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    headers.insert(
+        CONTENT_DISPOSITION,
+        HeaderValue::from_str(&disposition).map_err(ApiError::internal)?,
+    );
+    Ok(response)
+}
+
+/// The query string as name/value pairs, in order.
+fn query_pairs(uri: &Uri) -> Result<Vec<(String, String)>, ApiError> {
+    Query::<Vec<(String, String)>>::try_from_uri(uri)
+        .map(|Query(pairs)| pairs)
+        .map_err(|_| {
+            ApiError::new(ErrorCode::InvalidQuery, "the query string cannot be read")
+                .with_field("query")
+        })
+}
+
+fn invalid_query(problem: QueryProblem) -> ApiError {
+    ApiError::new(ErrorCode::InvalidQuery, problem.message).with_field(problem.parameter)
+}

@@ -1,0 +1,60 @@
+//! Consent receipts, one per recorded event, as issued.
+
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::http::HeaderValue;
+use axum::response::{IntoResponse, Response};
+
+use super::visible_snapshot;
+use crate::auth::Caller;
+use crate::extract::ApiPath;
+use crate::problem::ApiError;
+use crate::state::AppState;
+
+/// The longest receipt id looked up (receipt ids are UUIDs).
+const MAX_RECEIPT_ID_LEN: usize = 64;
+
+/// `GET /api/v1/tenants/{tenant_id}/receipts/{receipt_id}`: the receipt
+/// exactly as it was issued with its event. Readers may read it too.
+#[utoipa::path(
+    get,
+    path = "/api/v1/tenants/{tenant_id}/receipts/{receipt_id}",
+    tag = "history",
+    security(("bearer" = [])),
+    params(
+        ("tenant_id" = String, Path, description = "The tenant's id (letters, digits, '-', '_', '.'; at most 64)"),
+        ("receipt_id" = String, Path, description = "The receipt_id of a history event"),
+    ),
+    responses(
+        (status = 200, description = "The consent receipt as issued", body = consent_core::ConsentReceipt),
+        (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "`not_found`: no such tenant for this caller, or no such receipt of this tenant", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn receipt(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath((tenant_id, receipt_id)): ApiPath<(String, String)>,
+) -> Result<Response, ApiError> {
+    visible_snapshot(&state, &caller, &tenant_id).await?;
+    let not_found = || ApiError::not_found("there is no such receipt for this tenant");
+    let plausible = !receipt_id.is_empty()
+        && receipt_id.len() <= MAX_RECEIPT_ID_LEN
+        && receipt_id
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() || b == b'-');
+    if !plausible {
+        return Err(not_found());
+    }
+    let body = state
+        .store
+        .receipt(&tenant_id, &receipt_id)
+        .await?
+        .ok_or_else(not_found)?;
+    let mut response = body.into_response();
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    Ok(response)
+}

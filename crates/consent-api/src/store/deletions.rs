@@ -1,0 +1,107 @@
+//! Completed deletions: finding opt-outs whose deadline passed and recording
+//! each exactly once, however many sweeps (or server processes) run.
+
+use consent_core::deadline::PendingDeletion;
+use consent_core::receipt::ReceiptNotice;
+use consent_core::rules::{complete_deletion, ConsentAction};
+use consent_core::{Actor, NoticeRef, ProgramId, Timestamp};
+use sqlx::Row;
+
+use super::events::{self, NewEvent};
+use super::{from_json, read_snapshot, Store};
+
+/// An opt-out whose deletion deadline has passed and is not yet recorded as done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueDeletion {
+    pub tenant_id: String,
+    pub program: ProgramId,
+    /// The pending deletion exactly as stored: recording it is conditional
+    /// on finding it unchanged.
+    stored: String,
+}
+
+impl Store {
+    /// Every pending deletion whose deadline has passed at `now`.
+    pub async fn due_deletions(&self, now: Timestamp) -> Result<Vec<DueDeletion>, sqlx::Error> {
+        // Deadlines live inside the stored JSON; the rows with one are few
+        // (opt-outs of the last 30 days), so they are compared here.
+        let rows = sqlx::query(
+            "SELECT tenant_id, program, pending_deletion FROM program_state WHERE pending_deletion IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        let mut due = Vec::new();
+        for row in rows {
+            let stored: String = row.try_get("pending_deletion")?;
+            let Some(program) = ProgramId::parse(&row.try_get::<String, _>("program")?) else {
+                continue;
+            };
+            let pending: PendingDeletion = from_json(&stored)?;
+            if !pending.is_pending_at(now) {
+                due.push(DueDeletion {
+                    tenant_id: row.try_get("tenant_id")?,
+                    program,
+                    stored,
+                });
+            }
+        }
+        Ok(due)
+    }
+
+    /// Records `due` as completed at `at`: clears the pending deletion, bumps
+    /// the document version and appends a `deletion_completed` event (by the
+    /// consent service) with its receipt, in one transaction. Returns the
+    /// event id, or `None` when another sweep recorded it first or the
+    /// program changed meanwhile.
+    pub async fn complete_deletion(
+        &self,
+        due: &DueDeletion,
+        at: Timestamp,
+        describe_notices: impl Fn(&[NoticeRef]) -> Vec<ReceiptNotice>,
+    ) -> Result<Option<String>, sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        // The conditional clear comes first: it takes the write lock, and of
+        // two sweeps only the one that still finds the same pending deletion
+        // matches the row. The other changes nothing.
+        let cleared = sqlx::query(
+            "UPDATE program_state SET pending_deletion = NULL \
+             WHERE tenant_id = $1 AND program = $2 AND pending_deletion = $3",
+        )
+        .bind(&due.tenant_id)
+        .bind(due.program.as_str())
+        .bind(&due.stored)
+        .execute(&mut *tx)
+        .await?;
+        if cleared.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let Some(snapshot) = read_snapshot(&mut tx, &due.tenant_id).await? else {
+            return Ok(None);
+        };
+        let mut before = snapshot.program(due.program);
+        before.pending_deletion = Some(from_json(&due.stored)?);
+        let Some(after) = complete_deletion(&before, at) else {
+            return Ok(None); // not due by this clock after all: roll back
+        };
+        sqlx::query("UPDATE tenants SET document_version = document_version + 1 WHERE id = $1")
+            .bind(&due.tenant_id)
+            .execute(&mut *tx)
+            .await?;
+        let (event_id, _) = events::record(
+            &mut tx,
+            NewEvent {
+                tenant: &snapshot.tenant,
+                actor: &Actor::consent_service(),
+                at,
+                action: ConsentAction::DeletionCompleted,
+                before: &before,
+                after: &after,
+                notices: describe_notices(&after.accepted_notices),
+                idempotency_key: None,
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Some(event_id))
+    }
+}
