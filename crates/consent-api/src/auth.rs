@@ -1,4 +1,9 @@
 //! Bearer tokens (HS256 JWT): issuing development tokens and verifying callers.
+//!
+//! Verification is strict: the algorithm is pinned to HS256 (so `none` and
+//! every other algorithm are refused), `exp`, `iss`, `aud` and `sub` are
+//! required, the issuer and audience are the configured ones, and the
+//! claims must name a well-formed tenant and at least one known role.
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -6,6 +11,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use axum::extract::FromRequestParts;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
+use consent_core::tenant::is_valid_tenant_id;
 use consent_core::{Actor, Role};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -25,7 +31,8 @@ pub struct Claims {
     pub name: String,
     /// The tenant the user acts for.
     pub tenant: String,
-    /// Role names; unknown ones are ignored (a host may send its own).
+    /// Role names. Unknown ones are ignored (a host may send its own), but
+    /// a token without any known role is refused.
     #[serde(default)]
     pub roles: Vec<String>,
     /// Expiry, seconds since the Unix epoch.
@@ -50,7 +57,10 @@ pub struct TokenKeys {
 impl TokenKeys {
     /// Keys for `secret`; tokens must carry `issuer` and `audience`.
     pub fn new(secret: &str, issuer: &str, audience: &str) -> TokenKeys {
+        // `Validation::new` accepts only the algorithm it is given.
         let mut validation = Validation::new(Algorithm::HS256);
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
         validation.set_issuer(&[issuer]);
         validation.set_audience(&[audience]);
         validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
@@ -133,11 +143,17 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(|| {
                 ApiError::unauthorized("the Authorization header must be 'Bearer <token>'")
             })?;
+        let refused =
+            || ApiError::unauthorized("the token is invalid or has expired; sign in again");
         let claims = state.tokens.verify(token).map_err(|error| {
             tracing::debug!(%error, "token refused");
-            ApiError::unauthorized("the token is invalid or has expired; sign in again")
+            refused()
         })?;
-        let roles = claims.roles.iter().filter_map(|r| Role::parse(r)).collect();
+        let roles: Vec<Role> = claims.roles.iter().filter_map(|r| Role::parse(r)).collect();
+        if roles.is_empty() || !is_valid_tenant_id(&claims.tenant) || claims.sub.trim().is_empty() {
+            tracing::debug!("token refused: no known role, a malformed tenant or an empty subject");
+            return Err(refused());
+        }
         Ok(Caller {
             actor: Actor {
                 id: claims.sub,

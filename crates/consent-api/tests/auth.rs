@@ -2,9 +2,11 @@
 
 mod common;
 
-use common::{admin_claims, sign, TestServer, DEV_KEY};
+use common::{admin_claims, admin_claims_json, sign, sign_json, unsigned, TestServer, DEV_KEY};
+use jsonwebtoken::Algorithm;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use serde_json::Value;
 
 const DOC: &str = "/api/v1/tenants/contoso/data-sharing";
 
@@ -252,4 +254,309 @@ async fn dev_mode_makes_fresh_isolated_tenants() {
         )
         .await;
     assert_eq!(answer.problem_code(), "not_found");
+}
+
+/// `claims` with `key` set to `value`, or removed when `value` is `None`.
+fn with(mut claims: Value, key: &str, value: Option<Value>) -> Value {
+    match value {
+        Some(value) => claims[key] = value,
+        None => {
+            claims.as_object_mut().unwrap().remove(key);
+        }
+    }
+    claims
+}
+
+// Guards identity against forged, expired and misused tokens: each is 401
+// unauthorized, whatever route it is sent to.
+#[tokio::test]
+async fn forged_expired_and_misused_tokens_are_unauthorized() {
+    let server = TestServer::start().await;
+    let good = admin_claims_json(3600);
+    let hs256 = |claims: &Value| sign_json(Algorithm::HS256, DEV_KEY, claims);
+    let tampered = {
+        let token = hs256(&good);
+        let parts: Vec<&str> = token.split('.').collect();
+        let payload = common::base64url(
+            with(good.clone(), "tenant", Some(json!("fabrikam")))
+                .to_string()
+                .as_bytes(),
+        );
+        format!("{}.{payload}.{}", parts[0], parts[2])
+    };
+    let cases: Vec<(&str, String)> = vec![
+        ("alg none", format!("Bearer {}", unsigned(&good))),
+        (
+            "HS512",
+            format!("Bearer {}", sign_json(Algorithm::HS512, DEV_KEY, &good)),
+        ),
+        (
+            "HS384",
+            format!("Bearer {}", sign_json(Algorithm::HS384, DEV_KEY, &good)),
+        ),
+        (
+            "wrong key",
+            format!(
+                "Bearer {}",
+                sign_json(
+                    Algorithm::HS256,
+                    "another-key-that-is-long-enough-for-hs256",
+                    &good
+                )
+            ),
+        ),
+        ("tampered payload", format!("Bearer {tampered}")),
+        (
+            "expired",
+            format!("Bearer {}", hs256(&admin_claims_json(-3600))),
+        ),
+        (
+            "missing exp",
+            format!("Bearer {}", hs256(&with(good.clone(), "exp", None))),
+        ),
+        (
+            "not yet valid",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "nbf", Some(json!(good["exp"]))))
+            ),
+        ),
+        (
+            "wrong iss",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "iss", Some(json!("someone-else"))))
+            ),
+        ),
+        (
+            "missing iss",
+            format!("Bearer {}", hs256(&with(good.clone(), "iss", None))),
+        ),
+        (
+            "wrong aud",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "aud", Some(json!("another-app"))))
+            ),
+        ),
+        (
+            "missing sub",
+            format!("Bearer {}", hs256(&with(good.clone(), "sub", None))),
+        ),
+        (
+            "missing tenant",
+            format!("Bearer {}", hs256(&with(good.clone(), "tenant", None))),
+        ),
+        (
+            "empty tenant",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "tenant", Some(json!(""))))
+            ),
+        ),
+        (
+            "malformed tenant",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "tenant", Some(json!("con/toso"))))
+            ),
+        ),
+        (
+            "unknown role",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "roles", Some(json!(["owner"]))))
+            ),
+        ),
+        (
+            "no roles",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "roles", Some(json!([]))))
+            ),
+        ),
+        (
+            "missing roles",
+            format!("Bearer {}", hs256(&with(good.clone(), "roles", None))),
+        ),
+        (
+            "roles not an array",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "roles", Some(json!("admin"))))
+            ),
+        ),
+        (
+            "exp not a number",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "exp", Some(json!("tomorrow"))))
+            ),
+        ),
+        ("garbage", "Bearer not.a.token".to_owned()),
+        ("empty bearer", "Bearer ".to_owned()),
+        ("scheme only", "Bearer".to_owned()),
+        ("wrong scheme", format!("Basic {}", hs256(&good))),
+        ("token without scheme", hs256(&good)),
+    ];
+    let paths = [
+        (Method::GET, DOC),
+        (Method::PUT, "/api/v1/tenants/contoso/data-sharing/copilot"),
+        (Method::GET, "/api/v1/tenants/contoso/data-sharing/history"),
+        (
+            Method::GET,
+            "/api/v1/tenants/contoso/data-sharing/history.csv",
+        ),
+        (
+            Method::GET,
+            "/api/v1/tenants/contoso/receipts/0190a0b0-0000-7000-8000-000000000000",
+        ),
+    ];
+    for (case, authorization) in &cases {
+        for (method, path) in &paths {
+            let body = (*method == Method::PUT).then(|| json!({"enabled": false}));
+            let headers = [
+                ("authorization", authorization.as_str()),
+                ("if-match", "\"0\""),
+            ];
+            let answer = server.call(method.clone(), path, &headers, body).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::UNAUTHORIZED,
+                "{case} {method} {path}: {}",
+                answer.body
+            );
+            assert_eq!(answer.problem_code(), "unauthorized", "{case} {path}");
+        }
+    }
+    assert_eq!(server.event_count("contoso").await, 0);
+    // The untouched claims are accepted, with a known role among unknown ones too.
+    let extra_role = with(good.clone(), "roles", Some(json!(["owner", "admin"])));
+    for claims in [&good, &extra_role] {
+        assert_eq!(server.get(DOC, &hs256(claims)).await.status, StatusCode::OK);
+    }
+}
+
+// Guards the configured issuer and audience: tokens must carry exactly those.
+#[tokio::test]
+async fn issuer_and_audience_come_from_the_configuration() {
+    let server = TestServer::start_with(|c| {
+        c.token_issuer = "https://idp.example".into();
+        c.token_audience = "admin-portal".into();
+    })
+    .await
+    .unwrap();
+    let configured = with(
+        with(
+            admin_claims_json(3600),
+            "iss",
+            Some(json!("https://idp.example")),
+        ),
+        "aud",
+        Some(json!("admin-portal")),
+    );
+    let cases = [
+        (configured.clone(), StatusCode::OK),
+        (admin_claims_json(3600), StatusCode::UNAUTHORIZED),
+        (
+            with(configured.clone(), "aud", Some(json!("tenant-settings"))),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            with(configured, "iss", Some(json!("consent-api"))),
+            StatusCode::UNAUTHORIZED,
+        ),
+    ];
+    for (claims, status) in cases {
+        let answer = server
+            .get(DOC, &sign_json(Algorithm::HS256, DEV_KEY, &claims))
+            .await;
+        assert_eq!(answer.status, status, "{claims}");
+    }
+    // Development tokens are issued for the configured issuer and audience.
+    let token = server.token("contoso", "admin").await;
+    assert_eq!(server.get(DOC, &token).await.status, StatusCode::OK);
+}
+
+// Guards tenant isolation on every tenant route: another tenant's and an
+// unknown tenant's resources answer 404 alike, and nothing is changed.
+#[tokio::test]
+async fn every_tenant_route_hides_other_tenants() {
+    let server = TestServer::start().await;
+    let felix = server.token("fabrikam", "admin").await;
+    let notices = server
+        .current_notices("fabrikam", "marketing", &felix)
+        .await;
+    let answer = server
+        .change(
+            "fabrikam",
+            "marketing",
+            &felix,
+            Some("\"0\""),
+            json!({"enabled": true, "accept_notices": notices}),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let history = server
+        .get("/api/v1/tenants/fabrikam/data-sharing/history", &felix)
+        .await;
+    let receipt = history.body["events"][0]["receipt_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        server
+            .get(
+                &format!("/api/v1/tenants/fabrikam/receipts/{receipt}"),
+                &felix
+            )
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let ada = server.token("contoso", "admin").await;
+    let auth = format!("Bearer {ada}");
+    for tenant in ["fabrikam", "initech"] {
+        let routes = [
+            (
+                Method::GET,
+                format!("/api/v1/tenants/{tenant}/data-sharing"),
+            ),
+            (
+                Method::PUT,
+                format!("/api/v1/tenants/{tenant}/data-sharing/marketing"),
+            ),
+            (
+                Method::GET,
+                format!("/api/v1/tenants/{tenant}/data-sharing/history"),
+            ),
+            (
+                Method::GET,
+                format!("/api/v1/tenants/{tenant}/data-sharing/history.csv"),
+            ),
+            (
+                Method::GET,
+                format!("/api/v1/tenants/{tenant}/receipts/{receipt}"),
+            ),
+        ];
+        for (method, path) in routes {
+            let body = (method == Method::PUT).then(|| json!({"enabled": false}));
+            let headers = [("authorization", auth.as_str()), ("if-match", "\"1\"")];
+            let answer = server.call(method.clone(), &path, &headers, body).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::NOT_FOUND,
+                "{method} {path}: {}",
+                answer.body
+            );
+            assert_eq!(answer.problem_code(), "not_found", "{method} {path}");
+        }
+    }
+    // Another tenant's receipt under one's own tenant is not found either.
+    let answer = server
+        .get(&format!("/api/v1/tenants/contoso/receipts/{receipt}"), &ada)
+        .await;
+    assert_eq!(answer.problem_code(), "not_found");
+    assert_eq!(server.event_count("fabrikam").await, 1);
 }

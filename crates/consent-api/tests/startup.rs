@@ -104,6 +104,98 @@ fn configuration_is_parsed_and_validated() {
     );
 }
 
+// Guards the token, sweep and framing flags: their defaults, flags and
+// environment variables, and the values refused at the door.
+#[test]
+fn token_sweep_and_framing_flags() {
+    let defaults = parse(&["--dev"], &[]).unwrap();
+    assert_eq!(
+        (
+            defaults.token_issuer.as_str(),
+            defaults.token_audience.as_str()
+        ),
+        ("consent-api", "tenant-settings")
+    );
+    assert_eq!(
+        defaults.sweep_interval(),
+        Some(std::time::Duration::from_secs(60))
+    );
+    assert_eq!(defaults.frame_ancestors, "'none'");
+
+    let flags = parse(
+        &[
+            "--dev",
+            "--token-issuer",
+            "https://idp.example",
+            "--token-audience=portal",
+            "--sweep-interval-secs",
+            "0",
+            "--frame-ancestors",
+            "'self' https://portal.example",
+        ],
+        &[],
+    )
+    .unwrap();
+    assert_eq!(flags.token_issuer, "https://idp.example");
+    assert_eq!(flags.token_audience, "portal");
+    assert_eq!(flags.sweep_interval(), None, "0 turns the sweep off");
+    assert_eq!(flags.frame_ancestors, "'self' https://portal.example");
+
+    let env = parse(
+        &[],
+        &[
+            ("CONSENT_DEV", "1"),
+            ("CONSENT_TOKEN_ISSUER", "iss-env"),
+            ("CONSENT_TOKEN_AUDIENCE", "aud-env"),
+            ("CONSENT_SWEEP_INTERVAL_SECS", "5"),
+            ("CONSENT_FRAME_ANCESTORS", "'self'"),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        (env.token_issuer.as_str(), env.token_audience.as_str()),
+        ("iss-env", "aud-env")
+    );
+    assert_eq!(
+        env.sweep_interval(),
+        Some(std::time::Duration::from_secs(5))
+    );
+    assert_eq!(env.frame_ancestors, "'self'");
+
+    let refused: [(&[&str], ConfigError); 6] = [
+        (
+            &["--dev", "--sweep-interval-secs", "soon"],
+            ConfigError::BadNumber {
+                flag: "--sweep-interval-secs",
+                value: "soon".into(),
+            },
+        ),
+        (
+            &["--dev", "--token-issuer", " "],
+            ConfigError::Empty("--token-issuer"),
+        ),
+        (
+            &["--dev", "--token-audience", ""],
+            ConfigError::Empty("--token-audience"),
+        ),
+        (
+            &["--dev", "--frame-ancestors", ""],
+            ConfigError::BadFrameAncestors("".into()),
+        ),
+        (
+            &["--dev", "--frame-ancestors", "'none'; script-src *"],
+            ConfigError::BadFrameAncestors("'none'; script-src *".into()),
+        ),
+        (
+            &["--dev", "--frame-ancestors", "a\nb"],
+            ConfigError::BadFrameAncestors("a\nb".into()),
+        ),
+    ];
+    for (args, error) in refused {
+        assert_eq!(parse(args, &[]), Err(error), "{args:?}");
+    }
+}
+
 // Guards the probes: /healthz always, /readyz when the database answers.
 #[tokio::test]
 async fn health_and_readiness() {
