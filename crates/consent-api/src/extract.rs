@@ -55,7 +55,15 @@ where
 }
 
 /// Parses `bytes` as `T`, naming the field at fault when there is one.
+///
+/// Every request body of this API is a JSON object. serde would also read
+/// a struct from an array of its fields in order, so anything else is
+/// refused before parsing.
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Err(ApiError::invalid_body("the body must be a JSON object"));
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let field = field_of(&error);
