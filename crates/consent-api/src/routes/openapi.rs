@@ -81,3 +81,20 @@ pub async fn document() -> Response {
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Guards the document's form: it parses as JSON and declares OpenAPI 3.1.0.
+    #[test]
+    fn the_document_is_openapi_3_1() {
+        let document: serde_json::Value = serde_json::from_str(&DOCUMENT).expect("valid JSON");
+        assert_eq!(document["openapi"], "3.1.0");
+        assert!(document["paths"].as_object().is_some_and(|p| !p.is_empty()));
+        assert_eq!(
+            document["components"]["securitySchemes"]["bearer"]["scheme"],
+            "bearer"
+        );
+    }
+}
