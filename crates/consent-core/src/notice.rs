@@ -365,10 +365,13 @@ mod tests {
     const EXPECTED_DOC_HASH: &str =
         "cd06b4a5a9cb58547654435412232cb2074c9e356067916d35ad2bc5722fcdf2";
 
+    /// A way to break a document, and the problem it must be refused with.
+    type Breakage = (fn(&mut NoticeDocument), NoticeProblem);
+
     // Guards validation: each malformed document is refused with its reason.
     #[test]
     fn malformed_documents_are_refused() {
-        let cases: Vec<(fn(&mut NoticeDocument), NoticeProblem)> = vec![
+        let cases: Vec<Breakage> = vec![
             (|d| d.id = "Bad Id".into(), NoticeProblem::BadId),
             (|d| d.version = 0, NoticeProblem::BadVersion),
             (|d| d.title = " ".into(), NoticeProblem::EmptyTitle),

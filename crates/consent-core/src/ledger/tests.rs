@@ -8,6 +8,12 @@ fn pairs(query: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// A query string's pairs, and what it reads as (or the parameter refused).
+type QueryCase = (
+    &'static [(&'static str, &'static str)],
+    Result<HistoryQuery, &'static str>,
+);
+
 // Guards the history query: defaults, the limit range, programs and cursors.
 #[test]
 fn history_queries_are_read_strictly() {
@@ -18,7 +24,7 @@ fn history_queries_are_read_strictly() {
             cursor: cursor.map(HistoryCursor),
         })
     };
-    let cases: Vec<(&[(&str, &str)], Result<HistoryQuery, &str>)> = vec![
+    let cases: Vec<QueryCase> = vec![
         (&[], ok(None, 50, None)),
         (
             &[("program", ""), ("limit", ""), ("cursor", "")],

@@ -2,6 +2,29 @@ use super::*;
 use crate::wire::ChangeRequest;
 use crate::Role;
 
+/// (case, program, record, request, us?, admin?, refusal, code)
+type RefusalCase = (
+    &'static str,
+    ProgramId,
+    ProgramRecord,
+    ChangeRequest,
+    bool,
+    bool,
+    Refusal,
+    ErrorCode,
+);
+
+/// (case, program, record, request, action, enabled after, contact after)
+type ChangeCase = (
+    &'static str,
+    ProgramId,
+    ProgramRecord,
+    ChangeRequest,
+    Option<ConsentAction>,
+    bool,
+    Option<bool>,
+);
+
 fn at(s: &str) -> Timestamp {
     s.parse().unwrap()
 }
@@ -131,16 +154,7 @@ fn programs_start_off() {
 fn forbidden_changes_are_refused() {
     let c = ProgramId::Copilot;
     let m = ProgramId::Marketing;
-    let cases: Vec<(
-        &str,
-        ProgramId,
-        ProgramRecord,
-        ChangeRequest,
-        bool,
-        bool,
-        Refusal,
-        ErrorCode,
-    )> = vec![
+    let cases: Vec<RefusalCase> = vec![
         // (case, program, record, request, us?, admin?, refusal, code)
         (
             "reader opts in",
@@ -280,15 +294,7 @@ fn allowed_changes_record_one_action() {
         accepted("marketing-human-review", 1),
         accepted("marketing-nda", 1),
     ];
-    let cases: Vec<(
-        &str,
-        ProgramId,
-        ProgramRecord,
-        ChangeRequest,
-        Option<ConsentAction>,
-        bool,
-        Option<bool>,
-    )> = vec![
+    let cases: Vec<ChangeCase> = vec![
         // (case, program, record, request, action, enabled after, contact after)
         (
             "copilot opt in",
