@@ -36,8 +36,18 @@ fn ensure_wasm_target() -> Result {
 }
 
 fn ensure_apt_packages() -> Result {
+    ensure_apt(&APT_PACKAGES)
+}
+
+/// Installs the Debian packages whose program is not on `PATH`.
+pub fn ensure_apt(packages: &[(&str, &str)]) -> Result {
     let missing: Vec<&str> =
-        APT_PACKAGES.iter().filter(|(program, _)| !on_path(program)).map(|(_, package)| *package).collect();
+        packages.iter().filter(|(program, _)| !on_path(program)).map(|(_, package)| *package).collect();
+    apt_install(&missing)
+}
+
+/// Installs Debian packages (nothing when the list is empty).
+pub fn apt_install(missing: &[&str]) -> Result {
     if missing.is_empty() {
         return Ok(());
     }
@@ -50,7 +60,7 @@ fn ensure_apt_packages() -> Result {
         cmd
     };
     run(apt(&["update", "-qq"]))?;
-    run(apt(&[&["install", "-y", "-qq", "--no-install-recommends"], missing.as_slice()].concat()))
+    run(apt(&[&["install", "-y", "-qq", "--no-install-recommends"], missing].concat()))
 }
 
 fn ensure_cargo_tool(program: &str, version: &str, install_args: &[&str]) -> Result {

@@ -5,6 +5,7 @@
 
 mod install;
 mod run;
+mod schemathesis;
 mod server;
 mod shell;
 mod test;

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: every test, against real parts.
 //!
 //! 1. native: consent-core rules, the API's tests (real server, real SQLite), xtask's own;
-//! 2. browser: the app's wasm-bindgen tests in headless Chromium, calling a
+//! 2. the API against its own OpenAPI document, with schemathesis;
+//! 3. browser: the app's wasm-bindgen tests in headless Chromium, calling a
 //!    real consent API started here on a free port with a fresh database.
 
 use std::time::Instant;
@@ -17,6 +18,10 @@ pub fn test() -> Result {
 
     step("native tests", &mut failed, || {
         run(command("cargo", &["test", "--workspace", "--exclude", "tenant-settings"]))
+    });
+    step("API property tests (schemathesis)", &mut failed, || {
+        server::build()?;
+        crate::schemathesis::run_against_fresh_server()
     });
     step("browser tests", &mut failed, browser_tests);
 
