@@ -104,16 +104,23 @@ impl ApiClient {
 
     /// `PUT /api/v1/tenants/{tenant}/data-sharing/{program}`: change one program, if the
     /// stored settings are still at `if_match`. Returns the whole updated document.
+    ///
+    /// Sending the same `idempotency_key` again (a retry after a lost answer)
+    /// returns the first result instead of changing anything twice.
     pub async fn change_program(
         &self,
         tenant: &str,
         program: ProgramId,
         change: &ChangeRequest,
         if_match: &str,
+        idempotency_key: Option<&str>,
     ) -> Result<(DataSharingDocument, ETag), ApiError> {
-        let request = self
+        let mut request = self
             .authorized(Request::put(&self.data_sharing_url(tenant, Some(program))))
             .header("If-Match", if_match);
+        if let Some(key) = idempotency_key {
+            request = request.header("Idempotency-Key", key);
+        }
         versioned(send(with_json(request, change)?).await?).await
     }
 
@@ -162,6 +169,17 @@ impl ApiClient {
             None => request,
         }
     }
+}
+
+/// A new idempotency key: unique enough to tell one person's attempts apart.
+pub fn new_idempotency_key() -> String {
+    let random = |scale: f64| (js_sys::Math::random() * scale) as u64;
+    format!(
+        "{:x}-{:012x}{:012x}",
+        js_sys::Date::now() as u64,
+        random(2f64.powi(48)),
+        random(2f64.powi(48))
+    )
 }
 
 /// Percent-encodes a path segment (tenant and notice ids are plain, but never trust that).

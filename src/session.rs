@@ -104,7 +104,8 @@ impl Session {
 
     /// Where signing in stands, read without tracking (for event handlers).
     pub fn sign_in_untracked(&self) -> SignIn {
-        self.sign_in.get_untracked()
+        // After the app is gone, an answer arriving late finds nothing signed in.
+        self.sign_in.try_get_untracked().unwrap_or(SignIn::Pending)
     }
 
     /// The development identity in use, if any (tracked).
@@ -118,7 +119,10 @@ impl Session {
     /// asked anew on the next request anyway; a fixed token cannot be
     /// renewed here, so the page reloads and the host signs the person in.
     pub async fn renew(&self) {
-        match self.source.get_value() {
+        let Some(source) = self.source.try_get_value() else {
+            return;
+        };
+        match source {
             TokenSource::Development(_) => self.sign_in_for_development().await,
             TokenSource::Provider(_) => {}
             TokenSource::Bearer(_) => {
@@ -130,13 +134,15 @@ impl Session {
     }
 
     async fn sign_in_for_development(&self) {
-        let TokenSource::Development(role) = self.source.get_value() else {
+        let Some(TokenSource::Development(role)) = self.source.try_get_value() else {
             return;
         };
-        let Some(base) = self.api_base_url.try_get_value() else {
+        let (Some(base), Some(tenant)) = (
+            self.api_base_url.try_get_value(),
+            self.tenant.try_get_value(),
+        ) else {
             return;
         };
-        let tenant = self.tenant.get_value();
         match ApiClient::new(&base).dev_token(&tenant, role).await {
             Ok(DevTokenResponse {
                 token, name, role, ..

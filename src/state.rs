@@ -70,8 +70,15 @@ impl SettingsStore {
     /// Tries again after a failed load; signs in again first if that is what failed.
     pub fn retry(&self, session: Session) {
         if matches!(session.sign_in_untracked(), SignIn::Failed(_)) {
+            let store = *self;
             self.state.set(Loadable::Loading);
-            spawn_local(async move { session.renew().await });
+            spawn_local(async move {
+                session.renew().await;
+                // Signed in now: the app loads the settings. Failed again: say so again.
+                if let SignIn::Failed(error) = session.sign_in_untracked() {
+                    store.state.try_set(Loadable::Failed(error));
+                }
+            });
         } else {
             self.load(session);
         }

@@ -331,3 +331,25 @@ async fn escape_closes_the_panel_and_focus_returns_to_the_row() {
 
     app.unmount();
 }
+
+// Guards client-side history: Back closes the panel (focus back on the row), Forward reopens it.
+#[wasm_bindgen_test]
+async fn back_and_forward_close_and_reopen_the_panel() {
+    let tenant = fresh_tenant("US").await;
+    let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
+    let row = app.role("link", COPILOT).await;
+    let history = web_sys::window().unwrap().history().unwrap();
+
+    app.open_panel(COPILOT).await;
+    history.back().unwrap();
+    app.gone("dialog", COPILOT).await;
+    wait_until("focus to return to the row", || {
+        focused().as_ref() == Some(row.unchecked_ref::<Element>())
+    })
+    .await;
+
+    history.forward().unwrap();
+    app.role("dialog", COPILOT).await;
+
+    app.unmount();
+}

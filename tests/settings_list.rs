@@ -101,3 +101,20 @@ async fn marketing_panel_opens_and_shows_the_state() {
 
     app.unmount();
 }
+
+// Guards a failed load: it is said in words (not a blank page), with a way to try again.
+#[wasm_bindgen_test]
+async fn a_failed_load_says_so_and_offers_retry() {
+    let app = TestApp::mount("no-such-tenant", Role::Admin, "/settings");
+
+    app.role("heading", "Tenant settings").await;
+    app.text("Signing in with the development identity failed.")
+        .await;
+    app.text("could not be found").await;
+    click(&app.role("button", "Retry").await).await;
+    app.text("Signing in with the development identity failed.")
+        .await;
+    app.role("button", "Retry").await;
+
+    app.unmount();
+}

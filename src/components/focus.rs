@@ -18,6 +18,18 @@ pub fn focus_by_id(id: &str) {
     }
 }
 
+/// Whether nothing in particular has focus (it fell back to the page's body).
+pub fn focus_is_lost() -> bool {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    match (document.active_element(), document.body()) {
+        (None, _) => true,
+        (Some(active), Some(body)) => active == *body.unchecked_ref::<Element>(),
+        (Some(_), None) => false,
+    }
+}
+
 /// Moves focus to `element`.
 pub fn focus(element: &Element) {
     if let Some(element) = element.dyn_ref::<HtmlElement>() {

@@ -6,7 +6,6 @@ use super::Messages;
 use crate::api::ApiError;
 
 pub static MESSAGES: Messages = Messages {
-    app_loading: "Loading tenant settings…",
     dev_identity: |name, role, tenant| {
         format!(
             "Development identity: {name} ({}) · {tenant}",

@@ -15,7 +15,6 @@ use crate::api::ApiError;
 /// The texts of one language. Fields holding functions fill values into a sentence.
 pub struct Messages {
     // The app frame.
-    pub app_loading: &'static str,
     pub dev_identity: fn(name: &str, role: Role, tenant: &str) -> String,
     pub dev_sign_in_failed: &'static str,
     pub role_name: fn(Role) -> &'static str,

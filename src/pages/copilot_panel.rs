@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::panel::{use_close_panel, CurrentState, PanelHeading, WhenLoaded};
-use crate::api::ApiError;
+use crate::api::{new_idempotency_key, ApiError};
 use crate::components::focus::focus_by_id;
 use crate::components::{ConfirmDialog, SidePanel, Switch};
 use crate::i18n::{format_date, messages};
@@ -110,6 +110,8 @@ pub fn CopilotPanel() -> impl IntoView {
         })
     };
 
+    // One key per attempt the person makes; a retry of that attempt reuses it.
+    let attempt = StoredValue::new(String::new());
     let title_for_focus = title_id.clone();
     let send = move |enabled: bool| {
         let Some(snapshot) = store.snapshot_untracked() else {
@@ -127,11 +129,18 @@ pub fn CopilotPanel() -> impl IntoView {
             },
             contact_allowed: None,
         };
+        let key = attempt.get_value();
         saving.set(Saving::InFlight);
         spawn_local(async move {
             let result = session
                 .client()
-                .change_program(&session.tenant(), PROGRAM, &change, &snapshot.etag)
+                .change_program(
+                    &session.tenant(),
+                    PROGRAM,
+                    &change,
+                    &snapshot.etag,
+                    Some(&key),
+                )
                 .await;
             match result {
                 Ok((document, etag)) => {
@@ -153,6 +162,7 @@ pub fn CopilotPanel() -> impl IntoView {
         if !dirty.get_untracked() || in_flight.get_untracked() {
             return;
         }
+        attempt.set_value(new_idempotency_key());
         if saved.get_untracked() && !draft.get_untracked() {
             question.set(Question::TurnOff);
         } else {

@@ -9,7 +9,7 @@ use super::copilot_panel::CopilotPanel;
 use super::marketing_panel::MarketingPanel;
 use super::settings::row_id;
 use super::NotFound;
-use crate::components::focus::focus_by_id;
+use crate::components::focus::{focus_by_id, focus_is_lost};
 use crate::i18n::messages;
 use crate::routes::{use_ids, SETTINGS};
 use crate::state::{now, use_settings, Loadable, ProgramStatus};
@@ -31,16 +31,22 @@ pub fn SettingPanel() -> impl IntoView {
     }
 }
 
-/// Returns what closes a program's panel: back to the list, focus on the program's row.
+/// Returns what closes a program's panel: back to the list.
+///
+/// However the panel goes (its buttons, Escape, the browser's Back), focus
+/// then returns to the program's row instead of being lost with the panel.
 pub fn use_close_panel(program: ProgramId) -> Callback<()> {
     let navigate = StoredValue::new_local(use_navigate());
     let row = row_id(use_ids(), program);
-    Callback::new(move |()| {
-        navigate.with_value(|go| go(SETTINGS, NavigateOptions::default()));
-        let row = row.clone();
-        // After the panel has left the page, so focus is not lost with it.
-        request_animation_frame(move || focus_by_id(&row));
-    })
+    on_cleanup(move || {
+        // Once the panel has left the page.
+        request_animation_frame(move || {
+            if focus_is_lost() {
+                focus_by_id(&row);
+            }
+        });
+    });
+    Callback::new(move |()| navigate.with_value(|go| go(SETTINGS, NavigateOptions::default())))
 }
 
 /// The panel's heading (it names the dialog) and the setting's full name.

@@ -6,7 +6,7 @@ use leptos_router::components::Outlet;
 
 use crate::i18n::{messages, Messages};
 use crate::routes::{self, use_ids, use_route_base};
-use crate::session::use_session;
+use crate::session::{use_session, SignIn};
 use crate::state::{now, use_settings, Loadable, ProgramStatus};
 
 /// Which part of the page to show while the settings load.
@@ -61,26 +61,32 @@ pub fn SettingsPage() -> impl IntoView {
     }
 }
 
-/// The tenant's name and region, or a placeholder while they load.
+/// The tenant's name and region, a placeholder while they load, nothing if they failed to.
 #[component]
 fn TenantLine() -> impl IntoView {
     let t = messages();
     let store = use_settings();
-    let tenant = Memo::new(move |_| store.snapshot().map(|s| s.document.tenant));
-    move || match tenant.get() {
-        Some(tenant) => {
-            let region = (t.region_name)(tenant.region.code()).unwrap_or(tenant.region.code());
-            view! {
-                <p class="ts-page__tenant">
-                    <span class="ts-page__tenant-name">{tenant.name}</span>
-                    <span class="ts-page__tenant-region">{(t.tenant_region)(region)}</span>
-                </p>
+    let tenant = Memo::new(move |_| match store.state() {
+        Loadable::Loading => Some(None),
+        Loadable::Failed(_) => None,
+        Loadable::Ready(snapshot) => Some(Some(snapshot.document.tenant)),
+    });
+    move || {
+        tenant.get().map(|tenant| match tenant {
+            Some(tenant) => {
+                let code = tenant.region.code();
+                let region = (t.region_name)(code).unwrap_or(code);
+                view! {
+                    <p class="ts-page__tenant">
+                        <span class="ts-page__tenant-name">{tenant.name.clone()}</span>
+                        <span class="ts-page__tenant-region">{(t.tenant_region)(region)}</span>
+                    </p>
+                }
+                .into_any()
             }
-            .into_any()
-        }
-        None => {
-            view! { <p class="ts-skeleton ts-skeleton--line" aria-hidden="true"></p> }.into_any()
-        }
+            None => view! { <p class="ts-skeleton ts-skeleton--line" aria-hidden="true"></p> }
+                .into_any(),
+        })
     }
 }
 
@@ -115,8 +121,11 @@ fn LoadFailed() -> impl IntoView {
     let t = messages();
     let store = use_settings();
     let session = use_session();
-    let message = move || match store.state() {
-        Loadable::Failed(error) => format!("{} {}", t.load_failed, (t.error)(&error, None)),
+    let message = move || match (store.state(), session.sign_in()) {
+        (Loadable::Failed(error), SignIn::Failed(_)) => {
+            format!("{} {}", t.dev_sign_in_failed, (t.error)(&error, None))
+        }
+        (Loadable::Failed(error), _) => format!("{} {}", t.load_failed, (t.error)(&error, None)),
         _ => String::new(),
     };
     view! {

@@ -77,7 +77,7 @@ pub async fn set_program(tenant: &str, program: ProgramId, enabled: bool) -> Dat
         contact_allowed: None,
     };
     admin
-        .change_program(tenant, program, &change, &etag)
+        .change_program(tenant, program, &change, &etag, None)
         .await
         .expect("changing the program through the API")
         .0
