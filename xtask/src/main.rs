@@ -3,6 +3,7 @@
 //! Every command first installs whatever is missing (see `install.rs`), so the
 //! README's two commands work on a machine that has only Rust and apt.
 
+mod dist;
 mod install;
 mod run;
 mod schemathesis;
@@ -20,6 +21,8 @@ commands:
             SQLite under ./data) and the app on http://127.0.0.1:8080
   test      install what is missing and run every test: native unit tests,
             API tests, and browser tests in headless Chromium
+  dist      the production build: the app in dist/ (with .br and .gz copies)
+            and the server in target/server/consent-api
   install   only install what is missing";
 
 fn main() -> ExitCode {
@@ -27,6 +30,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("run") => run::run(),
         Some("test") => test::test(),
+        Some("dist") => dist::dist().map(|_| ()),
         Some("install") => install::ensure_all(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
