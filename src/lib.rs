@@ -148,7 +148,7 @@ pub fn App(
 
     let router_base = base_path.trim_end_matches('/').to_owned();
     view! {
-        <div class="ts-app">
+        <div class="ts-app" lang=messages().language>
             <DevIdentityBanner />
             <Router base=router_base>
                 <Routes fallback=NotFound>

@@ -55,8 +55,9 @@ impl SettingsStore {
         let generation = self.generation.get_value().wrapping_add(1);
         self.generation.set_value(generation);
         self.state.set(Loadable::Loading);
+        let (client, tenant) = (session.client(), session.tenant());
         spawn_local(async move {
-            let result = session.client().get_data_sharing(&session.tenant()).await;
+            let result = client.get_data_sharing(&tenant).await;
             if store.generation.try_get_value() != Some(generation) {
                 return;
             }
@@ -134,10 +135,12 @@ impl SettingsStore {
 
     /// The loaded settings and their tag, read without tracking (for event handlers).
     pub fn snapshot_untracked(&self) -> Option<Snapshot> {
-        self.state.with_untracked(|state| match state {
-            Loadable::Ready(snapshot) => Some(snapshot.clone()),
-            _ => None,
-        })
+        self.state
+            .try_with_untracked(|state| match state {
+                Loadable::Ready(snapshot) => Some(snapshot.clone()),
+                _ => None,
+            })
+            .flatten()
     }
 
     /// The tenant's display name, once loaded (tracked).
@@ -216,6 +219,79 @@ impl ProgramStatus {
             ProgramStatus::Unavailable => "unavailable",
             ProgramStatus::DeletionPending { .. } => "pending",
             ProgramStatus::ReacceptanceNeeded => "attention",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use consent_core::{pending_deletion, ProgramId, ProgramView, Timestamp};
+
+    use super::ProgramStatus;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn program(
+        enabled: bool,
+        eligible: bool,
+        reconsent: bool,
+        opted_out: Option<&str>,
+    ) -> ProgramView {
+        ProgramView {
+            id: ProgramId::Copilot,
+            enabled,
+            eligible,
+            ineligible_reason: None,
+            contact_allowed: None,
+            notices: Vec::new(),
+            accepted_notices: Vec::new(),
+            reconsent_required: reconsent,
+            updated_at: None,
+            updated_by: None,
+            pending_deletion: opted_out.map(|t| pending_deletion(ProgramId::Copilot, at(t))),
+        }
+    }
+
+    // Guards the words of every row state, including when a pending deletion stops showing.
+    #[test]
+    fn status_of_a_program() {
+        let now = at("2026-11-21T09:30:00Z");
+        let cases = [
+            (program(false, true, false, None), ProgramStatus::Off),
+            (program(true, true, false, None), ProgramStatus::On),
+            (
+                program(false, false, false, None),
+                ProgramStatus::Unavailable,
+            ),
+            (
+                program(true, false, false, None),
+                ProgramStatus::Unavailable,
+            ),
+            (
+                program(true, true, true, None),
+                ProgramStatus::ReacceptanceNeeded,
+            ),
+            (
+                program(false, true, false, Some("2026-11-20T09:30:00Z")),
+                ProgramStatus::DeletionPending {
+                    due_by: at("2026-12-20T09:30:00Z"),
+                },
+            ),
+            // The deadline has passed: plain "Off" again.
+            (
+                program(false, true, false, Some("2026-10-01T00:00:00Z")),
+                ProgramStatus::Off,
+            ),
+            // Turned on again after an opt-out: the old deadline no longer matters.
+            (
+                program(true, true, false, Some("2026-11-20T09:30:00Z")),
+                ProgramStatus::On,
+            ),
+        ];
+        for (view, expected) in cases {
+            assert_eq!(ProgramStatus::of(&view, now), expected, "{view:?}");
         }
     }
 }

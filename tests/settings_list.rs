@@ -14,6 +14,9 @@ wasm_bindgen_test_configure!(run_in_browser);
 async fn lists_the_tenant_and_both_settings_off() {
     let tenant = fresh_tenant("US").await;
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
+    // Before any answer has arrived, the page shows it is loading, not a blank.
+    leptos::task::tick().await;
+    assert!(by_role(&app.root, "status", "Loading settings…").is_some());
 
     app.role("heading", "Tenant settings").await;
     app.text(&tenant.name).await;

@@ -6,6 +6,7 @@ use super::Messages;
 use crate::api::ApiError;
 
 pub static MESSAGES: Messages = Messages {
+    language: "en",
     dev_identity: |name, role, tenant| {
         format!(
             "Development identity: {name} ({}) · {tenant}",

@@ -14,6 +14,9 @@ use crate::api::ApiError;
 
 /// The texts of one language. Fields holding functions fill values into a sentence.
 pub struct Messages {
+    /// The BCP 47 tag of the language, set on the app's root element.
+    pub language: &'static str,
+
     // The app frame.
     pub dev_identity: fn(name: &str, role: Role, tenant: &str) -> String,
     pub dev_sign_in_failed: &'static str,

@@ -130,17 +130,11 @@ pub fn CopilotPanel() -> impl IntoView {
             contact_allowed: None,
         };
         let key = attempt.get_value();
+        let (client, tenant) = (session.client(), session.tenant());
         saving.set(Saving::InFlight);
         spawn_local(async move {
-            let result = session
-                .client()
-                .change_program(
-                    &session.tenant(),
-                    PROGRAM,
-                    &change,
-                    &snapshot.etag,
-                    Some(&key),
-                )
+            let result = client
+                .change_program(&tenant, PROGRAM, &change, &snapshot.etag, Some(&key))
                 .await;
             match result {
                 Ok((document, etag)) => {
@@ -184,7 +178,10 @@ pub fn CopilotPanel() -> impl IntoView {
     let sign_in_again = move || {
         spawn_local(async move {
             session.renew().await;
-            send(draft.get_untracked());
+            // The panel may have been closed meanwhile; then there is nothing to retry.
+            if let Some(draft) = draft.try_get_untracked() {
+                send(draft);
+            }
         });
     };
     let dismiss = move || {

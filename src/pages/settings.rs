@@ -223,3 +223,39 @@ fn matches_search(t: &Messages, program: ProgramId, query: &str) -> bool {
         .split_whitespace()
         .all(|word| haystack.contains(&word.to_lowercase()))
 }
+
+#[cfg(test)]
+mod tests {
+    use consent_core::ProgramId;
+
+    use super::matches_search;
+    use crate::i18n::messages;
+
+    // Guards the search box: every word must match, in any case, anywhere in the row's texts.
+    #[test]
+    fn search_matches_words_of_the_row() {
+        let t = messages();
+        for (query, copilot, marketing) in [
+            ("", true, true),
+            ("   ", true, true),
+            ("copilot", true, false),
+            ("COPILOT data", true, false),
+            ("anonymized", false, true),
+            ("data sharing", true, false),
+            ("data", true, true),
+            ("power platform", true, true),
+            ("nothing like this", false, false),
+        ] {
+            assert_eq!(
+                matches_search(t, ProgramId::Copilot, query),
+                copilot,
+                "{query:?} / Copilot"
+            );
+            assert_eq!(
+                matches_search(t, ProgramId::Marketing, query),
+                marketing,
+                "{query:?} / Marketing"
+            );
+        }
+    }
+}
