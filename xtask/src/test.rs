@@ -17,7 +17,7 @@ pub fn test() -> Result {
     let mut failed = Vec::new();
 
     step("native tests", &mut failed, || {
-        run(command("cargo", &["test", "--workspace", "--exclude", "tenant-settings"]))
+        run(command("cargo", &["test", "--workspace", "--exclude", "tenant-settings", "--no-fail-fast"]))
     });
     step("API property tests (schemathesis)", &mut failed, || {
         server::build()?;
