@@ -13,8 +13,49 @@ use sha2::{Digest, Sha256};
 #[serde(deny_unknown_fields)]
 pub struct NoticeRef {
     pub id: String,
+    /// Read from any whole JSON number (`2` or `2.0`), since JSON does not
+    /// tell integers from other numbers; always written as an integer.
+    #[serde(deserialize_with = "whole_number")]
+    #[cfg_attr(feature = "openapi", schema(format = Int64, minimum = 1, maximum = 4294967295_u32))]
     pub version: u32,
     pub sha256: String,
+}
+
+/// Deserialises a `u32` from a JSON number without a fractional part, so
+/// that `7` and `7.0` (the same number to JSON) read alike.
+pub fn whole_number<'de, D>(deserializer: D) -> Result<u32, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct WholeNumber;
+
+    impl serde::de::Visitor<'_> for WholeNumber {
+        type Value = u32;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "a whole number from 0 to {}", u32::MAX)
+        }
+
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<u32, E> {
+            u32::try_from(n)
+                .map_err(|_| E::invalid_value(serde::de::Unexpected::Unsigned(n), &self))
+        }
+
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<u32, E> {
+            u32::try_from(n).map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(n), &self))
+        }
+
+        fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<u32, E> {
+            if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) {
+                // Whole and in range, so the conversion is exact.
+                Ok(n as u32)
+            } else {
+                Err(E::invalid_value(serde::de::Unexpected::Float(n), &self))
+            }
+        }
+    }
+
+    deserializer.deserialize_u64(WholeNumber)
 }
 
 /// What the consent rules need to know of one published notice version.
@@ -286,6 +327,42 @@ mod tests {
             version: v,
             sha256: format!("h{v}"),
         }
+    }
+
+    // Guards reading notice versions: any whole JSON number in range, nothing else.
+    #[test]
+    fn notice_versions_read_from_whole_numbers() {
+        let cases = [
+            ("2", Some(2)),
+            ("2.0", Some(2)),
+            ("7174.0", Some(7174)),
+            ("1e3", Some(1000)),
+            ("0", Some(0)),
+            ("4294967295", Some(u32::MAX)),
+            ("4294967295.0", Some(u32::MAX)),
+            ("4294967296", None),
+            ("4294967296.0", None),
+            ("2.5", None),
+            ("-1", None),
+            ("-1.0", None),
+            ("\"2\"", None),
+            ("null", None),
+            ("true", None),
+        ];
+        for (version, expected) in cases {
+            let text = format!(r#"{{"id": "n", "version": {version}, "sha256": "h"}}"#);
+            let read = serde_json::from_str::<NoticeRef>(&text)
+                .ok()
+                .map(|r| r.version);
+            assert_eq!(read, expected, "{version}");
+        }
+        let written = serde_json::to_value(accepted("n", 2)).unwrap();
+        assert_eq!(
+            written["version"],
+            serde_json::json!(2),
+            "written as an integer"
+        );
+        assert!(written["version"].is_u64());
     }
 
     // Guards re-consent: only a material change after the accepted version re-prompts.

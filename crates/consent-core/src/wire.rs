@@ -82,6 +82,7 @@ pub enum IneligibleReason {
 /// `PUT /api/v1/tenants/{tenant_id}/data-sharing/{program_id}`: change one program.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"enabled": false})))]
 #[serde(deny_unknown_fields)]
 pub struct ChangeRequest {
     pub enabled: bool,
@@ -150,6 +151,7 @@ pub struct Problem {
 /// `POST /api/v1/dev/token` (development mode only).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"tenant": "contoso", "role": "reader"})))]
 #[serde(deny_unknown_fields)]
 pub struct DevTokenRequest {
     pub tenant: String,
