@@ -256,6 +256,74 @@ async fn dev_mode_makes_fresh_isolated_tenants() {
     assert_eq!(answer.problem_code(), "not_found");
 }
 
+// Guards the new tenant's region and name as sent: 1 to 16 ASCII letters
+// (stored upper-case, never trimmed into shape) and 1 to 200 characters of
+// name, or none for a generated one; anything else is 422 naming the field.
+#[tokio::test]
+async fn new_tenant_region_and_name_are_checked_as_sent() {
+    let server = TestServer::start().await;
+    let sixteen = "A".repeat(16);
+    let seventeen = "A".repeat(17);
+    let longest_name = "\u{e9}".repeat(200);
+    let too_long_name = "n".repeat(201);
+    // (body, the region stored or the field refused)
+    let cases: Vec<(Value, Result<&str, &str>)> = vec![
+        (json!({"region": "US"}), Ok("US")),
+        (json!({"region": "eu"}), Ok("EU")),
+        (json!({"region": "Bst"}), Ok("BST")),
+        (json!({"region": sixteen}), Ok(sixteen.as_str())),
+        (json!({"region": "US", "name": null}), Ok("US")),
+        (json!({"region": "US", "name": " "}), Ok("US")),
+        (json!({"region": "US", "name": longest_name}), Ok("US")),
+        (json!({"region": ""}), Err("region")),
+        (json!({"region": " us "}), Err("region")),
+        (json!({"region": "US\n"}), Err("region")),
+        (json!({"region": "U S"}), Err("region")),
+        (json!({"region": "U5"}), Err("region")),
+        (json!({"region": "\u{c9}U"}), Err("region")),
+        (json!({"region": seventeen}), Err("region")),
+        (json!({"name": "", "region": ""}), Err("region")),
+        (json!({"region": "US", "name": ""}), Err("name")),
+        (json!({"region": "US", "name": too_long_name}), Err("name")),
+    ];
+    for (body, expected) in cases {
+        let answer = server
+            .call(Method::POST, "/api/v1/dev/tenants", &[], Some(body.clone()))
+            .await;
+        match expected {
+            Ok(region) => {
+                assert_eq!(
+                    answer.status,
+                    StatusCode::CREATED,
+                    "{body}: {}",
+                    answer.body
+                );
+                assert_eq!(answer.body["region"], region, "{body}");
+                let name = body["name"].as_str().map_or_else(
+                    || {
+                        answer.body["name"]
+                            .as_str()
+                            .unwrap()
+                            .starts_with("Test tenant ")
+                    },
+                    |sent| answer.body["name"] == sent,
+                );
+                assert!(name, "{body}: {}", answer.body);
+            }
+            Err(field) => {
+                assert_eq!(
+                    answer.status,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "{body}: {}",
+                    answer.body
+                );
+                assert_eq!(answer.problem_code(), "invalid_body", "{body}");
+                assert_eq!(answer.body["field"], field, "{body}");
+            }
+        }
+    }
+}
+
 /// `claims` with `key` set to `value`, or removed when `value` is `None`.
 fn with(mut claims: Value, key: &str, value: Option<Value>) -> Value {
     match value {

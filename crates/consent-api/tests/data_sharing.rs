@@ -242,6 +242,102 @@ async fn changes_need_the_current_version() {
     assert_eq!(server.event_count("contoso").await, 1);
 }
 
+// Guards the If-Match forms that name a version (the issued tag, its weak
+// form, a bare number), and that every other value is stale, not an error.
+#[tokio::test]
+async fn if_match_names_a_version_in_the_documented_forms_only() {
+    let server = TestServer::start().await;
+    let admin = server.token("contoso", "admin").await;
+    // The document is at version 0; an unchanged program answers 200 at it.
+    let cases = [
+        ("\"0\"", StatusCode::OK),
+        ("W/\"0\"", StatusCode::OK),
+        ("0", StatusCode::OK),
+        ("\"000\"", StatusCode::OK),
+        ("", StatusCode::PRECONDITION_FAILED),
+        ("*", StatusCode::PRECONDITION_FAILED),
+        ("\"0", StatusCode::PRECONDITION_FAILED),
+        ("\"\"0\"\"", StatusCode::PRECONDITION_FAILED),
+        ("+0", StatusCode::PRECONDITION_FAILED),
+        ("-0", StatusCode::PRECONDITION_FAILED),
+        ("\"0\", \"1\"", StatusCode::PRECONDITION_FAILED),
+        ("w/\"0\"", StatusCode::PRECONDITION_FAILED),
+    ];
+    for (if_match, status) in cases {
+        let answer = server
+            .change(
+                "contoso",
+                "copilot",
+                &admin,
+                Some(if_match),
+                json!({"enabled": false}),
+            )
+            .await;
+        assert_eq!(answer.status, status, "{if_match:?}: {}", answer.body);
+        if status == StatusCode::OK {
+            assert_eq!(answer.header("etag"), Some("\"0\""), "{if_match:?}");
+        } else {
+            assert_eq!(answer.problem_code(), "stale_version", "{if_match:?}");
+            assert_eq!(answer.body["current"]["version"], 0, "{if_match:?}");
+        }
+    }
+    assert_eq!(server.event_count("contoso").await, 0);
+}
+
+// Guards accepted notice versions: any whole JSON number reads as the
+// integer (`2.0` is `2` to JSON), anything else is 422 naming the field.
+#[tokio::test]
+async fn notice_versions_may_be_written_as_whole_floats() {
+    let server = TestServer::start().await;
+    let admin = server.token("contoso", "admin").await;
+    let current = server.current_notices("contoso", "copilot", &admin).await;
+    let version = current[0]["version"].as_u64().unwrap();
+    let with_version = |version: Value| {
+        let mut notices = current.clone();
+        notices[0]["version"] = version;
+        json!({"enabled": true, "accept_notices": notices})
+    };
+    let refused = [
+        json!(version as f64 + 0.5),
+        json!(4_294_967_296.0),
+        json!(-1.0),
+        json!(version.to_string()),
+    ];
+    for bad in refused {
+        let answer = server
+            .change(
+                "contoso",
+                "copilot",
+                &admin,
+                Some("\"0\""),
+                with_version(bad.clone()),
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(answer.problem_code(), "invalid_body", "{bad}");
+        assert_eq!(answer.body["field"], "accept_notices[0].version", "{bad}");
+    }
+    assert_eq!(server.event_count("contoso").await, 0);
+
+    let answer = server
+        .change(
+            "contoso",
+            "copilot",
+            &admin,
+            Some("\"0\""),
+            with_version(json!(version as f64)),
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let accepted = &program_view(&answer.body, "copilot")["accepted_notices"];
+    assert_eq!(
+        accepted, &current,
+        "stored and shown as the integer version"
+    );
+    assert!(accepted[0]["version"].is_u64());
+    assert_eq!(server.event_count("contoso").await, 1);
+}
+
 // Guards the region rule: Copilot cannot be turned on for an EU tenant, and
 // the refusal stores nothing.
 #[tokio::test]

@@ -215,3 +215,215 @@ async fn headers_security_and_schemas_are_described() {
         "JWT"
     );
 }
+
+/// The parameter `name` of `method path`.
+fn parameter<'a>(document: &'a Value, method: &str, path: &str, name: &str) -> &'a Value {
+    document["paths"][path][method]["parameters"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{method} {path} has parameters"))
+        .iter()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("{method} {path} has a parameter {name}"))
+}
+
+/// Asserts that every key of `expected` is in `actual` with that value.
+fn assert_has(actual: &Value, expected: &Value, what: &str) {
+    for (key, value) in expected.as_object().unwrap() {
+        assert_eq!(&actual[key], value, "{what}: {key} in {actual}");
+    }
+}
+
+// Guards the document's precision: each parameter and body field states the
+// limits the server enforces, so that what it admits is what the server
+// accepts (the server's side is guarded by the tests of each route).
+#[tokio::test]
+async fn the_document_states_the_limits_the_server_enforces() {
+    let server = TestServer::start().await;
+    let document = openapi(&server).await;
+    let tenant_id = json!({
+        "type": "string", "minLength": 1, "maxLength": 64,
+        "pattern": "^(?!\\.\\.?$)[A-Za-z0-9._-]+$"
+    });
+    let history = "/api/v1/tenants/{tenant_id}/data-sharing/history";
+    let change = "/api/v1/tenants/{tenant_id}/data-sharing/{program_id}";
+    let cases = [
+        (
+            "get",
+            history,
+            "limit",
+            json!({"type": "integer", "minimum": 1, "maximum": 200}),
+        ),
+        (
+            "get",
+            history,
+            "cursor",
+            json!({"type": "string", "minLength": 1, "maxLength": 18, "pattern": "^0*[1-9][0-9]*$"}),
+        ),
+        (
+            "get",
+            history,
+            "program",
+            json!({"$ref": "#/components/schemas/ProgramId"}),
+        ),
+        (
+            "get",
+            "/api/v1/tenants/{tenant_id}/data-sharing/history.csv",
+            "program",
+            json!({"$ref": "#/components/schemas/ProgramId"}),
+        ),
+        (
+            "put",
+            change,
+            "If-Match",
+            json!({"type": "string", "pattern": "^(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18})$"}),
+        ),
+        (
+            "put",
+            change,
+            "Idempotency-Key",
+            json!({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"}),
+        ),
+        (
+            "get",
+            "/api/v1/tenants/{tenant_id}/receipts/{receipt_id}",
+            "receipt_id",
+            json!({"type": "string", "minLength": 1, "maxLength": 64, "pattern": "^[0-9A-Fa-f-]+$"}),
+        ),
+        (
+            "get",
+            "/api/v1/notices/{notice_id}/versions/{version}",
+            "version",
+            json!({"type": "integer", "minimum": 1}),
+        ),
+    ];
+    for (method, path, name, expected) in cases {
+        let schema = &parameter(&document, method, path, name)["schema"];
+        assert_has(schema, &expected, &format!("{method} {path} {name}"));
+    }
+
+    // Every tenant route describes the tenant id alike.
+    let mut tenant_routes = 0;
+    for (path, operations) in document["paths"].as_object().unwrap() {
+        for (method, _) in operations.as_object().unwrap() {
+            if path.contains("{tenant_id}") {
+                let schema = &parameter(&document, method, path, "tenant_id")["schema"];
+                assert_has(schema, &tenant_id, &format!("{method} {path} tenant_id"));
+                tenant_routes += 1;
+            }
+        }
+    }
+    assert_eq!(tenant_routes, 5);
+
+    let schemas = &document["components"]["schemas"];
+    let fields = [
+        (
+            "NewTenant",
+            "region",
+            json!({"type": "string", "minLength": 1, "maxLength": 16, "pattern": "^[A-Za-z]+$"}),
+        ),
+        (
+            "NewTenant",
+            "name",
+            json!({"type": ["string", "null"], "minLength": 1, "maxLength": 200}),
+        ),
+        (
+            "NoticeRef",
+            "version",
+            json!({"type": "integer", "format": "int64", "minimum": 1, "maximum": 4_294_967_295_u64}),
+        ),
+    ];
+    for (schema, field, expected) in fields {
+        let actual = &schemas[schema]["properties"][field];
+        assert_has(actual, &expected, &format!("{schema}.{field}"));
+    }
+
+    // The ETag headers say their form.
+    for (method, path) in [
+        ("get", "/api/v1/tenants/{tenant_id}/data-sharing"),
+        ("put", change),
+    ] {
+        let etag = &document["paths"][path][method]["responses"]["200"]["headers"]["ETag"];
+        assert_has(
+            &etag["schema"],
+            &json!({"type": "string", "pattern": "^\"[0-9]+\"$"}),
+            &format!("{method} {path} ETag"),
+        );
+    }
+}
+
+// Guards the links a client follows from one answer to the next request
+// (the ETag into If-Match, a history event to its receipt), and that each
+// names an operation that exists by its unique id.
+#[tokio::test]
+async fn links_lead_from_answers_to_the_next_request() {
+    let server = TestServer::start().await;
+    let document = openapi(&server).await;
+    let mut operation_ids = Vec::new();
+    for operations in document["paths"].as_object().unwrap().values() {
+        for operation in operations.as_object().unwrap().values() {
+            operation_ids.push(operation["operationId"].as_str().unwrap().to_owned());
+        }
+    }
+    let unique: std::collections::BTreeSet<&String> = operation_ids.iter().collect();
+    assert_eq!(unique.len(), operation_ids.len(), "{operation_ids:?}");
+
+    let change = "/api/v1/tenants/{tenant_id}/data-sharing/{program_id}";
+    let history = "/api/v1/tenants/{tenant_id}/data-sharing/history";
+    // (method, path, status, link, target, parameter, expression)
+    let cases = [
+        (
+            "get",
+            "/api/v1/tenants/{tenant_id}/data-sharing",
+            "200",
+            "change_program",
+            "change_program",
+            "If-Match",
+            "$response.header.ETag",
+        ),
+        (
+            "put",
+            change,
+            "200",
+            "change_again",
+            "change_program",
+            "If-Match",
+            "$response.header.ETag",
+        ),
+        (
+            "put",
+            change,
+            "412",
+            "retry_on_current",
+            "change_program",
+            "If-Match",
+            "\"{$response.body#/current/version}\"",
+        ),
+        (
+            "get",
+            history,
+            "200",
+            "receipt",
+            "receipt",
+            "receipt_id",
+            "$response.body#/events/0/receipt_id",
+        ),
+        (
+            "get",
+            history,
+            "200",
+            "next_page",
+            "history",
+            "cursor",
+            "$response.body#/next_cursor",
+        ),
+    ];
+    for (method, path, status, name, target, parameter, expression) in cases {
+        let link = &document["paths"][path][method]["responses"][status]["links"][name];
+        assert_eq!(
+            link["operationId"], target,
+            "{method} {path} {status} {name}"
+        );
+        assert!(unique.contains(&target.to_owned()), "{target} exists");
+        assert_eq!(link["parameters"][parameter], expression, "{name}");
+    }
+}

@@ -7,8 +7,7 @@ use axum::response::{IntoResponse, Response};
 use consent_core::rules::ChangeContext;
 use consent_core::tenant::can_edit;
 use consent_core::{
-    decide_change, etag_for, parse_etag, ChangeRequest, DataSharingDocument, ErrorCode, ProgramId,
-    Refusal,
+    decide_change, etag_for, ChangeRequest, DataSharingDocument, ErrorCode, ProgramId, Refusal,
 };
 use sha2::{Digest, Sha256};
 
@@ -30,11 +29,38 @@ const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
     tag = "data-sharing",
     security(("bearer" = [])),
     params(
-        ("tenant_id" = String, Path, description = "The tenant's id (letters, digits, '-', '_', '.'; at most 64)"),
+        ("tenant_id" = String, Path, min_length = 1, max_length = 64, pattern = r"^(?!\.\.?$)[A-Za-z0-9._-]+$", description = "The tenant's id: 1 to 64 letters, digits, '-', '_' or '.' (not `.` or `..`)"),
     ),
     responses(
         (status = 200, description = "The tenant's data-sharing document", body = consent_core::DataSharingDocument,
-            headers(("ETag" = String, description = "The document's version, to send back as If-Match"))),
+            headers(("ETag" = String, description = "The document's version, to send back as If-Match")),
+            links(
+                ("change_program" = (
+                    operation_id = "change_program",
+                    parameters(("tenant_id" = "$response.body#/tenant/id"), ("If-Match" = "$response.header.ETag")),
+                    description = "Change a program of this document, on this version"
+                )),
+                ("opt_in_first_program" = (
+                    operation_id = "change_program",
+                    parameters(
+                        ("tenant_id" = "$response.body#/tenant/id"),
+                        ("program_id" = "$response.body#/programs/0/id"),
+                        ("If-Match" = "$response.header.ETag")
+                    ),
+                    request_body = json!({"enabled": true, "accept_notices": "$response.body#/programs/0/notices"}),
+                    description = "Turn the first program on, accepting its current notices"
+                )),
+                ("opt_in_second_program" = (
+                    operation_id = "change_program",
+                    parameters(
+                        ("tenant_id" = "$response.body#/tenant/id"),
+                        ("program_id" = "$response.body#/programs/1/id"),
+                        ("If-Match" = "$response.header.ETag")
+                    ),
+                    request_body = json!({"enabled": true, "accept_notices": "$response.body#/programs/1/notices"}),
+                    description = "Turn the second program on, accepting its current notices"
+                ))
+            )),
         (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such tenant for this caller (another tenant's data answers alike)", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
@@ -57,10 +83,12 @@ pub async fn document(
     tag = "data-sharing",
     security(("bearer" = [])),
     params(
-        ("tenant_id" = String, Path, description = "The tenant's id (letters, digits, '-', '_', '.'; at most 64)"),
+        ("tenant_id" = String, Path, min_length = 1, max_length = 64, pattern = r"^(?!\.\.?$)[A-Za-z0-9._-]+$", description = "The tenant's id: 1 to 64 letters, digits, '-', '_' or '.' (not `.` or `..`)"),
         ("program_id" = consent_core::ProgramId, Path, description = "The program to change"),
-        ("If-Match" = String, Header, description = "The ETag of the document the change was made on"),
-        ("Idempotency-Key" = Option<String>, Header, description = "1 to 255 visible ASCII characters; a retry with the same key and body gets the first answer"),
+        ("If-Match" = String, Header, pattern = r#"^(W/)?("[0-9]{1,18}"|[0-9]{1,18})$"#, example = "\"7\"",
+            description = "The ETag of the document the change was made on (`\"7\"`; `W/\"7\"` and `7` are read alike). A value naming another version, or none (`*` included), is answered 412 with the current document"),
+        ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
+            description = "1 to 255 visible ASCII characters; a retry with the same key and body gets the first answer"),
     ),
     request_body(content = consent_core::ChangeRequest, content_type = "application/json"),
     responses(
@@ -68,11 +96,28 @@ pub async fn document(
             headers(
                 ("ETag" = String, description = "The new version"),
                 ("Idempotent-Replayed" = String, description = "`true` when this is the stored first answer to the Idempotency-Key")
+            ),
+            links(
+                ("change_again" = (
+                    operation_id = "change_program",
+                    parameters(("tenant_id" = "$request.path.tenant_id"), ("If-Match" = "$response.header.ETag")),
+                    description = "Make a further change on the new version"
+                )),
+                ("history" = (
+                    operation_id = "history",
+                    parameters(("tenant_id" = "$request.path.tenant_id")),
+                    description = "The history, with the event this change recorded"
+                ))
             )),
         (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: only administrators may change settings", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such tenant for this caller, no such program, or an accepted notice that is not one of the program's", body = consent_core::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "`stale_version`: If-Match names an older version; `current` holds the current document", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "`stale_version`: If-Match names an older version; `current` holds the current document", body = consent_core::Problem, content_type = "application/problem+json",
+            links(("retry_on_current" = (
+                operation_id = "change_program",
+                parameters(("tenant_id" = "$request.path.tenant_id"), ("If-Match" = r#""{$response.body#/current/version}""#)),
+                description = "Make the change again on the current version"
+            )))),
         (status = 413, description = "`payload_too_large`: the body is over 64 KiB", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 415, description = "`invalid_body`: the body is not declared as JSON", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_body` (`field` names the field), `region_ineligible`, `notice_not_accepted`, `contact_not_applicable` or `idempotency_key_reused`; nothing was stored", body = consent_core::Problem, content_type = "application/problem+json"),
@@ -196,7 +241,25 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
             "send If-Match with the ETag of the settings you changed, so no one else's change is overwritten",
         )
     })?;
-    Ok(value.to_str().ok().and_then(parse_etag))
+    Ok(value.to_str().ok().and_then(version_named))
+}
+
+/// The longest version number an `If-Match` may carry (it fits an `i64`).
+const MAX_VERSION_DIGITS: usize = 18;
+
+/// The document version an `If-Match` value names: the ETag as issued
+/// (`"7"`), the same tag weakened by a proxy (`W/"7"`), or a bare number.
+/// Anything else names no version. The OpenAPI document's pattern for the
+/// header, `^(W/)?("[0-9]{1,18}"|[0-9]{1,18})$`, admits exactly these.
+pub(crate) fn version_named(value: &str) -> Option<i64> {
+    let tag = value.strip_prefix("W/").unwrap_or(value);
+    let digits = match tag.strip_prefix('"') {
+        Some(quoted) => quoted.strip_suffix('"')?,
+        None => tag,
+    };
+    let well_formed = (1..=MAX_VERSION_DIGITS).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit());
+    well_formed.then(|| digits.parse().ok()).flatten()
 }
 
 /// The `Idempotency-Key`, if sent; a malformed one is refused.
@@ -261,4 +324,44 @@ fn json_response(status: StatusCode, body: String, version: Option<i64>) -> Resp
         headers.insert(ETAG, etag);
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Guards which If-Match values name a version: the issued tag, its weak
+    // form and a bare number; every other value names none (answered 412).
+    #[test]
+    fn if_match_names_a_version_only_in_the_documented_forms() {
+        let longest = "9".repeat(MAX_VERSION_DIGITS);
+        let too_long = "9".repeat(MAX_VERSION_DIGITS + 1);
+        let cases = [
+            ("\"7\"".to_owned(), Some(7)),
+            ("W/\"7\"".to_owned(), Some(7)),
+            ("7".to_owned(), Some(7)),
+            ("W/7".to_owned(), Some(7)),
+            ("\"0\"".to_owned(), Some(0)),
+            ("\"007\"".to_owned(), Some(7)),
+            (format!("\"{longest}\""), Some(999_999_999_999_999_999)),
+            (format!("\"{too_long}\""), None),
+            (String::new(), None),
+            ("\"\"".to_owned(), None),
+            ("*".to_owned(), None),
+            ("\"7".to_owned(), None),
+            ("7\"".to_owned(), None),
+            ("\"\"7\"\"".to_owned(), None),
+            ("+7".to_owned(), None),
+            ("-0".to_owned(), None),
+            ("\"-1\"".to_owned(), None),
+            (" 7".to_owned(), None),
+            ("\"7\", \"8\"".to_owned(), None),
+            ("w/\"7\"".to_owned(), None),
+            ("\"seven\"".to_owned(), None),
+            ("\"0\"; DROP TABLE".to_owned(), None),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(version_named(&value), expected, "{value:?}");
+        }
+    }
 }

@@ -79,14 +79,23 @@ pub async fn token(
     }))
 }
 
+/// The longest region code a new tenant may have.
+pub const MAX_REGION_LEN: usize = 16;
+
+/// The longest display name a new tenant may have, in characters.
+pub const MAX_TENANT_NAME_LEN: usize = 200;
+
 /// `POST /api/v1/dev/tenants` body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"region": "EU", "name": "Northwind"}))]
 pub struct NewTenant {
-    /// Region code (`US`, `EU`, ...).
+    /// Region code (`US`, `EU`, ...): 1 to 16 ASCII letters, any case (stored upper-case).
+    #[schema(min_length = 1, max_length = 16, pattern = "^[A-Za-z]+$")]
     pub region: String,
-    /// Display name; a generated one when absent.
+    /// Display name, 1 to 200 characters; a generated one when absent or null.
     #[serde(default)]
+    #[schema(min_length = 1, max_length = 200)]
     pub name: Option<String>,
 }
 
@@ -109,14 +118,25 @@ pub async fn create_tenant(
     State(state): State<AppState>,
     ApiJson(request): ApiJson<NewTenant>,
 ) -> Result<(StatusCode, Json<Tenant>), ApiError> {
-    let region = Region::new(&request.region);
-    if region.code().is_empty() || !region.code().chars().all(|c| c.is_ascii_alphabetic()) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidBody,
-            "the region must be a code such as US or EU",
-        )
+    // Checked as sent, before Region::new trims it: the document's pattern
+    // and this check must agree on every value.
+    let region_ok = (1..=MAX_REGION_LEN).contains(&request.region.len())
+        && request.region.bytes().all(|b| b.is_ascii_alphabetic());
+    if !region_ok {
+        return Err(ApiError::invalid_body(format!(
+            "the region must be a code of 1 to {MAX_REGION_LEN} letters, such as US or EU"
+        ))
         .with_field("region"));
     }
+    if let Some(name) = &request.name {
+        if !(1..=MAX_TENANT_NAME_LEN).contains(&name.chars().count()) {
+            return Err(ApiError::invalid_body(format!(
+                "the name must be 1 to {MAX_TENANT_NAME_LEN} characters; leave it out for a generated one"
+            ))
+            .with_field("name"));
+        }
+    }
+    let region = Region::new(&request.region);
     let suffix = uuid::Uuid::now_v7().simple().to_string();
     let id = format!("t-{}", &suffix[suffix.len() - 12..]);
     let name = request

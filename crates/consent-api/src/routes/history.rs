@@ -22,13 +22,25 @@ use crate::state::AppState;
     tag = "history",
     security(("bearer" = [])),
     params(
-        ("tenant_id" = String, Path, description = "The tenant's id (letters, digits, '-', '_', '.'; at most 64)"),
-        ("program" = Option<consent_core::ProgramId>, Query, description = "Only this program's events"),
-        ("limit" = Option<u32>, Query, description = "Events per page, 1 to 200 (default 50)"),
-        ("cursor" = Option<String>, Query, description = "The next_cursor of the previous page, unchanged"),
+        ("tenant_id" = String, Path, min_length = 1, max_length = 64, pattern = r"^(?!\.\.?$)[A-Za-z0-9._-]+$", description = "The tenant's id: 1 to 64 letters, digits, '-', '_' or '.' (not `.` or `..`)"),
+        ("program" = Option<consent_core::ProgramId>, Query, description = "Only this program's events (all programs when absent; an empty value is refused)"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 200, description = "Events per page, 1 to 200 (default 50)"),
+        ("cursor" = Option<String>, Query, min_length = 1, max_length = 18, pattern = "^0*[1-9][0-9]*$", description = "The next_cursor of the previous page, unchanged"),
     ),
     responses(
-        (status = 200, description = "One page of events, newest first", body = consent_core::HistoryPage),
+        (status = 200, description = "One page of events, newest first", body = consent_core::HistoryPage,
+            links(
+                ("receipt" = (
+                    operation_id = "receipt",
+                    parameters(("tenant_id" = "$request.path.tenant_id"), ("receipt_id" = "$response.body#/events/0/receipt_id")),
+                    description = "The receipt of the newest event on the page"
+                )),
+                ("next_page" = (
+                    operation_id = "history",
+                    parameters(("tenant_id" = "$request.path.tenant_id"), ("cursor" = "$response.body#/next_cursor")),
+                    description = "The next (older) page, while next_cursor is not null"
+                ))
+            )),
         (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such tenant for this caller (another tenant's data answers alike)", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_query`: an unknown, repeated or malformed parameter (`field` names it)", body = consent_core::Problem, content_type = "application/problem+json"),
@@ -42,7 +54,9 @@ pub async fn history(
     uri: Uri,
 ) -> Result<Json<HistoryPage>, ApiError> {
     visible_snapshot(&state, &caller, &tenant_id).await?;
-    let query = HistoryQuery::paged(&query_pairs(&uri)?).map_err(invalid_query)?;
+    let pairs = query_pairs(&uri)?;
+    let query = HistoryQuery::paged(&pairs).map_err(invalid_query)?;
+    refuse_empty_values(&pairs)?;
     Ok(Json(state.store.history(&tenant_id, &query).await?))
 }
 
@@ -54,8 +68,8 @@ pub async fn history(
     tag = "history",
     security(("bearer" = [])),
     params(
-        ("tenant_id" = String, Path, description = "The tenant's id (letters, digits, '-', '_', '.'; at most 64)"),
-        ("program" = Option<consent_core::ProgramId>, Query, description = "Only this program's events"),
+        ("tenant_id" = String, Path, min_length = 1, max_length = 64, pattern = r"^(?!\.\.?$)[A-Za-z0-9._-]+$", description = "The tenant's id: 1 to 64 letters, digits, '-', '_' or '.' (not `.` or `..`)"),
+        ("program" = Option<consent_core::ProgramId>, Query, description = "Only this program's events (all programs when absent; an empty value is refused)"),
     ),
     responses(
         (status = 200, description = "Every matching event, newest first, as RFC 4180 CSV with a header row: at, actor_id, actor_name, actor_roles, program, action, enabled_before, enabled_after, contact_before, contact_after, notices, receipt_id, idempotency_key",
@@ -74,7 +88,9 @@ pub async fn history_csv(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     visible_snapshot(&state, &caller, &tenant_id).await?;
-    let query = HistoryQuery::full(&query_pairs(&uri)?).map_err(invalid_query)?;
+    let pairs = query_pairs(&uri)?;
+    let query = HistoryQuery::full(&pairs).map_err(invalid_query)?;
+    refuse_empty_values(&pairs)?;
     let page = state.store.history(&tenant_id, &query).await?;
     // The tenant id is checked to be letters, digits, '-', '_' and '.', so
     // it is safe inside the quoted file name.
@@ -100,6 +116,21 @@ fn query_pairs(uri: &Uri) -> Result<Vec<(String, String)>, ApiError> {
             ApiError::new(ErrorCode::InvalidQuery, "the query string cannot be read")
                 .with_field("query")
         })
+}
+
+/// Refuses a parameter given with an empty value (`?program=`): it names
+/// nothing, and reading it as absent would silently widen the answer.
+/// Runs after the parameters were read, so unknown and repeated ones are
+/// reported as such first.
+fn refuse_empty_values(pairs: &[(String, String)]) -> Result<(), ApiError> {
+    match pairs.iter().find(|(_, value)| value.is_empty()) {
+        Some((name, _)) => Err(ApiError::new(
+            ErrorCode::InvalidQuery,
+            "give this parameter a value, or leave it out",
+        )
+        .with_field(name.as_str())),
+        None => Ok(()),
+    }
 }
 
 fn invalid_query(problem: QueryProblem) -> ApiError {

@@ -16,6 +16,7 @@ use crate::state::AppState;
 pub struct NoticeSummary {
     pub id: String,
     pub title: String,
+    #[schema(minimum = 1)]
     pub version: u32,
     pub sha256: String,
     pub effective_date: NaiveDate,
@@ -62,7 +63,7 @@ pub async fn list(State(state): State<AppState>) -> (Cached, Json<Vec<NoticeSumm
     get,
     path = "/api/v1/notices/{notice_id}",
     tag = "notices",
-    params(("notice_id" = String, Path, description = "The notice's id")),
+    params(("notice_id" = String, Path, min_length = 1, pattern = "^[a-z0-9-]+$", description = "The notice's id")),
     responses(
         (status = 200, description = "The notice's current version", body = consent_core::NoticeDocument,
             headers(("Cache-Control" = String, description = "Notices may be cached briefly"))),
@@ -88,8 +89,8 @@ pub async fn current(
     path = "/api/v1/notices/{notice_id}/versions/{version}",
     tag = "notices",
     params(
-        ("notice_id" = String, Path, description = "The notice's id"),
-        ("version" = u32, Path, description = "A published version, 1 or more"),
+        ("notice_id" = String, Path, min_length = 1, pattern = "^[a-z0-9-]+$", description = "The notice's id"),
+        ("version" = u32, Path, minimum = 1, description = "A published version, 1 or more"),
     ),
     responses(
         (status = 200, description = "That version of the notice; published versions never change", body = consent_core::NoticeDocument,

@@ -6,7 +6,9 @@ use std::sync::LazyLock;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
 
 /// The API's description. Every route of [`super::router`] is listed in
@@ -33,7 +35,7 @@ use utoipa::{Modify, OpenApi};
         document,
     ),
     components(schemas(consent_core::Problem, consent_core::ErrorCode)),
-    modifiers(&BearerToken),
+    modifiers(&BearerToken, &EntityTags),
     tags(
         (name = "data-sharing", description = "A tenant's data-sharing settings"),
         (name = "history", description = "The append-only consent history and its receipts"),
@@ -57,17 +59,83 @@ impl Modify for BearerToken {
     }
 }
 
+/// The form of every `ETag` the server sends: a strong tag holding the
+/// document's version (`"7"`).
+pub const ETAG_PATTERN: &str = r#"^"[0-9]+"$"#;
+
+/// Describes the `ETag` response headers by their exact form, so that a
+/// client (or a test) can tell a real tag from any string.
+struct EntityTags;
+
+impl Modify for EntityTags {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let operations = openapi
+            .paths
+            .paths
+            .values_mut()
+            .flat_map(|item| [item.get.as_mut(), item.put.as_mut(), item.post.as_mut()])
+            .flatten();
+        for operation in operations {
+            for response in operation.responses.responses.values_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                if let Some(header) = response.headers.get_mut("ETag") {
+                    header.schema = ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some(ETAG_PATTERN))
+                        .examples([r#""7""#])
+                        .into();
+                }
+            }
+        }
+    }
+}
+
 /// The document as JSON, built once.
 static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-    ApiDoc::openapi()
-        .to_json()
-        .expect("the OpenAPI document serialises")
+    let mut document =
+        serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    name_link_fields_as_openapi_does(&mut document);
+    document.to_string()
 });
+
+/// utoipa 5 writes the fields of a response's Link Object in snake case
+/// (`operation_id`); OpenAPI names them in camel case (`operationId`), and
+/// without that no client can follow the links.
+fn name_link_fields_as_openapi_does(document: &mut serde_json::Value) {
+    const RENAMES: [(&str, &str); 3] = [
+        ("operation_id", "operationId"),
+        ("operation_ref", "operationRef"),
+        ("request_body", "requestBody"),
+    ];
+    let Some(paths) = document["paths"].as_object_mut() else {
+        return;
+    };
+    let links = paths
+        .values_mut()
+        .filter_map(serde_json::Value::as_object_mut)
+        .flat_map(|operations| operations.values_mut())
+        .filter_map(|operation| operation.get_mut("responses"))
+        .filter_map(serde_json::Value::as_object_mut)
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(|response| response.get_mut("links").and_then(|l| l.as_object_mut()))
+        .flat_map(|links| links.values_mut())
+        .filter_map(serde_json::Value::as_object_mut);
+    for link in links {
+        for (from, to) in RENAMES {
+            if let Some(value) = link.remove(from) {
+                link.insert(to.to_owned(), value);
+            }
+        }
+    }
+}
 
 /// `GET /api/openapi.json`.
 #[utoipa::path(
     get,
     path = "/api/openapi.json",
+    operation_id = "openapi_document",
     tag = "meta",
     responses(
         (status = 200, description = "This OpenAPI 3.1 document", body = serde_json::Value),
@@ -96,5 +164,31 @@ mod tests {
             document["components"]["securitySchemes"]["bearer"]["scheme"],
             "bearer"
         );
+    }
+
+    // Guards the links' field names: OpenAPI's camel case, whatever utoipa writes.
+    #[test]
+    fn links_name_their_target_as_openapi_does() {
+        let document: serde_json::Value = serde_json::from_str(&DOCUMENT).expect("valid JSON");
+        let mut links = 0;
+        for operations in document["paths"].as_object().unwrap().values() {
+            for operation in operations.as_object().unwrap().values() {
+                for response in operation["responses"].as_object().unwrap().values() {
+                    for link in response["links"]
+                        .as_object()
+                        .into_iter()
+                        .flat_map(|l| l.values())
+                    {
+                        let link = link.as_object().unwrap();
+                        assert!(link.contains_key("operationId"), "{link:?}");
+                        for snake in ["operation_id", "operation_ref", "request_body"] {
+                            assert!(!link.contains_key(snake), "{link:?}");
+                        }
+                        links += 1;
+                    }
+                }
+            }
+        }
+        assert!(links > 0, "the document has links");
     }
 }

@@ -22,8 +22,8 @@ const MAX_RECEIPT_ID_LEN: usize = 64;
     tag = "history",
     security(("bearer" = [])),
     params(
-        ("tenant_id" = String, Path, description = "The tenant's id (letters, digits, '-', '_', '.'; at most 64)"),
-        ("receipt_id" = String, Path, description = "The receipt_id of a history event"),
+        ("tenant_id" = String, Path, min_length = 1, max_length = 64, pattern = r"^(?!\.\.?$)[A-Za-z0-9._-]+$", description = "The tenant's id: 1 to 64 letters, digits, '-', '_' or '.' (not `.` or `..`)"),
+        ("receipt_id" = String, Path, min_length = 1, max_length = 64, pattern = "^[0-9A-Fa-f-]+$", description = "The receipt_id of a history event (a UUID)"),
     ),
     responses(
         (status = 200, description = "The consent receipt as issued", body = consent_core::ConsentReceipt),
