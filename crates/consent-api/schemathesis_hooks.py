@@ -1,0 +1,48 @@
+"""A check for schemathesis runs against the consent API (loaded by schemathesis.toml).
+
+A schema-valid change may still be refused for the change's own sake: its
+If-Match names another version (412 stale_version), or a consent rule says
+no (422 notice_not_accepted, region_ineligible, contact_not_applicable,
+idempotency_key_reused). A schema cannot promise otherwise, so the
+configuration lets positive_data_acceptance pass 412 and 422 for the change
+route; this check makes sure such a refusal is one of those and never a
+complaint about the request's shape (invalid_body), which would mean the
+document admits a request the server cannot read.
+"""
+
+import schemathesis
+
+CHANGE = ("PUT", "/api/v1/tenants/{tenant_id}/data-sharing/{program_id}")
+
+ALLOWED_REFUSALS = {
+    412: {"stale_version"},
+    422: {
+        "notice_not_accepted",
+        "region_ineligible",
+        "contact_not_applicable",
+        "idempotency_key_reused",
+    },
+}
+
+
+@schemathesis.check
+def change_refusals_are_about_the_change(ctx, response, case):
+    """A schema-valid change is refused only for concurrency or a consent rule."""
+    if (case.method.upper(), case.operation.path) != CHANGE:
+        return None
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return None
+    allowed = ALLOWED_REFUSALS.get(response.status_code)
+    if allowed is None:
+        return None
+    try:
+        code = response.json().get("code")
+    except Exception:  # noqa: BLE001 - any unreadable body is a failure here
+        code = None
+    if code not in allowed:
+        raise AssertionError(
+            f"A schema-valid change was refused with {response.status_code} `{code}`; "
+            f"only {', '.join(sorted(allowed))} may refuse a well-formed change"
+        )
+    return None
