@@ -68,8 +68,8 @@ pub fn run_against_fresh_server() -> Result {
                 "--no-color",
             ],
         );
-        // Reports (if configured) go to a scratch folder, never into the tree.
-        cmd.current_dir(&data_dir);
+        // Runs from the workspace root (the config names its hooks file relative
+        // to it); reports, if any, go to a scratch folder, never into the tree.
         cmd.arg("--report-dir").arg(data_dir.join("report"));
         run(cmd).map_err(|e| format!("{e}{}", api.log_tail()))
     })();
