@@ -350,7 +350,7 @@ fn HistoryTable(
         }
         view! {
             <div class="ts-table-scroll">
-                <table class="ts-table ts-history__table">
+                <table class="ts-table ts-table--cards ts-history__table">
                     <caption>{move || (h.caption)(program.get())}</caption>
                     <thead>
                         <tr>
@@ -423,26 +423,31 @@ fn EventRow(
             download.try_set(outcome);
         });
     };
+    let label = column_label;
     view! {
         <tr>
             <td class="ts-history__when">
+                {label(h.column_when)}
                 <time datetime=event
                     .at
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)>
                     {format_date_time(event.at)}
                 </time>
             </td>
-            <td>{who}</td>
-            <td>{(t.program_name)(event.program)}</td>
+            <td>{label(h.column_who)} {who}</td>
+            <td>{label(h.column_program)} {(t.program_name)(event.program)}</td>
             <td>
+                {label(h.column_what)}
                 <ul class="ts-plain-list">
                     {changes.into_iter().map(|words| view! { <li>{words}</li> }).collect_view()}
                 </ul>
             </td>
             <td>
+                {label(h.column_notices)}
                 <NoticeList notices=event.notices.clone() />
             </td>
             <td>
+                {label(h.column_receipt)}
                 <div class="ts-history__receipt">
                     <a href=base.href(&routes::receipt(&event.receipt_id))>{h.view_receipt}</a>
                     <button
@@ -547,6 +552,17 @@ fn OlderEvents(
                     }
                 })
         }}
+    }
+}
+
+/// A column's name inside a cell. On narrow screens a table's rows stack into
+/// cards and these stand in for the column headers; assistive technology
+/// has the real headers, so they are hidden from it.
+pub(super) fn column_label(text: &'static str) -> impl IntoView {
+    view! {
+        <span class="ts-table__label" aria-hidden="true">
+            {text}
+        </span>
     }
 }
 

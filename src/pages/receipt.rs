@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use super::history::{receipt_file_name, Download, DownloadStatus};
+use super::history::{column_label, receipt_file_name, Download, DownloadStatus};
 use crate::api::{parse_receipt, ApiError};
 use crate::components::download::save_text;
 use crate::i18n::{format_date, format_date_time, messages};
@@ -289,7 +289,7 @@ fn ReceiptBody(
             } else {
                 view! {
                     <div class="ts-table-scroll">
-                        <table class="ts-table">
+                        <table class="ts-table ts-table--cards">
                             <caption>{h.notices_caption}</caption>
                             <thead>
                                 <tr>
@@ -307,18 +307,25 @@ fn ReceiptBody(
                                         view! {
                                             <tr>
                                                 <td>
-                                                    {notice.title.clone()} <br />
-                                                    <a
-                                                        class="ts-receipt__notice-link"
-                                                        href=base
-                                                            .href(&routes::notice_version(&notice.id, notice.version))
-                                                    >
-                                                        {h.read_notice_version}
-                                                    </a>
+                                                    {column_label(h.column_notice)}
+                                                    <div>
+                                                        {notice.title.clone()} <br />
+                                                        <a
+                                                            class="ts-receipt__notice-link"
+                                                            href=base
+                                                                .href(&routes::notice_version(&notice.id, notice.version))
+                                                        >
+                                                            {h.read_notice_version}
+                                                        </a>
+                                                    </div>
                                                 </td>
-                                                <td>{notice.version}</td>
-                                                <td>{notice.language.clone()}</td>
+                                                <td>{column_label(h.column_version)} {notice.version}</td>
                                                 <td>
+                                                    {column_label(h.column_language)}
+                                                    {notice.language.clone()}
+                                                </td>
+                                                <td>
+                                                    {column_label(h.column_hash)}
                                                     <code class="ts-hash">{notice.sha256.clone()}</code>
                                                 </td>
                                             </tr>
@@ -345,7 +352,7 @@ fn ReceiptBody(
                 {h.section_data}
             </h2>
             <div class="ts-table-scroll">
-                <table class="ts-table">
+                <table class="ts-table ts-table--cards">
                     <caption>{h.data_caption}</caption>
                     <thead>
                         <tr>
@@ -362,17 +369,26 @@ fn ReceiptBody(
                                 view! {
                                     <tr>
                                         <th scope="row">{category.name}</th>
-                                        <td>{category.description}</td>
-                                        <td>{category.storage_location}</td>
                                         <td>
-                                            {retention
-                                                .map(|(period, rule)| {
-                                                    view! {
-                                                        <strong>{period}</strong>
-                                                        <br />
-                                                        {rule}
-                                                    }
-                                                })}
+                                            {column_label(h.column_description)}
+                                            {category.description}
+                                        </td>
+                                        <td>
+                                            {column_label(h.column_location)}
+                                            {category.storage_location}
+                                        </td>
+                                        <td>
+                                            {column_label(h.column_retention)}
+                                            <div>
+                                                {retention
+                                                    .map(|(period, rule)| {
+                                                        view! {
+                                                            <strong>{period}</strong>
+                                                            <br />
+                                                            {rule}
+                                                        }
+                                                    })}
+                                            </div>
                                         </td>
                                     </tr>
                                 }

@@ -16,13 +16,13 @@ fn notice(id: &str, version: u32) -> NoticeRef {
 fn state(
     enabled: bool,
     contact: Option<bool>,
-    accepted: &[NoticeRef],
+    accepted: Vec<NoticeRef>,
     opted_out: Option<&str>,
 ) -> ProgramState {
     ProgramState {
         enabled,
         contact_allowed: contact,
-        accepted_notices: accepted.to_vec(),
+        accepted_notices: accepted,
         pending_deletion: opted_out.map(|t| pending_deletion(ProgramId::Marketing, at(t))),
     }
 }
@@ -40,69 +40,69 @@ fn changes_between_two_states() {
     let cases: Vec<(ProgramState, ProgramState, Vec<StateChange>)> = vec![
         // Nothing changed.
         (
-            state(false, None, &[], None),
-            state(false, None, &[], None),
+            state(false, None, vec![], None),
+            state(false, None, vec![], None),
             vec![],
         ),
         (
-            state(true, Some(true), &[v1.clone()], None),
-            state(true, Some(true), &[v1.clone()], None),
+            state(true, Some(true), vec![v1.clone()], None),
+            state(true, Some(true), vec![v1.clone()], None),
             vec![],
         ),
         // First opt-in accepts the notice with it.
         (
-            state(false, None, &[], None),
-            state(true, None, &[v1.clone()], None),
+            state(false, None, vec![], None),
+            state(true, None, vec![v1.clone()], None),
             vec![TurnedOn, NoticeAccepted(v1.clone())],
         ),
         // Opting in again under a notice accepted earlier ends the deletion clock.
         (
-            state(false, None, &[v1.clone()], out),
-            state(true, None, &[v1.clone()], None),
+            state(false, None, vec![v1.clone()], out),
+            state(true, None, vec![v1.clone()], None),
             vec![TurnedOn],
         ),
         (
-            state(true, None, &[v1.clone()], None),
-            state(false, None, &[v1.clone()], out),
+            state(true, None, vec![v1.clone()], None),
+            state(false, None, vec![v1.clone()], out),
             vec![TurnedOff],
         ),
         // Off, on and off again between two reads: a newer opt-out.
         (
-            state(false, None, &[], None),
-            state(false, None, &[v1.clone()], out),
+            state(false, None, vec![], None),
+            state(false, None, vec![v1.clone()], out),
             vec![TurnedOnAndOff, NoticeAccepted(v1.clone())],
         ),
         (
-            state(false, None, &[v1.clone()], out),
-            state(false, None, &[v1.clone()], out_later),
+            state(false, None, vec![v1.clone()], out),
+            state(false, None, vec![v1.clone()], out_later),
             vec![TurnedOnAndOff],
         ),
         // A re-acceptance while on.
         (
-            state(true, None, &[v1.clone()], None),
-            state(true, None, &[v2.clone()], None),
+            state(true, None, vec![v1.clone()], None),
+            state(true, None, vec![v2.clone()], None),
             vec![NoticeAccepted(v2.clone())],
         ),
         // Contact preference while on, both ways.
         (
-            state(true, Some(true), &[nda.clone()], None),
-            state(true, Some(false), &[nda.clone()], None),
+            state(true, Some(true), vec![nda.clone()], None),
+            state(true, Some(false), vec![nda.clone()], None),
             vec![ContactChanged { allowed: false }],
         ),
         (
-            state(true, Some(false), &[nda.clone()], None),
-            state(true, Some(true), &[nda.clone()], None),
+            state(true, Some(false), vec![nda.clone()], None),
+            state(true, Some(true), vec![nda.clone()], None),
             vec![ContactChanged { allowed: true }],
         ),
         // Opting in allows contact as a matter of course; declining it is a choice of its own.
         (
-            state(false, Some(false), &[], None),
-            state(true, Some(true), &[nda.clone()], None),
+            state(false, Some(false), vec![], None),
+            state(true, Some(true), vec![nda.clone()], None),
             vec![TurnedOn, NoticeAccepted(nda.clone())],
         ),
         (
-            state(false, Some(false), &[], None),
-            state(true, Some(false), &[nda.clone()], None),
+            state(false, Some(false), vec![], None),
+            state(true, Some(false), vec![nda.clone()], None),
             vec![
                 TurnedOn,
                 NoticeAccepted(nda.clone()),
@@ -111,14 +111,14 @@ fn changes_between_two_states() {
         ),
         // Opting out stops contact as a matter of course.
         (
-            state(true, Some(true), &[nda.clone()], None),
-            state(false, Some(false), &[nda.clone()], out),
+            state(true, Some(true), vec![nda.clone()], None),
+            state(false, Some(false), vec![nda.clone()], out),
             vec![TurnedOff],
         ),
         // The deletion after an opt-out completed.
         (
-            state(false, Some(false), &[nda.clone()], out),
-            state(false, Some(false), &[nda.clone()], None),
+            state(false, Some(false), vec![nda.clone()], out),
+            state(false, Some(false), vec![nda.clone()], None),
             vec![DeletionCompleted],
         ),
     ];
