@@ -202,6 +202,12 @@ async fn older_events_load_page_by_page() {
 
     click(&app.role("button", "Load older events").await).await;
     let rows = wait_rows(&table, 52).await;
+    // Focus moves to the first of the older rows.
+    let first_older = row_elements(&table)[50].clone();
+    wait_until("focus to move to the first older row", || {
+        focused().is_some_and(|f| first_older.contains(Some(&f)))
+    })
+    .await;
     assert!(
         rows[51][3].starts_with("Turned on Accepted"),
         "{:?}",

@@ -11,6 +11,7 @@ use leptos_router::NavigateOptions;
 
 use crate::api::ApiError;
 use crate::components::download::save_text;
+use crate::components::focus::focus;
 use crate::i18n::history::HistoryMessages;
 use crate::i18n::{format_date_time, messages};
 use crate::routes::{self, use_ids, use_route_base};
@@ -186,7 +187,7 @@ pub fn HistoryPage() -> impl IntoView {
                     let name = file
                         .file_name
                         .unwrap_or_else(|| format!("{tenant}-consent-history.csv"));
-                    match page.get_untracked() {
+                    match page.try_get_untracked().flatten() {
                         Some(parent)
                             if save_text(&parent, &name, "text/csv;charset=utf-8", &file.text)
                                 .is_ok() =>
@@ -273,7 +274,7 @@ pub fn HistoryPage() -> impl IntoView {
                             download
                             page
                         />
-                        <OlderEvents rows program />
+                        <OlderEvents rows program page />
                     }
                         .into_any()
                 }
@@ -407,7 +408,7 @@ fn EventRow(
             let outcome = match client.get_receipt_json(&tenant, &id).await {
                 Ok(json) => {
                     let name = receipt_file_name(&tenant, &id);
-                    match page.get_untracked() {
+                    match page.try_get_untracked().flatten() {
                         Some(parent)
                             if save_text(&parent, &name, "application/json", &json).is_ok() =>
                         {
@@ -502,6 +503,8 @@ fn OlderEvents(
     rows: HistoryRows,
     /// The program filter in force.
     program: Memo<Option<ProgramId>>,
+    /// The page, where the first of the newly loaded rows is found.
+    page: NodeRef<html::Div>,
 ) -> impl IntoView {
     let t = messages();
     let h = t.history;
@@ -509,6 +512,30 @@ fn OlderEvents(
     let more = Memo::new(move |_| rows.next_cursor.with(Option::is_some));
     let count = Memo::new(move |_| rows.events.with(Vec::len));
     let loading = Memo::new(move |_| rows.older.get() == Older::Loading);
+    // Once older rows arrive, focus moves to the first of them, so a keyboard
+    // user goes on reading there (and is not left on a button that may be gone).
+    let first_new = StoredValue::new(None::<usize>);
+    Effect::new(move |_| {
+        let shown = count.get();
+        let Some(index) = first_new.get_value().filter(|i| *i < shown) else {
+            return;
+        };
+        first_new.set_value(None);
+        request_animation_frame(move || {
+            let link = page.try_get_untracked().flatten().and_then(|page| {
+                page.query_selector(&format!("tbody tr:nth-child({}) a", index + 1))
+                    .ok()
+                    .flatten()
+            });
+            if let Some(link) = link {
+                focus(&link);
+            }
+        });
+    });
+    let load_older = move || {
+        first_new.set_value(Some(count.get_untracked()));
+        rows.load_older(session, program.get_untracked());
+    };
     view! {
         <p class="ts-history__count" role="status" aria-live="polite">
             {move || {
@@ -538,7 +565,7 @@ fn OlderEvents(
                                 type="button"
                                 class="ts-button"
                                 aria-disabled=move || loading.get().then_some("true")
-                                on:click=move |_| rows.load_older(session, program.get_untracked())
+                                on:click=move |_| load_older()
                             >
                                 {move || {
                                     if matches!(rows.older.get(), Older::Failed(_)) {
