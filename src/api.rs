@@ -8,8 +8,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use consent_core::{
-    etag_for, ChangeRequest, DataSharingDocument, DevTokenRequest, DevTokenResponse, ErrorCode,
-    NoticeDocument, Problem, ProgramId, Role, Tenant,
+    etag_for, ChangeRequest, ConsentReceipt, DataSharingDocument, DevTokenRequest,
+    DevTokenResponse, ErrorCode, HistoryPage, NoticeDocument, Problem, ProgramId, Role, Tenant,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -130,6 +130,76 @@ impl ApiClient {
         read_json(send(without_body(self.authorized(Request::get(&url)))?).await?).await
     }
 
+    /// `GET /api/v1/tenants/{tenant}/data-sharing/history`: one page of the consent
+    /// history, newest first. `cursor` is the `next_cursor` of the page before;
+    /// `limit` defaults to the server's page size.
+    pub async fn get_history(
+        &self,
+        tenant: &str,
+        program: Option<ProgramId>,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<HistoryPage, ApiError> {
+        let limit = limit.map(|n| n.to_string());
+        let url = self.history_url(
+            tenant,
+            "history",
+            &[
+                ("program", program.map(ProgramId::as_str)),
+                ("limit", limit.as_deref()),
+                ("cursor", cursor),
+            ],
+        );
+        read_json(send(without_body(self.authorized(Request::get(&url)))?).await?).await
+    }
+
+    /// `GET /api/v1/tenants/{tenant}/data-sharing/history.csv`: the whole history
+    /// (of one program, or all) as the CSV file auditors download.
+    pub async fn get_history_csv(
+        &self,
+        tenant: &str,
+        program: Option<ProgramId>,
+    ) -> Result<CsvFile, ApiError> {
+        let url = self.history_url(
+            tenant,
+            "history.csv",
+            &[("program", program.map(ProgramId::as_str))],
+        );
+        let response = send(without_body(self.authorized(Request::get(&url)))?).await?;
+        let file_name = response
+            .headers()
+            .get("content-disposition")
+            .and_then(|value| file_name_from_disposition(&value));
+        let status = response.status();
+        let text = response
+            .text()
+            .await
+            .map_err(|_| ApiError::Server { status })?;
+        Ok(CsvFile { text, file_name })
+    }
+
+    /// `GET /api/v1/tenants/{tenant}/receipts/{id}`: a consent receipt, read.
+    pub async fn get_receipt(&self, tenant: &str, id: &str) -> Result<ConsentReceipt, ApiError> {
+        parse_receipt(&self.get_receipt_json(tenant, id).await?)
+    }
+
+    /// `GET /api/v1/tenants/{tenant}/receipts/{id}`: a consent receipt exactly as the
+    /// server sent it, for saving as a file.
+    pub async fn get_receipt_json(&self, tenant: &str, id: &str) -> Result<String, ApiError> {
+        let url = format!(
+            "{}/api/v1/tenants/{}/receipts/{}",
+            self.base_url,
+            encode(tenant),
+            encode(id)
+        );
+        let response = send(without_body(self.authorized(Request::get(&url)))?).await?;
+        let status = response.status();
+        response
+            .text()
+            .await
+            .map_err(|_| ApiError::Server { status })
+    }
+
     /// `POST /api/v1/dev/token` (development servers only): a token for a seeded identity.
     pub async fn dev_token(&self, tenant: &str, role: Role) -> Result<DevTokenResponse, ApiError> {
         let url = format!("{}/api/v1/dev/token", self.base_url);
@@ -163,12 +233,65 @@ impl ApiClient {
         url
     }
 
+    /// `…/data-sharing/<file>?<query>`, leaving out parameters without a value.
+    fn history_url(&self, tenant: &str, file: &str, query: &[(&str, Option<&str>)]) -> String {
+        let mut url = format!("{}/{file}", self.data_sharing_url(tenant, None));
+        let mut separator = '?';
+        for (name, value) in query {
+            if let Some(value) = value {
+                url.push(separator);
+                url.push_str(name);
+                url.push('=');
+                url.push_str(&encode(value));
+                separator = '&';
+            }
+        }
+        url
+    }
+
     fn authorized(&self, request: RequestBuilder) -> RequestBuilder {
         match &self.token {
             Some(token) => request.header("Authorization", &format!("Bearer {}", token())),
             None => request,
         }
     }
+}
+
+/// A downloaded CSV file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvFile {
+    pub text: String,
+    /// The file name the server suggested (`Content-Disposition`), if it could be read.
+    pub file_name: Option<String>,
+}
+
+/// Reads a consent receipt sent by the server.
+pub fn parse_receipt(json: &str) -> Result<ConsentReceipt, ApiError> {
+    serde_json::from_str(json).map_err(|_| ApiError::Server { status: 200 })
+}
+
+/// The file name of a `Content-Disposition` header (`attachment; filename="a.csv"`).
+///
+/// Only a plain name is taken: anything holding a path separator or a
+/// control character is refused, and the caller falls back to its own name.
+pub fn file_name_from_disposition(header: &str) -> Option<String> {
+    let value = header.split(';').find_map(|part| {
+        let (name, value) = part.split_once('=')?;
+        name.trim()
+            .eq_ignore_ascii_case("filename")
+            .then(|| value.trim())
+    })?;
+    let name = value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(value);
+    let plain = !name.is_empty()
+        && name.len() <= 200
+        && !name.starts_with('.')
+        && !name
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '/' | '\\' | '"'));
+    plain.then(|| name.to_owned())
 }
 
 /// A new idempotency key: unique enough to tell one person's attempts apart.
@@ -260,5 +383,35 @@ async fn error_from(response: Response) -> ApiError {
             detail: problem.detail,
         },
         (_, None) => ApiError::Server { status },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_name_from_disposition;
+
+    // Guards the file name of the history download: taken from the server when plain, refused otherwise.
+    #[test]
+    fn file_names_from_content_disposition() {
+        for (header, expected) in [
+            (
+                "attachment; filename=\"t-1-consent-history.csv\"",
+                Some("t-1-consent-history.csv"),
+            ),
+            ("attachment; filename=history.csv", Some("history.csv")),
+            ("attachment;FILENAME=\"a.csv\"", Some("a.csv")),
+            ("attachment", None),
+            ("attachment; filename=\"\"", None),
+            ("attachment; filename=\"../etc/passwd\"", None),
+            ("attachment; filename=\"a\\\\b.csv\"", None),
+            ("attachment; filename=\".hidden\"", None),
+            ("attachment; filename=\"a\tb.csv\"", None),
+        ] {
+            assert_eq!(
+                file_name_from_disposition(header).as_deref(),
+                expected,
+                "{header:?}"
+            );
+        }
     }
 }

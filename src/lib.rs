@@ -21,7 +21,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, NavigateOptions};
 
 use crate::i18n::messages;
-use crate::pages::{NotFound, SettingPanel, SettingsPage};
+use crate::pages::{HistoryPage, NotFound, ReceiptPage, SettingPanel, SettingsPage};
 use crate::routes::{Ids, RouteBase};
 use crate::session::{Session, SignIn};
 use crate::state::SettingsStore;
@@ -157,6 +157,8 @@ pub fn App(
                         <Route path=path!("") view=|| () />
                         <Route path=path!(":setting") view=SettingPanel />
                     </ParentRoute>
+                    <Route path=path!("/history") view=HistoryPage />
+                    <Route path=path!("/history/receipts/:receipt") view=ReceiptPage />
                 </Routes>
             </Router>
         </div>

@@ -18,6 +18,27 @@ pub fn notice(id: &str) -> String {
     format!("/notices/{id}")
 }
 
+/// The consent history.
+pub const HISTORY: &str = "/history";
+
+/// The consent history, of one program or (for `None`) of all.
+pub fn history_of(program: Option<ProgramId>) -> String {
+    match program {
+        Some(program) => format!("{HISTORY}?program={}", program.as_str()),
+        None => HISTORY.to_owned(),
+    }
+}
+
+/// A consent receipt, readable.
+pub fn receipt(id: &str) -> String {
+    format!("{HISTORY}/receipts/{}", js_sys::encode_uri_component(id))
+}
+
+/// One version of a notice.
+pub fn notice_version(id: &str, version: u32) -> String {
+    format!("/notices/{id}/v/{version}")
+}
+
 /// A `Copy` handle to the route base path (empty at the site root).
 #[derive(Clone, Copy)]
 pub struct RouteBase(StoredValue<String>);

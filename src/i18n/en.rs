@@ -1,5 +1,7 @@
 //! English.
 
+mod history;
+
 use consent_core::{ErrorCode, ProgramId, Role};
 
 use super::Messages;
@@ -115,6 +117,8 @@ pub static MESSAGES: Messages = Messages {
     discard_body: "You changed this setting but have not saved it.",
     discard: "Discard change",
     keep_editing: "Keep editing",
+
+    history: &history::MESSAGES,
 
     error,
     show_current_setting: "Show the current setting",

@@ -5,6 +5,7 @@
 //! `Intl` in the person's locale and time zone.
 
 mod en;
+pub mod history;
 
 use consent_core::{ProgramId, Role, Timestamp};
 use leptos::prelude::*;
@@ -72,6 +73,9 @@ pub struct Messages {
     pub discard: &'static str,
     pub keep_editing: &'static str,
 
+    // The consent history, receipts, and what changed.
+    pub history: &'static history::HistoryMessages,
+
     // Failures and what to do next.
     pub error: fn(&ApiError, state_now: Option<&str>) -> String,
     pub show_current_setting: &'static str,
@@ -97,4 +101,46 @@ pub fn format_date(at: Timestamp) -> String {
         .ok()
         .and_then(|s| s.as_string())
         .unwrap_or_else(|| at.date_naive().to_string())
+}
+
+/// Formats the date and time of `at` in the person's locale and time zone,
+/// to the second ("Nov 21, 2026, 9:30:05 AM"): what an auditor needs.
+pub fn format_date_time(at: Timestamp) -> String {
+    intl_format(at, &[("dateStyle", "medium"), ("timeStyle", "medium")])
+        .unwrap_or_else(|| at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+}
+
+/// Formats the time of day of `at` in the person's locale and time zone ("10:42 AM").
+pub fn format_time(at: Timestamp) -> String {
+    intl_format(at, &[("timeStyle", "short")]).unwrap_or_else(|| at.format("%H:%M UTC").to_string())
+}
+
+/// Formats the date and time of `at`, to the minute ("Nov 21, 2026, 10:42 AM").
+pub fn format_date_time_short(at: Timestamp) -> String {
+    intl_format(at, &[("dateStyle", "medium"), ("timeStyle", "short")])
+        .unwrap_or_else(|| at.format("%Y-%m-%d %H:%M UTC").to_string())
+}
+
+/// Whether `a` and `b` fall on the same calendar day where the person is.
+pub fn same_local_day(a: Timestamp, b: Timestamp) -> bool {
+    let day = |at: Timestamp| {
+        let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+        (date.get_full_year(), date.get_month(), date.get_date())
+    };
+    day(a) == day(b)
+}
+
+fn intl_format(at: Timestamp, options: &[(&str, &str)]) -> Option<String> {
+    let object = js_sys::Object::new();
+    for (name, value) in options {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&object, &(*name).into(), &(*value).into());
+    }
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &object);
+    let date = js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64));
+    format
+        .format()
+        .call1(&JsValue::UNDEFINED, &date)
+        .ok()
+        .and_then(|s| s.as_string())
 }

@@ -1,13 +1,16 @@
 //! The Copilot data-sharing panel (`/settings/copilot-data-sharing`).
 
-use consent_core::{pending_deletion, rules, ChangeRequest, IneligibleReason, ProgramId, Region};
+use consent_core::{
+    pending_deletion, rules, ChangeRequest, DataSharingDocument, IneligibleReason, ProgramId,
+    Region,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::panel::{use_close_panel, CurrentState, PanelHeading, WhenLoaded};
 use crate::api::{new_idempotency_key, ApiError};
 use crate::components::focus::focus_by_id;
-use crate::components::{ConfirmDialog, SidePanel, Switch};
+use crate::components::{ConfirmDialog, SidePanel, Switch, WhatChanged};
 use crate::i18n::{format_date, messages};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::use_session;
@@ -63,6 +66,8 @@ pub fn CopilotPanel() -> impl IntoView {
     let saving = RwSignal::new(Saving::Idle);
     let in_flight = Memo::new(move |_| saving.get() == Saving::InFlight);
     let question = RwSignal::new(Question::None);
+    // After a save lost the race: the settings the draft was based on, and those stored now.
+    let conflict = RwSignal::new(None::<(DataSharingDocument, DataSharingDocument)>);
 
     // Why the tenant cannot turn this on, in words. The server decides; the
     // shared rule fills in the reason if the server did not name one.
@@ -132,6 +137,7 @@ pub fn CopilotPanel() -> impl IntoView {
         let key = attempt.get_value();
         let (client, tenant) = (session.client(), session.tenant());
         saving.set(Saving::InFlight);
+        conflict.set(None);
         spawn_local(async move {
             let result = client
                 .change_program(&tenant, PROGRAM, &change, &snapshot.etag, Some(&key))
@@ -146,6 +152,7 @@ pub fn CopilotPanel() -> impl IntoView {
                     // Someone else's change is the state now; show it, keep the draft.
                     if let ApiError::Conflict { current } = &error {
                         store.apply((**current).clone(), current.etag());
+                        conflict.try_set(Some((snapshot.document, (**current).clone())));
                     }
                     saving.try_set(Saving::Failed(error));
                 }
@@ -174,6 +181,7 @@ pub fn CopilotPanel() -> impl IntoView {
         }
         choice.set(None);
         saving.set(Saving::Idle);
+        conflict.set(None);
     };
     let sign_in_again = move || {
         spawn_local(async move {
@@ -284,9 +292,14 @@ pub fn CopilotPanel() -> impl IntoView {
                             failure()
                                 .map(|error| {
                                     view! {
-                                        <p class="ts-alert">
-                                            {(t.error)(&error, state_now().as_deref())}
-                                        </p>
+                                        <div class="ts-alert">
+                                            <p>{(t.error)(&error, state_now().as_deref())}</p>
+                                            {conflict
+                                                .get()
+                                                .map(|(base, current)| {
+                                                    view! { <WhatChanged base current program=PROGRAM /> }
+                                                })}
+                                        </div>
                                     }
                                 })
                         }}

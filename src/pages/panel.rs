@@ -11,7 +11,7 @@ use super::settings::row_id;
 use super::NotFound;
 use crate::components::focus::{focus_by_id, focus_is_lost};
 use crate::i18n::messages;
-use crate::routes::{use_ids, SETTINGS};
+use crate::routes::{self, use_ids, use_route_base, SETTINGS};
 use crate::state::{now, use_settings, Loadable, ProgramStatus};
 
 /// The panel of the setting named in the address, over the settings list.
@@ -68,7 +68,7 @@ pub fn PanelHeading(
     }
 }
 
-/// "Current setting: …", the stored state of the program.
+/// "Current setting: …", the stored state of the program, and a link to its history.
 #[component]
 pub fn CurrentState(
     /// The program whose stored state to show.
@@ -76,6 +76,7 @@ pub fn CurrentState(
 ) -> impl IntoView {
     let t = messages();
     let store = use_settings();
+    let base = use_route_base();
     let status = Memo::new(move |_| store.program(program).map(|p| ProgramStatus::of(&p, now())));
     move || {
         status.get().map(|status| {
@@ -85,6 +86,12 @@ pub fn CurrentState(
                     <span class=format!("ts-status ts-status--{}", status.tone())>
                         {status.text(t)}
                     </span>
+                    <a
+                        class="ts-panel__history"
+                        href=base.href(&routes::history_of(Some(program)))
+                    >
+                        {t.history.view_history}
+                    </a>
                 </p>
             }
         })

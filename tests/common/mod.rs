@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod ledger;
+
 use std::cell::RefCell;
 
 use consent_core::{ChangeRequest, DataSharingDocument, ProgramId, Role, Tenant};
@@ -356,6 +358,12 @@ fn role_of(element: &Element) -> Option<String> {
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => "heading",
         "ul" | "ol" => "list",
         "li" => "listitem",
+        "table" => "table",
+        "tr" => "row",
+        "td" => "cell",
+        "th" if element.get_attribute("scope").as_deref() == Some("row") => "rowheader",
+        "th" => "columnheader",
+        "select" => "combobox",
         "input" => match element.get_attribute("type").as_deref() {
             Some("checkbox") => "checkbox",
             Some("search") => "searchbox",
@@ -380,7 +388,17 @@ fn accessible_name(element: &Element) -> String {
     if let Some(label) = element.get_attribute("aria-label") {
         return normalized(&label);
     }
-    if element.tag_name().eq_ignore_ascii_case("input") {
+    if element.tag_name().eq_ignore_ascii_case("table") {
+        return element
+            .query_selector("caption")
+            .unwrap()
+            .map(|caption| normalized(&text_without_hidden(&caption)))
+            .unwrap_or_default();
+    }
+    if ["input", "select"]
+        .iter()
+        .any(|tag| element.tag_name().eq_ignore_ascii_case(tag))
+    {
         let id = element.id();
         if id.is_empty() {
             return String::new();

@@ -436,4 +436,20 @@ async fn loopback_cors_only_when_asked() {
         .unwrap()
         .to_ascii_lowercase()
         .contains("etag"));
+
+    // The app saves the history download under the file name the server suggests.
+    let csv = with_cors
+        .client
+        .get(with_cors.url("/api/v1/tenants/contoso/data-sharing/history.csv"))
+        .header("origin", "http://localhost:4000")
+        .header("authorization", format!("Bearer {token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(csv.status(), StatusCode::OK);
+    assert!(csv.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase()
+        .contains("content-disposition"));
 }

@@ -39,6 +39,23 @@ impl RetentionPeriod {
             RetentionPeriod::Months(months) => format!("P{months}M"),
         }
     }
+
+    /// Reads the ISO 8601 form written by [`RetentionPeriod::iso8601`]
+    /// (`P30D`, `P12M`); `None` for any other duration.
+    pub fn parse_iso8601(text: &str) -> Option<RetentionPeriod> {
+        let number = |digits: &str| {
+            (!digits.is_empty() && digits.len() <= 6 && digits.bytes().all(|b| b.is_ascii_digit()))
+                .then(|| digits.parse().ok())
+                .flatten()
+        };
+        let rest = text.strip_prefix('P')?;
+        if let Some(days) = rest.strip_suffix('D') {
+            number(days).map(RetentionPeriod::Days)
+        } else {
+            let months = rest.strip_suffix('M')?;
+            number(months).and_then(|m| u32::try_from(m).ok().map(RetentionPeriod::Months))
+        }
+    }
 }
 
 /// One kind of data a program shares.
@@ -209,5 +226,31 @@ mod tests {
         );
         assert_eq!(RetentionPeriod::Days(30).iso8601(), "P30D");
         assert_eq!(RetentionPeriod::Months(12).iso8601(), "P12M");
+    }
+
+    // Guards reading a receipt's retention back, so the page can say it in words.
+    #[test]
+    fn periods_read_back_from_receipt_form() {
+        for period in [RetentionPeriod::Days(30), RetentionPeriod::Months(12)] {
+            assert_eq!(
+                RetentionPeriod::parse_iso8601(&period.iso8601()),
+                Some(period)
+            );
+        }
+        for other in [
+            "",
+            "P",
+            "30D",
+            "PD",
+            "P1Y",
+            "P1W",
+            "PT30M",
+            "P-3D",
+            "P+3D",
+            "P3.5D",
+            "P9999999D",
+        ] {
+            assert_eq!(RetentionPeriod::parse_iso8601(other), None, "{other:?}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! server uses these rules to decide; the app uses the same rules to explain.
 //! Builds for native targets and for `wasm32-unknown-unknown`.
 
+pub mod changes;
 pub mod deadline;
 pub mod facts;
 pub mod ledger;
@@ -14,6 +15,7 @@ pub mod rules;
 pub mod tenant;
 pub mod wire;
 
+pub use changes::{document_changes, state_changes, ProgramChanges, StateChange};
 pub use deadline::{pending_deletion, DELETION_WINDOW_DAYS, SCHEMA_RETENTION_MONTHS};
 pub use ledger::{ConsentEvent, HistoryPage, ProgramState};
 pub use notice::{NoticeDocument, NoticeRef, NoticeVersion};

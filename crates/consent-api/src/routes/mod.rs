@@ -12,7 +12,7 @@ mod security_headers;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH};
+use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_MATCH};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -141,7 +141,8 @@ fn loopback_cors() -> CorsLayer {
         }))
         .allow_methods([Method::GET, Method::PUT, Method::POST, Method::OPTIONS])
         .allow_headers([AUTHORIZATION, IF_MATCH, IDEMPOTENCY_KEY, CONTENT_TYPE])
-        .expose_headers([ETAG])
+        // The history download's file name, for the app that saves it.
+        .expose_headers([ETAG, CONTENT_DISPOSITION])
         .max_age(Duration::from_secs(600))
 }
 

@@ -1,0 +1,42 @@
+//! Saving text the app fetched (with its credentials) as a file on the person's device.
+
+use std::time::Duration;
+
+use leptos::prelude::set_timeout;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, Url};
+
+/// How long the file's object URL stays valid after the download started;
+/// some browsers read the file only after the click has returned.
+const REVOKE_AFTER: Duration = Duration::from_millis(1_000);
+
+/// Offers `text` as a download named `file_name` of type `mime`.
+///
+/// A link to an object URL is put into `parent` (an element the app owns),
+/// clicked and removed at once; the URL is revoked shortly after. A bearer
+/// token cannot ride on a plain link, which is why the app fetches the file
+/// itself and hands it over this way.
+pub fn save_text(parent: &Element, file_name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
+    let url = Url::create_object_url_with_blob(&blob)?;
+    let document = parent
+        .owner_document()
+        .ok_or_else(|| JsValue::from_str("the element is not in a document"))?;
+    let link: HtmlAnchorElement = document.create_element("a")?.unchecked_into();
+    link.set_href(&url);
+    link.set_download(file_name);
+    link.set_hidden(true);
+    parent.append_child(&link)?;
+    link.click();
+    link.remove();
+    set_timeout(
+        move || {
+            let _ = Url::revoke_object_url(&url);
+        },
+        REVOKE_AFTER,
+    );
+    Ok(())
+}

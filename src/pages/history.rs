@@ -1,0 +1,734 @@
+//! The consent history (`/history?program=<id>`): every recorded change,
+//! newest first, a page at a time, with its receipts and a CSV export.
+
+use consent_core::tenant::CONSENT_SERVICE_ACTOR_ID;
+use consent_core::{state_changes, ConsentEvent, ProgramId};
+use leptos::html;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+
+use crate::api::ApiError;
+use crate::components::download::save_text;
+use crate::components::focus::focus;
+use crate::i18n::history::HistoryMessages;
+use crate::i18n::{format_date_time, messages};
+use crate::routes::{self, use_ids, use_route_base};
+use crate::session::{use_session, Session, SignIn};
+
+/// Where loading the first page stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Phase {
+    Loading,
+    Failed(ApiError),
+    Ready,
+}
+
+/// Where loading an older page stands.
+#[derive(Debug, Clone, PartialEq)]
+enum Older {
+    Idle,
+    Loading,
+    Failed(ApiError),
+}
+
+/// What the person last asked to download, and how it went.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Download {
+    Idle,
+    Working(&'static str),
+    Done(String),
+    Failed(String),
+}
+
+/// A `Copy` handle to the rows shown and how to get more.
+#[derive(Clone, Copy)]
+struct HistoryRows {
+    events: RwSignal<Vec<ConsentEvent>>,
+    next_cursor: RwSignal<Option<String>>,
+    phase: RwSignal<Phase>,
+    older: RwSignal<Older>,
+    /// Counts first-page loads, so an answer for an earlier filter never lands in a later one.
+    generation: StoredValue<u32>,
+}
+
+impl HistoryRows {
+    fn new() -> HistoryRows {
+        HistoryRows {
+            events: RwSignal::new(Vec::new()),
+            next_cursor: RwSignal::new(None),
+            phase: RwSignal::new(Phase::Loading),
+            older: RwSignal::new(Older::Idle),
+            generation: StoredValue::new(0),
+        }
+    }
+
+    /// Reads the newest page of `program`'s history (all programs for `None`).
+    fn load(self, session: Session, program: Option<ProgramId>) {
+        let generation = self.generation.get_value().wrapping_add(1);
+        self.generation.set_value(generation);
+        self.phase.set(Phase::Loading);
+        self.older.set(Older::Idle);
+        let (client, tenant) = (session.client(), session.tenant());
+        spawn_local(async move {
+            let result = client.get_history(&tenant, program, None, None).await;
+            if self.generation.try_get_value() != Some(generation) {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    self.events.try_set(page.events);
+                    self.next_cursor.try_set(page.next_cursor);
+                    self.phase.try_set(Phase::Ready);
+                }
+                Err(error) => {
+                    self.phase.try_set(Phase::Failed(error));
+                }
+            }
+        });
+    }
+
+    /// Appends the next older page.
+    fn load_older(self, session: Session, program: Option<ProgramId>) {
+        let Some(cursor) = self.next_cursor.get_untracked() else {
+            return;
+        };
+        if self.older.get_untracked() == Older::Loading {
+            return;
+        }
+        let generation = self.generation.get_value();
+        self.older.set(Older::Loading);
+        let (client, tenant) = (session.client(), session.tenant());
+        spawn_local(async move {
+            let result = client
+                .get_history(&tenant, program, None, Some(&cursor))
+                .await;
+            if self.generation.try_get_value() != Some(generation) {
+                return;
+            }
+            match result {
+                Ok(page) => {
+                    self.events.try_update(|events| events.extend(page.events));
+                    self.next_cursor.try_set(page.next_cursor);
+                    self.older.try_set(Older::Idle);
+                }
+                Err(error) => {
+                    self.older.try_set(Older::Failed(error));
+                }
+            }
+        });
+    }
+}
+
+/// The program named by `?program=` (all programs when absent or unknown).
+fn program_filter() -> Memo<Option<ProgramId>> {
+    let query = use_query_map();
+    Memo::new(move |_| query.with(|q| q.get("program").and_then(|p| ProgramId::parse(&p))))
+}
+
+/// Consent history: a table of events, newest first, filtered by program.
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    let t = messages();
+    let h = t.history;
+    let session = use_session();
+    let base = use_route_base();
+    let ids = use_ids();
+    let navigate = StoredValue::new_local(use_navigate());
+    let program = program_filter();
+    let rows = HistoryRows::new();
+    let download = RwSignal::new(Download::Idle);
+    let page = NodeRef::<html::Div>::new();
+
+    // Load once signed in, and again whenever the filter changes.
+    Effect::new(move |_| {
+        let program = program.get();
+        match session.sign_in() {
+            SignIn::Pending => {}
+            SignIn::Ready => rows.load(session, program),
+            SignIn::Failed(error) => rows.phase.set(Phase::Failed(error)),
+        }
+    });
+    let retry = move || {
+        if let SignIn::Failed(_) = session.sign_in_untracked() {
+            rows.phase.set(Phase::Loading);
+            spawn_local(async move {
+                session.renew().await;
+                // Signed in now: the effect above loads. Failed again: say so again.
+                if let SignIn::Failed(error) = session.sign_in_untracked() {
+                    rows.phase.try_set(Phase::Failed(error));
+                }
+            });
+        } else {
+            rows.load(session, program.get_untracked());
+        }
+    };
+
+    let filter_id = ids.id("history-program");
+    let choose_program = move |value: String| {
+        let chosen = ProgramId::parse(&value);
+        if chosen != program.get_untracked() {
+            navigate.with_value(|go| go(&routes::history_of(chosen), NavigateOptions::default()));
+        }
+    };
+
+    let export = move || {
+        if matches!(download.get_untracked(), Download::Working(_)) {
+            return;
+        }
+        download.set(Download::Working(h.exporting));
+        let (client, tenant) = (session.client(), session.tenant());
+        let filter = program.get_untracked();
+        spawn_local(async move {
+            let result = client.get_history_csv(&tenant, filter).await;
+            let outcome = match result {
+                Ok(file) => {
+                    let name = file
+                        .file_name
+                        .unwrap_or_else(|| format!("{tenant}-consent-history.csv"));
+                    match page.try_get_untracked().flatten() {
+                        Some(parent)
+                            if save_text(&parent, &name, "text/csv;charset=utf-8", &file.text)
+                                .is_ok() =>
+                        {
+                            Download::Done((h.exported)(&name))
+                        }
+                        _ => Download::Failed(h.export_failed.to_owned()),
+                    }
+                }
+                Err(error) => {
+                    Download::Failed(format!("{} {}", h.export_failed, (t.error)(&error, None)))
+                }
+            };
+            download.try_set(outcome);
+        });
+    };
+
+    view! {
+        <div class="ts-page ts-history" node_ref=page>
+            <p class="ts-page__back">
+                <a href=base.href(routes::SETTINGS)>{h.back_to_settings}</a>
+            </p>
+            <header class="ts-page__header">
+                <h1 class="ts-page__title">{h.heading}</h1>
+                <p class="ts-page__intro">{h.intro}</p>
+            </header>
+            <div class="ts-toolbar">
+                <div class="ts-field">
+                    <label class="ts-field__label" for=filter_id.clone()>
+                        {h.program_label}
+                    </label>
+                    <select
+                        class="ts-field__select"
+                        id=filter_id
+                        prop:value=move || program.get().map(ProgramId::as_str).unwrap_or("")
+                        on:change=move |ev| choose_program(event_target_value(&ev))
+                    >
+                        <option value="" selected=move || program.get().is_none()>
+                            {h.all_programs}
+                        </option>
+                        {ProgramId::ALL
+                            .map(|p| {
+                                view! {
+                                    <option
+                                        value=p.as_str()
+                                        selected=move || program.get() == Some(p)
+                                    >
+                                        {(t.program_name)(p)}
+                                    </option>
+                                }
+                            })}
+                    </select>
+                </div>
+                <button
+                    type="button"
+                    class="ts-button"
+                    aria-disabled=move || {
+                        matches!(download.get(), Download::Working(_)).then_some("true")
+                    }
+                    on:click=move |_| export()
+                >
+                    {h.export_csv}
+                </button>
+            </div>
+            <DownloadStatus download />
+            {move || match rows.phase.get() {
+                Phase::Loading => view! { <TableSkeleton /> }.into_any(),
+                Phase::Failed(error) => {
+                    view! {
+                        <div class="ts-load-failed" role="alert">
+                            <p>{format!("{} {}", h.load_failed, (t.error)(&error, None))}</p>
+                            <button type="button" class="ts-button" on:click=move |_| retry()>
+                                {t.retry}
+                            </button>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Phase::Ready => {
+                    view! {
+                        <HistoryTable
+                            events=rows.events.read_only()
+                            program=program
+                            download
+                            page
+                        />
+                        <OlderEvents rows program page />
+                    }
+                        .into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// The polite line that says how a download went (and an alert when it failed).
+#[component]
+pub(super) fn DownloadStatus(
+    /// The download to report on.
+    download: RwSignal<Download>,
+) -> impl IntoView {
+    view! {
+        <p class="ts-download-status" role="status" aria-live="polite">
+            {move || match download.get() {
+                Download::Working(text) => text.to_owned(),
+                Download::Done(text) => text,
+                _ => String::new(),
+            }}
+        </p>
+        <div class="ts-alert-slot" role="alert">
+            {move || match download.get() {
+                Download::Failed(text) => Some(view! { <p class="ts-alert">{text}</p> }),
+                _ => None,
+            }}
+        </div>
+    }
+}
+
+/// Grey rows where the events will appear, announced as loading.
+#[component]
+fn TableSkeleton() -> impl IntoView {
+    let h = messages().history;
+    view! {
+        <div class="ts-history__loading" aria-busy="true">
+            <p class="ts-visually-hidden" role="status">
+                {h.loading}
+            </p>
+            <div aria-hidden="true">
+                {[0; 4]
+                    .map(|_| {
+                        view! {
+                            <div class="ts-history__skeleton-row">
+                                <span class="ts-skeleton ts-skeleton--line"></span>
+                            </div>
+                        }
+                    })}
+            </div>
+        </div>
+    }
+}
+
+/// The events as a table, or a sentence when there are none.
+#[component]
+fn HistoryTable(
+    /// The events shown, newest first.
+    events: ReadSignal<Vec<ConsentEvent>>,
+    /// The program filter in force.
+    program: Memo<Option<ProgramId>>,
+    /// Where per-row receipt downloads report.
+    download: RwSignal<Download>,
+    /// The page element that download links go into.
+    page: NodeRef<html::Div>,
+) -> impl IntoView {
+    let t = messages();
+    let h = t.history;
+    let empty = Memo::new(move |_| events.with(Vec::is_empty));
+    move || {
+        if empty.get() {
+            return view! { <p class="ts-history__empty">{move || (h.empty)(program.get())}</p> }
+                .into_any();
+        }
+        view! {
+            <div class="ts-table-scroll">
+                <table class="ts-table ts-table--cards ts-history__table">
+                    <caption>{move || (h.caption)(program.get())}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{h.column_when}</th>
+                            <th scope="col">{h.column_who}</th>
+                            <th scope="col">{h.column_program}</th>
+                            <th scope="col">{h.column_what}</th>
+                            <th scope="col">{h.column_notices}</th>
+                            <th scope="col">{h.column_receipt}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For
+                            each=move || events.get()
+                            key=|event| event.id.clone()
+                            children=move |event| view! { <EventRow event download page /> }
+                        />
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+/// One event: when, who, which program, what changed, under which notices, and its receipt.
+#[component]
+fn EventRow(
+    /// The event shown.
+    event: ConsentEvent,
+    /// Where the receipt download reports.
+    download: RwSignal<Download>,
+    /// The page element that download links go into.
+    page: NodeRef<html::Div>,
+) -> impl IntoView {
+    let t = messages();
+    let h = t.history;
+    let base = use_route_base();
+    let session = use_session();
+    let who = if event.actor.id == CONSENT_SERVICE_ACTOR_ID {
+        h.consent_service.to_owned()
+    } else {
+        event.actor.name.clone()
+    };
+    let changes = change_words(h, &event);
+    let receipt_id = event.receipt_id.clone();
+    let save_receipt = move || {
+        if matches!(download.get_untracked(), Download::Working(_)) {
+            return;
+        }
+        download.set(Download::Working(h.downloading));
+        let (client, tenant, id) = (session.client(), session.tenant(), receipt_id.clone());
+        spawn_local(async move {
+            let outcome = match client.get_receipt_json(&tenant, &id).await {
+                Ok(json) => {
+                    let name = receipt_file_name(&tenant, &id);
+                    match page.try_get_untracked().flatten() {
+                        Some(parent)
+                            if save_text(&parent, &name, "application/json", &json).is_ok() =>
+                        {
+                            Download::Done((h.downloaded)(&name))
+                        }
+                        _ => Download::Failed(h.download_failed.to_owned()),
+                    }
+                }
+                Err(error) => {
+                    Download::Failed(format!("{} {}", h.download_failed, (t.error)(&error, None)))
+                }
+            };
+            download.try_set(outcome);
+        });
+    };
+    let label = column_label;
+    view! {
+        <tr>
+            <td class="ts-history__when">
+                {label(h.column_when)}
+                <time datetime=event
+                    .at
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)>
+                    {format_date_time(event.at)}
+                </time>
+            </td>
+            <td>{label(h.column_who)} {who}</td>
+            <td>{label(h.column_program)} {(t.program_name)(event.program)}</td>
+            <td>
+                {label(h.column_what)}
+                <ul class="ts-plain-list">
+                    {changes.into_iter().map(|words| view! { <li>{words}</li> }).collect_view()}
+                </ul>
+            </td>
+            <td>
+                {label(h.column_notices)}
+                <NoticeList notices=event.notices.clone() />
+            </td>
+            <td>
+                {label(h.column_receipt)}
+                <div class="ts-history__receipt">
+                    <a href=base.href(&routes::receipt(&event.receipt_id))>{h.view_receipt}</a>
+                    <button
+                        type="button"
+                        class="ts-button ts-button--small"
+                        on:click=move |_| save_receipt()
+                    >
+                        {h.download_json}
+                    </button>
+                </div>
+            </td>
+        </tr>
+    }
+}
+
+/// The notice versions of an event, each a link to that exact wording.
+#[component]
+fn NoticeList(
+    /// The notice versions to list.
+    notices: Vec<consent_core::NoticeRef>,
+) -> impl IntoView {
+    let h = messages().history;
+    let base = use_route_base();
+    if notices.is_empty() {
+        return view! { <span class="ts-muted">{h.no_notices}</span> }.into_any();
+    }
+    view! {
+        <ul class="ts-plain-list">
+            {notices
+                .into_iter()
+                .map(|notice| {
+                    let name = (h.notice_name)(&notice.id).unwrap_or(&notice.id).to_owned();
+                    view! {
+                        <li>
+                            <a href=base
+                                .href(
+                                    &routes::notice_version(&notice.id, notice.version),
+                                )>{(h.notice_version)(&name, notice.version)}</a>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+    .into_any()
+}
+
+/// "Load older events", while there are any, and what came of the last try.
+#[component]
+fn OlderEvents(
+    /// The rows to add to.
+    rows: HistoryRows,
+    /// The program filter in force.
+    program: Memo<Option<ProgramId>>,
+    /// The page, where the first of the newly loaded rows is found.
+    page: NodeRef<html::Div>,
+) -> impl IntoView {
+    let t = messages();
+    let h = t.history;
+    let session = use_session();
+    let more = Memo::new(move |_| rows.next_cursor.with(Option::is_some));
+    let count = Memo::new(move |_| rows.events.with(Vec::len));
+    let loading = Memo::new(move |_| rows.older.get() == Older::Loading);
+    // Once older rows arrive, focus moves to the first of them, so a keyboard
+    // user goes on reading there (and is not left on a button that may be gone).
+    let first_new = StoredValue::new(None::<usize>);
+    Effect::new(move |_| {
+        let shown = count.get();
+        let Some(index) = first_new.get_value().filter(|i| *i < shown) else {
+            return;
+        };
+        first_new.set_value(None);
+        request_animation_frame(move || {
+            let link = page.try_get_untracked().flatten().and_then(|page| {
+                page.query_selector(&format!("tbody tr:nth-child({}) a", index + 1))
+                    .ok()
+                    .flatten()
+            });
+            if let Some(link) = link {
+                focus(&link);
+            }
+        });
+    });
+    let load_older = move || {
+        first_new.set_value(Some(count.get_untracked()));
+        rows.load_older(session, program.get_untracked());
+    };
+    view! {
+        <p class="ts-history__count" role="status" aria-live="polite">
+            {move || {
+                if loading.get() {
+                    h.loading_older.to_owned()
+                } else if count.get() == 0 {
+                    String::new()
+                } else {
+                    (h.shown)(count.get(), more.get())
+                }
+            }}
+        </p>
+        <div class="ts-alert-slot" role="alert">
+            {move || match rows.older.get() {
+                Older::Failed(error) => {
+                    Some(view! { <p class="ts-alert">{(t.error)(&error, None)}</p> })
+                }
+                _ => None,
+            }}
+        </div>
+        {move || {
+            more.get()
+                .then(|| {
+                    view! {
+                        <div class="ts-actions ts-history__more">
+                            <button
+                                type="button"
+                                class="ts-button"
+                                aria-disabled=move || loading.get().then_some("true")
+                                on:click=move |_| load_older()
+                            >
+                                {move || {
+                                    if matches!(rows.older.get(), Older::Failed(_)) {
+                                        t.retry
+                                    } else {
+                                        h.load_older
+                                    }
+                                }}
+                            </button>
+                        </div>
+                    }
+                })
+        }}
+    }
+}
+
+/// A column's name inside a cell. On narrow screens a table's rows stack into
+/// cards and these stand in for the column headers; assistive technology
+/// has the real headers, so they are hidden from it.
+pub(super) fn column_label(text: &'static str) -> impl IntoView {
+    view! {
+        <span class="ts-table__label" aria-hidden="true">
+            {text}
+        </span>
+    }
+}
+
+/// What an event changed, in words: read from its before and after states,
+/// or from its action when those cannot be compared.
+pub fn change_words(h: &HistoryMessages, event: &ConsentEvent) -> Vec<String> {
+    let changes = match (&event.before, &event.after) {
+        (Some(before), Some(after)) => state_changes(before, after),
+        _ => Vec::new(),
+    };
+    if changes.is_empty() {
+        vec![(h.action)(event.action).to_owned()]
+    } else {
+        changes.iter().map(h.change).collect()
+    }
+}
+
+/// The file name a downloaded receipt is saved under.
+pub fn receipt_file_name(tenant: &str, receipt_id: &str) -> String {
+    let safe: String = receipt_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect();
+    format!("{tenant}-consent-receipt-{safe}.json")
+}
+
+#[cfg(test)]
+mod tests {
+    use consent_core::ledger::ProgramState;
+    use consent_core::rules::ConsentAction;
+    use consent_core::{pending_deletion, Actor, NoticeRef, ProgramId};
+
+    use super::*;
+
+    fn event(
+        action: ConsentAction,
+        before: Option<ProgramState>,
+        after: Option<ProgramState>,
+    ) -> ConsentEvent {
+        ConsentEvent {
+            id: "e1".to_owned(),
+            at: "2026-11-21T09:30:00Z".parse().unwrap(),
+            actor: Actor::consent_service(),
+            program: ProgramId::Marketing,
+            action,
+            before,
+            after,
+            notices: Vec::new(),
+            receipt_id: "r1".to_owned(),
+            idempotency_key: None,
+        }
+    }
+
+    fn state(enabled: bool, contact: bool, accepted: &[NoticeRef], out: bool) -> ProgramState {
+        ProgramState {
+            enabled,
+            contact_allowed: Some(contact),
+            accepted_notices: accepted.to_vec(),
+            pending_deletion: out.then(|| {
+                pending_deletion(
+                    ProgramId::Marketing,
+                    "2026-11-01T00:00:00Z".parse().unwrap(),
+                )
+            }),
+        }
+    }
+
+    // Guards the words of the "What changed" column for every kind of event.
+    #[test]
+    fn what_changed_in_words() {
+        let h = messages().history;
+        let nda = NoticeRef {
+            id: "marketing-nda".to_owned(),
+            version: 2,
+            sha256: "abc".to_owned(),
+        };
+        let accepted = std::slice::from_ref(&nda);
+        let cases = [
+            (
+                event(
+                    ConsentAction::OptedIn,
+                    Some(state(false, false, &[], false)),
+                    Some(state(true, true, accepted, false)),
+                ),
+                vec![
+                    "Turned on",
+                    "Accepted Marketing non-disclosure agreement version 2",
+                ],
+            ),
+            (
+                event(
+                    ConsentAction::OptedOut,
+                    Some(state(true, true, accepted, false)),
+                    Some(state(false, false, accepted, true)),
+                ),
+                vec!["Turned off"],
+            ),
+            (
+                event(
+                    ConsentAction::ContactChanged,
+                    Some(state(true, true, accepted, false)),
+                    Some(state(true, false, accepted, false)),
+                ),
+                vec!["Contact preference: off"],
+            ),
+            (
+                event(
+                    ConsentAction::DeletionCompleted,
+                    Some(state(false, false, accepted, true)),
+                    Some(state(false, false, accepted, false)),
+                ),
+                vec!["Shared data deleted"],
+            ),
+            // States that cannot be shown: the action says what happened.
+            (
+                event(ConsentAction::NoticesAccepted, None, None),
+                vec!["Accepted new notice versions"],
+            ),
+            (
+                event(ConsentAction::DeletionCompleted, None, None),
+                vec!["Shared data deleted"],
+            ),
+        ];
+        for (event, expected) in cases {
+            assert_eq!(change_words(h, &event), expected, "{:?}", event.action);
+        }
+    }
+
+    // Guards the receipt file name: the tenant and the receipt id, nothing a file system would trip on.
+    #[test]
+    fn receipt_file_names_are_plain() {
+        assert_eq!(
+            receipt_file_name("t-1", "0b7c-4e"),
+            "t-1-consent-receipt-0b7c-4e.json"
+        );
+        assert_eq!(
+            receipt_file_name("t-1", "../x/y"),
+            "t-1-consent-receipt-xy.json"
+        );
+    }
+}
