@@ -17,7 +17,9 @@ pub fn test() -> Result {
     let mut failed = Vec::new();
 
     step("native tests", &mut failed, || {
-        run(command("cargo", &["test", "--workspace", "--exclude", "tenant-settings", "--no-fail-fast"]))
+        run(command("cargo", &["test", "--workspace", "--exclude", "tenant-settings", "--no-fail-fast"]))?;
+        // The app's pure logic (row states, search) also runs natively; its browser tests come later.
+        run(command("cargo", &["test", "--package", "tenant-settings", "--lib"]))
     });
     step("API property tests (schemathesis)", &mut failed, || {
         server::build()?;
