@@ -7,7 +7,9 @@
 
 pub mod api;
 mod components;
+mod draft;
 pub mod i18n;
+mod notices;
 mod pages;
 mod routes;
 pub mod session;
@@ -21,7 +23,8 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, NavigateOptions};
 
 use crate::i18n::messages;
-use crate::pages::{NotFound, SettingPanel, SettingsPage};
+use crate::draft::Drafts;
+use crate::pages::{FaqPage, NotFound, NoticePage, SettingPanel, SettingsPage};
 use crate::routes::{Ids, RouteBase};
 use crate::session::{Session, SignIn};
 use crate::state::SettingsStore;
@@ -135,6 +138,7 @@ pub fn App(
     let route_base = RouteBase::new(&base_path);
     provide_context(session);
     provide_context(store);
+    provide_context(Drafts::new());
     provide_context(route_base);
     provide_context(Ids::fresh());
 
@@ -157,6 +161,9 @@ pub fn App(
                         <Route path=path!("") view=|| () />
                         <Route path=path!(":setting") view=SettingPanel />
                     </ParentRoute>
+                    <Route path=path!("/faq") view=FaqPage />
+                    <Route path=path!("/notices/:id") view=NoticePage />
+                    <Route path=path!("/notices/:id/v/:version") view=NoticePage />
                 </Routes>
             </Router>
         </div>

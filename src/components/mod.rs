@@ -2,9 +2,14 @@
 
 mod confirm_dialog;
 pub mod focus;
+pub mod fragment;
+mod notice_reader;
+pub mod notice_view;
 mod side_panel;
 mod switch;
 
 pub use confirm_dialog::ConfirmDialog;
+pub use notice_reader::NoticeReader;
+pub use notice_view::{NoticeBlocks, NoticeView};
 pub use side_panel::SidePanel;
 pub use switch::Switch;
