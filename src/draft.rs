@@ -88,8 +88,7 @@ impl Draft {
         let enabled = self.enabled(saved);
         if enabled && !saved.enabled && !saved.eligible {
             Some(Blocked::Ineligible)
-        } else if self.needs_acceptance(saved, explicit_at_opt_in) && !self.accepts_current(saved)
-        {
+        } else if self.needs_acceptance(saved, explicit_at_opt_in) && !self.accepts_current(saved) {
             Some(Blocked::NeedsAcceptance)
         } else {
             None
@@ -191,7 +190,10 @@ mod tests {
             contact_allowed: Some(contact),
             notices: current.clone(),
             accepted_notices: if enabled {
-                vec![notice("marketing-human-review", 1), notice("marketing-nda", 1)]
+                vec![
+                    notice("marketing-human-review", 1),
+                    notice("marketing-nda", 1),
+                ]
             } else {
                 Vec::new()
             },
@@ -218,7 +220,12 @@ mod tests {
         }
     }
 
-    fn draft(enabled: Option<bool>, contact: Option<bool>, ticked: bool, saved: &ProgramView) -> Draft {
+    fn draft(
+        enabled: Option<bool>,
+        contact: Option<bool>,
+        ticked: bool,
+        saved: &ProgramView,
+    ) -> Draft {
         Draft {
             enabled,
             contact_allowed: contact,
@@ -244,26 +251,196 @@ mod tests {
             contact_sent: Option<bool>,
         }
         let cases = [
-            Case { name: "nothing changed", saved: marketing(false, false, false), enabled: None, contact: None, ticked: false, explicit: true, dirty: false, blocked: None, accepts: false, contact_sent: None },
-            Case { name: "marketing opt in without the box", saved: marketing(false, false, false), enabled: Some(true), contact: None, ticked: false, explicit: true, dirty: true, blocked: Some(Blocked::NeedsAcceptance), accepts: true, contact_sent: Some(true) },
-            Case { name: "marketing opt in with the box, contact on by default", saved: marketing(false, false, false), enabled: Some(true), contact: None, ticked: true, explicit: true, dirty: true, blocked: None, accepts: true, contact_sent: Some(true) },
-            Case { name: "marketing opt in without contact", saved: marketing(false, false, false), enabled: Some(true), contact: Some(false), ticked: true, explicit: true, dirty: true, blocked: None, accepts: true, contact_sent: Some(false) },
-            Case { name: "marketing stop contact while on", saved: marketing(true, true, false), enabled: None, contact: Some(false), ticked: false, explicit: true, dirty: true, blocked: None, accepts: false, contact_sent: Some(false) },
-            Case { name: "marketing contact back to as saved", saved: marketing(true, true, false), enabled: None, contact: Some(true), ticked: false, explicit: true, dirty: false, blocked: None, accepts: false, contact_sent: Some(true) },
-            Case { name: "marketing turn off", saved: marketing(true, true, false), enabled: Some(false), contact: Some(false), ticked: false, explicit: true, dirty: true, blocked: None, accepts: false, contact_sent: None },
-            Case { name: "re-acceptance ticked", saved: marketing(true, true, true), enabled: None, contact: None, ticked: true, explicit: true, dirty: true, blocked: None, accepts: true, contact_sent: Some(true) },
-            Case { name: "re-acceptance pending, untouched", saved: marketing(true, true, true), enabled: None, contact: None, ticked: false, explicit: true, dirty: false, blocked: Some(Blocked::NeedsAcceptance), accepts: false, contact_sent: Some(true) },
-            Case { name: "re-acceptance pending, stop contact only", saved: marketing(true, true, true), enabled: None, contact: Some(false), ticked: false, explicit: true, dirty: true, blocked: None, accepts: false, contact_sent: Some(false) },
-            Case { name: "re-acceptance pending, allow contact again", saved: marketing(true, false, true), enabled: None, contact: Some(true), ticked: false, explicit: true, dirty: true, blocked: Some(Blocked::NeedsAcceptance), accepts: false, contact_sent: Some(true) },
-            Case { name: "copilot opt in accepts without a box", saved: copilot(false, true, false), enabled: Some(true), contact: None, ticked: false, explicit: false, dirty: true, blocked: None, accepts: true, contact_sent: None },
-            Case { name: "copilot outside the US", saved: copilot(false, false, false), enabled: Some(true), contact: None, ticked: false, explicit: false, dirty: true, blocked: Some(Blocked::Ineligible), accepts: true, contact_sent: None },
-            Case { name: "copilot re-acceptance ticked", saved: copilot(true, true, true), enabled: None, contact: None, ticked: true, explicit: false, dirty: true, blocked: None, accepts: true, contact_sent: None },
-            Case { name: "copilot turn off while re-acceptance pending", saved: copilot(true, true, true), enabled: Some(false), contact: None, ticked: false, explicit: false, dirty: true, blocked: None, accepts: false, contact_sent: None },
+            Case {
+                name: "nothing changed",
+                saved: marketing(false, false, false),
+                enabled: None,
+                contact: None,
+                ticked: false,
+                explicit: true,
+                dirty: false,
+                blocked: None,
+                accepts: false,
+                contact_sent: None,
+            },
+            Case {
+                name: "marketing opt in without the box",
+                saved: marketing(false, false, false),
+                enabled: Some(true),
+                contact: None,
+                ticked: false,
+                explicit: true,
+                dirty: true,
+                blocked: Some(Blocked::NeedsAcceptance),
+                accepts: true,
+                contact_sent: Some(true),
+            },
+            Case {
+                name: "marketing opt in with the box, contact on by default",
+                saved: marketing(false, false, false),
+                enabled: Some(true),
+                contact: None,
+                ticked: true,
+                explicit: true,
+                dirty: true,
+                blocked: None,
+                accepts: true,
+                contact_sent: Some(true),
+            },
+            Case {
+                name: "marketing opt in without contact",
+                saved: marketing(false, false, false),
+                enabled: Some(true),
+                contact: Some(false),
+                ticked: true,
+                explicit: true,
+                dirty: true,
+                blocked: None,
+                accepts: true,
+                contact_sent: Some(false),
+            },
+            Case {
+                name: "marketing stop contact while on",
+                saved: marketing(true, true, false),
+                enabled: None,
+                contact: Some(false),
+                ticked: false,
+                explicit: true,
+                dirty: true,
+                blocked: None,
+                accepts: false,
+                contact_sent: Some(false),
+            },
+            Case {
+                name: "marketing contact back to as saved",
+                saved: marketing(true, true, false),
+                enabled: None,
+                contact: Some(true),
+                ticked: false,
+                explicit: true,
+                dirty: false,
+                blocked: None,
+                accepts: false,
+                contact_sent: Some(true),
+            },
+            Case {
+                name: "marketing turn off",
+                saved: marketing(true, true, false),
+                enabled: Some(false),
+                contact: Some(false),
+                ticked: false,
+                explicit: true,
+                dirty: true,
+                blocked: None,
+                accepts: false,
+                contact_sent: None,
+            },
+            Case {
+                name: "re-acceptance ticked",
+                saved: marketing(true, true, true),
+                enabled: None,
+                contact: None,
+                ticked: true,
+                explicit: true,
+                dirty: true,
+                blocked: None,
+                accepts: true,
+                contact_sent: Some(true),
+            },
+            Case {
+                name: "re-acceptance pending, untouched",
+                saved: marketing(true, true, true),
+                enabled: None,
+                contact: None,
+                ticked: false,
+                explicit: true,
+                dirty: false,
+                blocked: Some(Blocked::NeedsAcceptance),
+                accepts: false,
+                contact_sent: Some(true),
+            },
+            Case {
+                name: "re-acceptance pending, stop contact only",
+                saved: marketing(true, true, true),
+                enabled: None,
+                contact: Some(false),
+                ticked: false,
+                explicit: true,
+                dirty: true,
+                blocked: None,
+                accepts: false,
+                contact_sent: Some(false),
+            },
+            Case {
+                name: "re-acceptance pending, allow contact again",
+                saved: marketing(true, false, true),
+                enabled: None,
+                contact: Some(true),
+                ticked: false,
+                explicit: true,
+                dirty: true,
+                blocked: Some(Blocked::NeedsAcceptance),
+                accepts: false,
+                contact_sent: Some(true),
+            },
+            Case {
+                name: "copilot opt in accepts without a box",
+                saved: copilot(false, true, false),
+                enabled: Some(true),
+                contact: None,
+                ticked: false,
+                explicit: false,
+                dirty: true,
+                blocked: None,
+                accepts: true,
+                contact_sent: None,
+            },
+            Case {
+                name: "copilot outside the US",
+                saved: copilot(false, false, false),
+                enabled: Some(true),
+                contact: None,
+                ticked: false,
+                explicit: false,
+                dirty: true,
+                blocked: Some(Blocked::Ineligible),
+                accepts: true,
+                contact_sent: None,
+            },
+            Case {
+                name: "copilot re-acceptance ticked",
+                saved: copilot(true, true, true),
+                enabled: None,
+                contact: None,
+                ticked: true,
+                explicit: false,
+                dirty: true,
+                blocked: None,
+                accepts: true,
+                contact_sent: None,
+            },
+            Case {
+                name: "copilot turn off while re-acceptance pending",
+                saved: copilot(true, true, true),
+                enabled: Some(false),
+                contact: None,
+                ticked: false,
+                explicit: false,
+                dirty: true,
+                blocked: None,
+                accepts: false,
+                contact_sent: None,
+            },
         ];
         for case in cases {
             let d = draft(case.enabled, case.contact, case.ticked, &case.saved);
             assert_eq!(d.is_dirty(&case.saved), case.dirty, "{}: dirty", case.name);
-            assert_eq!(d.blocked(&case.saved, case.explicit), case.blocked, "{}: blocked", case.name);
+            assert_eq!(
+                d.blocked(&case.saved, case.explicit),
+                case.blocked,
+                "{}: blocked",
+                case.name
+            );
             let request = d.request(&case.saved);
             assert_eq!(request.enabled, d.enabled(&case.saved), "{}", case.name);
             assert_eq!(
@@ -273,7 +450,11 @@ mod tests {
                 case.name,
                 request.accept_notices
             );
-            assert_eq!(request.contact_allowed, case.contact_sent, "{}: contact", case.name);
+            assert_eq!(
+                request.contact_allowed, case.contact_sent,
+                "{}: contact",
+                case.name
+            );
         }
     }
 
@@ -284,11 +465,18 @@ mod tests {
         let d = Draft {
             enabled: Some(true),
             contact_allowed: None,
-            accepted: Some(vec![notice("marketing-human-review", 1), notice("marketing-nda", 1)]),
+            accepted: Some(vec![
+                notice("marketing-human-review", 1),
+                notice("marketing-nda", 1),
+            ]),
         };
         assert!(!d.accepts_current(&saved));
         assert_eq!(d.blocked(&saved, true), Some(Blocked::NeedsAcceptance));
-        assert!(d.turns_off(&marketing(true, true, false)) == false);
-        assert!(Draft { enabled: Some(false), ..Draft::default() }.turns_off(&marketing(true, true, false)));
+        assert!(!d.turns_off(&marketing(true, true, false)));
+        assert!(Draft {
+            enabled: Some(false),
+            ..Draft::default()
+        }
+        .turns_off(&marketing(true, true, false)));
     }
 }

@@ -22,8 +22,8 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, NavigateOptions};
 
-use crate::i18n::messages;
 use crate::draft::Drafts;
+use crate::i18n::messages;
 use crate::pages::{FaqPage, NotFound, NoticePage, SettingPanel, SettingsPage};
 use crate::routes::{Ids, RouteBase};
 use crate::session::{Session, SignIn};

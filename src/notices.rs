@@ -75,7 +75,10 @@ pub async fn reacceptance_changes(
             current: std::slice::from_ref(now),
             history: &history,
         };
-        if set.pending_acceptances(&program.accepted_notices).is_empty() {
+        if set
+            .pending_acceptances(&program.accepted_notices)
+            .is_empty()
+        {
             continue;
         }
         let accepted = program
@@ -91,7 +94,11 @@ pub async fn reacceptance_changes(
                 let older = client.get_notice_version(&current.id, version).await?;
                 document.changed_sections(&older)
             }
-            None => document.sections.iter().map(|s| s.heading.clone()).collect(),
+            None => document
+                .sections
+                .iter()
+                .map(|s| s.heading.clone())
+                .collect(),
         };
         let summaries = versions
             .iter()

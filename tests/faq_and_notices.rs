@@ -64,7 +64,8 @@ async fn faq_shows_both_programs_questions_as_an_accordion() {
 
     for document in [&copilot, &marketing] {
         for section in &document.sections {
-            let details = wait_for(&section.heading, || question(&app.root, &section.heading)).await;
+            let details =
+                wait_for(&section.heading, || question(&app.root, &section.heading)).await;
             assert!(!details.open(), "{} starts closed", section.heading);
         }
     }
@@ -153,11 +154,17 @@ async fn a_question_link_opens_and_scrolls_to_it() {
     let target = marketing.sections.last().unwrap();
     let tenant = fresh_tenant("US").await;
     let app = TestApp::mount(&tenant.id, Role::Admin, &format!("/faq#{}", target.id));
-    let details = wait_for("the linked question", || question(&app.root, &target.heading)).await;
+    let details = wait_for("the linked question", || {
+        question(&app.root, &target.heading)
+    })
+    .await;
     wait_until("the linked question to open", || details.open()).await;
     wait_until("the linked question to be in view", || in_view(&details)).await;
     let summary = details.query_selector("summary").unwrap().unwrap();
-    wait_until("focus on the question", || focused().as_ref() == Some(&summary)).await;
+    wait_until("focus on the question", || {
+        focused().as_ref() == Some(&summary)
+    })
+    .await;
 
     let permalink = by_role(&details, "link", "Link to this question").unwrap();
     assert_eq!(
@@ -214,7 +221,11 @@ async fn a_notice_is_shown_in_full_with_contents_and_versions() {
     let contents = app.role("navigation", "Contents").await;
     for section in &notice.sections {
         app.role("heading", &section.heading).await;
-        assert!(by_role(&contents, "link", &section.heading).is_some(), "{}", section.heading);
+        assert!(
+            by_role(&contents, "link", &section.heading).is_some(),
+            "{}",
+            section.heading
+        );
     }
     let last = notice.sections.last().unwrap();
     click(&by_role(&contents, "link", &last.heading).unwrap()).await;

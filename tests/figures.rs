@@ -51,10 +51,15 @@ async fn copilot_opt_out_shows_deleted_by_t_plus_30_days() {
     );
     click(&app.role("button", "Turn off").await).await;
 
-    app.wait_row_state(COPILOT, &format!("Off – deletion pending until {deleted_by}"))
-        .await;
-    app.text(&format!("Current setting: Off – deletion pending until {deleted_by}"))
-        .await;
+    app.wait_row_state(
+        COPILOT,
+        &format!("Off – deletion pending until {deleted_by}"),
+    )
+    .await;
+    app.text(&format!(
+        "Current setting: Off – deletion pending until {deleted_by}"
+    ))
+    .await;
     app.text(&format!("Shared data is deleted by {deleted_by}"))
         .await;
 
@@ -92,14 +97,22 @@ async fn marketing_opt_out_shows_the_purge_date_and_the_schema_limit() {
         "kept at most 12 months from when they were copied".to_owned(),
         format!("all are deleted by {schema_by}"),
     ] {
-        assert!(confirmation.contains(&expected), "{expected:?} in {confirmation:?}");
+        assert!(
+            confirmation.contains(&expected),
+            "{expected:?} in {confirmation:?}"
+        );
     }
     click(&app.role("button", "Turn off").await).await;
 
-    app.wait_row_state(MARKETING, &format!("Off – deletion pending until {purged_by}"))
-        .await;
-    app.text(&format!("Marketing and query data are purged by {purged_by}."))
-        .await;
+    app.wait_row_state(
+        MARKETING,
+        &format!("Off – deletion pending until {purged_by}"),
+    )
+    .await;
+    app.text(&format!(
+        "Marketing and query data are purged by {purged_by}."
+    ))
+    .await;
     app.text("Copies of the data schema are kept at most 12 months from when they were copied")
         .await;
     app.text(&format!("all are gone by {schema_by}.")).await;
@@ -130,7 +143,11 @@ async fn copilot_outside_the_us_is_unavailable_and_cannot_be_turned_on() {
     assert!(is_disabled(&switch));
     let reason = "This setting is only available to tenants in the United States region. \
                   Your tenant is in the European Union region.";
-    assert!(description(&switch).contains(reason), "{}", description(&switch));
+    assert!(
+        description(&switch).contains(reason),
+        "{}",
+        description(&switch)
+    );
     app.text(reason).await;
     assert!(is_disabled(&control(&panel, "button", "Save").await));
 
@@ -175,7 +192,8 @@ async fn a_material_notice_change_requires_reacceptance_before_sharing_continues
     app.wait_row_state(MARKETING, "Re-acceptance needed").await;
     let panel = app.open_panel(MARKETING).await;
     app.text("Current setting: Re-acceptance needed").await;
-    app.text("Until then no data is shared under this setting").await;
+    app.text("Until then no data is shared under this setting")
+        .await;
     let label = format!(
         "I have read and accept the Marketing engagement notice (version {}) and the \
          non-disclosure agreement (version {})",
@@ -185,6 +203,11 @@ async fn a_material_notice_change_requires_reacceptance_before_sharing_continues
     click(&control(&panel, "button", "Save").await).await;
     app.wait_row_state(MARKETING, "On").await;
     let (document, _) = settings_of(&tenant.id).await;
-    assert!(!document.program(ProgramId::Marketing).unwrap().reconsent_required);
+    assert!(
+        !document
+            .program(ProgramId::Marketing)
+            .unwrap()
+            .reconsent_required
+    );
     app.unmount();
 }

@@ -25,7 +25,11 @@ async fn control(container: &HtmlElement, role: &str, name: &str) -> HtmlElement
 /// The current Marketing notices (engagement notice, then NDA), as the API lists them.
 async fn marketing_notices(tenant: &str) -> Vec<NoticeRef> {
     let (document, _) = settings_of(tenant).await;
-    document.program(ProgramId::Marketing).unwrap().notices.clone()
+    document
+        .program(ProgramId::Marketing)
+        .unwrap()
+        .notices
+        .clone()
 }
 
 /// The acceptance box's name for these notice versions.
@@ -125,7 +129,12 @@ async fn contact_preference_changes_on_its_own() {
     assert!(description(&contact).contains("You can turn this off at any time"));
 
     click(&contact).await;
-    assert!(by_role(&panel, "checkbox", &accept_label(&marketing_notices(&tenant.id).await)).is_none());
+    assert!(by_role(
+        &panel,
+        "checkbox",
+        &accept_label(&marketing_notices(&tenant.id).await)
+    )
+    .is_none());
     click(&control(&panel, "button", "Save").await).await;
     wait_until("the panel to announce Saved", || {
         app.status_line(&panel) == "Saved"
@@ -177,8 +186,9 @@ async fn turning_off_states_the_purge_date_and_the_schema_limit() {
     );
     let said = description(&confirm);
     assert!(
-        said.contains(&format!("Marketing and query data will be purged by {due}."))
-            && said.contains("kept at most 12 months from when they were copied")
+        said.contains(&format!(
+            "Marketing and query data will be purged by {due}."
+        )) && said.contains("kept at most 12 months from when they were copied")
             && said.contains(&format!("all are deleted by {schema}")),
         "the confirmation says {said:?}"
     );
@@ -195,7 +205,11 @@ async fn turning_off_states_the_purge_date_and_the_schema_limit() {
     let (after, _) = settings_of(&tenant.id).await;
     let marketing = after.program(ProgramId::Marketing).unwrap();
     assert!(!marketing.enabled);
-    assert_eq!(marketing.contact_allowed, Some(false), "opting out stops contact");
+    assert_eq!(
+        marketing.contact_allowed,
+        Some(false),
+        "opting out stops contact"
+    );
     let pending = marketing.pending_deletion.clone().unwrap();
     assert_eq!(format_date(pending.due_by), due);
     assert_eq!(format_date(pending.schema_due_by.unwrap()), schema);
@@ -244,7 +258,10 @@ async fn reading_the_documents_keeps_the_panel_state() {
     let read_nda = control(
         &panel,
         "button",
-        &format!("Read the non-disclosure agreement (version {})", nda.version),
+        &format!(
+            "Read the non-disclosure agreement (version {})",
+            nda.version
+        ),
     )
     .await;
     click(&read_nda).await;
@@ -269,12 +286,19 @@ async fn reading_the_documents_keeps_the_panel_state() {
     .await;
     press(&reader, "Escape");
     app.gone("dialog", &notice.title).await;
-    assert!(by_role(&app.root, "dialog", MARKETING).is_some(), "Escape closes the reader only");
-    wait_until("focus to return to the button that opened the reader", || {
-        focused().as_ref() == Some(read_nda.unchecked_ref::<Element>())
-    })
+    assert!(
+        by_role(&app.root, "dialog", MARKETING).is_some(),
+        "Escape closes the reader only"
+    );
+    wait_until(
+        "focus to return to the button that opened the reader",
+        || focused().as_ref() == Some(read_nda.unchecked_ref::<Element>()),
+    )
     .await;
-    assert!(is_checked(&switch) && is_checked(&accept), "the draft is untouched");
+    assert!(
+        is_checked(&switch) && is_checked(&accept),
+        "the draft is untouched"
+    );
     assert!(!is_checked(&control(&panel, "switch", CONTACT).await));
 
     // The full page, then Back: the panel comes back with the same draft.
@@ -283,7 +307,12 @@ async fn reading_the_documents_keeps_the_panel_state() {
     click(&control(&reader, "link", "Open as a full page").await).await;
     app.gone("dialog", MARKETING).await;
     app.role("heading", &nda.title).await;
-    web_sys::window().unwrap().history().unwrap().back().unwrap();
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .back()
+        .unwrap();
     let panel = app.role("dialog", MARKETING).await;
     let switch = control(&panel, "switch", SWITCH).await;
     let accept = control(&panel, "checkbox", &accept_label(&notices)).await;

@@ -45,7 +45,10 @@ fn marketing_label(notices: &[NoticeRef]) -> String {
 async fn a_material_change_asks_again_and_says_what_changed() {
     let tenant = fresh_tenant("US").await;
     set_program(&tenant.id, ProgramId::Copilot, true).await;
-    let accepted = program(&tenant.id, ProgramId::Copilot).await.accepted_notices[0].clone();
+    let accepted = program(&tenant.id, ProgramId::Copilot)
+        .await
+        .accepted_notices[0]
+        .clone();
     let (new, previous) = publish::publish_new_version("copilot-data-sharing", true).await;
     assert_eq!(previous.version, accepted.version);
 
@@ -69,7 +72,11 @@ async fn a_material_change_asks_again_and_says_what_changed() {
         .filter_map(|i| list.children().item(i))
         .map(|li| li.text_content().unwrap_or_default())
         .collect();
-    assert_eq!(headings, [changed.clone()], "only the changed section is listed");
+    assert_eq!(
+        headings,
+        std::slice::from_ref(changed),
+        "only the changed section is listed"
+    );
     assert!(by_text(&banner, "no data is shared under this setting").is_some());
 
     let switch = control(&panel, "switch", SWITCH).await;
@@ -185,13 +192,19 @@ async fn a_notice_changed_while_the_panel_is_open_is_explained() {
     let (new, _) = publish::publish_new_version("marketing-nda", true).await;
     click(&control(&panel, "button", "Save").await).await;
     app.text("The notice changed since this page loaded.").await;
-    assert!(!program(&tenant.id, ProgramId::Marketing).await.enabled, "nothing stored");
+    assert!(
+        !program(&tenant.id, ProgramId::Marketing).await.enabled,
+        "nothing stored"
+    );
 
     click(&control(&panel, "button", "Show the current setting").await).await;
     let current = program(&tenant.id, ProgramId::Marketing).await;
     assert_eq!(current.notices[1].version, new.version);
     let switch = control(&panel, "switch", SWITCH).await;
-    wait_until("the switch to show the stored state", || !is_checked(&switch)).await;
+    wait_until("the switch to show the stored state", || {
+        !is_checked(&switch)
+    })
+    .await;
     click(&switch).await;
     let accept = control(&panel, "checkbox", &marketing_label(&current.notices)).await;
     assert!(!is_checked(&accept), "a new version needs a new tick");
@@ -226,7 +239,11 @@ async fn older_versions_are_reachable_from_the_notice_screen() {
         }
     };
     wait_until("the current version's line", shows_version(new.version)).await;
-    let list = app.role("heading", "All versions").await.parent_element().unwrap();
+    let list = app
+        .role("heading", "All versions")
+        .await
+        .parent_element()
+        .unwrap();
     let older = wait_for("the first version's link", || {
         list.query_selector(&format!(
             "a[href='/notices/copilot-data-sharing/v/{}']",
@@ -243,7 +260,11 @@ async fn older_versions_are_reachable_from_the_notice_screen() {
     .await;
     wait_until("the first version's line", shows_version(first.version)).await;
     click(&app.role("link", "Read the current version").await).await;
-    wait_until("the current version's line again", shows_version(new.version)).await;
+    wait_until(
+        "the current version's line again",
+        shows_version(new.version),
+    )
+    .await;
     app.gone("link", "Read the current version").await;
     wait_until("the address of the current version", || {
         web_sys::window().unwrap().location().pathname().unwrap() == "/notices/copilot-data-sharing"

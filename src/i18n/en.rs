@@ -95,8 +95,8 @@ pub static MESSAGES: Messages = Messages {
         "When this is on, vendor engineers and data scientists review anonymized data from \
          Dynamics 365 Marketing and Power Platform apps to build and improve machine learning \
          models. None of your data ends up inside the models.",
-        "Marketing and query data is purged after 30 days and stays in your geography; table \
-         and column names are kept in the United States for up to 12 months.",
+        "Before it can be turned on, an administrator reads and accepts the engagement notice \
+         and its non-disclosure agreement. You can turn it off at any time.",
     ],
     notice_name: |id| match id {
         "copilot-data-sharing" => Some("Copilot data sharing notice"),

@@ -21,9 +21,8 @@ pub fn NoticePage() -> impl IntoView {
     let session = use_session();
     let ids = use_ids();
     let base = use_route_base();
-    let wanted = Memo::new(move |_| {
-        params.with(|p| (p.get("id").unwrap_or_default(), p.get("version")))
-    });
+    let wanted =
+        Memo::new(move |_| params.with(|p| (p.get("id").unwrap_or_default(), p.get("version"))));
     let notice = LocalResource::new(move || {
         let (id, version) = wanted.get();
         let client = session.client();
@@ -182,12 +181,10 @@ fn VersionItem(
     );
     let href = base.href(&routes::notice_version(&version.id, version.version));
     let is_shown = version.version == shown;
-    let kind = (version.version > 1).then(|| {
-        if version.material_change {
-            t.material_change
-        } else {
-            t.minor_change
-        }
+    let kind = (version.version > 1).then_some(if version.material_change {
+        t.material_change
+    } else {
+        t.minor_change
     });
     view! {
         <li class="ts-versions__item">

@@ -108,7 +108,10 @@ pub fn ProgramPanel(
     let dirty = Memo::new(move |_| with_draft(|d, v| d.is_dirty(v)));
     let accepts = Memo::new(move |_| with_draft(|d, v| d.accepts_current(v)));
     let contact = Memo::new(move |_| {
-        saved_view.with(|v| v.as_ref().and_then(|v| draft.with(|d| d.contact_allowed(v))))
+        saved_view.with(|v| {
+            v.as_ref()
+                .and_then(|v| draft.with(|d| d.contact_allowed(v)))
+        })
     });
     let offers_acceptance = Memo::new(move |_| {
         saved_view.with(|v| {
@@ -123,7 +126,10 @@ pub fn ProgramPanel(
         })
     });
     let reconsent = Memo::new(move |_| {
-        saved_view.with(|v| v.as_ref().is_some_and(|v| v.enabled && v.reconsent_required))
+        saved_view.with(|v| {
+            v.as_ref()
+                .is_some_and(|v| v.enabled && v.reconsent_required)
+        })
     });
     let saving = RwSignal::new(Saving::Idle);
     let in_flight = Memo::new(move |_| saving.get() == Saving::InFlight);
@@ -315,9 +321,8 @@ pub fn ProgramPanel(
                 })
         })
     };
-    let documents = move || {
-        saved_view.with(|v| v.as_ref().map(|v| v.notices.clone()).unwrap_or_default())
-    };
+    let documents =
+        move || saved_view.with(|v| v.as_ref().map(|v| v.notices.clone()).unwrap_or_default());
     let read_button_id = move |notice: &str| ids.id(&format!("read-{notice}"));
 
     let save_hint_id = accept_hint_id.clone();

@@ -61,7 +61,11 @@ pub async fn publish_new_version(id: &str, material: bool) -> (NoticeDocument, N
 pub async fn marketing_on(tenant: &str, contact_allowed: bool) {
     let admin = client_as(tenant, Role::Admin).await;
     let (document, etag) = admin.get_data_sharing(tenant).await.unwrap();
-    let notices = document.program(ProgramId::Marketing).unwrap().notices.clone();
+    let notices = document
+        .program(ProgramId::Marketing)
+        .unwrap()
+        .notices
+        .clone();
     admin
         .change_program(
             tenant,

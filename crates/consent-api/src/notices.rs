@@ -240,7 +240,9 @@ pub enum PublishNoticeError {
         version: u32,
         language: String,
     },
-    #[error("notice {id:?} version {version} has no {REFERENCE_LANGUAGE:?} text; publish that first")]
+    #[error(
+        "notice {id:?} version {version} has no {REFERENCE_LANGUAGE:?} text; publish that first"
+    )]
     NoReferenceText { id: String, version: u32 },
     #[error(transparent)]
     Database(sqlx::Error),

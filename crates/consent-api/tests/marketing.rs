@@ -15,6 +15,16 @@ fn with(notices: &Value, index: usize, key: &str, value: Value) -> Value {
     n
 }
 
+/// (case, token, If-Match, body, status, code) of a change that must be refused.
+type RefusedChange<'a> = (
+    &'a str,
+    &'a str,
+    Option<&'a str>,
+    Value,
+    StatusCode,
+    &'a str,
+);
+
 /// Everything a refusal must leave as it was: the document (and so its
 /// version) and the number of events.
 async fn state(server: &TestServer, admin: &str) -> (Value, String, i64) {
@@ -33,7 +43,7 @@ async fn forbidden_marketing_changes_store_nothing() {
     let copilot = server.current_notices("contoso", "copilot", &admin).await;
     let (_, etag, _) = state(&server, &admin).await;
 
-    let cases: Vec<(&str, &str, Option<&str>, Value, StatusCode, &str)> = vec![
+    let cases: Vec<RefusedChange> = vec![
         (
             "opt in accepting nothing",
             &admin,
@@ -114,7 +124,11 @@ async fn forbidden_marketing_changes_store_nothing() {
             .await;
         assert_eq!(answer.status, status, "{case}: {}", answer.body);
         assert_eq!(answer.problem_code(), code, "{case}");
-        assert_eq!(state(&server, &admin).await, before, "{case}: nothing stored");
+        assert_eq!(
+            state(&server, &admin).await,
+            before,
+            "{case}: nothing stored"
+        );
     }
     assert_eq!(server.event_count("contoso").await, 0);
 }

@@ -121,10 +121,7 @@ async fn a_published_version_is_stored_and_served_at_once() {
     assert_eq!(current.body["version"], 2);
     assert_eq!(current.body["title"], "NDA, second edition");
     let listed = versions(&server, "marketing-nda").await;
-    assert_eq!(
-        listed.iter().map(|v| v.version).collect::<Vec<_>>(),
-        [1, 2]
-    );
+    assert_eq!(listed.iter().map(|v| v.version).collect::<Vec<_>>(), [1, 2]);
     let admin = server.token("contoso", "admin").await;
     let notices = server.current_notices("contoso", "marketing", &admin).await;
     assert_eq!(notices[1], answer.body, "the programs use it at once");

@@ -129,7 +129,10 @@ async fn a_version_published_at_runtime_asks_again_only_when_material() {
         let server = TestServer::start().await;
         let admin = server.token("contoso", "admin").await;
         opt_in_to_marketing(&server, &admin).await;
-        assert_eq!(marketing(&server, &admin).await["reconsent_required"], false);
+        assert_eq!(
+            marketing(&server, &admin).await["reconsent_required"],
+            false
+        );
 
         let mut document = version_two(kind);
         document.sha256.clear();

@@ -63,11 +63,7 @@ impl<'a> NoticeSet<'a> {
         let history = self.history;
         self.current
             .iter()
-            .filter(|cur| {
-                !accepted
-                    .iter()
-                    .any(|a| acceptance_covers(a, cur, history))
-            })
+            .filter(|cur| !accepted.iter().any(|a| acceptance_covers(a, cur, history)))
             .collect()
     }
 
@@ -88,9 +84,8 @@ pub fn change_needs_current_notices(
     contact_before: Option<bool>,
     request: &ChangeRequest,
 ) -> bool {
-    let only_stops_contact = enabled_before
-        && contact_before == Some(true)
-        && request.contact_allowed == Some(false);
+    let only_stops_contact =
+        enabled_before && contact_before == Some(true) && request.contact_allowed == Some(false);
     request.enabled && !only_stops_contact
 }
 
