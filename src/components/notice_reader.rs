@@ -39,7 +39,7 @@ pub fn NoticeReader(
         async move { client.get_notice_version(&id, version).await }
     });
     let title_id = ids.id("reader-title");
-    let prefix = ids.id("reader-");
+    let prefix = ids.id("reader-section-");
     let dialog = NodeRef::<html::Div>::new();
     let heading = NodeRef::<html::H2>::new();
     Effect::new(move |_| {
