@@ -9,7 +9,8 @@ use std::sync::Arc;
 
 use consent_core::{
     etag_for, ChangeRequest, ConsentReceipt, DataSharingDocument, DevTokenRequest,
-    DevTokenResponse, ErrorCode, HistoryPage, NoticeDocument, Problem, ProgramId, Role, Tenant,
+    DevTokenResponse, ErrorCode, HistoryPage, NoticeDocument, NoticeRef, NoticeVersionSummary,
+    Problem, ProgramId, Role, Tenant,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -153,6 +154,20 @@ impl ApiClient {
         read_json(send(without_body(self.authorized(Request::get(&url)))?).await?).await
     }
 
+    /// `GET /api/v1/notices/{id}/versions/{version}`: one published version of a notice.
+    pub async fn get_notice_version(
+        &self,
+        id: &str,
+        version: u32,
+    ) -> Result<NoticeDocument, ApiError> {
+        let url = format!(
+            "{}/api/v1/notices/{}/versions/{version}",
+            self.base_url,
+            encode(id)
+        );
+        read_json(send(without_body(self.authorized(Request::get(&url)))?).await?).await
+    }
+
     /// `GET /api/v1/tenants/{tenant}/data-sharing/history.csv`: the whole history
     /// (of one program, or all) as the CSV file auditors download.
     pub async fn get_history_csv(
@@ -198,6 +213,24 @@ impl ApiClient {
             .text()
             .await
             .map_err(|_| ApiError::Server { status })
+    }
+
+    /// `GET /api/v1/notices/{id}/versions`: every published version of a notice, oldest first.
+    pub async fn get_notice_versions(
+        &self,
+        id: &str,
+    ) -> Result<Vec<NoticeVersionSummary>, ApiError> {
+        let url = format!("{}/api/v1/notices/{}/versions", self.base_url, encode(id));
+        read_json(send(without_body(self.authorized(Request::get(&url)))?).await?).await
+    }
+
+    /// `POST /api/v1/dev/notices` (development servers only): publishes a notice version.
+    pub async fn dev_publish_notice(
+        &self,
+        document: &NoticeDocument,
+    ) -> Result<NoticeRef, ApiError> {
+        let url = format!("{}/api/v1/dev/notices", self.base_url);
+        read_json(send(with_json(Request::post(&url), document)?).await?).await
     }
 
     /// `POST /api/v1/dev/token` (development servers only): a token for a seeded identity.

@@ -7,7 +7,9 @@
 
 pub mod api;
 mod components;
+mod draft;
 pub mod i18n;
+mod notices;
 mod pages;
 mod routes;
 pub mod session;
@@ -20,8 +22,11 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, NavigateOptions};
 
+use crate::draft::Drafts;
 use crate::i18n::messages;
-use crate::pages::{HistoryPage, NotFound, ReceiptPage, SettingPanel, SettingsPage};
+use crate::pages::{
+    FaqPage, HistoryPage, NotFound, NoticePage, ReceiptPage, SettingPanel, SettingsPage,
+};
 use crate::routes::{Ids, RouteBase};
 use crate::session::{Session, SignIn};
 use crate::state::SettingsStore;
@@ -135,6 +140,7 @@ pub fn App(
     let route_base = RouteBase::new(&base_path);
     provide_context(session);
     provide_context(store);
+    provide_context(Drafts::new());
     provide_context(route_base);
     provide_context(Ids::fresh());
 
@@ -159,6 +165,9 @@ pub fn App(
                     </ParentRoute>
                     <Route path=path!("/history") view=HistoryPage />
                     <Route path=path!("/history/receipts/:receipt") view=ReceiptPage />
+                    <Route path=path!("/faq") view=FaqPage />
+                    <Route path=path!("/notices/:id") view=NoticePage />
+                    <Route path=path!("/notices/:id/v/:version") view=NoticePage />
                 </Routes>
             </Router>
         </div>

@@ -34,9 +34,17 @@ pub fn receipt(id: &str) -> String {
     format!("{HISTORY}/receipts/{}", js_sys::encode_uri_component(id))
 }
 
-/// One version of a notice.
+/// The full text of one version of a notice.
 pub fn notice_version(id: &str, version: u32) -> String {
     format!("/notices/{id}/v/{version}")
+}
+
+/// The questions and answers about both programs.
+pub const FAQ: &str = "/faq";
+
+/// One question of the FAQ, opened.
+pub fn faq_question(question_id: &str) -> String {
+    format!("{FAQ}#{question_id}")
 }
 
 /// A `Copy` handle to the route base path (empty at the site root).

@@ -3,11 +3,16 @@
 mod confirm_dialog;
 pub mod download;
 pub mod focus;
+pub mod fragment;
+mod notice_reader;
+pub mod notice_view;
 mod side_panel;
 mod switch;
 mod what_changed;
 
 pub use confirm_dialog::ConfirmDialog;
+pub use notice_reader::NoticeReader;
+pub use notice_view::{NoticeBlocks, NoticeView};
 pub use side_panel::SidePanel;
 pub use switch::Switch;
 pub use what_changed::WhatChanged;

@@ -56,16 +56,65 @@ pub struct Messages {
     pub saving: &'static str,
     pub saved: &'static str,
     pub copilot_about: &'static [&'static str],
-    pub read_copilot_notice: &'static str,
     pub accepts_notice: fn(version: u32) -> String,
     pub only_united_states: fn(region: &str) -> String,
     pub admins_only: &'static str,
     pub marketing_about: &'static [&'static str],
-    pub marketing_not_yet_editable: &'static str,
+
+    // Reading and accepting notices, in a panel.
+    pub notice_name: fn(id: &str) -> Option<&'static str>,
+    pub read_notice: fn(name: &str, version: u32) -> String,
+    pub faq_about: fn(ProgramId) -> &'static str,
+    pub accept_label: fn(notices: &[(&str, u32)]) -> String,
+    pub accepted_versions: fn(notices: &[(&str, u32)]) -> String,
+    pub accept_first: &'static str,
+    pub reader_close: &'static str,
+    pub open_full_page: &'static str,
+    pub contact_switch_label: &'static str,
+    pub contact_help: &'static str,
+    pub data_categories_heading: &'static str,
+    pub data_categories: fn(purge_days: u64, schema_months: u32) -> [DataCategoryText; 3],
+    pub deletion_detail: fn(ProgramId, due: &str, schema_due: Option<&str>) -> String,
+
+    // Re-acceptance after a notice changed materially.
+    pub reconsent_heading: &'static str,
+    pub reconsent_body: &'static str,
+    pub notice_changed: fn(name: &str, from: u32, to: u32) -> String,
+    pub notice_not_yet_accepted: fn(name: &str, version: u32) -> String,
+    pub change_summary: fn(summary: &str) -> String,
+    pub changed_sections: &'static str,
+    pub loading_changes: &'static str,
+    pub changes_failed: &'static str,
+
+    // The questions and answers (/faq).
+    pub faq_heading: &'static str,
+    pub faq_intro: &'static str,
+    pub faq_search_label: &'static str,
+    pub faq_no_match: &'static str,
+    pub faq_match_count: fn(count: usize) -> String,
+    pub faq_link_to_question: &'static str,
+    pub loading_faq: &'static str,
+    pub faq_load_failed: &'static str,
+
+    // A notice's full text (/notices/<id>).
+    pub back_to_settings: &'static str,
+    pub notice_version_line: fn(version: u32, effective: &str) -> String,
+    pub contents: &'static str,
+    pub print: &'static str,
+    pub versions_heading: &'static str,
+    pub version_item: fn(version: u32, effective: &str) -> String,
+    pub current_version: &'static str,
+    pub material_change: &'static str,
+    pub minor_change: &'static str,
+    pub older_version_note: fn(current: u32) -> String,
+    pub read_current_version: &'static str,
+    pub loading_notice: &'static str,
+    pub notice_load_failed: &'static str,
 
     // Confirmations.
     pub confirm_off_title: &'static str,
     pub confirm_off_body: fn(date: &str) -> String,
+    pub confirm_off_marketing_body: fn(date: &str, schema_date: &str) -> String,
     pub turn_off: &'static str,
     pub keep_sharing: &'static str,
     pub discard_title: &'static str,
@@ -80,6 +129,14 @@ pub struct Messages {
     pub error: fn(&ApiError, state_now: Option<&str>) -> String,
     pub show_current_setting: &'static str,
     pub sign_in_again: &'static str,
+}
+
+/// One kind of data a program shares, in words: name, what it is, how it is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataCategoryText {
+    pub name: &'static str,
+    pub description: &'static str,
+    pub retention: String,
 }
 
 /// The catalogue of the page's language (English until more languages are added).
@@ -143,4 +200,13 @@ fn intl_format(at: Timestamp, options: &[(&str, &str)]) -> Option<String> {
         .call1(&JsValue::UNDEFINED, &date)
         .ok()
         .and_then(|s| s.as_string())
+}
+
+/// Formats a calendar date (a notice's effective date) in the person's
+/// locale. It names a day, not an instant, so it is not moved into the
+/// person's time zone.
+pub fn format_calendar_date(date: chrono::NaiveDate) -> String {
+    let midnight = date.and_time(chrono::NaiveTime::MIN).and_utc();
+    intl_format(midnight, &[("dateStyle", "long"), ("timeZone", "UTC")])
+        .unwrap_or_else(|| date.to_string())
 }

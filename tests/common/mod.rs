@@ -357,6 +357,7 @@ fn role_of(element: &Element) -> Option<String> {
         "button" => "button",
         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => "heading",
         "ul" | "ol" => "list",
+        "nav" => "navigation",
         "li" => "listitem",
         "table" => "table",
         "tr" => "row",

@@ -29,7 +29,7 @@ pub use config::{Config, ConfigError};
 pub use state::{system_clock, Clock};
 
 use auth::TokenKeys;
-use notices::{ContentError, NoticeCatalog};
+use notices::{ContentError, NoticeCatalog, SharedNotices};
 use state::AppState;
 use store::{OpenError, PublishError, Store};
 
@@ -83,7 +83,7 @@ impl App {
         }
         let state = AppState {
             store,
-            notices: Arc::new(notices),
+            notices: SharedNotices::new(notices),
             tokens: Arc::new(TokenKeys::new(
                 config.signing_key(),
                 &config.token_issuer,

@@ -7,11 +7,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, PoisonError, RwLock};
 
-use consent_core::notice::NoticeVersion;
+use consent_core::notice::{NoticeProblem, NoticeVersion};
 use consent_core::receipt::ReceiptNotice;
 use consent_core::rules::NoticeSet;
-use consent_core::{NoticeDocument, NoticeRef, ProgramId};
+use consent_core::{NoticeDocument, NoticeRef, ProgramId, Timestamp};
+
+use crate::store::{PublishError, Store};
 
 /// The language of the reference wording: the one the consent rules and
 /// acceptances use, and the one served by default.
@@ -107,25 +110,55 @@ impl NoticeCatalog {
             documents,
             programs: BTreeMap::new(),
         };
+        catalog
+            .index_programs()
+            .map_err(|(program, id)| ContentError::MissingRequiredNotice {
+                id: id.to_owned(),
+                program,
+                dir: dir.to_owned(),
+            })?;
+        Ok(catalog)
+    }
+
+    /// Works out each program's current notices and their history; names
+    /// the first required notice that has no version at all.
+    fn index_programs(&mut self) -> Result<(), (ProgramId, &'static str)> {
+        let mut programs = BTreeMap::new();
         for program in ProgramId::ALL {
             let mut notices = ProgramNotices::default();
             for id in program.required_notices() {
-                let current =
-                    catalog
-                        .current(id)
-                        .ok_or_else(|| ContentError::MissingRequiredNotice {
-                            id: (*id).to_owned(),
-                            program,
-                            dir: dir.to_owned(),
-                        })?;
+                let current = self.current(id).ok_or((program, *id))?;
                 notices.current.push(current.version_info());
                 notices
                     .history
-                    .extend(catalog.versions(id).map(NoticeDocument::version_info));
+                    .extend(self.versions(id).map(NoticeDocument::version_info));
             }
-            catalog.programs.insert(program, notices);
+            programs.insert(program, notices);
         }
-        Ok(catalog)
+        self.programs = programs;
+        Ok(())
+    }
+
+    /// The same catalog with `document` published in it: what loading would
+    /// give if its file had been there. The caller has checked the document
+    /// and that it does not replace a different published text.
+    pub fn with(&self, document: NoticeDocument) -> NoticeCatalog {
+        let mut catalog = self.clone();
+        catalog
+            .documents
+            .entry(document.id.clone())
+            .or_default()
+            .entry(document.version)
+            .or_default()
+            .insert(document.language.clone(), document);
+        // Adding a version never takes one away, so every required notice still has one.
+        let _ = catalog.index_programs();
+        catalog
+    }
+
+    /// The published document with this id, version and language, if any.
+    pub fn exact(&self, id: &str, version: u32, language: &str) -> Option<&NoticeDocument> {
+        self.documents.get(id)?.get(&version)?.get(language)
     }
 
     /// The current (highest) version of notice `id`, in the reference language.
@@ -190,6 +223,115 @@ impl NoticeCatalog {
                 current: &[],
                 history: &[],
             })
+    }
+}
+
+/// Why a notice version cannot be published while the server runs.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishNoticeError {
+    #[error(transparent)]
+    Invalid(#[from] NoticeProblem),
+    #[error(
+        "version {version} of notice {id:?} ({language}) is already published with other words; \
+         published versions are never edited: publish a new version instead"
+    )]
+    AlreadyPublished {
+        id: String,
+        version: u32,
+        language: String,
+    },
+    #[error(
+        "notice {id:?} version {version} has no {REFERENCE_LANGUAGE:?} text; publish that first"
+    )]
+    NoReferenceText { id: String, version: u32 },
+    #[error(transparent)]
+    Database(sqlx::Error),
+}
+
+/// The notice catalog as request handlers share it.
+///
+/// A handler takes one snapshot ([`SharedNotices::get`]) and decides with it
+/// throughout, so a version published meanwhile never mixes into a request
+/// half-way. Publishing builds a new catalog and swaps it in whole.
+#[derive(Clone)]
+pub struct SharedNotices {
+    catalog: Arc<RwLock<Arc<NoticeCatalog>>>,
+    /// One publication at a time, so two cannot both pass the checks.
+    publishing: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl SharedNotices {
+    /// Shares `catalog`.
+    pub fn new(catalog: NoticeCatalog) -> SharedNotices {
+        SharedNotices {
+            catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+            publishing: Arc::new(tokio::sync::Mutex::new(())),
+        }
+    }
+
+    /// The catalog as it is now.
+    pub fn get(&self) -> Arc<NoticeCatalog> {
+        self.catalog
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Publishes `document` as if its file had been added to the content
+    /// directory: checked the same way (its `sha256` is computed when
+    /// empty), recorded in the database, then served. Publishing the very
+    /// same text again changes nothing and answers the same reference.
+    pub async fn publish(
+        &self,
+        store: &Store,
+        mut document: NoticeDocument,
+        now: Timestamp,
+    ) -> Result<NoticeRef, PublishNoticeError> {
+        if document.sha256.is_empty() {
+            document.sha256 = document.canonical_sha256();
+        }
+        document.validate()?;
+        let _one_at_a_time = self.publishing.lock().await;
+        let catalog = self.get();
+        if let Some(published) = catalog.exact(&document.id, document.version, &document.language) {
+            return if published.sha256 == document.sha256 {
+                Ok(published.reference())
+            } else {
+                Err(PublishNoticeError::AlreadyPublished {
+                    id: document.id,
+                    version: document.version,
+                    language: document.language,
+                })
+            };
+        }
+        if document.language != REFERENCE_LANGUAGE
+            && catalog.version(&document.id, document.version).is_none()
+        {
+            return Err(PublishNoticeError::NoReferenceText {
+                id: document.id,
+                version: document.version,
+            });
+        }
+        store
+            .publish_notice(&document, now)
+            .await
+            .map_err(|error| match error {
+                PublishError::Edited {
+                    id,
+                    version,
+                    language,
+                    ..
+                } => PublishNoticeError::AlreadyPublished {
+                    id,
+                    version,
+                    language,
+                },
+                PublishError::Database(error) => PublishNoticeError::Database(error),
+            })?;
+        let reference = document.reference();
+        let next = Arc::new(catalog.with(document));
+        *self.catalog.write().unwrap_or_else(PoisonError::into_inner) = next;
+        Ok(reference)
     }
 }
 

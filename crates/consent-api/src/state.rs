@@ -6,7 +6,7 @@ use chrono::{SubsecRound, Utc};
 use consent_core::Timestamp;
 
 use crate::auth::SharedTokenKeys;
-use crate::notices::NoticeCatalog;
+use crate::notices::SharedNotices;
 use crate::store::Store;
 
 /// The server's notion of "now", injectable so tests can move time
@@ -22,7 +22,8 @@ pub fn system_clock() -> Clock {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub notices: Arc<NoticeCatalog>,
+    /// The published notices; read a snapshot with `notices.get()`.
+    pub notices: SharedNotices,
     pub tokens: SharedTokenKeys,
     pub clock: Clock,
     /// Development mode: the dev token route answers.

@@ -13,11 +13,12 @@ impl AppState {
     /// server processes at once: each deletion is recorded exactly once.
     pub async fn sweep_deletions(&self) -> Result<usize, sqlx::Error> {
         let now = self.now();
+        let notices = self.notices.get();
         let mut recorded = 0;
         for due in self.store.due_deletions(now).await? {
             let event = self
                 .store
-                .complete_deletion(&due, now, |refs| self.notices.describe(refs))
+                .complete_deletion(&due, now, |refs| notices.describe(refs))
                 .await?;
             if let Some(event_id) = event {
                 tracing::info!(tenant = %due.tenant_id, program = %due.program, event = %event_id, "deletion completed");

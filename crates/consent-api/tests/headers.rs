@@ -116,6 +116,15 @@ async fn every_answer_carries_the_security_headers() {
         ),
         (
             Method::GET,
+            "/api/v1/notices/copilot-data-sharing/versions".into(),
+            false,
+            None,
+            None,
+            StatusCode::OK,
+            "no-cache",
+        ),
+        (
+            Method::GET,
             "/api/v1/notices/copilot-data-sharing/versions/1".into(),
             false,
             None,

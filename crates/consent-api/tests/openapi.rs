@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// Every route the server answers: method, documented path, a concrete
 /// path to call, and the error statuses its description must list.
-const ROUTES: [(&str, &str, &str, &[u16]); 13] = [
+const ROUTES: [(&str, &str, &str, &[u16]); 15] = [
     ("get", "/healthz", "/healthz", &[500]),
     ("get", "/readyz", "/readyz", &[500, 503]),
     (
@@ -22,6 +22,12 @@ const ROUTES: [(&str, &str, &str, &[u16]); 13] = [
         "post",
         "/api/v1/dev/tenants",
         "/api/v1/dev/tenants",
+        &[404, 413, 415, 422, 500],
+    ),
+    (
+        "post",
+        "/api/v1/dev/notices",
+        "/api/v1/dev/notices",
         &[404, 413, 415, 422, 500],
     ),
     (
@@ -59,6 +65,12 @@ const ROUTES: [(&str, &str, &str, &[u16]); 13] = [
         "get",
         "/api/v1/notices/{notice_id}",
         "/api/v1/notices/copilot-data-sharing",
+        &[404, 500],
+    ),
+    (
+        "get",
+        "/api/v1/notices/{notice_id}/versions",
+        "/api/v1/notices/copilot-data-sharing/versions",
         &[404, 500],
     ),
     (
@@ -198,6 +210,8 @@ async fn headers_security_and_schemas_are_described() {
         "ConsentEvent",
         "ConsentReceipt",
         "NoticeDocument",
+        "NoticeVersionSummary",
+        "NoticeRef",
     ] {
         assert!(schemas[name].is_object(), "schema {name}");
     }

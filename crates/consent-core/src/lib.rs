@@ -18,7 +18,7 @@ pub mod wire;
 pub use changes::{document_changes, state_changes, ProgramChanges, StateChange};
 pub use deadline::{pending_deletion, DELETION_WINDOW_DAYS, SCHEMA_RETENTION_MONTHS};
 pub use ledger::{ConsentEvent, HistoryPage, ProgramState};
-pub use notice::{NoticeDocument, NoticeRef, NoticeVersion};
+pub use notice::{NoticeDocument, NoticeRef, NoticeVersion, NoticeVersionSummary};
 pub use program::ProgramId;
 pub use receipt::ConsentReceipt;
 pub use rules::{decide_change, Decision, Refusal};

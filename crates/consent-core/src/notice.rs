@@ -129,6 +129,36 @@ pub struct NoticeDocument {
     pub sections: Vec<Section>,
 }
 
+/// One published version of a notice, without its text: what a list of
+/// versions shows, and what the consent rules need to know about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NoticeVersionSummary {
+    pub id: String,
+    pub version: u32,
+    pub sha256: String,
+    /// The date from which this version applies (`YYYY-MM-DD`).
+    pub effective_date: chrono::NaiveDate,
+    pub title: String,
+    /// Whether accepting an earlier version no longer suffices.
+    pub material_change: bool,
+    /// What changed since the previous version, when the publisher said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change_summary: Option<String>,
+}
+
+impl NoticeVersionSummary {
+    /// The facts the consent rules need.
+    pub fn version_info(&self) -> NoticeVersion {
+        NoticeVersion {
+            id: self.id.clone(),
+            version: self.version,
+            sha256: self.sha256.clone(),
+            material_change: self.material_change,
+        }
+    }
+}
+
 /// A titled part of a notice, addressable by `id` (used in the table of contents).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -279,6 +309,19 @@ impl NoticeDocument {
             version: self.version,
             sha256: self.sha256.clone(),
             material_change: self.material_change,
+        }
+    }
+
+    /// This version without its text, as a list of versions shows it.
+    pub fn summary(&self) -> NoticeVersionSummary {
+        NoticeVersionSummary {
+            id: self.id.clone(),
+            version: self.version,
+            sha256: self.sha256.clone(),
+            effective_date: self.effective_date,
+            title: self.title.clone(),
+            material_change: self.material_change,
+            change_summary: self.change_summary.clone(),
         }
     }
 

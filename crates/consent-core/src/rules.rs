@@ -56,15 +56,37 @@ pub struct NoticeSet<'a> {
     pub history: &'a [NoticeVersion],
 }
 
-impl NoticeSet<'_> {
+impl<'a> NoticeSet<'a> {
+    /// The current notices that `accepted` does not cover: never accepted, or
+    /// changed materially since. These are what an admin must (re-)accept.
+    pub fn pending_acceptances(&self, accepted: &[NoticeRef]) -> Vec<&'a NoticeVersion> {
+        let history = self.history;
+        self.current
+            .iter()
+            .filter(|cur| !accepted.iter().any(|a| acceptance_covers(a, cur, history)))
+            .collect()
+    }
+
     /// Whether `accepted` covers every current notice.
     fn all_covered_by(&self, accepted: &[NoticeRef]) -> bool {
-        self.current.iter().all(|cur| {
-            accepted
-                .iter()
-                .any(|a| acceptance_covers(a, cur, self.history))
-        })
+        self.pending_acceptances(accepted).is_empty()
     }
+}
+
+/// Whether a change must leave every current notice of the program accepted.
+///
+/// Turning a program on, or keeping it on, needs the current wording
+/// accepted. The one exception: an admin may always stop the vendor from
+/// contacting the system administrator, even while a re-acceptance is
+/// pending, because that only narrows what the tenant agreed to.
+pub fn change_needs_current_notices(
+    enabled_before: bool,
+    contact_before: Option<bool>,
+    request: &ChangeRequest,
+) -> bool {
+    let only_stops_contact =
+        enabled_before && contact_before == Some(true) && request.contact_allowed == Some(false);
+    request.enabled && !only_stops_contact
 }
 
 /// What an admin sees of a stored program at `now`.
@@ -226,12 +248,8 @@ pub fn decide_change(
     }
     accepted_notices.sort_by(|a, b| a.id.cmp(&b.id));
 
-    if request.enabled {
-        if let Some(missing) = ctx.notices.current.iter().find(|cur| {
-            !accepted_notices
-                .iter()
-                .any(|a| acceptance_covers(a, cur, ctx.notices.history))
-        }) {
+    if change_needs_current_notices(record.enabled, record.contact_allowed, request) {
+        if let Some(missing) = ctx.notices.pending_acceptances(&accepted_notices).first() {
             return Err(Refusal::NoticeMissing(missing.id.clone()));
         }
     }

@@ -72,7 +72,8 @@ pub async fn document(
     ApiPath(tenant_id): ApiPath<String>,
 ) -> Result<Response, ApiError> {
     let snapshot = visible_snapshot(&state, &caller, &tenant_id).await?;
-    let document = data_sharing_document(&snapshot, &state.notices, &caller.actor, state.now());
+    let notices = state.notices.get();
+    let document = data_sharing_document(&snapshot, &notices, &caller.actor, state.now());
     document_response(StatusCode::OK, &document)
 }
 
@@ -152,10 +153,12 @@ pub async fn change_program(
 
     let expected_version = if_match(&headers)?;
     let now = state.now();
+    // One view of the notices for the whole decision, even if one is published meanwhile.
+    let notices = state.notices.get();
     if expected_version != Some(snapshot.version) {
         return Err(ApiError::stale(data_sharing_document(
             &snapshot,
-            &state.notices,
+            &notices,
             &caller.actor,
             now,
         )));
@@ -164,7 +167,7 @@ pub async fn change_program(
     let before = snapshot.program(program);
     let context = ChangeContext {
         region: &snapshot.tenant.region,
-        notices: state.notices.for_program(program),
+        notices: notices.for_program(program),
         actor: &caller.actor,
         now,
     };
@@ -172,7 +175,7 @@ pub async fn change_program(
         decide_change(&before, &request, context).map_err(|refusal| ApiError::refusal(&refusal))?;
     let Some(action) = decision.action else {
         // Nothing changes: no event, same version.
-        let document = data_sharing_document(&snapshot, &state.notices, &caller.actor, now);
+        let document = data_sharing_document(&snapshot, &notices, &caller.actor, now);
         return document_response(StatusCode::OK, &document);
     };
 
@@ -187,7 +190,7 @@ pub async fn change_program(
     {
         *record = decision.after.clone();
     }
-    let document = data_sharing_document(&after_snapshot, &state.notices, &caller.actor, now);
+    let document = data_sharing_document(&after_snapshot, &notices, &caller.actor, now);
     let body = serde_json::to_string(&document).map_err(ApiError::internal)?;
 
     let outcome = state
@@ -200,7 +203,7 @@ pub async fn change_program(
             action,
             before: &before,
             after: &decision.after,
-            notices: state.notices.describe(&decision.after.accepted_notices),
+            notices: notices.describe(&decision.after.accepted_notices),
             idempotency: idempotency_key.map(|key| IdempotentResponse {
                 key,
                 request_hash: &request_hash,
@@ -225,7 +228,7 @@ pub async fn change_program(
             let current = visible_snapshot(&state, &caller, &tenant_id).await?;
             Err(ApiError::stale(data_sharing_document(
                 &current,
-                &state.notices,
+                &notices,
                 &caller.actor,
                 state.now(),
             )))

@@ -4,11 +4,15 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use consent_core::{DevTokenRequest, DevTokenResponse, ErrorCode, Region, Role, Tenant};
+use consent_core::notice::NoticeProblem;
+use consent_core::{
+    DevTokenRequest, DevTokenResponse, ErrorCode, NoticeDocument, NoticeRef, Region, Role, Tenant,
+};
 use serde::Deserialize;
 
 use crate::auth::DEV_TOKEN_LIFETIME;
 use crate::extract::ApiJson;
+use crate::notices::PublishNoticeError;
 use crate::problem::ApiError;
 use crate::seed::dev_identity;
 use crate::state::AppState;
@@ -149,6 +153,69 @@ pub async fn create_tenant(
         .await
         .map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(tenant)))
+}
+
+/// `POST /api/v1/dev/notices`: publishes a notice version while the server
+/// runs, exactly as adding its file to the content directory and restarting
+/// would (checked the same way, recorded in the database, served at once).
+///
+/// For tests of re-consent. A version published this way lives in the
+/// database only: after a restart, only the content directory's files are served.
+#[utoipa::path(
+    post,
+    path = "/api/v1/dev/notices",
+    tag = "development",
+    request_body(content = consent_core::NoticeDocument, description = "The notice version; `sha256` may be empty, the server computes it", content_type = "application/json"),
+    responses(
+        (status = 201, description = "The version is published (or was already, with the same words): its reference", body = consent_core::NoticeRef),
+        (status = 404, description = "`dev_mode_only`: the server is not in development mode", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`invalid_body`: the body is not declared as JSON", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_body`: not a valid notice, a `sha256` that does not match its words, a version already published with other words, or a translation of a version with no reference text (`field` names the field)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn publish_notice(
+    State(state): State<AppState>,
+    ApiJson(document): ApiJson<NoticeDocument>,
+) -> Result<(StatusCode, Json<NoticeRef>), ApiError> {
+    let (id, version) = (document.id.clone(), document.version);
+    match state
+        .notices
+        .publish(&state.store, document, state.now())
+        .await
+    {
+        Ok(reference) => {
+            tracing::info!(notice = %reference.id, version = reference.version, "notice published at runtime");
+            Ok((StatusCode::CREATED, Json(reference)))
+        }
+        Err(PublishNoticeError::Database(error)) => Err(ApiError::internal(error)),
+        Err(error) => {
+            let field = match &error {
+                PublishNoticeError::Invalid(problem) => problem_field(problem),
+                PublishNoticeError::AlreadyPublished { .. } => "version",
+                PublishNoticeError::NoReferenceText { .. } => "language",
+                PublishNoticeError::Database(_) => "",
+            };
+            tracing::debug!(notice = %id, version, %error, "notice not published");
+            Err(ApiError::invalid_body(error.to_string()).with_field(field))
+        }
+    }
+}
+
+/// The field of a notice document a problem is about.
+fn problem_field(problem: &NoticeProblem) -> &'static str {
+    match problem {
+        NoticeProblem::BadId => "id",
+        NoticeProblem::BadVersion => "version",
+        NoticeProblem::EmptyTitle => "title",
+        NoticeProblem::EmptyLanguage => "language",
+        NoticeProblem::NoSections
+        | NoticeProblem::EmptySection(_)
+        | NoticeProblem::DuplicateSection(_)
+        | NoticeProblem::BadLink(_) => "sections",
+        NoticeProblem::HashMismatch { .. } => "sha256",
+    }
 }
 
 /// The same route outside development mode.

@@ -43,16 +43,25 @@ pub const UNKNOWN_ROUTE_DETAIL: &str = "this API has no such address";
 pub fn router(state: AppState, config: &Config) -> Router {
     // Outside development mode the dev token route still answers, with a
     // clear code, before looking at the body.
-    let (dev_token, dev_tenants) = if state.dev {
-        (post(dev::token), post(dev::create_tenant))
+    let (dev_token, dev_tenants, dev_notices) = if state.dev {
+        (
+            post(dev::token),
+            post(dev::create_tenant),
+            post(dev::publish_notice),
+        )
     } else {
-        (any(dev::unavailable), any(dev::unavailable))
+        (
+            any(dev::unavailable),
+            any(dev::unavailable),
+            any(dev::unavailable),
+        )
     };
     let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/api/v1/dev/token", dev_token)
         .route("/api/v1/dev/tenants", dev_tenants)
+        .route("/api/v1/dev/notices", dev_notices)
         .route(
             "/api/v1/tenants/{tenant_id}/data-sharing",
             get(data_sharing::document),
@@ -75,6 +84,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         )
         .route("/api/v1/notices", get(notices::list))
         .route("/api/v1/notices/{notice_id}", get(notices::current))
+        .route(
+            "/api/v1/notices/{notice_id}/versions",
+            get(notices::versions),
+        )
         .route(
             "/api/v1/notices/{notice_id}/versions/{version}",
             get(notices::version),

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::header::CACHE_CONTROL;
 use axum::Json;
 use chrono::NaiveDate;
-use consent_core::NoticeDocument;
+use consent_core::{NoticeDocument, NoticeVersionSummary};
 use serde::Serialize;
 
 use crate::extract::ApiPath;
@@ -29,6 +29,10 @@ type Cached = [(axum::http::HeaderName, &'static str); 1];
 /// published by restarting with a new file, so briefly.
 const CURRENT: Cached = [(CACHE_CONTROL, "public, max-age=300")];
 
+/// The list of a notice's versions is checked with the server before each
+/// reuse, so a newly published version shows at once.
+const REVALIDATE: Cached = [(CACHE_CONTROL, "no-cache")];
+
 /// A published version never changes.
 const PUBLISHED: Cached = [(CACHE_CONTROL, "public, max-age=86400, immutable")];
 
@@ -46,6 +50,7 @@ const PUBLISHED: Cached = [(CACHE_CONTROL, "public, max-age=86400, immutable")];
 pub async fn list(State(state): State<AppState>) -> (Cached, Json<Vec<NoticeSummary>>) {
     let summaries = state
         .notices
+        .get()
         .current_all()
         .map(|d| NoticeSummary {
             id: d.id.clone(),
@@ -77,10 +82,40 @@ pub async fn current(
 ) -> Result<(Cached, Json<NoticeDocument>), ApiError> {
     state
         .notices
+        .get()
         .current(&id)
         .cloned()
         .map(|document| (CURRENT, Json(document)))
         .ok_or_else(|| ApiError::not_found(format!("there is no notice {id:?}")))
+}
+
+/// `GET /api/v1/notices/{notice_id}/versions`: every published version, oldest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/notices/{notice_id}/versions",
+    tag = "notices",
+    params(("notice_id" = String, Path, description = "The notice's id")),
+    responses(
+        (status = 200, description = "Every published version of the notice, oldest first, without its text; the last is the current one", body = Vec<consent_core::NoticeVersionSummary>,
+            headers(("Cache-Control" = String, description = "Checked with the server before reuse: a new version may appear"))),
+        (status = 404, description = "`not_found`: no such notice", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn versions(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+) -> Result<(Cached, Json<Vec<NoticeVersionSummary>>), ApiError> {
+    let versions: Vec<NoticeVersionSummary> = state
+        .notices
+        .get()
+        .versions(&id)
+        .map(NoticeDocument::summary)
+        .collect();
+    if versions.is_empty() {
+        return Err(ApiError::not_found(format!("there is no notice {id:?}")));
+    }
+    Ok((REVALIDATE, Json(versions)))
 }
 
 /// `GET /api/v1/notices/{notice_id}/versions/{version}`.
@@ -105,6 +140,7 @@ pub async fn version(
 ) -> Result<(Cached, Json<NoticeDocument>), ApiError> {
     state
         .notices
+        .get()
         .version(&id, version)
         .cloned()
         .map(|document| (PUBLISHED, Json(document)))

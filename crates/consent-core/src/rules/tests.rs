@@ -519,6 +519,178 @@ fn material_notice_change_requires_reacceptance() {
     assert!(is_sharing(&d.after, &f.us, notices(&f)));
 }
 
+// Guards which notices an admin is asked to (re-)accept: never accepted, or changed materially since.
+#[test]
+fn pending_acceptances_name_the_notices_to_accept() {
+    let history = [
+        v("marketing-human-review", 1, true),
+        v("marketing-human-review", 2, false),
+        v("marketing-human-review", 3, true),
+        v("marketing-nda", 1, true),
+        v("marketing-nda", 2, false),
+    ];
+    let current = [
+        v("marketing-human-review", 3, true),
+        v("marketing-nda", 2, false),
+    ];
+    let set = NoticeSet {
+        current: &current,
+        history: &history,
+    };
+    let cases: [(&str, Vec<NoticeRef>, Vec<&str>); 6] = [
+        (
+            "nothing accepted",
+            vec![],
+            vec!["marketing-human-review", "marketing-nda"],
+        ),
+        (
+            "both current",
+            vec![
+                accepted("marketing-human-review", 3),
+                accepted("marketing-nda", 2),
+            ],
+            vec![],
+        ),
+        (
+            "nda accepted before its typo fix",
+            vec![
+                accepted("marketing-human-review", 3),
+                accepted("marketing-nda", 1),
+            ],
+            vec![],
+        ),
+        (
+            "notice accepted before its material change",
+            vec![
+                accepted("marketing-human-review", 2),
+                accepted("marketing-nda", 1),
+            ],
+            vec!["marketing-human-review"],
+        ),
+        (
+            "only the nda",
+            vec![accepted("marketing-nda", 2)],
+            vec!["marketing-human-review"],
+        ),
+        (
+            "a forged hash counts for nothing",
+            vec![
+                NoticeRef {
+                    id: "marketing-human-review".into(),
+                    version: 3,
+                    sha256: "forged".into(),
+                },
+                accepted("marketing-nda", 2),
+            ],
+            vec!["marketing-human-review"],
+        ),
+    ];
+    for (case, accepted, pending) in cases {
+        let got: Vec<&str> = set
+            .pending_acceptances(&accepted)
+            .iter()
+            .map(|n| n.id.as_str())
+            .collect();
+        assert_eq!(got, pending, "{case}");
+    }
+}
+
+// Guards when a change needs the current notices accepted: turning on and
+// staying on do; stopping vendor contact and turning off never do.
+#[test]
+fn which_changes_need_the_current_notices() {
+    let cases = [
+        // (enabled before, contact before, request, needs the notices)
+        (false, None, req(true, &[], None), true),
+        (false, Some(false), req(true, &[], Some(true)), true),
+        (false, Some(false), req(true, &[], Some(false)), true),
+        (true, None, req(true, &[], None), true),
+        (true, Some(true), req(true, &[], None), true),
+        (true, Some(true), req(true, &[], Some(true)), true),
+        (true, Some(false), req(true, &[], Some(true)), true),
+        (true, Some(false), req(true, &[], Some(false)), true),
+        (true, Some(true), req(true, &[], Some(false)), false),
+        (true, Some(true), req(false, &[], None), false),
+        (false, None, req(false, &[], None), false),
+    ];
+    for (enabled, contact, request, needs) in cases {
+        assert_eq!(
+            change_needs_current_notices(enabled, contact, &request),
+            needs,
+            "before: on={enabled} contact={contact:?}; request {request:?}"
+        );
+    }
+}
+
+// Guards re-consent for Marketing: while a changed notice waits, the admin can
+// stop contact or turn the program off, but widening anything needs the new version.
+#[test]
+fn marketing_while_reacceptance_is_pending() {
+    let program = ProgramId::Marketing;
+    let mut f = fixture(program);
+    f.history.push(v("marketing-human-review", 2, true));
+    f.current = vec![
+        v("marketing-human-review", 2, true),
+        v("marketing-nda", 1, true),
+    ];
+    let record = on(program);
+    let view = view_at(&record, &f, NOW);
+    assert!(view.enabled && view.reconsent_required);
+    assert!(!is_sharing(&record, &f.us, notices(&f)));
+
+    let stop_contact = decide_change(
+        &record,
+        &req(true, &[], Some(false)),
+        f.ctx(&f.us, &f.admin),
+    )
+    .unwrap();
+    assert_eq!(stop_contact.action, Some(ConsentAction::ContactChanged));
+    assert_eq!(stop_contact.after.contact_allowed, Some(false));
+    assert!(
+        view_at(&stop_contact.after, &f, NOW).reconsent_required,
+        "stopping contact accepts nothing"
+    );
+
+    assert_eq!(
+        decide_change(
+            &stop_contact.after,
+            &req(true, &[], Some(true)),
+            f.ctx(&f.us, &f.admin)
+        ),
+        Err(Refusal::NoticeMissing("marketing-human-review".into())),
+        "allowing contact again needs the new wording"
+    );
+    assert_eq!(
+        decide_change(
+            &record,
+            &req(true, &[accepted("marketing-human-review", 1)], None),
+            f.ctx(&f.us, &f.admin)
+        ),
+        Err(Refusal::NoticeOutdated("marketing-human-review".into())),
+        "re-accepting the old version is not accepting"
+    );
+
+    let off = decide_change(&record, &req(false, &[], None), f.ctx(&f.us, &f.admin)).unwrap();
+    assert_eq!(off.action, Some(ConsentAction::OptedOut));
+
+    let accept = decide_change(
+        &record,
+        &req(true, &[accepted("marketing-human-review", 2)], Some(true)),
+        f.ctx(&f.us, &f.admin),
+    )
+    .unwrap();
+    assert_eq!(accept.action, Some(ConsentAction::NoticesAccepted));
+    assert!(!view_at(&accept.after, &f, NOW).reconsent_required);
+    assert!(is_sharing(&accept.after, &f.us, notices(&f)));
+    assert_eq!(
+        accept.after.accepted_notices,
+        vec![
+            accepted("marketing-human-review", 2),
+            accepted("marketing-nda", 1)
+        ]
+    );
+}
+
 // Guards the view of an ineligible tenant: shown, off, with the reason.
 #[test]
 fn ineligible_view_carries_the_reason() {

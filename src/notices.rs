@@ -1,0 +1,118 @@
+//! Reading notices for a person: the current version, and what changed
+//! since the version a tenant accepted.
+
+use consent_core::rules::NoticeSet;
+use consent_core::{NoticeDocument, NoticeVersion, NoticeVersionSummary, ProgramView};
+
+use crate::api::{ApiClient, ApiError};
+
+/// A notice at one version, with the list of all its versions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoticeWithVersions {
+    pub document: NoticeDocument,
+    /// Every published version, oldest first; the last is the current one.
+    pub versions: Vec<NoticeVersionSummary>,
+}
+
+impl NoticeWithVersions {
+    /// The current version number.
+    pub fn current_version(&self) -> u32 {
+        self.versions
+            .last()
+            .map_or(self.document.version, |v| v.version)
+    }
+}
+
+/// Notice `id` at `version`, or at its current version when `None`.
+///
+/// The current version is found through the list of versions, which the
+/// server never lets a cache answer, so a version published a moment ago shows.
+pub async fn load_notice(
+    client: &ApiClient,
+    id: &str,
+    version: Option<u32>,
+) -> Result<NoticeWithVersions, ApiError> {
+    let versions = client.get_notice_versions(id).await?;
+    let version = match version.or_else(|| versions.last().map(|v| v.version)) {
+        Some(version) => version,
+        None => return Err(ApiError::NotFound),
+    };
+    let document = client.get_notice_version(id, version).await?;
+    Ok(NoticeWithVersions { document, versions })
+}
+
+/// One notice a tenant must accept again, and what changed since it accepted one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoticeChange {
+    pub id: String,
+    /// The version the tenant accepted, if any.
+    pub accepted: Option<u32>,
+    /// The version to accept now.
+    pub current: u32,
+    /// The publisher's summaries of the versions since the accepted one, newest first.
+    pub summaries: Vec<String>,
+    /// Headings of the sections that are new or differ from the accepted version.
+    pub changed_sections: Vec<String>,
+}
+
+/// What changed in each notice of `program` that the tenant must accept
+/// again, decided with the same rule the server applies.
+pub async fn reacceptance_changes(
+    client: &ApiClient,
+    program: &ProgramView,
+) -> Result<Vec<NoticeChange>, ApiError> {
+    let mut changes = Vec::new();
+    for current in &program.notices {
+        let versions = client.get_notice_versions(&current.id).await?;
+        let history: Vec<NoticeVersion> = versions
+            .iter()
+            .map(NoticeVersionSummary::version_info)
+            .collect();
+        let Some(now) = history.iter().find(|v| v.version == current.version) else {
+            continue;
+        };
+        let set = NoticeSet {
+            current: std::slice::from_ref(now),
+            history: &history,
+        };
+        if set
+            .pending_acceptances(&program.accepted_notices)
+            .is_empty()
+        {
+            continue;
+        }
+        let accepted = program
+            .accepted_notices
+            .iter()
+            .find(|a| a.id == current.id && a.version < current.version)
+            .map(|a| a.version);
+        let document = client
+            .get_notice_version(&current.id, current.version)
+            .await?;
+        let changed_sections = match accepted {
+            Some(version) => {
+                let older = client.get_notice_version(&current.id, version).await?;
+                document.changed_sections(&older)
+            }
+            None => document
+                .sections
+                .iter()
+                .map(|s| s.heading.clone())
+                .collect(),
+        };
+        let summaries = versions
+            .iter()
+            .rev()
+            .filter(|v| v.version <= current.version && Some(v.version) > accepted)
+            .filter_map(|v| v.change_summary.clone())
+            .collect();
+        changes.push(NoticeChange {
+            id: current.id.clone(),
+            accepted,
+            current: current.version,
+            summaries,
+            changed_sections,
+        });
+    }
+    Ok(changes)
+}

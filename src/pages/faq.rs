@@ -1,0 +1,203 @@
+//! Questions and answers about both programs (`/faq`, `/faq#<question-id>`).
+
+use consent_core::NoticeDocument;
+use leptos::prelude::*;
+
+use crate::api::ApiError;
+use crate::components::fragment::follow_fragment;
+use crate::components::notice_view::section_text;
+use crate::components::NoticeBlocks;
+use crate::i18n::messages;
+use crate::routes::{self, use_ids, use_route_base, SETTINGS};
+use crate::session::use_session;
+
+/// The documents the FAQ shows, in order: one per program.
+const FAQ_NOTICES: [&str; 2] = ["copilot-faq", "marketing-faq"];
+
+/// Every question of both programs as an accordion, with a filter box.
+///
+/// Each question is a `<details>` whose answer opens in place; its id in the
+/// address (`/faq#copilot-who-can-see-data`) opens it and brings it into view.
+#[component]
+pub fn FaqPage() -> impl IntoView {
+    let t = messages();
+    let session = use_session();
+    let ids = use_ids();
+    let base = use_route_base();
+    let query = RwSignal::new(String::new());
+    let faqs = LocalResource::new(move || {
+        let client = session.client();
+        async move {
+            let mut documents = Vec::new();
+            for id in FAQ_NOTICES {
+                documents.push(client.get_notice(id).await?);
+            }
+            Ok::<_, ApiError>(documents)
+        }
+    });
+    let loaded = Signal::derive(move || matches!(faqs.get(), Some(Ok(_))));
+    follow_fragment(loaded, move |question| ids.id(&format!("q-{question}")));
+
+    // The searchable text of every question, once loaded.
+    let texts = Memo::new(move |_| match faqs.get() {
+        Some(Ok(documents)) => documents
+            .iter()
+            .flat_map(|d| d.sections.iter().map(|s| section_text(s).to_lowercase()))
+            .collect::<Vec<_>>(),
+        _ => Vec::new(),
+    });
+    let matching = Memo::new(move |_| {
+        query.with(|q| texts.with(|all| all.iter().filter(|text| matches(q, text)).count()))
+    });
+    let count_text = move || {
+        if query.with(|q| q.trim().is_empty()) || !loaded.get() {
+            String::new()
+        } else {
+            match matching.get() {
+                0 => t.faq_no_match.to_owned(),
+                n => (t.faq_match_count)(n),
+            }
+        }
+    };
+
+    let search_id = ids.id("faq-search");
+    view! {
+        <div class="ts-page ts-faq">
+            <p class="ts-page__nav">
+                <a href=base.href(SETTINGS)>{t.back_to_settings}</a>
+            </p>
+            <header class="ts-page__header">
+                <h1 class="ts-page__title">{t.faq_heading}</h1>
+                <p class="ts-page__intro">{t.faq_intro}</p>
+            </header>
+            <div class="ts-search">
+                <label class="ts-search__label" for=search_id.clone()>
+                    {t.faq_search_label}
+                </label>
+                <input
+                    class="ts-search__input"
+                    type="search"
+                    id=search_id
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                />
+            </div>
+            <p class="ts-faq__count" role="status">
+                {count_text}
+            </p>
+            {move || match faqs.get() {
+                None => view! {
+                    <div class="ts-faq__loading" aria-busy="true">
+                        <p class="ts-visually-hidden" role="status">
+                            {t.loading_faq}
+                        </p>
+                        <span class="ts-skeleton ts-skeleton--title" aria-hidden="true"></span>
+                        <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
+                        <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
+                    </div>
+                }
+                .into_any(),
+                Some(Err(error)) => view! {
+                    <div class="ts-load-failed" role="alert">
+                        <p>{format!("{} {}", t.faq_load_failed, (t.error)(&error, None))}</p>
+                    </div>
+                }
+                .into_any(),
+                Some(Ok(documents)) => documents
+                    .into_iter()
+                    .map(|document| view! { <FaqGroup document query=query.read_only() /> })
+                    .collect_view()
+                    .into_any(),
+            }}
+        </div>
+    }
+}
+
+/// One program's questions under its title; hidden when none matches the filter.
+#[component]
+fn FaqGroup(
+    /// The program's FAQ document.
+    document: NoticeDocument,
+    /// The filter box's text.
+    query: ReadSignal<String>,
+) -> impl IntoView {
+    let t = messages();
+    let ids = use_ids();
+    let base = use_route_base();
+    let heading_id = ids.id(&format!("faq-{}", document.id));
+    let texts: Vec<String> = document
+        .sections
+        .iter()
+        .map(|s| section_text(s).to_lowercase())
+        .collect();
+    let any_match = move || query.with(|q| texts.iter().any(|text| matches(q, text)));
+    let questions = document
+        .sections
+        .into_iter()
+        .map(|section| {
+            let text = section_text(&section).to_lowercase();
+            let link = base.href(&routes::faq_question(&section.id));
+            view! {
+                <details
+                    class="ts-faq__item"
+                    id=ids.id(&format!("q-{}", section.id))
+                    hidden=move || query.with(|q| !matches(q, &text))
+                >
+                    <summary class="ts-faq__question">{section.heading}</summary>
+                    <div class="ts-faq__answer ts-notice">
+                        <NoticeBlocks blocks=section.blocks />
+                        <p class="ts-faq__permalink">
+                            <a href=link data-noscroll="">
+                                {t.faq_link_to_question}
+                            </a>
+                        </p>
+                    </div>
+                </details>
+            }
+        })
+        .collect_view();
+    let heading_id_ref = heading_id.clone();
+    view! {
+        <section
+            class="ts-faq__group"
+            aria-labelledby=heading_id_ref
+            hidden=move || !any_match()
+        >
+            <h2 class="ts-faq__group-title" id=heading_id>
+                {document.title}
+            </h2>
+            {questions}
+        </section>
+    }
+}
+
+/// Whether every word of `query` appears in `text` (already lower case).
+fn matches(query: &str, text: &str) -> bool {
+    query
+        .split_whitespace()
+        .all(|word| text.contains(&word.to_lowercase()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matches;
+
+    // Guards the FAQ filter: every word must appear, in any case and order.
+    #[test]
+    fn filter_matches_every_word() {
+        let text = "who at the vendor can see our data? only staff with elevated access.";
+        for (query, expected) in [
+            ("", true),
+            ("  ", true),
+            ("vendor", true),
+            ("VENDOR data", true),
+            ("data vendor", true),
+            ("elevated lockbox", false),
+            ("retention", false),
+        ] {
+            assert_eq!(matches(query, text), expected, "{query:?}");
+        }
+    }
+}

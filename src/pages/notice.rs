@@ -1,0 +1,202 @@
+//! A notice in full (`/notices/<id>`, `/notices/<id>/v/<version>`): title,
+//! version, effective date, contents, text and every published version.
+
+use consent_core::NoticeVersionSummary;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::api::ApiError;
+use crate::components::fragment::follow_fragment;
+use crate::components::NoticeView;
+use crate::i18n::{format_calendar_date, messages};
+use crate::notices::{load_notice, NoticeWithVersions};
+use crate::routes::{self, use_ids, use_route_base, FAQ, SETTINGS};
+use crate::session::use_session;
+
+/// The notice named in the address, at the version named there or its current one.
+#[component]
+pub fn NoticePage() -> impl IntoView {
+    let t = messages();
+    let params = use_params_map();
+    let session = use_session();
+    let ids = use_ids();
+    let base = use_route_base();
+    let wanted =
+        Memo::new(move |_| params.with(|p| (p.get("id").unwrap_or_default(), p.get("version"))));
+    let notice = LocalResource::new(move || {
+        let (id, version) = wanted.get();
+        let client = session.client();
+        async move {
+            let version = match version {
+                None => None,
+                Some(text) => Some(text.parse::<u32>().map_err(|_| ApiError::NotFound)?),
+            };
+            load_notice(&client, &id, version).await
+        }
+    });
+    let loaded = Signal::derive(move || matches!(notice.get(), Some(Ok(_))));
+    follow_fragment(loaded, move |section| ids.id(&format!("n-{section}")));
+
+    view! {
+        <div class="ts-page ts-notice-page">
+            <p class="ts-page__nav ts-no-print">
+                <a href=base.href(SETTINGS)>{t.back_to_settings}</a>
+                <a href=base.href(FAQ)>{t.faq_heading}</a>
+            </p>
+            {move || match notice.get() {
+                None => view! {
+                    <div aria-busy="true">
+                        <p class="ts-visually-hidden" role="status">
+                            {t.loading_notice}
+                        </p>
+                        <span class="ts-skeleton ts-skeleton--title" aria-hidden="true"></span>
+                        <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
+                        <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
+                    </div>
+                }
+                .into_any(),
+                Some(Err(ApiError::NotFound)) => view! {
+                    <h1 class="ts-page__title">{t.not_found_heading}</h1>
+                    <p>{t.not_found_body}</p>
+                }
+                .into_any(),
+                Some(Err(error)) => view! {
+                    <div class="ts-load-failed" role="alert">
+                        <p>{format!("{} {}", t.notice_load_failed, (t.error)(&error, None))}</p>
+                    </div>
+                }
+                .into_any(),
+                Some(Ok(notice)) => view! { <NoticeArticle notice /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// The loaded notice: header, contents, text and versions.
+#[component]
+fn NoticeArticle(
+    /// The notice at the version to show, with all its versions.
+    notice: NoticeWithVersions,
+) -> impl IntoView {
+    let t = messages();
+    let ids = use_ids();
+    let base = use_route_base();
+    let current = notice.current_version();
+    let NoticeWithVersions { document, versions } = notice;
+    let shown = document.version;
+    let id = document.id.clone();
+    let title_id = ids.id("notice-title");
+    let contents_id = ids.id("notice-contents");
+    let versions_id = ids.id("notice-versions");
+    let meta = (t.notice_version_line)(shown, &format_calendar_date(document.effective_date));
+    let older = (shown != current).then(|| {
+        view! {
+            <p class="ts-note ts-note--info">
+                {(t.older_version_note)(current)} " "
+                <a href=base.href(&routes::notice(&id))>{t.read_current_version}</a>
+            </p>
+        }
+    });
+    let summary = document
+        .change_summary
+        .as_deref()
+        .map(|s| view! { <p class="ts-notice__summary">{(t.change_summary)(s)}</p> });
+    let contents = document
+        .sections
+        .iter()
+        .map(|section| {
+            view! {
+                <li>
+                    <a href=format!("#{}", section.id) data-noscroll="">
+                        {section.heading.clone()}
+                    </a>
+                </li>
+            }
+        })
+        .collect_view();
+    let print = move |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.print();
+        }
+    };
+    let title_id_ref = title_id.clone();
+    let contents_id_ref = contents_id.clone();
+    let versions_id_ref = versions_id.clone();
+    view! {
+        <article class="ts-notice" aria-labelledby=title_id_ref>
+            <header class="ts-notice__header">
+                <h1 class="ts-page__title" id=title_id>
+                    {document.title.clone()}
+                </h1>
+                <p class="ts-notice__meta">{meta}</p>
+                {older}
+                {summary}
+                <div class="ts-actions ts-no-print">
+                    <button type="button" class="ts-button" on:click=print>
+                        {t.print}
+                    </button>
+                </div>
+            </header>
+            <nav class="ts-toc" aria-labelledby=contents_id_ref>
+                <h2 class="ts-toc__title" id=contents_id>
+                    {t.contents}
+                </h2>
+                <ol class="ts-toc__list">{contents}</ol>
+            </nav>
+            <div class="ts-notice__body">
+                <NoticeView document id_prefix=ids.id("n-") />
+            </div>
+            <section class="ts-versions ts-no-print" aria-labelledby=versions_id_ref>
+                <h2 class="ts-versions__title" id=versions_id>
+                    {t.versions_heading}
+                </h2>
+                <ol class="ts-versions__list" reversed>
+                    {versions
+                        .into_iter()
+                        .rev()
+                        .map(|version| view! { <VersionItem version shown current /> })
+                        .collect_view()}
+                </ol>
+            </section>
+        </article>
+    }
+}
+
+/// One published version in the list: a link to it, whether it is current,
+/// whether it asked for acceptance again, and what changed.
+#[component]
+fn VersionItem(
+    /// The version to list.
+    version: NoticeVersionSummary,
+    /// The version the page shows.
+    shown: u32,
+    /// The current version.
+    current: u32,
+) -> impl IntoView {
+    let t = messages();
+    let base = use_route_base();
+    let label = (t.version_item)(
+        version.version,
+        &format_calendar_date(version.effective_date),
+    );
+    let href = base.href(&routes::notice_version(&version.id, version.version));
+    let is_shown = version.version == shown;
+    let kind = (version.version > 1).then_some(if version.material_change {
+        t.material_change
+    } else {
+        t.minor_change
+    });
+    view! {
+        <li class="ts-versions__item">
+            <a href=href aria-current=is_shown.then_some("page")>
+                {label}
+            </a>
+            {(version.version == current)
+                .then(|| view! { <span class="ts-tag">{t.current_version}</span> })}
+            {kind.map(|kind| view! { <span class="ts-tag ts-tag--muted">{kind}</span> })}
+            {version
+                .change_summary
+                .map(|summary| view! { <p class="ts-versions__summary">{summary}</p> })}
+        </li>
+    }
+}

@@ -1,0 +1,92 @@
+//! The banner a panel shows when a notice changed materially since the
+//! tenant accepted it: sharing is paused, and what changed.
+
+use consent_core::ProgramId;
+use leptos::prelude::*;
+
+use crate::i18n::messages;
+use crate::notices::{reacceptance_changes, NoticeChange};
+use crate::routes::use_ids;
+use crate::session::use_session;
+use crate::state::use_settings;
+
+/// Asks for re-acceptance and lists, per changed notice, the versions, the
+/// publisher's summary and the headings of the sections that changed.
+#[component]
+pub fn ReconsentBanner(
+    /// The program whose notices changed.
+    program: ProgramId,
+) -> impl IntoView {
+    let t = messages();
+    let store = use_settings();
+    let session = use_session();
+    let heading_id = use_ids().id(&format!("{}-reconsent", program.as_str()));
+    let changes = LocalResource::new(move || {
+        let view = store.program(program);
+        let client = session.client();
+        async move {
+            match view {
+                Some(view) => reacceptance_changes(&client, &view).await,
+                None => Ok(Vec::new()),
+            }
+        }
+    });
+    let heading_id_ref = heading_id.clone();
+    view! {
+        <section class="ts-banner ts-banner--attention" aria-labelledby=heading_id_ref>
+            <h3 class="ts-banner__title" id=heading_id>
+                {t.reconsent_heading}
+            </h3>
+            <p>{t.reconsent_body}</p>
+            {move || match changes.get() {
+                None => view! { <p class="ts-note">{t.loading_changes}</p> }.into_any(),
+                Some(Err(_)) => view! { <p class="ts-note">{t.changes_failed}</p> }.into_any(),
+                Some(Ok(changes)) => changes
+                    .into_iter()
+                    .map(|change| view! { <ChangedNotice change /> })
+                    .collect_view()
+                    .into_any(),
+            }}
+        </section>
+    }
+}
+
+/// One changed notice: which versions, why, and which sections.
+#[component]
+fn ChangedNotice(
+    /// What changed in the notice.
+    change: NoticeChange,
+) -> impl IntoView {
+    let t = messages();
+    let name = (t.notice_name)(&change.id)
+        .unwrap_or(change.id.as_str())
+        .to_owned();
+    let what = match change.accepted {
+        Some(from) => (t.notice_changed)(&name, from, change.current),
+        None => (t.notice_not_yet_accepted)(&name, change.current),
+    };
+    let has_sections = !change.changed_sections.is_empty();
+    view! {
+        <div class="ts-banner__notice">
+            <p class="ts-banner__what">{what}</p>
+            {change
+                .summaries
+                .into_iter()
+                .map(|summary| view! { <p>{(t.change_summary)(&summary)}</p> })
+                .collect_view()}
+            {has_sections
+                .then(|| {
+                    view! {
+                        <p>{t.changed_sections}</p>
+                        <ul class="ts-banner__sections">
+                            {change
+                                .changed_sections
+                                .into_iter()
+                                .map(|heading| view! { <li>{heading}</li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                })}
+        </div>
+    }
+}
