@@ -1,8 +1,9 @@
 //! `cargo xtask test`: every test, against real parts.
 //!
 //! 1. native: consent-core rules, the API's tests (real server, real SQLite), xtask's own;
-//! 2. the API against its own OpenAPI document, with schemathesis;
-//! 3. browser: the app's wasm-bindgen tests in headless Chromium, calling a
+//! 2. the API's tests again on PostgreSQL, on a throwaway cluster;
+//! 3. the API against its own OpenAPI document, with schemathesis;
+//! 4. browser: the app's wasm-bindgen tests in headless Chromium, calling a
 //!    real consent API started here on a free port with a fresh database.
 
 use std::time::Instant;
@@ -19,6 +20,7 @@ pub fn test() -> Result {
     step("native tests", &mut failed, || {
         run(command("cargo", &["test", "--workspace", "--exclude", "tenant-settings", "--no-fail-fast"]))
     });
+    step("API tests on PostgreSQL", &mut failed, || postgres_tests(&[]));
     step("API property tests (schemathesis)", &mut failed, || {
         server::build()?;
         crate::schemathesis::run_against_fresh_server()
@@ -40,6 +42,43 @@ fn step(name: &str, failed: &mut Vec<String>, body: impl FnOnce() -> Result) {
         eprintln!("xtask: {name} failed: {e}");
         failed.push(name.to_owned());
     }
+}
+
+/// The consent API's whole suite once more (or the part `cargo_args` picks),
+/// each test on its own database in a throwaway PostgreSQL cluster (removed
+/// afterwards, also on failure).
+pub fn postgres_tests(cargo_args: &[String]) -> Result {
+    let started = Instant::now();
+    let cluster = crate::postgres::Cluster::start()?;
+    let mut cmd = command("cargo", &["test", "--package", "consent-api", "--no-fail-fast"]);
+    cmd.args(cargo_args).env(crate::postgres::TEST_DATABASE_VAR, &cluster.url);
+    let outcome = run(cmd);
+    drop(cluster);
+    println!("xtask: the PostgreSQL run took {:.0} s", started.elapsed().as_secs_f64());
+    outcome
+}
+
+/// `cargo xtask soak [--cycles N]`: the crash test with many kill cycles, on SQLite and on PostgreSQL.
+pub fn soak(args: &[String]) -> Result {
+    let cycles = match args {
+        [] => "200".to_owned(),
+        [flag, n] if flag == "--cycles" && n.parse::<u32>().is_ok_and(|n| n > 0) => n.clone(),
+        _ => return Err("usage: cargo xtask soak [--cycles N]".to_owned()),
+    };
+    let soak_run = |database: Option<&str>| {
+        let args = ["test", "--package", "consent-api", "--test", "crash", "--", "--ignored", "--nocapture", "soak"];
+        let mut cmd = command("cargo", &args);
+        cmd.env("CONSENT_SOAK_CYCLES", &cycles);
+        if let Some(url) = database {
+            cmd.env(crate::postgres::TEST_DATABASE_VAR, url);
+        }
+        run(cmd)
+    };
+    println!("\nxtask: === soak on SQLite, {cycles} kill cycles ===");
+    let sqlite = soak_run(None);
+    println!("\nxtask: === soak on PostgreSQL, {cycles} kill cycles ===");
+    let postgres = crate::postgres::Cluster::start().and_then(|cluster| soak_run(Some(&cluster.url)));
+    sqlite.and(postgres)
 }
 
 fn browser_tests() -> Result {
