@@ -43,13 +43,24 @@ impl Cluster {
         let user = cluster_user()?;
         remove_abandoned(&bin, user.as_deref());
 
-        let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+        let nanos = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or(0);
         let dir = std::env::temp_dir().join(format!("{DIR_PREFIX}{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
         if let Some(user) = &user {
-            run(command("chown", &[&format!("{user}:"), &dir.to_string_lossy()]))?;
+            run(command(
+                "chown",
+                &[&format!("{user}:"), &dir.to_string_lossy()],
+            ))?;
         }
-        RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push((bin.clone(), dir.clone(), user.clone()));
+        RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push((
+            bin.clone(),
+            dir.clone(),
+            user.clone(),
+        ));
         let _ = ctrlc::set_handler(|| {
             let running = std::mem::take(&mut *RUNNING.lock().unwrap_or_else(|e| e.into_inner()));
             for (bin, dir, user) in running {
@@ -57,14 +68,28 @@ impl Cluster {
             }
             std::process::exit(130);
         });
-        let mut cluster = Cluster { bin, dir, user, url: String::new() };
+        let mut cluster = Cluster {
+            bin,
+            dir,
+            user,
+            url: String::new(),
+        };
 
         let started = Instant::now();
         let data = cluster.dir.join("data").to_string_lossy().into_owned();
         // --no-sync only skips flushing initdb's own files; the server itself runs with fsync on.
         cluster.run_as(
             "initdb",
-            &["-D", &data, "-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"],
+            &[
+                "-D",
+                &data,
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+            ],
         )?;
         let port = free_port()?;
         let socket_dir = cluster.dir.to_string_lossy().into_owned();
@@ -74,10 +99,24 @@ impl Cluster {
             "-c port={port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={socket_dir} \
              -c fsync=on -c synchronous_commit=on -c max_connections=300 -c shared_buffers=64MB"
         );
-        let log = cluster.dir.join("postgres.log").to_string_lossy().into_owned();
+        let log = cluster
+            .dir
+            .join("postgres.log")
+            .to_string_lossy()
+            .into_owned();
         cluster
-            .run_as("pg_ctl", &["-D", &data, "-l", &log, "-o", &settings, "-w", "-t", "60", "start"])
-            .map_err(|e| format!("{e}\n--- {log} ---\n{}", std::fs::read_to_string(&log).unwrap_or_default()))?;
+            .run_as(
+                "pg_ctl",
+                &[
+                    "-D", &data, "-l", &log, "-o", &settings, "-w", "-t", "60", "start",
+                ],
+            )
+            .map_err(|e| {
+                format!(
+                    "{e}\n--- {log} ---\n{}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                )
+            })?;
         cluster.url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
         println!(
             "xtask: PostgreSQL {} cluster at {} (in {}), ready in {:.1} s",
@@ -99,7 +138,10 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        RUNNING.lock().unwrap_or_else(|e| e.into_inner()).retain(|(_, dir, _)| dir != &self.dir);
+        RUNNING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|(_, dir, _)| dir != &self.dir);
         stop_and_remove(&self.bin, &self.dir, self.user.as_deref());
         println!("xtask: PostgreSQL cluster stopped and removed");
     }
@@ -111,7 +153,8 @@ pub fn ensure_installed() -> Result<PathBuf> {
         return Ok(bin);
     }
     apt_install(&["postgresql"])?;
-    find_bin_dir().ok_or_else(|| "PostgreSQL was installed, but no initdb and pg_ctl were found".to_owned())
+    find_bin_dir()
+        .ok_or_else(|| "PostgreSQL was installed, but no initdb and pg_ctl were found".to_owned())
 }
 
 /// Debian keeps the server programs off `PATH`, in `/usr/lib/postgresql/<major>/bin`; the newest wins.
@@ -138,7 +181,10 @@ fn find_bin_dir() -> Option<PathBuf> {
         .unwrap_or_default()
         .into_iter()
         .find(|dir| dir.join("initdb").is_file());
-    from_pg_config.into_iter().chain(from_path).find(|dir| has_tools(dir))
+    from_pg_config
+        .into_iter()
+        .chain(from_path)
+        .find(|dir| has_tools(dir))
 }
 
 /// `None` when xtask is not root (the cluster then runs as the current user).
@@ -148,7 +194,10 @@ fn cluster_user() -> Result<Option<String>> {
     }
     if first_line_of("id", &["-u", CLUSTER_USER]).is_none() {
         println!("xtask: creating the system user {CLUSTER_USER} to run PostgreSQL");
-        run(command("useradd", &["--system", "--user-group", "--no-create-home", CLUSTER_USER]))?;
+        run(command(
+            "useradd",
+            &["--system", "--user-group", "--no-create-home", CLUSTER_USER],
+        ))?;
     }
     Ok(Some(CLUSTER_USER.to_owned()))
 }
@@ -187,11 +236,17 @@ fn remove_abandoned(bin: &Path, user: Option<&str>) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = name.strip_prefix(DIR_PREFIX).and_then(|rest| rest.split('-').next()) else {
+        let Some(pid) = name
+            .strip_prefix(DIR_PREFIX)
+            .and_then(|rest| rest.split('-').next())
+        else {
             continue;
         };
         if !Path::new("/proc").join(pid).exists() {
-            println!("xtask: removing an abandoned PostgreSQL cluster in {}", entry.path().display());
+            println!(
+                "xtask: removing an abandoned PostgreSQL cluster in {}",
+                entry.path().display()
+            );
             stop_and_remove(bin, &entry.path(), user);
         }
     }
@@ -199,7 +254,10 @@ fn remove_abandoned(bin: &Path, user: Option<&str>) {
 
 fn free_port() -> Result<u16> {
     let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
 }
 
 fn version_of(bin: &Path) -> String {
