@@ -505,3 +505,127 @@ pub fn base64url(bytes: &[u8]) -> String {
 pub fn admin_claims_json(expires_in_secs: i64) -> Value {
     serde_json::to_value(admin_claims(expires_in_secs)).unwrap()
 }
+
+/// The built `consent-api` executable.
+pub const BINARY: &str = env!("CARGO_BIN_EXE_consent-api");
+
+/// A `consent-api` process in development mode over `database_url`, on a
+/// free port, its log in a file; killed when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// Where its stderr (the log) goes.
+    pub log: PathBuf,
+    _log_dir: TempDir,
+}
+
+impl ServerProcess {
+    /// Starts the binary and waits (at most 60 s) for its `listening on` line.
+    pub fn start(database_url: &str, extra_args: &[&str]) -> ServerProcess {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        let log_dir = tempfile::tempdir().expect("a temporary directory");
+        let log = log_dir.path().join("consent-api.log");
+        let mut child = Command::new(BINARY)
+            .args([
+                "--dev",
+                "--bind",
+                "127.0.0.1:0",
+                "--sweep-interval-secs",
+                "0",
+            ])
+            .arg("--content-dir")
+            .arg(fixture_content())
+            .args(["--database-url", database_url])
+            .args(extra_args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).expect("a log file"))
+            .spawn()
+            .expect("the binary starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (found, url) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    let _ = found.send(url.trim().to_owned());
+                }
+            }
+        });
+        let base = match url.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(base) => base,
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "the server did not start:\n{}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+            }
+        };
+        ServerProcess {
+            child,
+            base,
+            log,
+            _log_dir: log_dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// SIGKILL: no chance to finish anything.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Sends `signal` (e.g. `libc::SIGTERM`).
+    pub fn signal(&self, signal: i32) {
+        let pid = i32::try_from(self.child.id()).expect("a pid");
+        // SAFETY: kill(2) on our own child's pid has no memory effects.
+        let sent = unsafe { libc::kill(pid, signal) };
+        assert_eq!(sent, 0, "signal {signal} could not be sent");
+    }
+
+    /// Its exit status, waiting at most `within`.
+    pub fn wait_exit(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if std::time::Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Its log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A development token from a server at `base`.
+pub async fn dev_token(client: &Client, base: &str, tenant: &str, role: &str) -> String {
+    let answer = answer(
+        client
+            .post(format!("{base}/api/v1/dev/token"))
+            .json(&json!({"tenant": tenant, "role": role}))
+            .send()
+            .await
+            .expect("the server answers"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    answer.body["token"].as_str().unwrap().to_owned()
+}
