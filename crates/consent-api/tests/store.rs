@@ -6,6 +6,8 @@ use common::{at, TestDatabase, TestServer, START};
 use consent_api::store::{AcceptedChange, Backend, ChangeOutcome, Store};
 use consent_core::rules::{ConsentAction, ProgramRecord};
 use consent_core::{Actor, ProgramId, Region, Role, Tenant};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
 
 // Guards the conditional version bump: two changes decided against the same
 // version cannot both be stored, whatever the routes checked before.
@@ -109,4 +111,39 @@ async fn both_databases_get_the_same_schema() {
     assert!(sqlite_schema.contains(&"trigger consent_events_no_update".to_owned()));
     assert!(sqlite_schema.contains(&"consent_events.seq".to_owned()));
     assert_eq!(schema_of(&postgres).await, sqlite_schema);
+}
+
+// Guards the same answers on both databases for text PostgreSQL cannot
+// store (NUL): a name with a control character is refused, an id with NUL
+// names nothing, and neither is a server error.
+#[tokio::test]
+async fn text_with_nul_is_refused_or_unknown_alike_on_both_databases() {
+    let server = TestServer::start().await;
+    let created = server
+        .call(
+            Method::POST,
+            "/api/v1/dev/tenants",
+            &[],
+            Some(json!({"region": "US", "name": "North\u{0}wind"})),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(created.problem_code(), "invalid_body");
+    assert_eq!(created.body["field"], "name");
+
+    let token = server
+        .call(
+            Method::POST,
+            "/api/v1/dev/token",
+            &[],
+            Some(json!({"tenant": "conto\u{0}so", "role": "admin"})),
+        )
+        .await;
+    assert_eq!(token.status, StatusCode::NOT_FOUND, "{}", token.body);
+
+    let admin = server.token("contoso", "admin").await;
+    let receipt = server
+        .get("/api/v1/tenants/contoso/receipts/0%00", &admin)
+        .await;
+    assert_eq!(receipt.status, StatusCode::NOT_FOUND);
 }

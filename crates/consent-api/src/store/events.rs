@@ -1,6 +1,6 @@
 //! The consent history and its receipts: recording (INSERT only) and reading.
 
-use super::{from_json, json, parse_timestamp, time_ordered_id, timestamp, Store, Tx};
+use super::{from_json, json, parse_timestamp, storable, time_ordered_id, timestamp, Store, Tx};
 use consent_core::ledger::{HistoryCursor, HistoryQuery};
 use consent_core::receipt::{consent_receipt, ReceiptInput, ReceiptNotice};
 use consent_core::rules::{ConsentAction, ProgramRecord};
@@ -143,6 +143,9 @@ impl Store {
         tenant_id: &str,
         receipt_id: &str,
     ) -> Result<Option<String>, sqlx::Error> {
+        if !storable(tenant_id) || !storable(receipt_id) {
+            return Ok(None);
+        }
         on_pool!(&self.pool, |pool| sqlx::query_scalar(
             "SELECT body FROM consent_receipts WHERE tenant_id = $1 AND id = $2"
         )

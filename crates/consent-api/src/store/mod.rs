@@ -398,6 +398,9 @@ impl Store {
 
     /// The tenant `tenant_id` and its state, or `None` if there is no such tenant.
     pub async fn snapshot(&self, tenant_id: &str) -> Result<Option<TenantSnapshot>, sqlx::Error> {
+        if !storable(tenant_id) {
+            return Ok(None);
+        }
         // One read transaction, so the version and the records belong together.
         let mut tx = self.begin_read().await?;
         let snapshot = read_snapshot(&mut tx, tenant_id).await?;
@@ -487,6 +490,9 @@ impl Store {
         tenant_id: &str,
         key: &str,
     ) -> Result<Option<StoredResponse>, sqlx::Error> {
+        if !storable(tenant_id) || !storable(key) {
+            return Ok(None);
+        }
         let row: Option<(String, i64, String)> = on_pool!(&self.pool, |pool| sqlx::query_as(
             "SELECT request_hash, response_status, response_body FROM idempotency_keys \
              WHERE tenant_id = $1 AND idempotency_key = $2",
@@ -630,6 +636,12 @@ async fn read_snapshot(
         version,
         programs,
     }))
+}
+
+/// Whether `text` can be stored, on either database: PostgreSQL's text
+/// cannot hold NUL, so a key with one names nothing that is stored.
+pub(crate) fn storable(text: &str) -> bool {
+    !text.contains('\0')
 }
 
 /// `url` without its password, for messages and logs.
