@@ -233,3 +233,41 @@ async fn an_idempotency_key_holds_across_processes() {
     assert_eq!(other.problem_code(), "idempotency_key_reused");
     assert_eq!(cluster.events(None).await, 1);
 }
+
+// Guards consistent reads across processes: while one process stores a
+// stream of changes, documents read from the others always show the state
+// of exactly the version they carry (copilot is on at odd versions here),
+// never a version with the state of the next.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn reads_on_other_processes_see_one_version_at_a_time() {
+    let cluster = Cluster::start().await;
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let writer = async {
+        let mut document = cluster.document(0).await;
+        for _ in 0..30 {
+            let version = document["version"].as_i64().unwrap();
+            let answer = cluster
+                .put_copilot(0, version, &toggle(&document), None)
+                .await;
+            assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+            document = answer.body;
+        }
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    };
+    let reader = |server: usize| {
+        let (cluster, stop) = (&cluster, &stop);
+        async move {
+            let mut reads = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                let document = cluster.document(server).await;
+                let version = document["version"].as_i64().unwrap();
+                let enabled = program_view(&document, "copilot")["enabled"] == true;
+                assert_eq!(enabled, version % 2 == 1, "version {version}: {document}");
+                reads += 1;
+            }
+            reads
+        }
+    };
+    let ((), reads_1, reads_2) = tokio::join!(writer, reader(1), reader(2));
+    assert!(reads_1 + reads_2 > 0);
+}

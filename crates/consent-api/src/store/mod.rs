@@ -318,13 +318,13 @@ impl Store {
     /// transactions do; PostgreSQL's default (READ COMMITTED) takes a new
     /// snapshot per statement, so this one asks for REPEATABLE READ.
     pub(crate) async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
-        let mut tx = self.begin().await?;
-        if let Tx::Postgres(tx) = &mut tx {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                .execute(&mut **tx)
-                .await?;
-        }
-        Ok(tx)
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => Tx::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?,
+            ),
+        })
     }
 
     /// Whether the database answers.
