@@ -37,7 +37,7 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("run") => run::run(),
         Some("test") => test::test(),
-        Some("test-postgres") => test::postgres_tests(&args[1..]),
+        Some("test-postgres") => test::test_postgres(&args[1..]),
         Some("soak") => test::soak(&args[1..]),
         Some("dist") => dist::dist().map(|_| ()),
         Some("install") => install::ensure_all(),

@@ -6,16 +6,18 @@
 //! 4. browser: the app's wasm-bindgen tests in headless Chromium, calling a
 //!    real consent API started here on a free port with a fresh database.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::server::{self, ApiServer, ServerOptions};
-use crate::shell::{command, run, Result};
+use crate::shell::{command, run, workspace_root, Result};
 
 /// Runs every suite, even after a failure, and fails if any failed.
 pub fn test() -> Result {
     crate::install::ensure_all()?;
     let started = Instant::now();
     let mut failed = Vec::new();
+    let _ = std::fs::remove_dir_all(fault_figures_dir());
 
     step("native tests", &mut failed, || {
         run(command("cargo", &["test", "--workspace", "--exclude", "tenant-settings", "--no-fail-fast"]))
@@ -26,6 +28,7 @@ pub fn test() -> Result {
         crate::schemathesis::run_against_fresh_server()
     });
     step("browser tests", &mut failed, browser_tests);
+    print_fault_figures();
 
     let seconds = started.elapsed().as_secs_f64();
     if failed.is_empty() {
@@ -41,6 +44,31 @@ fn step(name: &str, failed: &mut Vec<String>, body: impl FnOnce() -> Result) {
     if let Err(e) = body() {
         eprintln!("xtask: {name} failed: {e}");
         failed.push(name.to_owned());
+    }
+}
+
+/// `cargo xtask test-postgres [ARGS]`: only the API tests on PostgreSQL.
+pub fn test_postgres(cargo_args: &[String]) -> Result {
+    let _ = std::fs::remove_dir_all(fault_figures_dir());
+    let outcome = postgres_tests(cargo_args);
+    print_fault_figures();
+    outcome
+}
+
+/// Where the fault tests keep their figures (`CARGO_TARGET_TMPDIR/fault-figures`).
+fn fault_figures_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    target.join("tmp/fault-figures")
+}
+
+/// Shows what the fault tests counted (their own output is hidden when they pass).
+fn print_fault_figures() {
+    let Ok(entries) = std::fs::read_dir(fault_figures_dir()) else { return };
+    let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    files.sort();
+    println!("\nxtask: === fault-test figures ===");
+    for file in files {
+        print!("{}", std::fs::read_to_string(&file).unwrap_or_default());
     }
 }
 
@@ -74,10 +102,12 @@ pub fn soak(args: &[String]) -> Result {
         }
         run(cmd)
     };
+    let _ = std::fs::remove_dir_all(fault_figures_dir());
     println!("\nxtask: === soak on SQLite, {cycles} kill cycles ===");
     let sqlite = soak_run(None);
     println!("\nxtask: === soak on PostgreSQL, {cycles} kill cycles ===");
     let postgres = crate::postgres::Cluster::start().and_then(|cluster| soak_run(Some(&cluster.url)));
+    print_fault_figures();
     sqlite.and(postgres)
 }
 

@@ -13,7 +13,7 @@ mod common;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use common::{answer, dev_token, program_view, ServerProcess, TestDatabase};
+use common::{answer, dev_token, program_view, report_figures, ServerProcess, TestDatabase};
 use consent_api::store::Backend;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -24,7 +24,7 @@ const CYCLES: u32 = 20;
 // Guards durability and atomicity of accepted changes across SIGKILLs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_changes_survive_repeated_kills() {
-    crash_cycles(CYCLES).await;
+    crash_cycles("crash test", CYCLES).await;
 }
 
 // The same, for as many cycles as CONSENT_SOAK_CYCLES says (default 200).
@@ -35,7 +35,7 @@ async fn soak() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(200);
-    crash_cycles(cycles).await;
+    crash_cycles("soak", cycles).await;
 }
 
 /// One stream of changes: one tenant, one program, flipped on and off.
@@ -86,7 +86,7 @@ impl Random {
     }
 }
 
-async fn crash_cycles(cycles: u32) {
+async fn crash_cycles(name: &str, cycles: u32) {
     let database = TestDatabase::fresh().await;
     let seed = std::env::var("CONSENT_CRASH_SEED")
         .ok()
@@ -224,12 +224,14 @@ async fn crash_cycles(cycles: u32) {
     drop(server);
     assert_integrity(&database).await;
 
-    eprintln!(
-        "crash test ({:?}, seed {seed}): {cycles} kill cycles, {sent} changes sent, \
+    let figures = format!(
+        "{name} ({:?}, seed {seed}): {cycles} kill cycles, {sent} changes sent, \
          {acknowledged} acknowledged, {found} of them found afterwards; \
          {cut_off} answers cut off by a kill, {cut_off_stored} of those stored",
         database.backend
     );
+    let file = format!("{}-{:?}", name.replace(' ', "-"), database.backend);
+    report_figures(&file, &figures);
     assert_eq!(found, acknowledged);
     assert!(
         acknowledged >= cycles as usize,

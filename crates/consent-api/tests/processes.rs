@@ -11,7 +11,9 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{answer, dev_token, program_view, Answer, ServerProcess, TestDatabase};
+use common::{
+    answer, dev_token, program_view, report_figures, Answer, ServerProcess, TestDatabase,
+};
 use futures_util::future::join_all;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -184,10 +186,14 @@ async fn concurrent_conflicting_changes_across_processes_lose_no_update() {
     for server in 0..PROCESSES {
         assert_eq!(cluster.document(server).await["version"], accepted);
     }
-    eprintln!(
+    let figures = format!(
         "processes ({:?}): {PROCESSES} processes, {accepted} changes accepted, \
          {refused} retries after 412 by read-modify-write clients",
         cluster.database.backend
+    );
+    report_figures(
+        &format!("processes-{:?}", cluster.database.backend),
+        &figures,
     );
 }
 

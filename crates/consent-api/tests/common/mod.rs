@@ -629,3 +629,16 @@ pub async fn dev_token(client: &Client, base: &str, tenant: &str, role: &str) ->
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     answer.body["token"].as_str().unwrap().to_owned()
 }
+
+/// Prints a fault test's figures and keeps them in
+/// `target/tmp/fault-figures/<name>.txt`, where `cargo xtask test` reads
+/// them back to show after the suites (a passing test's output is hidden).
+pub fn report_figures(name: &str, figures: &str) {
+    eprintln!("{figures}");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fault-figures");
+    let kept = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(dir.join(format!("{name}.txt")), format!("{figures}\n")));
+    if let Err(error) = kept {
+        eprintln!("cannot keep the figures in {}: {error}", dir.display());
+    }
+}
