@@ -63,13 +63,12 @@ impl Store {
         // PostgreSQL the tenant's row lock, which every change to the tenant
         // takes first too, so two writers never wait for each other in
         // opposite orders). A rollback below undoes it.
-        on_tx!(&mut tx, |conn| sqlx::query(
-            "UPDATE tenants SET document_version = document_version + 1 WHERE id = $1"
-        )
-        .bind(&due.tenant_id)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected());
+        on_tx!(&mut tx, |conn| {
+            sqlx::query("UPDATE tenants SET document_version = document_version + 1 WHERE id = $1")
+                .bind(&due.tenant_id)
+                .execute(&mut *conn)
+                .await?;
+        });
         // Of two sweeps, only the one that still finds the same pending
         // deletion matches the row; the other changes nothing.
         let cleared = on_tx!(&mut tx, |conn| sqlx::query(

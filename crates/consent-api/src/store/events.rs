@@ -34,6 +34,10 @@ const INSERT_EVENT_POSTGRES: &str = "INSERT INTO consent_events \
      (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, seq) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, nextval('consent_events_seq'))";
 
+const INSERT_RECEIPT: &str =
+    "INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) \
+     VALUES ($1, $2, $3, $4, $5)";
+
 /// Appends `event` and its receipt inside the caller's transaction; returns
 /// their ids. The caller holds the write lock (it wrote first), so the
 /// sequence number taken here cannot be taken twice.
@@ -52,21 +56,22 @@ pub(super) async fn record(
     let before = json(event.before)?;
     let after = json(event.after)?;
     let notices = json(&event.after.accepted_notices)?;
-    on_tx!(&mut *tx, |conn| sqlx::query(insert)
-        .bind(&event_id)
-        .bind(tenant_id)
-        .bind(timestamp(event.at))
-        .bind(&actor)
-        .bind(event.after.program.as_str())
-        .bind(event.action.as_str())
-        .bind(&before)
-        .bind(&after)
-        .bind(&notices)
-        .bind(&receipt_id)
-        .bind(event.idempotency_key)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected());
+    on_tx!(&mut *tx, |conn| {
+        sqlx::query(insert)
+            .bind(&event_id)
+            .bind(tenant_id)
+            .bind(timestamp(event.at))
+            .bind(&actor)
+            .bind(event.after.program.as_str())
+            .bind(event.action.as_str())
+            .bind(&before)
+            .bind(&after)
+            .bind(&notices)
+            .bind(&receipt_id)
+            .bind(event.idempotency_key)
+            .execute(&mut *conn)
+            .await?;
+    });
 
     let receipt = consent_receipt(ReceiptInput {
         receipt_id: &receipt_id,
@@ -80,17 +85,14 @@ pub(super) async fn record(
     });
     let receipt = json(&receipt)?;
     on_tx!(&mut *tx, |conn| {
-        sqlx::query(
-        "INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) VALUES ($1, $2, $3, $4, $5)"
-    )
-    .bind(&receipt_id)
-    .bind(tenant_id)
-    .bind(&event_id)
-    .bind(timestamp(event.at))
-    .bind(&receipt)
-    .execute(&mut *conn)
-    .await?
-        .rows_affected()
+        sqlx::query(INSERT_RECEIPT)
+            .bind(&receipt_id)
+            .bind(tenant_id)
+            .bind(&event_id)
+            .bind(timestamp(event.at))
+            .bind(&receipt)
+            .execute(&mut *conn)
+            .await?;
     });
     Ok((event_id, receipt_id))
 }

@@ -339,16 +339,16 @@ impl Store {
     pub async fn ensure_tenant(&self, tenant: &Tenant, now: Timestamp) -> Result<(), sqlx::Error> {
         on_pool!(&self.pool, |pool| {
             sqlx::query(
-            "INSERT INTO tenants (id, name, region, document_version, created_at) VALUES ($1, $2, $3, 0, $4) \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&tenant.id)
-        .bind(&tenant.name)
-        .bind(tenant.region.code())
-        .bind(timestamp(now))
-        .execute(pool)
-        .await
-        .map(|_| ())
+                "INSERT INTO tenants (id, name, region, document_version, created_at) VALUES ($1, $2, $3, 0, $4) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&tenant.id)
+            .bind(&tenant.name)
+            .bind(tenant.region.code())
+            .bind(timestamp(now))
+            .execute(pool)
+            .await
+            .map(|_| ())
         })
     }
 
@@ -425,13 +425,13 @@ impl Store {
         // the one before it, so it finds the version moved on.
         let bumped = on_tx!(&mut tx, |conn| {
             sqlx::query(
-            "UPDATE tenants SET document_version = document_version + 1 WHERE id = $1 AND document_version = $2",
-        )
-        .bind(tenant_id)
-        .bind(change.expected_version)
-        .execute(&mut *conn)
-        .await?
-        .rows_affected()
+                "UPDATE tenants SET document_version = document_version + 1 WHERE id = $1 AND document_version = $2",
+            )
+            .bind(tenant_id)
+            .bind(change.expected_version)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
         });
         if bumped != 1 {
             return Ok(ChangeOutcome::Stale);
@@ -458,19 +458,19 @@ impl Store {
             // waits here for the first to commit, then stores nothing.
             let stored = on_tx!(&mut tx, |conn| {
                 sqlx::query(
-                "INSERT INTO idempotency_keys \
-                 (tenant_id, idempotency_key, request_hash, response_status, response_body, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
-            )
-            .bind(tenant_id)
-            .bind(answer.key)
-            .bind(answer.request_hash)
-            .bind(i64::from(answer.status))
-            .bind(answer.body)
-            .bind(timestamp(change.at))
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
+                    "INSERT INTO idempotency_keys \
+                     (tenant_id, idempotency_key, request_hash, response_status, response_body, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
+                )
+                .bind(tenant_id)
+                .bind(answer.key)
+                .bind(answer.request_hash)
+                .bind(i64::from(answer.status))
+                .bind(answer.body)
+                .bind(timestamp(change.at))
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
             });
             if stored != 1 {
                 return Ok(ChangeOutcome::IdempotencyKeyTaken);
@@ -538,25 +538,25 @@ async fn write_program_state(
     let pending_deletion = record.pending_deletion.as_ref().map(json).transpose()?;
     on_tx!(tx, |conn| {
         sqlx::query(
-        "INSERT INTO program_state \
-         (tenant_id, program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (tenant_id, program) DO UPDATE SET \
-         enabled = excluded.enabled, contact_allowed = excluded.contact_allowed, \
-         accepted_notices = excluded.accepted_notices, updated_at = excluded.updated_at, \
-         updated_by = excluded.updated_by, pending_deletion = excluded.pending_deletion",
-    )
-    .bind(tenant_id)
-    .bind(record.program.as_str())
-    .bind(record.enabled)
-    .bind(record.contact_allowed)
-    .bind(&accepted_notices)
-    .bind(record.updated_at.map(timestamp))
-    .bind(&updated_by)
-    .bind(&pending_deletion)
-    .execute(&mut *conn)
-    .await
-    .map(|_| ())
+            "INSERT INTO program_state \
+             (tenant_id, program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (tenant_id, program) DO UPDATE SET \
+             enabled = excluded.enabled, contact_allowed = excluded.contact_allowed, \
+             accepted_notices = excluded.accepted_notices, updated_at = excluded.updated_at, \
+             updated_by = excluded.updated_by, pending_deletion = excluded.pending_deletion",
+        )
+        .bind(tenant_id)
+        .bind(record.program.as_str())
+        .bind(record.enabled)
+        .bind(record.contact_allowed)
+        .bind(&accepted_notices)
+        .bind(record.updated_at.map(timestamp))
+        .bind(&updated_by)
+        .bind(&pending_deletion)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
     })
 }
 
@@ -602,12 +602,12 @@ async fn read_snapshot(
 
     let rows = on_tx!(&mut *tx, |conn| {
         sqlx::query_as::<_, ProgramStateRow>(
-        "SELECT program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion \
-         FROM program_state WHERE tenant_id = $1",
-    )
-    .bind(tenant_id)
-    .fetch_all(&mut *conn)
-    .await?
+            "SELECT program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion \
+             FROM program_state WHERE tenant_id = $1",
+        )
+        .bind(tenant_id)
+        .fetch_all(&mut *conn)
+        .await?
     });
     let mut programs: Vec<ProgramRecord> = ProgramId::ALL
         .into_iter()
