@@ -78,7 +78,10 @@ fn print_fault_figures() {
 pub fn postgres_tests(cargo_args: &[String]) -> Result {
     let started = Instant::now();
     let cluster = crate::postgres::Cluster::start()?;
-    let mut cmd = command("cargo", &["test", "--package", "consent-api", "--no-fail-fast"]);
+    // The same packages as the native step, so cargo reuses its build (another
+    // selection unifies features differently and rebuilds); only the API tests
+    // read the variable, the others just run again.
+    let mut cmd = command("cargo", &["test", "--workspace", "--exclude", "tenant-settings", "--no-fail-fast"]);
     cmd.args(cargo_args).env(crate::postgres::TEST_DATABASE_VAR, &cluster.url);
     let outcome = run(cmd);
     drop(cluster);

@@ -21,8 +21,9 @@ use serde_json::{json, Value};
 const PROCESSES: usize = 3;
 
 struct Cluster {
-    database: TestDatabase,
+    /// Declared first, dropped first: the processes stop before their database goes.
     servers: Vec<ServerProcess>,
+    database: TestDatabase,
     client: Client,
     admin: String,
 }
@@ -38,8 +39,8 @@ impl Cluster {
         let client = Client::new();
         let admin = dev_token(&client, &servers[0].base, "contoso", "admin").await;
         Cluster {
-            database,
             servers,
+            database,
             client,
             admin,
         }

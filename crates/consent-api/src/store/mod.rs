@@ -237,9 +237,7 @@ impl Store {
         match Backend::of_url(url) {
             Some(Backend::Sqlite) => Store::open_sqlite(url).await,
             Some(Backend::Postgres) => Store::open_postgres(url).await,
-            None => Err(OpenError::UnsupportedUrl {
-                url: url.to_owned(),
-            }),
+            None => Err(OpenError::UnsupportedUrl { url: redacted(url) }),
         }
     }
 
