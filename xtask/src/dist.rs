@@ -49,7 +49,7 @@ pub fn compress_assets(dir: &Path) -> Result<Vec<AssetSize>> {
         let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().into_owned();
         sizes.push(AssetSize { name, raw: raw.len() as u64, gzip: gzip.len() as u64, brotli: brotli.len() as u64 });
     }
-    sizes.sort_by(|a, b| b.raw.cmp(&a.raw));
+    sizes.sort_by_key(|s| std::cmp::Reverse(s.raw));
     Ok(sizes)
 }
 

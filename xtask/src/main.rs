@@ -5,6 +5,7 @@
 
 mod dist;
 mod install;
+mod postgres;
 mod run;
 mod schemathesis;
 mod server;
@@ -20,7 +21,13 @@ commands:
   run       install what is missing, start the consent API (development mode,
             SQLite under ./data) and the app on http://127.0.0.1:8080
   test      install what is missing and run every test: native unit tests,
-            API tests, and browser tests in headless Chromium
+            API tests (on SQLite, then on a throwaway PostgreSQL cluster),
+            and browser tests in headless Chromium
+  test-postgres [ARGS]
+            only the API tests on a throwaway PostgreSQL cluster; ARGS go to
+            cargo test (e.g. --test crash)
+  soak      the crash test with many kill cycles, on SQLite and PostgreSQL
+            (--cycles N, default 200)
   dist      the production build: the app in dist/ (with .br and .gz copies)
             and the server in target/server/consent-api
   install   only install what is missing";
@@ -30,6 +37,8 @@ fn main() -> ExitCode {
     let outcome = match args.first().map(String::as_str) {
         Some("run") => run::run(),
         Some("test") => test::test(),
+        Some("test-postgres") => test::test_postgres(&args[1..]),
+        Some("soak") => test::soak(&args[1..]),
         Some("dist") => dist::dist().map(|_| ()),
         Some("install") => install::ensure_all(),
         Some("-h" | "--help" | "help") => {

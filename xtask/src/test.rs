@@ -1,31 +1,36 @@
 //! `cargo xtask test`: every test, against real parts.
 //!
 //! 1. native: consent-core rules, the API's tests (real server, real SQLite), xtask's own;
-//! 2. the API against its own OpenAPI document, with schemathesis;
-//! 3. browser: the app's wasm-bindgen tests in headless Chromium, calling a
+//! 2. the API's tests again on PostgreSQL, on a throwaway cluster;
+//! 3. the API against its own OpenAPI document, with schemathesis;
+//! 4. browser: the app's wasm-bindgen tests in headless Chromium, calling a
 //!    real consent API started here on a free port with a fresh database.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::server::{self, ApiServer, ServerOptions};
-use crate::shell::{command, run, Result};
+use crate::shell::{command, run, workspace_root, Result};
 
 /// Runs every suite, even after a failure, and fails if any failed.
 pub fn test() -> Result {
     crate::install::ensure_all()?;
     let started = Instant::now();
     let mut failed = Vec::new();
+    let _ = std::fs::remove_dir_all(fault_figures_dir());
 
     step("native tests", &mut failed, || {
         run(command("cargo", &["test", "--workspace", "--exclude", "tenant-settings", "--no-fail-fast"]))?;
         // The app's pure logic (row states, search) also runs natively; its browser tests come later.
         run(command("cargo", &["test", "--package", "tenant-settings", "--lib"]))
     });
+    step("API tests on PostgreSQL", &mut failed, || postgres_tests(&[]));
     step("API property tests (schemathesis)", &mut failed, || {
         server::build()?;
         crate::schemathesis::run_against_fresh_server()
     });
     step("browser tests", &mut failed, browser_tests);
+    print_fault_figures();
 
     let seconds = started.elapsed().as_secs_f64();
     if failed.is_empty() {
@@ -42,6 +47,73 @@ fn step(name: &str, failed: &mut Vec<String>, body: impl FnOnce() -> Result) {
         eprintln!("xtask: {name} failed: {e}");
         failed.push(name.to_owned());
     }
+}
+
+/// `cargo xtask test-postgres [ARGS]`: only the API tests on PostgreSQL.
+pub fn test_postgres(cargo_args: &[String]) -> Result {
+    let _ = std::fs::remove_dir_all(fault_figures_dir());
+    let outcome = postgres_tests(cargo_args);
+    print_fault_figures();
+    outcome
+}
+
+/// Where the fault tests keep their figures (`CARGO_TARGET_TMPDIR/fault-figures`).
+fn fault_figures_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    target.join("tmp/fault-figures")
+}
+
+/// Shows what the fault tests counted (their own output is hidden when they pass).
+fn print_fault_figures() {
+    let Ok(entries) = std::fs::read_dir(fault_figures_dir()) else { return };
+    let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    files.sort();
+    println!("\nxtask: === fault-test figures ===");
+    for file in files {
+        print!("{}", std::fs::read_to_string(&file).unwrap_or_default());
+    }
+}
+
+/// The consent API's whole suite once more (or the part `cargo_args` picks),
+/// each test on its own database in a throwaway PostgreSQL cluster (removed
+/// afterwards, also on failure).
+pub fn postgres_tests(cargo_args: &[String]) -> Result {
+    let started = Instant::now();
+    let cluster = crate::postgres::Cluster::start()?;
+    // The same packages as the native step, so cargo reuses its build (another
+    // selection unifies features differently and rebuilds); only the API tests
+    // read the variable, the others just run again.
+    let mut cmd = command("cargo", &["test", "--workspace", "--exclude", "tenant-settings", "--no-fail-fast"]);
+    cmd.args(cargo_args).env(crate::postgres::TEST_DATABASE_VAR, &cluster.url);
+    let outcome = run(cmd);
+    drop(cluster);
+    println!("xtask: the PostgreSQL run took {:.0} s", started.elapsed().as_secs_f64());
+    outcome
+}
+
+/// `cargo xtask soak [--cycles N]`: the crash test with many kill cycles, on SQLite and on PostgreSQL.
+pub fn soak(args: &[String]) -> Result {
+    let cycles = match args {
+        [] => "200".to_owned(),
+        [flag, n] if flag == "--cycles" && n.parse::<u32>().is_ok_and(|n| n > 0) => n.clone(),
+        _ => return Err("usage: cargo xtask soak [--cycles N]".to_owned()),
+    };
+    let soak_run = |database: Option<&str>| {
+        let args = ["test", "--package", "consent-api", "--test", "crash", "--", "--ignored", "--nocapture", "soak"];
+        let mut cmd = command("cargo", &args);
+        cmd.env("CONSENT_SOAK_CYCLES", &cycles);
+        if let Some(url) = database {
+            cmd.env(crate::postgres::TEST_DATABASE_VAR, url);
+        }
+        run(cmd)
+    };
+    let _ = std::fs::remove_dir_all(fault_figures_dir());
+    println!("\nxtask: === soak on SQLite, {cycles} kill cycles ===");
+    let sqlite = soak_run(None);
+    println!("\nxtask: === soak on PostgreSQL, {cycles} kill cycles ===");
+    let postgres = crate::postgres::Cluster::start().and_then(|cluster| soak_run(Some(&cluster.url)));
+    print_fault_figures();
+    sqlite.and(postgres)
 }
 
 fn browser_tests() -> Result {

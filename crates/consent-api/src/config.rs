@@ -31,12 +31,16 @@ usage: consent-api [--dev] [--bind ADDR] [--data-dir DIR] [--database-url URL]
                    [--content-dir DIR] [--signing-key KEY] [--cors-loopback]
                    [--token-issuer ISS] [--token-audience AUD]
                    [--sweep-interval-secs N] [--frame-ancestors SOURCES]
+                   [--log-format text|json]
+       consent-api backup  [--data-dir DIR | --database-url URL] --out FILE
+       consent-api restore [--data-dir DIR | --database-url URL] --in FILE
 
   --dev              development mode: seeds demo tenants, enables POST /api/v1/dev/token,
                      uses a public development signing key unless one is given  [CONSENT_DEV=1]
   --bind ADDR        address to listen on (default 127.0.0.1:3000; port 0 picks a free one)  [CONSENT_BIND]
   --data-dir DIR     where the default SQLite database lives (default ./data)  [CONSENT_DATA_DIR]
-  --database-url URL database (default sqlite://<data-dir>/consent.db)  [CONSENT_DATABASE_URL]
+  --database-url URL database: sqlite://FILE or postgres://USER@HOST:PORT/DB
+                     (default sqlite://<data-dir>/consent.db)  [CONSENT_DATABASE_URL]
   --content-dir DIR  notice documents, one file per published version (default ./content)  [CONSENT_CONTENT_DIR]
   --signing-key KEY  HS256 key for bearer tokens; required outside --dev  [CONSENT_SIGNING_KEY]
   --cors-loopback    allow browser calls from http://127.0.0.1:* and http://localhost:* (with --dev only)
@@ -48,7 +52,15 @@ usage: consent-api [--dev] [--bind ADDR] [--data-dir DIR] [--database-url URL]
                      the background sweep off)  [CONSENT_SWEEP_INTERVAL_SECS]
   --frame-ancestors SOURCES
                      the CSP frame-ancestors sources allowed to frame responses
-                     (default 'none')  [CONSENT_FRAME_ANCESTORS]";
+                     (default 'none')  [CONSENT_FRAME_ANCESTORS]
+  --log-format FORMAT
+                     text (default) or json: one JSON object per line, each carrying
+                     the request id of the request it belongs to  [CONSENT_LOG_FORMAT]
+
+  backup             writes every row of the consent ledger, from one consistent snapshot,
+                     to FILE as JSON lines (safe while servers run)
+  restore            loads such a file into a database whose ledger is empty, all or
+                     nothing; SQLite and PostgreSQL backups restore into either";
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +87,89 @@ pub struct Config {
     pub sweep_interval_secs: u64,
     /// The `frame-ancestors` sources of the Content-Security-Policy header.
     pub frame_ancestors: String,
+    /// How log lines are written.
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written (to stderr).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+/// What the executable is asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// Run the server.
+    Serve(Config),
+    /// Write the ledger of `database_url` to `file`.
+    Backup { database_url: String, file: PathBuf },
+    /// Load the ledger in `file` into `database_url`.
+    Restore { database_url: String, file: PathBuf },
+}
+
+impl Command {
+    /// Reads the process's own arguments and environment.
+    pub fn from_process() -> Result<Command, ConfigError> {
+        Command::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
+    }
+
+    /// `backup …` and `restore …` are tools; anything else configures the server.
+    pub fn parse<I, E>(args: I, env: E) -> Result<Command, ConfigError>
+    where
+        I: IntoIterator<Item = String>,
+        E: Fn(&str) -> Option<String>,
+    {
+        let mut args = args.into_iter().peekable();
+        let tool = match args.peek().map(String::as_str) {
+            Some("backup") => "backup",
+            Some("restore") => "restore",
+            _ => return Config::parse(args, env).map(Command::Serve),
+        };
+        args.next();
+        let file_flag = if tool == "backup" { "--out" } else { "--in" };
+        let mut data_dir = env("CONSENT_DATA_DIR").map(PathBuf::from);
+        let mut database_url = env("CONSENT_DATABASE_URL");
+        let mut file = None;
+        while let Some(arg) = args.next() {
+            let (flag, inline) = match arg.split_once('=') {
+                Some((flag, value)) if flag.starts_with("--") => {
+                    (flag.to_owned(), Some(value.to_owned()))
+                }
+                _ => (arg.clone(), None),
+            };
+            let mut value = |name: &'static str| {
+                inline
+                    .clone()
+                    .or_else(|| args.next())
+                    .ok_or(ConfigError::MissingValue(name))
+            };
+            match flag.as_str() {
+                "-h" | "--help" => return Err(ConfigError::HelpRequested),
+                "--data-dir" => data_dir = Some(value("--data-dir")?.into()),
+                "--database-url" => database_url = Some(value("--database-url")?),
+                "--out" if tool == "backup" => file = Some(PathBuf::from(value("--out")?)),
+                "--in" if tool == "restore" => file = Some(PathBuf::from(value("--in")?)),
+                _ => return Err(ConfigError::UnknownArgument(arg)),
+            }
+        }
+        let file = file.ok_or(ConfigError::MissingValue(file_flag))?;
+        let database_url = Config {
+            data_dir: data_dir.unwrap_or_else(|| Config::default().data_dir),
+            database_url,
+            ..Config::default()
+        }
+        .database_url();
+        Ok(if tool == "backup" {
+            Command::Backup { database_url, file }
+        } else {
+            Command::Restore { database_url, file }
+        })
+    }
 }
 
 /// Why the configuration cannot be used.
@@ -100,6 +195,8 @@ pub enum ConfigError {
     CorsWithoutDev,
     #[error("{flag}: {value:?} is not a whole number of seconds")]
     BadNumber { flag: &'static str, value: String },
+    #[error("{flag}: {value:?} is not a log format: text or json")]
+    BadLogFormat { flag: &'static str, value: String },
     #[error("{0} must not be empty")]
     Empty(&'static str),
     #[error(
@@ -123,6 +220,7 @@ impl Default for Config {
             token_audience: DEFAULT_TOKEN_AUDIENCE.to_owned(),
             sweep_interval_secs: DEFAULT_SWEEP_INTERVAL_SECS,
             frame_ancestors: DEFAULT_FRAME_ANCESTORS.to_owned(),
+            log_format: LogFormat::Text,
         }
     }
 }
@@ -168,6 +266,9 @@ impl Config {
         if let Some(sources) = env("CONSENT_FRAME_ANCESTORS") {
             config.frame_ancestors = sources;
         }
+        if let Some(format) = env("CONSENT_LOG_FORMAT") {
+            config.log_format = parse_log_format("CONSENT_LOG_FORMAT", &format)?;
+        }
 
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -200,6 +301,9 @@ impl Config {
                         parse_seconds("--sweep-interval-secs", &value("--sweep-interval-secs")?)?
                 }
                 "--frame-ancestors" => config.frame_ancestors = value("--frame-ancestors")?,
+                "--log-format" => {
+                    config.log_format = parse_log_format("--log-format", &value("--log-format")?)?
+                }
                 _ => return Err(ConfigError::UnknownArgument(arg)),
             }
         }
@@ -268,6 +372,17 @@ fn parse_seconds(flag: &'static str, value: &str) -> Result<u64, ConfigError> {
         flag,
         value: value.to_owned(),
     })
+}
+
+fn parse_log_format(flag: &'static str, value: &str) -> Result<LogFormat, ConfigError> {
+    match value.trim() {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        _ => Err(ConfigError::BadLogFormat {
+            flag,
+            value: value.to_owned(),
+        }),
+    }
 }
 
 fn parse_address(flag: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {

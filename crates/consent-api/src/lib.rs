@@ -20,18 +20,19 @@ pub mod sweep;
 use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::Router;
 use tokio::net::TcpListener;
 
-pub use config::{Config, ConfigError};
+pub use config::{Command, Config, ConfigError, LogFormat};
 pub use state::{system_clock, Clock};
 
 use auth::TokenKeys;
 use notices::{ContentError, NoticeCatalog, SharedNotices};
 use state::AppState;
-use store::{OpenError, PublishError, Store};
+use store::{BackupError, BackupSummary, OpenError, PublishError, Store};
 
 /// Why the server cannot start or stopped abnormally.
 #[derive(Debug, thiserror::Error)]
@@ -167,8 +168,72 @@ pub async fn run(
         let _ = writeln!(stdout, "listening on http://{addr}");
         let _ = stdout.flush();
     }
-    tracing::info!(%addr, database = %config.database_url(), content = %config.content_dir.display(), "serving");
-    app.serve(listener, shutdown).await
+    tracing::info!(%addr, database = %store::redacted(&config.database_url()), content = %config.content_dir.display(), "serving");
+    app.serve(listener, shutdown).await?;
+    tracing::info!("stopped: in-flight requests finished, database closed");
+    Ok(())
+}
+
+/// Why `consent-api backup` or `restore` failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ToolError {
+    #[error(transparent)]
+    Database(#[from] OpenError),
+    #[error(transparent)]
+    Backup(#[from] BackupError),
+    #[error("{}: {source}", path.display())]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Writes the ledger of `database_url` to `file`. The file appears only once
+/// complete and on disk (written beside it, then renamed), so a failed or
+/// interrupted backup never leaves a file that looks like a backup.
+pub async fn backup_to_file(database_url: &str, file: &Path) -> Result<BackupSummary, ToolError> {
+    let store = Store::open(database_url).await?;
+    let partial = PathBuf::from(format!("{}.partial", file.display()));
+    let file_error = |path: &Path| {
+        let path = path.to_owned();
+        move |source| ToolError::File { path, source }
+    };
+    let outcome = async {
+        let created = std::fs::File::create(&partial).map_err(file_error(&partial))?;
+        let mut out = std::io::BufWriter::new(created);
+        let summary = store.backup(&mut out).await?;
+        let written = out
+            .into_inner()
+            .map_err(|e| file_error(&partial)(e.into_error()))?;
+        written.sync_all().map_err(file_error(&partial))?;
+        std::fs::rename(&partial, file).map_err(file_error(file))?;
+        Ok(summary)
+    }
+    .await;
+    if outcome.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    store.close().await;
+    outcome
+}
+
+/// Loads the ledger in `file` into `database_url` (created and migrated if
+/// needed), whose ledger must be empty.
+pub async fn restore_from_file(
+    database_url: &str,
+    file: &Path,
+) -> Result<BackupSummary, ToolError> {
+    let opened = std::fs::File::open(file).map_err(|source| ToolError::File {
+        path: file.to_owned(),
+        source,
+    })?;
+    let store = Store::open(database_url).await?;
+    let outcome = store
+        .restore(&mut std::io::BufReader::new(opened))
+        .await
+        .map_err(ToolError::from);
+    store.close().await;
+    outcome
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM.

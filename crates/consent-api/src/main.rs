@@ -1,16 +1,18 @@
-//! `consent-api`: parses the configuration and runs the server (see `lib.rs`).
+//! `consent-api`: parses the command line and runs the server, or a backup
+//! or restore of the consent ledger (see `lib.rs`).
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use consent_api::config::USAGE;
-use consent_api::{Config, ConfigError};
+use consent_api::store::BackupSummary;
+use consent_api::{Command, ConfigError, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let config = match Config::from_process() {
-        Ok(config) => config,
+    let command = match Command::from_process() {
+        Ok(command) => command,
         Err(ConfigError::HelpRequested) => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
@@ -20,19 +22,63 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    // Logs go to stderr: stdout carries only the `listening on` line.
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
-    match consent_api::run(config, consent_api::shutdown_signal()).await {
+    let log_format = match &command {
+        Command::Serve(config) => config.log_format,
+        Command::Backup { .. } | Command::Restore { .. } => LogFormat::Text,
+    };
+    init_logs(log_format);
+    let outcome = match command {
+        Command::Serve(config) => consent_api::run(config, consent_api::shutdown_signal())
+            .await
+            .map_err(|e| e.to_string()),
+        Command::Backup { database_url, file } => consent_api::backup_to_file(&database_url, &file)
+            .await
+            .map(|summary| report("backed up", &summary, &file))
+            .map_err(|e| e.to_string()),
+        Command::Restore { database_url, file } => {
+            consent_api::restore_from_file(&database_url, &file)
+                .await
+                .map(|summary| report("restored", &summary, &file))
+                .map_err(|e| e.to_string())
+        }
+    };
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("consent-api: {error}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Logs go to stderr: stdout carries only the `listening on` line (or a tool's summary).
+fn init_logs(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter);
+    match format {
+        LogFormat::Text => logs.with_ansi(std::io::stderr().is_terminal()).init(),
+        // The request's span (and its request_id) is a field of every line.
+        LogFormat::Json => logs
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init(),
+    }
+}
+
+fn report(done: &str, summary: &BackupSummary, file: &std::path::Path) {
+    let tables: Vec<String> = summary
+        .rows
+        .iter()
+        .map(|(table, rows)| format!("{table} {rows}"))
+        .collect();
+    println!(
+        "{done} {} rows ({}) {} {}",
+        summary.total(),
+        tables.join(", "),
+        if done == "restored" { "from" } else { "to" },
+        file.display()
+    );
 }

@@ -109,12 +109,7 @@ async fn copilot_opt_in_is_stored_with_one_event() {
     assert_eq!(server.event_count("contoso").await, 1);
 
     // The event and its receipt, as stored.
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}/consent.db",
-        server.data_dir.path().display()
-    ))
-    .await
-    .unwrap();
+    let db = server.sql().await;
     let (action, actor, receipt_id): (String, String, String) = sqlx::query_as(
         "SELECT action, actor, receipt_id FROM consent_events WHERE tenant_id = 'contoso'",
     )

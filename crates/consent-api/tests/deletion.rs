@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::Duration;
-use common::{dev_config, program_view, TestServer};
+use common::{program_view, TestServer};
 use consent_api::App;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -125,7 +125,7 @@ async fn concurrent_sweeps_of_two_servers_record_each_deletion_once() {
     let admin = server.token("contoso", "admin").await;
     opt_in_then_out(&server, &admin, "copilot").await;
     let version = opt_in_then_out(&server, &admin, "marketing").await;
-    let other = App::start(&dev_config(server.data_dir.path()), server.clock.clock())
+    let other = App::start(&server.config, server.clock.clock())
         .await
         .expect("a second server over the same database starts")
         .state();

@@ -360,12 +360,7 @@ async fn events_and_receipts_cannot_be_changed_or_removed() {
     let server = TestServer::start().await;
     let admin = server.token("contoso", "admin").await;
     marketing_events(&server, &admin, 0).await;
-    let db = sqlx::SqlitePool::connect(&format!(
-        "sqlite://{}/consent.db",
-        server.data_dir.path().display()
-    ))
-    .await
-    .unwrap();
+    let db = server.sql().await;
     for statement in [
         "UPDATE consent_events SET actor = '{}'",
         "DELETE FROM consent_events",

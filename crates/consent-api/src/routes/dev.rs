@@ -97,9 +97,13 @@ pub struct NewTenant {
     /// Region code (`US`, `EU`, ...): 1 to 16 ASCII letters, any case (stored upper-case).
     #[schema(min_length = 1, max_length = 16, pattern = "^[A-Za-z]+$")]
     pub region: String,
-    /// Display name, 1 to 200 characters; a generated one when absent or null.
+    /// Display name, 1 to 200 characters, no control characters; a generated one when absent or null.
     #[serde(default)]
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]+$"
+    )]
     pub name: Option<String>,
 }
 
@@ -133,9 +137,14 @@ pub async fn create_tenant(
         .with_field("region"));
     }
     if let Some(name) = &request.name {
-        if !(1..=MAX_TENANT_NAME_LEN).contains(&name.chars().count()) {
+        // No control characters: they have no place in a display name, and
+        // PostgreSQL's text cannot hold NUL at all.
+        if !(1..=MAX_TENANT_NAME_LEN).contains(&name.chars().count())
+            || name.chars().any(char::is_control)
+        {
             return Err(ApiError::invalid_body(format!(
-                "the name must be 1 to {MAX_TENANT_NAME_LEN} characters; leave it out for a generated one"
+                "the name must be 1 to {MAX_TENANT_NAME_LEN} characters, none a control character; \
+                 leave it out for a generated one"
             ))
             .with_field("name"));
         }

@@ -1,5 +1,7 @@
 //! Liveness and readiness probes.
 
+use std::time::Duration;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
@@ -44,14 +46,22 @@ pub async fn healthz() -> Json<Health> {
     )
 )]
 pub async fn readyz(State(state): State<AppState>) -> Result<Json<Health>, ApiError> {
-    match state.store.ping().await {
-        Ok(()) => Ok(Json(OK)),
-        Err(error) => {
-            tracing::warn!(%error, "database not reachable");
-            Err(
-                ApiError::new(ErrorCode::Internal, "the database is not reachable")
-                    .with_status(StatusCode::SERVICE_UNAVAILABLE),
-            )
-        }
+    // A database that does not answer in time is as unready as one that refuses.
+    let answer = tokio::time::timeout(READY_DEADLINE, state.store.ping()).await;
+    match answer {
+        Ok(Ok(())) => Ok(Json(OK)),
+        Ok(Err(error)) => not_ready(&error),
+        Err(elapsed) => not_ready(&elapsed),
     }
+}
+
+/// How long `/readyz` waits for the database.
+const READY_DEADLINE: Duration = Duration::from_secs(2);
+
+fn not_ready(error: &dyn std::fmt::Display) -> Result<Json<Health>, ApiError> {
+    tracing::warn!(%error, "database not reachable");
+    Err(
+        ApiError::new(ErrorCode::Internal, "the database is not reachable")
+            .with_status(StatusCode::SERVICE_UNAVAILABLE),
+    )
 }

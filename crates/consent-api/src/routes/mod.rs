@@ -7,6 +7,7 @@ mod history;
 mod notices;
 pub mod openapi;
 mod receipts;
+pub mod request_id;
 mod security_headers;
 
 use std::time::Duration;
@@ -22,7 +23,8 @@ use consent_core::tenant::is_valid_tenant_id;
 use consent_core::ErrorCode;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 use crate::auth::Caller;
 use crate::config::Config;
@@ -98,7 +100,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
         .layer(CatchPanicLayer::custom(|_| panicked()))
-        .layer(TraceLayer::new_for_http());
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_id::span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        );
     // CORS outside the rest, so that error answers carry its headers too;
     // the security headers outermost, so that every answer carries them.
     let router = if config.cors_loopback {
@@ -106,10 +112,12 @@ pub fn router(state: AppState, config: &Config) -> Router {
     } else {
         router
     };
-    router.layer(middleware::from_fn_with_state(
+    let router = router.layer(middleware::from_fn_with_state(
         SecurityHeaders::new(&config.frame_ancestors),
         security_headers::add,
-    ))
+    ));
+    // Outermost, so every answer carries the id and every log line inside has it.
+    router.layer(middleware::from_fn(request_id::assign))
 }
 
 /// The tenant's state, if `caller` may see it. Another tenant's, an unknown

@@ -1,14 +1,12 @@
 //! Completed deletions: finding opt-outs whose deadline passed and recording
 //! each exactly once, however many sweeps (or server processes) run.
 
+use super::events::{self, NewEvent};
+use super::{from_json, read_snapshot, Store};
 use consent_core::deadline::PendingDeletion;
 use consent_core::receipt::ReceiptNotice;
 use consent_core::rules::{complete_deletion, ConsentAction};
 use consent_core::{Actor, NoticeRef, ProgramId, Timestamp};
-use sqlx::Row;
-
-use super::events::{self, NewEvent};
-use super::{from_json, read_snapshot, Store};
 
 /// An opt-out whose deletion deadline has passed and is not yet recorded as done.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,21 +23,22 @@ impl Store {
     pub async fn due_deletions(&self, now: Timestamp) -> Result<Vec<DueDeletion>, sqlx::Error> {
         // Deadlines live inside the stored JSON; the rows with one are few
         // (opt-outs of the last 30 days), so they are compared here.
-        let rows = sqlx::query(
+        let rows: Vec<(String, String, String)> = on_pool!(&self.pool, |pool| {
+            sqlx::query_as(
             "SELECT tenant_id, program, pending_deletion FROM program_state WHERE pending_deletion IS NOT NULL",
         )
-        .fetch_all(&self.pool)
-        .await?;
+        .fetch_all(pool)
+        .await?
+        });
         let mut due = Vec::new();
-        for row in rows {
-            let stored: String = row.try_get("pending_deletion")?;
-            let Some(program) = ProgramId::parse(&row.try_get::<String, _>("program")?) else {
+        for (tenant_id, program, stored) in rows {
+            let Some(program) = ProgramId::parse(&program) else {
                 continue;
             };
             let pending: PendingDeletion = from_json(&stored)?;
             if !pending.is_pending_at(now) {
                 due.push(DueDeletion {
-                    tenant_id: row.try_get("tenant_id")?,
+                    tenant_id,
                     program,
                     stored,
                 });
@@ -59,20 +58,30 @@ impl Store {
         at: Timestamp,
         describe_notices: impl Fn(&[NoticeRef]) -> Vec<ReceiptNotice>,
     ) -> Result<Option<String>, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        // The conditional clear comes first: it takes the write lock, and of
-        // two sweeps only the one that still finds the same pending deletion
-        // matches the row. The other changes nothing.
-        let cleared = sqlx::query(
+        let mut tx = self.begin().await?;
+        // The version bump comes first: it takes the write lock (on
+        // PostgreSQL the tenant's row lock, which every change to the tenant
+        // takes first too, so two writers never wait for each other in
+        // opposite orders). A rollback below undoes it.
+        on_tx!(&mut tx, |conn| {
+            sqlx::query("UPDATE tenants SET document_version = document_version + 1 WHERE id = $1")
+                .bind(&due.tenant_id)
+                .execute(&mut *conn)
+                .await?;
+        });
+        // Of two sweeps, only the one that still finds the same pending
+        // deletion matches the row; the other changes nothing.
+        let cleared = on_tx!(&mut tx, |conn| sqlx::query(
             "UPDATE program_state SET pending_deletion = NULL \
              WHERE tenant_id = $1 AND program = $2 AND pending_deletion = $3",
         )
         .bind(&due.tenant_id)
         .bind(due.program.as_str())
         .bind(&due.stored)
-        .execute(&mut *tx)
-        .await?;
-        if cleared.rows_affected() != 1 {
+        .execute(&mut *conn)
+        .await?
+        .rows_affected());
+        if cleared != 1 {
             return Ok(None);
         }
         let Some(snapshot) = read_snapshot(&mut tx, &due.tenant_id).await? else {
@@ -83,10 +92,6 @@ impl Store {
         let Some(after) = complete_deletion(&before, at) else {
             return Ok(None); // not due by this clock after all: roll back
         };
-        sqlx::query("UPDATE tenants SET document_version = document_version + 1 WHERE id = $1")
-            .bind(&due.tenant_id)
-            .execute(&mut *tx)
-            .await?;
         let (event_id, _) = events::record(
             &mut tx,
             NewEvent {

@@ -1,13 +1,49 @@
-//! Storage: every SQL statement the server runs.
+//! Storage: every SQL statement the server runs, on SQLite or PostgreSQL.
 //!
-//! Statements use `$n` placeholders and plain types so they run unchanged on
-//! PostgreSQL. The consent event log is append-only: no statement here
-//! updates or deletes an event or a receipt, and the database refuses one
-//! (see the triggers in the migrations).
+//! Statements use `$n` placeholders and plain types (TEXT, BIGINT, BOOLEAN),
+//! so each is written once and runs unchanged on both databases: the
+//! [`on_pool!`] and [`on_tx!`] macros compile the same statement for each.
+//! The consent event log is append-only: no statement here updates or
+//! deletes an event or a receipt, and the database refuses one (see the
+//! triggers in the migrations).
+//!
+//! Several server processes may share one PostgreSQL database. Every change
+//! takes its tenant's row lock first (the conditional version bump), so
+//! writers to one tenant queue there and of two changes decided against the
+//! same version exactly one is stored, under PostgreSQL's default READ
+//! COMMITTED isolation as under SQLite's single writer.
 
+/// Runs `$body` with `$p` bound to the pool, whichever database it is.
+macro_rules! on_pool {
+    ($pool:expr, |$p:ident| $body:expr) => {
+        match $pool {
+            $crate::store::Pool::Sqlite($p) => $body,
+            $crate::store::Pool::Postgres($p) => $body,
+        }
+    };
+}
+
+/// Runs `$body` with `$c` bound to the transaction's connection, whichever database it is.
+macro_rules! on_tx {
+    ($tx:expr, |$c:ident| $body:expr) => {
+        match $tx {
+            $crate::store::Tx::Sqlite(tx) => {
+                let $c = &mut **tx;
+                $body
+            }
+            $crate::store::Tx::Postgres(tx) => {
+                let $c = &mut **tx;
+                $body
+            }
+        }
+    };
+}
+
+mod backup;
 mod deletions;
 mod events;
 
+pub use backup::{BackupError, BackupSummary};
 pub use deletions::DueDeletion;
 
 use std::path::Path;
@@ -20,8 +56,9 @@ use consent_core::rules::{ConsentAction, ProgramRecord};
 use consent_core::{Actor, NoticeDocument, ProgramId, Region, Tenant, Timestamp};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::{Postgres, Sqlite, SqlitePool, Transaction};
 use uuid::Uuid;
 
 use events::NewEvent;
@@ -29,7 +66,7 @@ use events::NewEvent;
 /// Why the database cannot be opened.
 #[derive(Debug, thiserror::Error)]
 pub enum OpenError {
-    #[error("database URL {url:?} is not supported: only sqlite:// URLs are, for now")]
+    #[error("database URL {url:?} is not supported: use a sqlite:// or postgres:// URL")]
     UnsupportedUrl { url: String },
     #[error("cannot create the data directory {}: {source}", dir.display())]
     DataDir {
@@ -129,23 +166,82 @@ pub enum ChangeOutcome {
     IdempotencyKeyTaken,
 }
 
+/// Which database a [`Store`] uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// The backend a database URL names, if it is one the server supports.
+    pub fn of_url(url: &str) -> Option<Backend> {
+        if url.starts_with("sqlite:") {
+            Some(Backend::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Backend::Postgres)
+        } else {
+            None
+        }
+    }
+
+    /// `sqlite` or `postgres`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// A connection pool on either database.
+#[derive(Debug, Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A transaction on either database; rolled back when dropped uncommitted.
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+impl Tx {
+    pub(crate) async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Tx::Sqlite(tx) => tx.commit().await,
+            Tx::Postgres(tx) => tx.commit().await,
+        }
+    }
+}
+
 /// The database behind the API.
 #[derive(Debug, Clone)]
 pub struct Store {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
+/// Connections per server process. Several processes may share one
+/// PostgreSQL server, whose own limit (100 by default) is for all of them.
+const MAX_CONNECTIONS: u32 = 8;
+
 impl Store {
-    /// Opens (creating if missing) the database at `url` and migrates it.
+    /// Opens the database at `url` and migrates it: a `sqlite://` file
+    /// (created if missing) or an existing `postgres://` database.
     ///
     /// SQLite runs in WAL mode with full sync (a stored consent must survive
-    /// a power cut) and foreign keys on.
+    /// a power cut) and foreign keys on. PostgreSQL commits durably by its
+    /// own defaults (`fsync`, `synchronous_commit`).
     pub async fn open(url: &str) -> Result<Store, OpenError> {
-        if !url.starts_with("sqlite:") {
-            return Err(OpenError::UnsupportedUrl {
-                url: url.to_owned(),
-            });
+        match Backend::of_url(url) {
+            Some(Backend::Sqlite) => Store::open_sqlite(url).await,
+            Some(Backend::Postgres) => Store::open_postgres(url).await,
+            None => Err(OpenError::UnsupportedUrl { url: redacted(url) }),
         }
+    }
+
+    async fn open_sqlite(url: &str) -> Result<Store, OpenError> {
         let connect = |source| OpenError::Connect {
             url: url.to_owned(),
             source,
@@ -166,35 +262,92 @@ impl Store {
             create_dir(dir)?;
         }
         let pool = SqlitePoolOptions::new()
-            .max_connections(8)
+            .max_connections(MAX_CONNECTIONS)
             .connect_with(options)
             .await
             .map_err(connect)?;
-        sqlx::migrate!("./migrations").run(&pool).await?;
-        Ok(Store { pool })
+        sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        Ok(Store {
+            pool: Pool::Sqlite(pool),
+        })
+    }
+
+    async fn open_postgres(url: &str) -> Result<Store, OpenError> {
+        // The URL may carry a password: errors name the database, never the URL.
+        let connect = |source| OpenError::Connect {
+            url: redacted(url),
+            source,
+        };
+        let options = PgConnectOptions::from_str(url)
+            .map_err(connect)?
+            .application_name("consent-api");
+        let pool = PgPoolOptions::new()
+            .max_connections(MAX_CONNECTIONS)
+            // A request waits this long for a connection, then fails; readiness shows why.
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(connect)?;
+        // Concurrent starts of several processes migrate once: sqlx holds an
+        // advisory lock while it migrates.
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(Store {
+            pool: Pool::Postgres(pool),
+        })
+    }
+
+    /// The database this store uses.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// A read-write transaction.
+    pub(crate) async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// A transaction whose reads all see one moment. SQLite's read
+    /// transactions do; PostgreSQL's default (READ COMMITTED) takes a new
+    /// snapshot per statement, so this one asks for REPEATABLE READ.
+    pub(crate) async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
+        Ok(match &self.pool {
+            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Pool::Postgres(pool) => Tx::Postgres(
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?,
+            ),
+        })
     }
 
     /// Whether the database answers.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
+        on_pool!(&self.pool, |pool| sqlx::query("SELECT 1")
+            .execute(pool)
             .await
-            .map(|_| ())
+            .map(|_| ()))
     }
 
     /// Adds `tenant` unless a tenant with its id exists.
     pub async fn ensure_tenant(&self, tenant: &Tenant, now: Timestamp) -> Result<(), sqlx::Error> {
-        sqlx::query(
-            "INSERT INTO tenants (id, name, region, document_version, created_at) VALUES ($1, $2, $3, 0, $4) \
-             ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&tenant.id)
-        .bind(&tenant.name)
-        .bind(tenant.region.code())
-        .bind(timestamp(now))
-        .execute(&self.pool)
-        .await
-        .map(|_| ())
+        on_pool!(&self.pool, |pool| {
+            sqlx::query(
+                "INSERT INTO tenants (id, name, region, document_version, created_at) VALUES ($1, $2, $3, 0, $4) \
+                 ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(&tenant.id)
+            .bind(&tenant.name)
+            .bind(tenant.region.code())
+            .bind(timestamp(now))
+            .execute(pool)
+            .await
+            .map(|_| ())
+        })
     }
 
     /// Records a notice version as published; refuses one whose stored hash differs.
@@ -205,28 +358,30 @@ impl Store {
     ) -> Result<(), PublishError> {
         let content =
             serde_json::to_string(document).map_err(|e| sqlx::Error::Encode(Box::new(e)))?;
-        sqlx::query(
-            "INSERT INTO notices (id, version, language, sha256, material_change, effective_date, content, first_loaded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id, version, language) DO NOTHING",
-        )
-        .bind(&document.id)
-        .bind(i64::from(document.version))
-        .bind(&document.language)
-        .bind(&document.sha256)
-        .bind(document.material_change)
-        .bind(document.effective_date.to_string())
-        .bind(content)
-        .bind(timestamp(now))
-        .execute(&self.pool)
-        .await?;
-        let stored: String = sqlx::query_scalar(
-            "SELECT sha256 FROM notices WHERE id = $1 AND version = $2 AND language = $3",
-        )
-        .bind(&document.id)
-        .bind(i64::from(document.version))
-        .bind(&document.language)
-        .fetch_one(&self.pool)
-        .await?;
+        let stored: String = on_pool!(&self.pool, |pool| {
+            sqlx::query(
+                "INSERT INTO notices (id, version, language, sha256, material_change, effective_date, content, first_loaded_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id, version, language) DO NOTHING",
+            )
+            .bind(&document.id)
+            .bind(i64::from(document.version))
+            .bind(&document.language)
+            .bind(&document.sha256)
+            .bind(document.material_change)
+            .bind(document.effective_date.to_string())
+            .bind(&content)
+            .bind(timestamp(now))
+            .execute(pool)
+            .await?;
+            sqlx::query_scalar(
+                "SELECT sha256 FROM notices WHERE id = $1 AND version = $2 AND language = $3",
+            )
+            .bind(&document.id)
+            .bind(i64::from(document.version))
+            .bind(&document.language)
+            .fetch_one(pool)
+            .await?
+        });
         if stored != document.sha256 {
             return Err(PublishError::Edited {
                 id: document.id.clone(),
@@ -241,8 +396,11 @@ impl Store {
 
     /// The tenant `tenant_id` and its state, or `None` if there is no such tenant.
     pub async fn snapshot(&self, tenant_id: &str) -> Result<Option<TenantSnapshot>, sqlx::Error> {
+        if !storable(tenant_id) {
+            return Ok(None);
+        }
         // One read transaction, so the version and the records belong together.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_read().await?;
         let snapshot = read_snapshot(&mut tx, tenant_id).await?;
         tx.commit().await?;
         Ok(snapshot)
@@ -256,18 +414,24 @@ impl Store {
         change: AcceptedChange<'_>,
     ) -> Result<ChangeOutcome, sqlx::Error> {
         let tenant_id = change.tenant.id.as_str();
-        let mut tx = self.pool.begin().await?;
-        // The conditional bump comes first: it takes the write lock before
+        let mut tx = self.begin().await?;
+        // The conditional bump comes first: it takes the write lock (SQLite's
+        // database lock, PostgreSQL's lock on the tenant's row) before
         // anything is read, and of two writers with the same version exactly
-        // one matches the row; the other stores nothing.
-        let bumped = sqlx::query(
-            "UPDATE tenants SET document_version = document_version + 1 WHERE id = $1 AND document_version = $2",
-        )
-        .bind(tenant_id)
-        .bind(change.expected_version)
-        .execute(&mut *tx)
-        .await?;
-        if bumped.rows_affected() != 1 {
+        // one matches the row; the other stores nothing. On PostgreSQL a
+        // writer that waited for the lock re-checks the row as committed by
+        // the one before it, so it finds the version moved on.
+        let bumped = on_tx!(&mut tx, |conn| {
+            sqlx::query(
+                "UPDATE tenants SET document_version = document_version + 1 WHERE id = $1 AND document_version = $2",
+            )
+            .bind(tenant_id)
+            .bind(change.expected_version)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+        });
+        if bumped != 1 {
             return Ok(ChangeOutcome::Stale);
         }
 
@@ -288,20 +452,25 @@ impl Store {
         .await?;
 
         if let Some(answer) = &change.idempotency {
-            let stored = sqlx::query(
-                "INSERT INTO idempotency_keys \
-                 (tenant_id, idempotency_key, request_hash, response_status, response_body, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
-            )
-            .bind(tenant_id)
-            .bind(answer.key)
-            .bind(answer.request_hash)
-            .bind(i64::from(answer.status))
-            .bind(answer.body)
-            .bind(timestamp(change.at))
-            .execute(&mut *tx)
-            .await?;
-            if stored.rows_affected() != 1 {
+            // A concurrent request under the same key (from any process)
+            // waits here for the first to commit, then stores nothing.
+            let stored = on_tx!(&mut tx, |conn| {
+                sqlx::query(
+                    "INSERT INTO idempotency_keys \
+                     (tenant_id, idempotency_key, request_hash, response_status, response_body, created_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
+                )
+                .bind(tenant_id)
+                .bind(answer.key)
+                .bind(answer.request_hash)
+                .bind(i64::from(answer.status))
+                .bind(answer.body)
+                .bind(timestamp(change.at))
+                .execute(&mut *conn)
+                .await?
+                .rows_affected()
+            });
+            if stored != 1 {
                 return Ok(ChangeOutcome::IdempotencyKeyTaken);
             }
         }
@@ -319,20 +488,22 @@ impl Store {
         tenant_id: &str,
         key: &str,
     ) -> Result<Option<StoredResponse>, sqlx::Error> {
-        let row = sqlx::query(
+        if !storable(tenant_id) || !storable(key) {
+            return Ok(None);
+        }
+        let row: Option<(String, i64, String)> = on_pool!(&self.pool, |pool| sqlx::query_as(
             "SELECT request_hash, response_status, response_body FROM idempotency_keys \
              WHERE tenant_id = $1 AND idempotency_key = $2",
         )
         .bind(tenant_id)
         .bind(key)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|row| {
-            let status: i64 = row.try_get("response_status")?;
+        .fetch_optional(pool)
+        .await?);
+        row.map(|(request_hash, status, body)| {
             Ok(StoredResponse {
-                request_hash: row.try_get("request_hash")?,
+                request_hash,
                 status: u16::try_from(status).map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-                body: row.try_get("response_body")?,
+                body,
             })
         })
         .transpose()
@@ -340,94 +511,119 @@ impl Store {
 
     /// How many consent events a tenant has.
     pub async fn event_count(&self, tenant_id: &str) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM consent_events WHERE tenant_id = $1")
-            .bind(tenant_id)
-            .fetch_one(&self.pool)
-            .await
+        on_pool!(&self.pool, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM consent_events WHERE tenant_id = $1"
+        )
+        .bind(tenant_id)
+        .fetch_one(pool)
+        .await)
     }
 
-    /// Closes every connection (checkpointing the WAL).
+    /// Closes every connection (checkpointing SQLite's WAL).
     pub async fn close(&self) {
-        self.pool.close().await;
+        on_pool!(&self.pool, |pool| pool.close().await);
     }
 }
 
 /// Stores `record` as the current state of its program.
 async fn write_program_state(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     tenant_id: &str,
     record: &ProgramRecord,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO program_state \
-         (tenant_id, program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-         ON CONFLICT (tenant_id, program) DO UPDATE SET \
-         enabled = excluded.enabled, contact_allowed = excluded.contact_allowed, \
-         accepted_notices = excluded.accepted_notices, updated_at = excluded.updated_at, \
-         updated_by = excluded.updated_by, pending_deletion = excluded.pending_deletion",
-    )
-    .bind(tenant_id)
-    .bind(record.program.as_str())
-    .bind(record.enabled)
-    .bind(record.contact_allowed)
-    .bind(json(&record.accepted_notices)?)
-    .bind(record.updated_at.map(timestamp))
-    .bind(record.updated_by.as_ref().map(json).transpose()?)
-    .bind(record.pending_deletion.as_ref().map(json).transpose()?)
-    .execute(conn)
-    .await
-    .map(|_| ())
+    let accepted_notices = json(&record.accepted_notices)?;
+    let updated_by = record.updated_by.as_ref().map(json).transpose()?;
+    let pending_deletion = record.pending_deletion.as_ref().map(json).transpose()?;
+    on_tx!(tx, |conn| {
+        sqlx::query(
+            "INSERT INTO program_state \
+             (tenant_id, program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (tenant_id, program) DO UPDATE SET \
+             enabled = excluded.enabled, contact_allowed = excluded.contact_allowed, \
+             accepted_notices = excluded.accepted_notices, updated_at = excluded.updated_at, \
+             updated_by = excluded.updated_by, pending_deletion = excluded.pending_deletion",
+        )
+        .bind(tenant_id)
+        .bind(record.program.as_str())
+        .bind(record.enabled)
+        .bind(record.contact_allowed)
+        .bind(&accepted_notices)
+        .bind(record.updated_at.map(timestamp))
+        .bind(&updated_by)
+        .bind(&pending_deletion)
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// A `tenants` row as read.
+#[derive(sqlx::FromRow)]
+struct TenantRow {
+    id: String,
+    name: String,
+    region: String,
+    document_version: i64,
+}
+
+/// A `program_state` row as read.
+#[derive(sqlx::FromRow)]
+struct ProgramStateRow {
+    program: String,
+    enabled: bool,
+    contact_allowed: Option<bool>,
+    accepted_notices: String,
+    updated_at: Option<String>,
+    updated_by: Option<String>,
+    pending_deletion: Option<String>,
 }
 
 async fn read_snapshot(
-    conn: &mut SqliteConnection,
+    tx: &mut Tx,
     tenant_id: &str,
 ) -> Result<Option<TenantSnapshot>, sqlx::Error> {
-    let Some(row) =
-        sqlx::query("SELECT id, name, region, document_version FROM tenants WHERE id = $1")
-            .bind(tenant_id)
-            .fetch_optional(&mut *conn)
-            .await?
-    else {
-        return Ok(None);
-    };
-    let region: String = row.try_get("region")?;
-    let tenant = Tenant {
-        id: row.try_get("id")?,
-        name: row.try_get("name")?,
-        region: Region::new(&region),
-    };
-    let version: i64 = row.try_get("document_version")?;
-
-    let rows = sqlx::query(
-        "SELECT program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion \
-         FROM program_state WHERE tenant_id = $1",
+    let Some(row) = on_tx!(&mut *tx, |conn| sqlx::query_as::<_, TenantRow>(
+        "SELECT id, name, region, document_version FROM tenants WHERE id = $1"
     )
     .bind(tenant_id)
-    .fetch_all(&mut *conn)
-    .await?;
+    .fetch_optional(&mut *conn)
+    .await?) else {
+        return Ok(None);
+    };
+    let tenant = Tenant {
+        id: row.id,
+        name: row.name,
+        region: Region::new(&row.region),
+    };
+    let version = row.document_version;
+
+    let rows = on_tx!(&mut *tx, |conn| {
+        sqlx::query_as::<_, ProgramStateRow>(
+            "SELECT program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion \
+             FROM program_state WHERE tenant_id = $1",
+        )
+        .bind(tenant_id)
+        .fetch_all(&mut *conn)
+        .await?
+    });
     let mut programs: Vec<ProgramRecord> = ProgramId::ALL
         .into_iter()
         .map(ProgramRecord::initial)
         .collect();
     for row in rows {
-        let name: String = row.try_get("program")?;
         // A row of a program this build does not know is kept but not shown.
-        let Some(program) = ProgramId::parse(&name) else {
+        let Some(program) = ProgramId::parse(&row.program) else {
             continue;
         };
-        let updated_at: Option<String> = row.try_get("updated_at")?;
-        let updated_by: Option<String> = row.try_get("updated_by")?;
-        let pending_deletion: Option<String> = row.try_get("pending_deletion")?;
         let record = ProgramRecord {
             program,
-            enabled: row.try_get("enabled")?,
-            contact_allowed: row.try_get("contact_allowed")?,
-            accepted_notices: from_json(&row.try_get::<String, _>("accepted_notices")?)?,
-            updated_at: updated_at.as_deref().map(parse_timestamp).transpose()?,
-            updated_by: updated_by.as_deref().map(from_json).transpose()?,
-            pending_deletion: pending_deletion.as_deref().map(from_json).transpose()?,
+            enabled: row.enabled,
+            contact_allowed: row.contact_allowed,
+            accepted_notices: from_json(&row.accepted_notices)?,
+            updated_at: row.updated_at.as_deref().map(parse_timestamp).transpose()?,
+            updated_by: row.updated_by.as_deref().map(from_json).transpose()?,
+            pending_deletion: row.pending_deletion.as_deref().map(from_json).transpose()?,
         };
         if let Some(slot) = programs.iter_mut().find(|r| r.program == program) {
             *slot = record;
@@ -438,6 +634,27 @@ async fn read_snapshot(
         version,
         programs,
     }))
+}
+
+/// Whether `text` can be stored, on either database: PostgreSQL's text
+/// cannot hold NUL, so a key with one names nothing that is stored.
+pub(crate) fn storable(text: &str) -> bool {
+    !text.contains('\0')
+}
+
+/// `url` without its password, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((credentials, host)) => {
+            let user = credentials.split(':').next().unwrap_or_default();
+            format!("{scheme}://{user}@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
 }
 
 fn create_dir(dir: &Path) -> Result<(), OpenError> {

@@ -1,5 +1,10 @@
 //! A real server for tests: in-process, on a free loopback port, over a
-//! fresh SQLite file in a temporary directory, with a clock tests can move.
+//! fresh database, with a clock tests can move.
+//!
+//! The database is a SQLite file in a temporary directory, or, when
+//! `CONSENT_TEST_DATABASE_URL` names a PostgreSQL server (`cargo xtask test`
+//! sets it for its second run of this suite), a database created on that
+//! server for the one test and dropped after it.
 
 #![allow(dead_code)] // each test file uses a different part of this harness
 
@@ -10,7 +15,7 @@ use chrono::Duration;
 use consent_api::auth::{Claims, TokenKeys};
 use consent_api::config::{DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, DEVELOPMENT_SIGNING_KEY};
 use consent_api::state::AppState;
-use consent_api::store::Store;
+use consent_api::store::{Backend, Store};
 use consent_api::{App, Clock, Config, ServerError};
 use consent_core::Timestamp;
 use reqwest::header::{HeaderMap, CONTENT_TYPE};
@@ -19,6 +24,143 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+
+/// The variable naming the PostgreSQL server tests run on (a URL whose
+/// user may create databases); unset, they run on SQLite.
+pub const TEST_DATABASE_VAR: &str = "CONSENT_TEST_DATABASE_URL";
+
+/// A fresh, empty database for one test; removed when dropped.
+pub struct TestDatabase {
+    /// What to hand the server as its database URL.
+    pub url: String,
+    pub backend: Backend,
+    /// The PostgreSQL server's URL and the database made on it, to drop.
+    postgres: Option<(String, String)>,
+    /// The SQLite file's directory.
+    _dir: Option<TempDir>,
+}
+
+impl TestDatabase {
+    /// A database on the backend this run of the suite is for.
+    pub async fn fresh() -> TestDatabase {
+        match std::env::var(TEST_DATABASE_VAR) {
+            Ok(server) if !server.trim().is_empty() => TestDatabase::postgres(&server).await,
+            _ => TestDatabase::sqlite(),
+        }
+    }
+
+    /// A SQLite file in a new temporary directory.
+    pub fn sqlite() -> TestDatabase {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        TestDatabase {
+            url: format!("sqlite://{}/consent.db", dir.path().display()),
+            backend: Backend::Sqlite,
+            postgres: None,
+            _dir: Some(dir),
+        }
+    }
+
+    /// A new database on the PostgreSQL server at `server_url`. Panics when
+    /// the server cannot be reached: a run asked to test PostgreSQL must not
+    /// pass without it.
+    pub async fn postgres(server_url: &str) -> TestDatabase {
+        use sqlx::Connection;
+        let name = format!("test_{}", uuid_like());
+        let mut admin = sqlx::postgres::PgConnection::connect(server_url)
+            .await
+            .unwrap_or_else(|e| {
+                panic!("{TEST_DATABASE_VAR} is set, but its PostgreSQL server does not answer: {e}")
+            });
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
+        let _ = admin.close().await;
+        TestDatabase {
+            url: with_database(server_url, &name),
+            backend: Backend::Postgres,
+            postgres: Some((server_url.to_owned(), name)),
+            _dir: None,
+        }
+    }
+
+    /// The PostgreSQL server's URL when this run of the suite has one.
+    pub fn postgres_server() -> Option<String> {
+        std::env::var(TEST_DATABASE_VAR)
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+    }
+
+    /// A direct connection, to look at (or tamper with) what is stored.
+    pub async fn sql(&self) -> sqlx::AnyPool {
+        sql_pool(&self.url).await
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((server, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs outside any async context it could use; a thread of its own can wait.
+        let dropped = std::thread::spawn(move || {
+            use sqlx::Connection;
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async {
+                let mut admin = sqlx::postgres::PgConnection::connect(&server).await?;
+                // FORCE ends the connections of servers still closing.
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut admin)
+                    .await?;
+                admin.close().await
+            })
+        })
+        .join();
+        if let Ok(Err(error)) = dropped {
+            eprintln!("could not drop a test database: {error}");
+        }
+    }
+}
+
+/// A pool on any database URL the server accepts, for tests' own SQL.
+pub async fn sql_pool(url: &str) -> sqlx::AnyPool {
+    sqlx::any::install_default_drivers();
+    sqlx::any::AnyPoolOptions::new()
+        .max_connections(2)
+        .connect(url)
+        .await
+        .unwrap_or_else(|e| panic!("cannot open {url}: {e}"))
+}
+
+/// `server_url` with its database replaced by `database`.
+pub fn with_database(server_url: &str, database: &str) -> String {
+    let (base, query) = match server_url.split_once('?') {
+        Some((base, query)) => (base, format!("?{query}")),
+        None => (server_url, String::new()),
+    };
+    let authority_end = base
+        .find("://")
+        .map(|i| i + 3)
+        .and_then(|start| base[start..].find('/').map(|i| start + i))
+        .unwrap_or(base.len());
+    format!("{}/{database}{query}", &base[..authority_end])
+}
+
+/// 16 random-enough lowercase hex digits (a name no other test picks).
+pub fn uuid_like() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos(),
+    );
+    format!("{:016x}", hasher.finish())
+}
 
 /// When every test server's clock starts.
 pub const START: &str = "2026-11-21T09:30:00Z";
@@ -72,6 +214,8 @@ pub fn dev_config(data_dir: &Path) -> Config {
 /// A running server; stopped when dropped.
 pub struct TestServer {
     pub base: String,
+    /// The configuration it runs with (its database URL included).
+    pub config: Config,
     pub store: Store,
     /// The server's shared state, to run its work (deletion sweeps) directly.
     pub state: AppState,
@@ -79,6 +223,8 @@ pub struct TestServer {
     pub client: Client,
     pub data_dir: TempDir,
     stop: Option<oneshot::Sender<()>>,
+    /// Dropped after the server is told to stop (fields drop in order).
+    pub database: TestDatabase,
 }
 
 impl Drop for TestServer {
@@ -137,7 +283,9 @@ impl TestServer {
     /// A server whose development configuration `adjust` may change.
     pub async fn start_with(adjust: impl FnOnce(&mut Config)) -> Result<TestServer, ServerError> {
         let data_dir = tempfile::tempdir().expect("a temporary directory");
+        let database = TestDatabase::fresh().await;
         let mut config = dev_config(data_dir.path());
+        config.database_url = Some(database.url.clone());
         adjust(&mut config);
         let clock = TestClock::new(at(START));
         let app = App::start(&config, clock.clock()).await?;
@@ -151,13 +299,20 @@ impl TestServer {
         }));
         Ok(TestServer {
             base,
+            config,
             store,
             state,
             clock,
             client: Client::new(),
             data_dir,
             stop: Some(stop),
+            database,
         })
+    }
+
+    /// A direct connection to the server's database.
+    pub async fn sql(&self) -> sqlx::AnyPool {
+        sql_pool(&self.config.database_url()).await
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -349,4 +504,141 @@ pub fn base64url(bytes: &[u8]) -> String {
 /// The claims of [`admin_claims`] as JSON, to take apart.
 pub fn admin_claims_json(expires_in_secs: i64) -> Value {
     serde_json::to_value(admin_claims(expires_in_secs)).unwrap()
+}
+
+/// The built `consent-api` executable.
+pub const BINARY: &str = env!("CARGO_BIN_EXE_consent-api");
+
+/// A `consent-api` process in development mode over `database_url`, on a
+/// free port, its log in a file; killed when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    /// `http://127.0.0.1:PORT`
+    pub base: String,
+    /// Where its stderr (the log) goes.
+    pub log: PathBuf,
+    _log_dir: TempDir,
+}
+
+impl ServerProcess {
+    /// Starts the binary and waits (at most 60 s) for its `listening on` line.
+    pub fn start(database_url: &str, extra_args: &[&str]) -> ServerProcess {
+        use std::io::{BufRead, BufReader};
+        use std::process::{Command, Stdio};
+        let log_dir = tempfile::tempdir().expect("a temporary directory");
+        let log = log_dir.path().join("consent-api.log");
+        let mut child = Command::new(BINARY)
+            .args([
+                "--dev",
+                "--bind",
+                "127.0.0.1:0",
+                "--sweep-interval-secs",
+                "0",
+            ])
+            .arg("--content-dir")
+            .arg(fixture_content())
+            .args(["--database-url", database_url])
+            .args(extra_args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).expect("a log file"))
+            .spawn()
+            .expect("the binary starts");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (found, url) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("listening on ") {
+                    let _ = found.send(url.trim().to_owned());
+                }
+            }
+        });
+        let base = match url.recv_timeout(std::time::Duration::from_secs(60)) {
+            Ok(base) => base,
+            Err(_) => {
+                let _ = child.kill();
+                panic!(
+                    "the server did not start:\n{}",
+                    std::fs::read_to_string(&log).unwrap_or_default()
+                );
+            }
+        };
+        ServerProcess {
+            child,
+            base,
+            log,
+            _log_dir: log_dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// SIGKILL: no chance to finish anything.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// Sends `signal` (e.g. `libc::SIGTERM`).
+    pub fn signal(&self, signal: i32) {
+        let pid = i32::try_from(self.child.id()).expect("a pid");
+        // SAFETY: kill(2) on our own child's pid has no memory effects.
+        let sent = unsafe { libc::kill(pid, signal) };
+        assert_eq!(sent, 0, "signal {signal} could not be sent");
+    }
+
+    /// Its exit status, waiting at most `within`.
+    pub fn wait_exit(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
+        let deadline = std::time::Instant::now() + within;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some(status);
+            }
+            if std::time::Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
+    /// Its log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A development token from a server at `base`.
+pub async fn dev_token(client: &Client, base: &str, tenant: &str, role: &str) -> String {
+    let answer = answer(
+        client
+            .post(format!("{base}/api/v1/dev/token"))
+            .json(&json!({"tenant": tenant, "role": role}))
+            .send()
+            .await
+            .expect("the server answers"),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    answer.body["token"].as_str().unwrap().to_owned()
+}
+
+/// Prints a fault test's figures and keeps them in
+/// `target/tmp/fault-figures/<name>.txt`, where `cargo xtask test` reads
+/// them back to show after the suites (a passing test's output is hidden).
+pub fn report_figures(name: &str, figures: &str) {
+    eprintln!("{figures}");
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("fault-figures");
+    let kept = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(dir.join(format!("{name}.txt")), format!("{figures}\n")));
+    if let Err(error) = kept {
+        eprintln!("cannot keep the figures in {}: {error}", dir.display());
+    }
 }
