@@ -41,13 +41,9 @@ async fn nda_version_two(server: &TestServer) -> NoticeDocument {
     document
 }
 
-/// A stored notice row's hash, read straight from the database file.
+/// A stored notice row's hash, read straight from the server's database.
 async fn stored_hash(server: &TestServer, id: &str, version: i64) -> Option<String> {
-    let url = format!(
-        "sqlite://{}",
-        server.data_dir.path().join("consent.db").display()
-    );
-    let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let pool = server.sql().await;
     let hash = sqlx::query_scalar("SELECT sha256 FROM notices WHERE id = $1 AND version = $2")
         .bind(id)
         .bind(version)

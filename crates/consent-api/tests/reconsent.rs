@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{fixture_content, program_view, TestServer};
+use common::{fixture_content, program_view, TestDatabase, TestServer};
 use consent_core::NoticeDocument;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -62,11 +62,12 @@ async fn marketing(server: &TestServer, admin: &str) -> Value {
 #[tokio::test]
 async fn a_new_file_asks_again_only_when_it_changed_materially() {
     for (kind, asks_again) in [("material", true), ("typo", false)] {
-        let data = tempfile::tempdir().unwrap();
+        // One database and one content folder across the restart, as in production.
+        let database = TestDatabase::fresh().await;
         let content = tempfile::tempdir().unwrap();
         copy_tree(&fixture_content(), content.path());
         let configure = |c: &mut consent_api::Config| {
-            c.data_dir = data.path().to_owned();
+            c.database_url = Some(database.url.clone());
             c.content_dir = content.path().to_owned();
         };
 
