@@ -31,6 +31,7 @@ usage: consent-api [--dev] [--bind ADDR] [--data-dir DIR] [--database-url URL]
                    [--content-dir DIR] [--signing-key KEY] [--cors-loopback]
                    [--token-issuer ISS] [--token-audience AUD]
                    [--sweep-interval-secs N] [--frame-ancestors SOURCES]
+                   [--static-dir DIR]
 
   --dev              development mode: seeds demo tenants, enables POST /api/v1/dev/token,
                      uses a public development signing key unless one is given  [CONSENT_DEV=1]
@@ -48,7 +49,10 @@ usage: consent-api [--dev] [--bind ADDR] [--data-dir DIR] [--database-url URL]
                      the background sweep off)  [CONSENT_SWEEP_INTERVAL_SECS]
   --frame-ancestors SOURCES
                      the CSP frame-ancestors sources allowed to frame responses
-                     (default 'none')  [CONSENT_FRAME_ANCESTORS]";
+                     (default 'none')  [CONSENT_FRAME_ANCESTORS]
+  --static-dir DIR   also serve the built web app (`cargo xtask dist` writes dist/) from
+                     this port: its pages, content-hashed assets and .br/.gz copies
+                     [CONSENT_STATIC_DIR]";
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,6 +79,8 @@ pub struct Config {
     pub sweep_interval_secs: u64,
     /// The `frame-ancestors` sources of the Content-Security-Policy header.
     pub frame_ancestors: String,
+    /// The built web app to serve beside the API; `None` serves the API only.
+    pub static_dir: Option<PathBuf>,
 }
 
 /// Why the configuration cannot be used.
@@ -123,6 +129,7 @@ impl Default for Config {
             token_audience: DEFAULT_TOKEN_AUDIENCE.to_owned(),
             sweep_interval_secs: DEFAULT_SWEEP_INTERVAL_SECS,
             frame_ancestors: DEFAULT_FRAME_ANCESTORS.to_owned(),
+            static_dir: None,
         }
     }
 }
@@ -168,6 +175,7 @@ impl Config {
         if let Some(sources) = env("CONSENT_FRAME_ANCESTORS") {
             config.frame_ancestors = sources;
         }
+        config.static_dir = env("CONSENT_STATIC_DIR").map(PathBuf::from);
 
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -200,6 +208,7 @@ impl Config {
                         parse_seconds("--sweep-interval-secs", &value("--sweep-interval-secs")?)?
                 }
                 "--frame-ancestors" => config.frame_ancestors = value("--frame-ancestors")?,
+                "--static-dir" => config.static_dir = Some(value("--static-dir")?.into()),
                 _ => return Err(ConfigError::UnknownArgument(arg)),
             }
         }

@@ -1,5 +1,6 @@
 //! The HTTP surface: routes, fallbacks and the layers around them.
 
+mod conditional;
 mod data_sharing;
 mod dev;
 mod health;
@@ -12,7 +13,7 @@ mod security_headers;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -140,7 +141,13 @@ fn loopback_cors() -> CorsLayer {
             is_loopback_origin(origin)
         }))
         .allow_methods([Method::GET, Method::PUT, Method::POST, Method::OPTIONS])
-        .allow_headers([AUTHORIZATION, IF_MATCH, IDEMPOTENCY_KEY, CONTENT_TYPE])
+        .allow_headers([
+            AUTHORIZATION,
+            IF_MATCH,
+            IF_NONE_MATCH,
+            IDEMPOTENCY_KEY,
+            CONTENT_TYPE,
+        ])
         .expose_headers([ETAG])
         .max_age(Duration::from_secs(600))
 }
