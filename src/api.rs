@@ -13,13 +13,23 @@ use consent_core::{
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A function that returns a fresh bearer token each time it is called.
 pub type TokenFn = Arc<dyn Fn() -> String + Send + Sync>;
 
 /// A strong entity tag of a tenant's data-sharing document (`"7"`), sent back as `If-Match`.
 pub type ETag = String;
+
+/// One entry of `GET /api/v1/notices`: the current version of a notice.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct NoticeSummary {
+    pub id: String,
+    pub title: String,
+    pub version: u32,
+    pub sha256: String,
+    pub effective_date: chrono::NaiveDate,
+}
 
 /// Why a request to the consent API did not succeed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -102,6 +112,27 @@ impl ApiClient {
         versioned(send(without_body(request)?).await?).await
     }
 
+    /// `GET /api/v1/tenants/{tenant}/data-sharing` with `If-None-Match: etag`:
+    /// `None` when the settings tagged `etag` are still current (304, no body).
+    pub async fn get_data_sharing_if_changed(
+        &self,
+        tenant: &str,
+        etag: &str,
+    ) -> Result<Option<(DataSharingDocument, ETag)>, ApiError> {
+        let request = self
+            .authorized(Request::get(&self.data_sharing_url(tenant, None)))
+            .header("If-None-Match", etag);
+        let response = without_body(request)?
+            .send()
+            .await
+            .map_err(|_| unreachable_error())?;
+        match response.status() {
+            304 => Ok(None),
+            _ if response.ok() => versioned(response).await.map(Some),
+            _ => Err(error_from(response).await),
+        }
+    }
+
     /// `PUT /api/v1/tenants/{tenant}/data-sharing/{program}`: change one program, if the
     /// stored settings are still at `if_match`. Returns the whole updated document.
     ///
@@ -128,6 +159,12 @@ impl ApiClient {
     pub async fn get_notice(&self, id: &str) -> Result<NoticeDocument, ApiError> {
         let url = format!("{}/api/v1/notices/{}", self.base_url, encode(id));
         read_json(send(without_body(self.authorized(Request::get(&url)))?).await?).await
+    }
+
+    /// `GET /api/v1/notices`: the current version of every notice (public).
+    pub async fn list_notices(&self) -> Result<Vec<NoticeSummary>, ApiError> {
+        let url = format!("{}/api/v1/notices", self.base_url);
+        read_json(send(without_body(Request::get(&url))?).await?).await
     }
 
     /// `POST /api/v1/dev/token` (development servers only): a token for a seeded identity.

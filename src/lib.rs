@@ -8,7 +8,9 @@
 pub mod api;
 mod components;
 pub mod i18n;
+pub mod notices;
 mod pages;
+pub mod perf;
 mod routes;
 pub mod session;
 pub mod state;
@@ -20,7 +22,9 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, NavigateOptions};
 
+use crate::api::ApiClient;
 use crate::i18n::messages;
+use crate::notices::NoticeIndex;
 use crate::pages::{NotFound, SettingPanel, SettingsPage};
 use crate::routes::{Ids, RouteBase};
 use crate::session::{Session, SignIn};
@@ -135,6 +139,8 @@ pub fn App(
     let route_base = RouteBase::new(&base_path);
     provide_context(session);
     provide_context(store);
+    // Public: requested now, in parallel with signing in and the settings.
+    provide_context(NoticeIndex::load(ApiClient::new(&api_base_url)));
     provide_context(route_base);
     provide_context(Ids::fresh());
 
