@@ -103,6 +103,27 @@ impl ApiClient {
         versioned(send(without_body(request)?).await?).await
     }
 
+    /// `GET /api/v1/tenants/{tenant}/data-sharing` with `If-None-Match: etag`:
+    /// `None` when the settings tagged `etag` are still current (304, no body).
+    pub async fn get_data_sharing_if_changed(
+        &self,
+        tenant: &str,
+        etag: &str,
+    ) -> Result<Option<(DataSharingDocument, ETag)>, ApiError> {
+        let request = self
+            .authorized(Request::get(&self.data_sharing_url(tenant, None)))
+            .header("If-None-Match", etag);
+        let response = without_body(request)?
+            .send()
+            .await
+            .map_err(|_| unreachable_error())?;
+        match response.status() {
+            304 => Ok(None),
+            _ if response.ok() => versioned(response).await.map(Some),
+            _ => Err(error_from(response).await),
+        }
+    }
+
     /// `PUT /api/v1/tenants/{tenant}/data-sharing/{program}`: change one program, if the
     /// stored settings are still at `if_match`. Returns the whole updated document.
     ///

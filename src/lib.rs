@@ -11,6 +11,7 @@ mod draft;
 pub mod i18n;
 mod notices;
 mod pages;
+pub mod perf;
 mod routes;
 pub mod session;
 pub mod state;

@@ -50,21 +50,38 @@ impl SettingsStore {
     }
 
     /// Reads the settings from the server (again).
+    ///
+    /// With settings already shown, it asks only whether they changed
+    /// (`If-None-Match`): they stay on screen meanwhile, and an unchanged
+    /// answer (304) carries no body and changes nothing.
     pub fn load(&self, session: Session) {
         let store = *self;
         let generation = self.generation.get_value().wrapping_add(1);
         self.generation.set_value(generation);
-        self.state.set(Loadable::Loading);
+        let held = self.snapshot_untracked().map(|snapshot| snapshot.etag);
+        if held.is_none() {
+            self.state.set(Loadable::Loading);
+        }
         let (client, tenant) = (session.client(), session.tenant());
         spawn_local(async move {
-            let result = client.get_data_sharing(&tenant).await;
+            let result = match &held {
+                Some(etag) => client.get_data_sharing_if_changed(&tenant, etag).await,
+                None => client.get_data_sharing(&tenant).await.map(Some),
+            };
             if store.generation.try_get_value() != Some(generation) {
                 return;
             }
-            store.state.try_set(match result {
-                Ok((document, etag)) => Loadable::Ready(Snapshot { document, etag }),
-                Err(error) => Loadable::Failed(error),
-            });
+            match result {
+                Ok(Some((document, etag))) => {
+                    store
+                        .state
+                        .try_set(Loadable::Ready(Snapshot { document, etag }));
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    store.state.try_set(Loadable::Failed(error));
+                }
+            }
         });
     }
 

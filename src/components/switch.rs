@@ -29,6 +29,11 @@ pub fn Switch(
     on_toggle: Callback<bool>,
 ) -> impl IntoView {
     let t = messages();
+    Effect::new(move |_| {
+        if !disabled.get() {
+            crate::perf::mark_once(crate::perf::PANEL_INTERACTIVE);
+        }
+    });
     view! {
         <div class="ts-switch" class:ts-switch--disabled=move || disabled.get()>
             <span class="ts-switch__control">

@@ -145,6 +145,8 @@ fn SettingsList(
     query: ReadSignal<String>,
 ) -> impl IntoView {
     let t = messages();
+    // Runs once the list is on the page: the moment the bench measures.
+    Effect::new(|_| crate::perf::mark_once(crate::perf::SETTINGS_RENDERED));
     let visible = move |program: ProgramId| query.with(|q| matches_search(t, program, q));
     let none_visible = move || !ProgramId::ALL.into_iter().any(visible);
     view! {

@@ -32,6 +32,7 @@ usage: consent-api [--dev] [--bind ADDR] [--data-dir DIR] [--database-url URL]
                    [--token-issuer ISS] [--token-audience AUD]
                    [--sweep-interval-secs N] [--frame-ancestors SOURCES]
                    [--log-format text|json]
+                   [--static-dir DIR]
        consent-api backup  [--data-dir DIR | --database-url URL] --out FILE
        consent-api restore [--data-dir DIR | --database-url URL] --in FILE
 
@@ -56,6 +57,9 @@ usage: consent-api [--dev] [--bind ADDR] [--data-dir DIR] [--database-url URL]
   --log-format FORMAT
                      text (default) or json: one JSON object per line, each carrying
                      the request id of the request it belongs to  [CONSENT_LOG_FORMAT]
+  --static-dir DIR   also serve the built web app (`cargo xtask dist` writes dist/) from
+                     this port: its pages, content-hashed assets and .br/.gz copies
+                     [CONSENT_STATIC_DIR]
 
   backup             writes every row of the consent ledger, from one consistent snapshot,
                      to FILE as JSON lines (safe while servers run)
@@ -87,6 +91,8 @@ pub struct Config {
     pub sweep_interval_secs: u64,
     /// The `frame-ancestors` sources of the Content-Security-Policy header.
     pub frame_ancestors: String,
+    /// The built web app to serve beside the API; `None` serves the API only.
+    pub static_dir: Option<PathBuf>,
     /// How log lines are written.
     pub log_format: LogFormat,
 }
@@ -221,6 +227,7 @@ impl Default for Config {
             sweep_interval_secs: DEFAULT_SWEEP_INTERVAL_SECS,
             frame_ancestors: DEFAULT_FRAME_ANCESTORS.to_owned(),
             log_format: LogFormat::Text,
+            static_dir: None,
         }
     }
 }
@@ -269,6 +276,7 @@ impl Config {
         if let Some(format) = env("CONSENT_LOG_FORMAT") {
             config.log_format = parse_log_format("CONSENT_LOG_FORMAT", &format)?;
         }
+        config.static_dir = env("CONSENT_STATIC_DIR").map(PathBuf::from);
 
         let mut args = args.into_iter();
         while let Some(arg) = args.next() {
@@ -304,6 +312,7 @@ impl Config {
                 "--log-format" => {
                     config.log_format = parse_log_format("--log-format", &value("--log-format")?)?
                 }
+                "--static-dir" => config.static_dir = Some(value("--static-dir")?.into()),
                 _ => return Err(ConfigError::UnknownArgument(arg)),
             }
         }

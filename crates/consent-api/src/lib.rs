@@ -16,6 +16,7 @@ pub mod seed;
 pub mod state;
 pub mod store;
 pub mod sweep;
+pub mod web;
 
 use std::future::Future;
 use std::io::Write;
@@ -54,6 +55,8 @@ pub enum ServerError {
     },
     #[error("the server stopped: {0}")]
     Serve(std::io::Error),
+    #[error(transparent)]
+    WebApp(#[from] web::WebAppError),
 }
 
 /// A ready server: notices loaded, database migrated, routes built.
@@ -94,6 +97,12 @@ impl App {
             dev: config.dev,
         };
         let router = routes::router(state.clone(), config);
+        let router = match &config.static_dir {
+            Some(dir) => {
+                web::with_web_app(router, web::WebApp::load(dir, &config.frame_ancestors)?)
+            }
+            None => router,
+        };
         Ok(App {
             state,
             router,

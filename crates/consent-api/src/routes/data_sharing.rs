@@ -30,8 +30,12 @@ const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
     security(("bearer" = [])),
     params(
         ("tenant_id" = String, Path, min_length = 1, max_length = 64, pattern = r"^(?!\.\.?$)[A-Za-z0-9._-]+$", description = "The tenant's id: 1 to 64 letters, digits, '-', '_' or '.' (not `.` or `..`)"),
+        ("If-None-Match" = Option<String>, Header, nullable = false,
+            description = "The ETag of the document the caller already has; if it is still current the answer is 304 without a body. Other values are ignored"),
     ),
     responses(
+        (status = 304, description = "The document named by If-None-Match is still current",
+            headers(("ETag" = String, description = "The current version"))),
         (status = 200, description = "The tenant's data-sharing document", body = consent_core::DataSharingDocument,
             headers(("ETag" = String, description = "The document's version, to send back as If-Match")),
             links(
@@ -70,8 +74,12 @@ pub async fn document(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath(tenant_id): ApiPath<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let snapshot = visible_snapshot(&state, &caller, &tenant_id).await?;
+    if let Some(response) = super::conditional::not_modified(&headers, &snapshot, state.now()) {
+        return Ok(response);
+    }
     let notices = state.notices.get();
     let document = data_sharing_document(&snapshot, &notices, &caller.actor, state.now());
     document_response(StatusCode::OK, &document)

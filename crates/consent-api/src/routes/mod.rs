@@ -1,5 +1,6 @@
 //! The HTTP surface: routes, fallbacks and the layers around them.
 
+mod conditional;
 mod data_sharing;
 mod dev;
 mod health;
@@ -13,7 +14,9 @@ mod security_headers;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::header::{AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_MATCH};
+use axum::http::header::{
+    AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH,
+};
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
@@ -161,7 +164,13 @@ fn loopback_cors() -> CorsLayer {
             is_loopback_origin(origin)
         }))
         .allow_methods([Method::GET, Method::PUT, Method::POST, Method::OPTIONS])
-        .allow_headers([AUTHORIZATION, IF_MATCH, IDEMPOTENCY_KEY, CONTENT_TYPE])
+        .allow_headers([
+            AUTHORIZATION,
+            IF_MATCH,
+            IF_NONE_MATCH,
+            IDEMPOTENCY_KEY,
+            CONTENT_TYPE,
+        ])
         // The history download's file name, for the app that saves it.
         .expose_headers([ETAG, CONTENT_DISPOSITION])
         .max_age(Duration::from_secs(600))
