@@ -146,8 +146,8 @@ impl ApiClient {
         if_match: &str,
         idempotency_key: Option<&str>,
     ) -> Result<(DataSharingDocument, ETag), ApiError> {
-        let mut request =
-            Request::put(&self.data_sharing_url(tenant, Some(program))).header("If-Match", if_match);
+        let mut request = Request::put(&self.data_sharing_url(tenant, Some(program)))
+            .header("If-Match", if_match);
         if let Some(key) = idempotency_key {
             request = request.header("Idempotency-Key", key);
         }

@@ -42,8 +42,7 @@ impl HostEvents {
         let (Some(root), Some(view)) = (
             self.root.try_get_untracked().flatten(),
             document.program(program),
-        )
-        else {
+        ) else {
             return;
         };
         let detail = js_sys::Object::new();
@@ -195,7 +194,10 @@ fn options_from_js(options: &JsValue) -> Result<AppOptions, String> {
     }
     let locale = string("locale")?.filter(|l| !l.trim().is_empty());
     let get_token = get("getToken");
-    let token = match (string("token")?, get_token.is_undefined() || get_token.is_null()) {
+    let token = match (
+        string("token")?,
+        get_token.is_undefined() || get_token.is_null(),
+    ) {
         (Some(_), false) => {
             return Err("mount: pass either options.token or options.getToken, not both".to_owned())
         }

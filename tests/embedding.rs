@@ -55,7 +55,10 @@ impl HostPage {
         let body = document.body().unwrap();
         body.append_child(&nav).unwrap();
         body.append_child(&container).unwrap();
-        HostPage { content: nav, container }
+        HostPage {
+            content: nav,
+            container,
+        }
     }
 
     /// The example host page of `examples/host` (its markup; its script stays inert).
@@ -70,7 +73,10 @@ impl HostPage {
             .get_element_by_id("tenant-settings")
             .expect("the example's element for the app")
             .unchecked_into();
-        HostPage { content: nav, container }
+        HostPage {
+            content: nav,
+            container,
+        }
     }
 
     fn remove(self) {
@@ -79,12 +85,18 @@ impl HostPage {
     }
 }
 
+/// The `detail`s of the events a host listener saw.
+type Seen = Rc<RefCell<Vec<JsValue>>>;
+
+/// A host's event listener, kept alive while it listens.
+type Listener = Closure<dyn FnMut(web_sys::CustomEvent)>;
+
 /// Records the `detail` of every event `name` that reaches `target`; the host
 /// handles `navigate` itself (so the test page never leaves).
-fn record(target: &Element, name: &str) -> (Rc<RefCell<Vec<JsValue>>>, Closure<dyn FnMut(web_sys::CustomEvent)>) {
+fn record(target: &Element, name: &str) -> (Seen, Listener) {
     let seen = Rc::new(RefCell::new(Vec::new()));
     let log = seen.clone();
-    let listener = Closure::<dyn FnMut(web_sys::CustomEvent)>::new(move |event: web_sys::CustomEvent| {
+    let listener = Listener::new(move |event: web_sys::CustomEvent| {
         if event.type_() == "navigate" {
             event.prevent_default();
         }
@@ -124,7 +136,8 @@ fn count_global_listeners() -> impl Fn() -> usize {
     .call0(&JsValue::NULL)
     .unwrap();
     || {
-        let live = js_sys::Reflect::get(&web_sys::window().unwrap(), &"__globalListeners".into()).unwrap();
+        let live =
+            js_sys::Reflect::get(&web_sys::window().unwrap(), &"__globalListeners".into()).unwrap();
         live.unchecked_into::<js_sys::Array>().length() as usize
     }
 }
@@ -184,55 +197,104 @@ async fn embedded_app_stays_in_its_element_and_under_its_base_path() {
     app.loaded().await;
 
     // Inside the host's element only, the host's own content untouched.
-    let root = host.container.query_selector(".ts-app").unwrap().expect("the app's root");
+    let root = host
+        .container
+        .query_selector(".ts-app")
+        .unwrap()
+        .expect("the app's root");
     assert_eq!(
         document().query_selector_all(".ts-app").unwrap().length(),
         1,
         "one app on the page"
     );
-    assert_eq!(host.content.text_content().unwrap(), "Host portal: Users · Billing · Settings");
-    assert!(token_calls.load(Ordering::SeqCst) > 0, "the token provider was asked");
+    assert_eq!(
+        host.content.text_content().unwrap(),
+        "Host portal: Users · Billing · Settings"
+    );
+    assert!(
+        token_calls.load(Ordering::SeqCst) > 0,
+        "the token provider was asked"
+    );
 
     // Every link of the app points under the base path.
     let links = root.query_selector_all("a[href]").unwrap();
     for i in 0..links.length() {
-        let href = links.item(i).unwrap().unchecked_into::<Element>().get_attribute("href").unwrap();
-        assert!(href.starts_with(BASE) || href.starts_with('#'), "link {href:?} outside {BASE}");
+        let href = links
+            .item(i)
+            .unwrap()
+            .unchecked_into::<Element>()
+            .get_attribute("href")
+            .unwrap();
+        assert!(
+            href.starts_with(BASE) || href.starts_with('#'),
+            "link {href:?} outside {BASE}"
+        );
     }
 
     // A panel is a deep link under the base path; Back and Forward close and reopen it.
     let panel = app.open_panel(COPILOT).await;
     assert_eq!(pathname(), format!("{BASE}/settings/copilot-data-sharing"));
-    web_sys::window().unwrap().history().unwrap().back().unwrap();
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .back()
+        .unwrap();
     app.gone("dialog", COPILOT).await;
     assert_eq!(pathname(), format!("{BASE}/settings"));
-    web_sys::window().unwrap().history().unwrap().forward().unwrap();
+    web_sys::window()
+        .unwrap()
+        .history()
+        .unwrap()
+        .forward()
+        .unwrap();
     let panel = {
         drop(panel);
         app.role("dialog", COPILOT).await
     };
     assert_eq!(pathname(), format!("{BASE}/settings/copilot-data-sharing"));
-    assert!(*host_popstates.borrow() >= 2, "the host's own popstate listener still hears history");
+    assert!(
+        *host_popstates.borrow() >= 2,
+        "the host's own popstate listener still hears history"
+    );
 
     // A confirmed save tells the host, with the saved state.
-    let switch = wait_for("the switch", || by_role(&panel, "switch", "Enable data sharing")).await;
+    let switch = wait_for("the switch", || {
+        by_role(&panel, "switch", "Enable data sharing")
+    })
+    .await;
     click(&switch).await;
     click(&wait_for("Save", || by_role(&panel, "button", "Save")).await).await;
-    wait_until("the panel to announce Saved", || app.status_line(&panel) == "Saved").await;
+    wait_until("the panel to announce Saved", || {
+        app.status_line(&panel) == "Saved"
+    })
+    .await;
     wait_until("a datasharingchange event", || !changes.borrow().is_empty()).await;
     let (saved, _) = settings_of(&tenant.id).await;
     {
         let changes = changes.borrow();
         assert_eq!(changes.len(), 1, "one event per confirmed save");
         let detail = &changes[0];
-        assert_eq!(field(detail, "program").as_string().as_deref(), Some(ProgramId::Copilot.as_str()));
+        assert_eq!(
+            field(detail, "program").as_string().as_deref(),
+            Some(ProgramId::Copilot.as_str())
+        );
         assert_eq!(field(detail, "enabled").as_bool(), Some(true));
-        assert!(field(detail, "contact").is_null(), "Copilot has no contact preference");
-        assert_eq!(field(detail, "version").as_f64(), Some(saved.version as f64));
+        assert!(
+            field(detail, "contact").is_null(),
+            "Copilot has no contact preference"
+        );
+        assert_eq!(
+            field(detail, "version").as_f64(),
+            Some(saved.version as f64)
+        );
     }
 
     // Links that leave the app are the host's to follow; links inside are not announced.
-    assert!(navigations.borrow().is_empty(), "no navigate for the app's own links");
+    assert!(
+        navigations.borrow().is_empty(),
+        "no navigate for the app's own links"
+    );
     for (href, external) in [("https://example.com/help", true), ("/host/billing", false)] {
         let link: HtmlElement = document().create_element("a").unwrap().unchecked_into();
         link.set_attribute("href", href).unwrap();
@@ -240,22 +302,41 @@ async fn embedded_app_stays_in_its_element_and_under_its_base_path() {
         root.append_child(&link).unwrap();
         link.click();
         link.remove();
-        let last = navigations.borrow().last().cloned().expect("a navigate event");
+        let last = navigations
+            .borrow()
+            .last()
+            .cloned()
+            .expect("a navigate event");
         let expected = if external {
             href.to_owned()
         } else {
-            format!("{}{href}", web_sys::window().unwrap().location().origin().unwrap())
+            format!(
+                "{}{href}",
+                web_sys::window().unwrap().location().origin().unwrap()
+            )
         };
         assert_eq!(field(&last, "href").as_string(), Some(expected));
         assert_eq!(field(&last, "external").as_bool(), Some(external));
     }
     assert_eq!(navigations.borrow().len(), 2);
-    assert_eq!(pathname(), format!("{BASE}/settings/copilot-data-sharing"), "the host kept the page");
+    assert_eq!(
+        pathname(),
+        format!("{BASE}/settings/copilot-data-sharing"),
+        "the host kept the page"
+    );
 
     // Unmounted: no DOM, no listeners, no styles; history no longer reaches the app.
     handle.unmount();
-    assert_eq!(host.container.child_element_count(), 0, "the app's DOM is gone");
-    assert_eq!(listeners(), listeners_before + 1, "only the host's own popstate listener is left");
+    assert_eq!(
+        host.container.child_element_count(),
+        0,
+        "the app's DOM is gone"
+    );
+    assert_eq!(
+        listeners(),
+        listeners_before + 1,
+        "only the host's own popstate listener is left"
+    );
     assert_eq!(style_count(), styles_before);
     web_sys::window()
         .unwrap()
@@ -267,8 +348,15 @@ async fn embedded_app_stays_in_its_element_and_under_its_base_path() {
         .unwrap()
         .dispatch_event(&web_sys::Event::new("popstate").unwrap())
         .unwrap();
-    assert_eq!(host.container.child_element_count(), 0, "nothing renders after unmount");
-    assert_eq!(host.content.text_content().unwrap(), "Host portal: Users · Billing · Settings");
+    assert_eq!(
+        host.container.child_element_count(),
+        0,
+        "nothing renders after unmount"
+    );
+    assert_eq!(
+        host.content.text_content().unwrap(),
+        "Host portal: Users · Billing · Settings"
+    );
 
     web_sys::window()
         .unwrap()
@@ -278,7 +366,10 @@ async fn embedded_app_stays_in_its_element_and_under_its_base_path() {
 }
 
 /// Calls the JavaScript export with an options object built as a host would.
-fn js_mount(element: &HtmlElement, options: &[(&str, JsValue)]) -> Result<tenant_settings::MountHandle, String> {
+fn js_mount(
+    element: &HtmlElement,
+    options: &[(&str, JsValue)],
+) -> Result<tenant_settings::MountHandle, String> {
     let object = js_sys::Object::new();
     for (key, value) in options {
         js_sys::Reflect::set(&object, &(*key).into(), value).unwrap();
@@ -304,14 +395,32 @@ async fn javascript_mount_checks_options_and_renews_tokens_after_a_401() {
     let host = HostPage::example();
     let url = JsValue::from(api_url());
 
-    let error = |options: &[(&str, JsValue)]| js_mount(&host.container, options).err().unwrap_or_default();
-    assert!(error(&[("apiBaseUrl", url.clone()), ("token", "t".into())]).contains("options.tenant is required"));
-    assert!(error(&[("tenant", tenant.id.as_str().into())]).contains("options.token or options.getToken"));
-    assert!(error(&[("tenant", tenant.id.as_str().into()), ("getToken", "x".into())]).contains("must be a function"));
-    assert!(error(&[("tenant", tenant.id.as_str().into()), ("token", "t".into()), ("basePath", "admin".into())])
-        .contains("basePath must start with"));
-    assert!(mount_js(JsValue::NULL, js_sys::Object::new().into()).is_err(), "no element");
-    assert_eq!(host.container.child_element_count(), 0, "nothing mounted for wrong options");
+    let error =
+        |options: &[(&str, JsValue)]| js_mount(&host.container, options).err().unwrap_or_default();
+    assert!(error(&[("apiBaseUrl", url.clone()), ("token", "t".into())])
+        .contains("options.tenant is required"));
+    assert!(error(&[("tenant", tenant.id.as_str().into())])
+        .contains("options.token or options.getToken"));
+    assert!(error(&[
+        ("tenant", tenant.id.as_str().into()),
+        ("getToken", "x".into())
+    ])
+    .contains("must be a function"));
+    assert!(error(&[
+        ("tenant", tenant.id.as_str().into()),
+        ("token", "t".into()),
+        ("basePath", "admin".into())
+    ])
+    .contains("basePath must start with"));
+    assert!(
+        mount_js(JsValue::NULL, js_sys::Object::new().into()).is_err(),
+        "no element"
+    );
+    assert_eq!(
+        host.container.child_element_count(),
+        0,
+        "nothing mounted for wrong options"
+    );
 
     // The first token the host hands out is stale: the app asks again after the 401.
     let window = web_sys::window().unwrap();
@@ -337,19 +446,36 @@ async fn javascript_mount_checks_options_and_renews_tokens_after_a_401() {
         root: host.container.clone(),
     };
     app.loaded().await;
-    let calls = js_sys::Reflect::get(&window, &"__tokenCalls".into()).unwrap().as_f64().unwrap();
-    assert!(calls >= 2.0, "getToken asked again after the 401 ({calls} calls)");
+    let calls = js_sys::Reflect::get(&window, &"__tokenCalls".into())
+        .unwrap()
+        .as_f64()
+        .unwrap();
+    assert!(
+        calls >= 2.0,
+        "getToken asked again after the 401 ({calls} calls)"
+    );
     let root = host.container.query_selector(".ts-app").unwrap().unwrap();
     assert_eq!(root.get_attribute("lang").as_deref(), Some("en-GB"));
 
     assert!(
-        host.content.text_content().unwrap().contains("Example admin portal"),
+        host.content
+            .text_content()
+            .unwrap()
+            .contains("Example admin portal"),
         "the portal's own content stays"
     );
 
     handle.unmount();
     handle.unmount();
-    assert_eq!(host.container.child_element_count(), 0, "unmount() removes the app");
-    assert!(host.content.text_content().unwrap().contains("Events from the app"));
+    assert_eq!(
+        host.container.child_element_count(),
+        0,
+        "unmount() removes the app"
+    );
+    assert!(host
+        .content
+        .text_content()
+        .unwrap()
+        .contains("Events from the app"));
     host.remove();
 }
