@@ -5,6 +5,8 @@
 //! (and so which next step the page offers), not which layer failed.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use consent_core::{
@@ -18,6 +20,13 @@ use serde::Serialize;
 
 /// A function that returns a fresh bearer token each time it is called.
 pub type TokenFn = Arc<dyn Fn() -> String + Send + Sync>;
+
+/// A bearer token that may arrive later (a host's `getToken` returning a
+/// `Promise`); `None` when the host could not provide one.
+pub type TokenFuture = Pin<Box<dyn Future<Output = Option<String>>>>;
+
+/// A function that fetches a fresh bearer token each time it is called.
+pub type AsyncTokenFn = Arc<dyn Fn() -> TokenFuture + Send + Sync>;
 
 /// A strong entity tag of a tenant's data-sharing document (`"7"`), sent back as `If-Match`.
 pub type ETag = String;
@@ -58,7 +67,9 @@ pub enum ApiError {
 #[derive(Clone)]
 pub struct ApiClient {
     base_url: Arc<str>,
-    token: Option<TokenFn>,
+    token: Option<AsyncTokenFn>,
+    /// Ask the token function again once when the server answers 401.
+    renew_on_401: bool,
 }
 
 impl fmt::Debug for ApiClient {
@@ -77,19 +88,38 @@ impl ApiClient {
         ApiClient {
             base_url: Arc::from(base_url.trim_end_matches('/')),
             token: None,
+            renew_on_401: false,
         }
     }
 
     /// The same client, sending this bearer token.
     pub fn with_bearer(self, token: String) -> ApiClient {
         let token: Arc<str> = Arc::from(token);
-        self.with_token_provider(Arc::new(move || token.to_string()))
+        ApiClient {
+            token: Some(Arc::new(move || {
+                let token = token.to_string();
+                Box::pin(async move { Some(token) })
+            })),
+            renew_on_401: false,
+            ..self
+        }
     }
 
-    /// The same client, asking `provider` for a token before every request.
+    /// The same client, asking `provider` for a token before every request
+    /// (and once more when the server answers 401).
     pub fn with_token_provider(self, provider: TokenFn) -> ApiClient {
+        self.with_async_token_provider(Arc::new(move || {
+            let token = provider();
+            Box::pin(async move { Some(token) })
+        }))
+    }
+
+    /// The same client, awaiting `provider` for a token before every request
+    /// (and once more when the server answers 401).
+    pub fn with_async_token_provider(self, provider: AsyncTokenFn) -> ApiClient {
         ApiClient {
             token: Some(provider),
+            renew_on_401: true,
             ..self
         }
     }
@@ -99,8 +129,8 @@ impl ApiClient {
         &self,
         tenant: &str,
     ) -> Result<(DataSharingDocument, ETag), ApiError> {
-        let request = self.authorized(Request::get(&self.data_sharing_url(tenant, None)));
-        versioned(send(without_body(request)?).await?).await
+        let request = Request::get(&self.data_sharing_url(tenant, None));
+        versioned(self.send(without_body(request)?).await?).await
     }
 
     /// `GET /api/v1/tenants/{tenant}/data-sharing` with `If-None-Match: etag`:
@@ -110,13 +140,9 @@ impl ApiClient {
         tenant: &str,
         etag: &str,
     ) -> Result<Option<(DataSharingDocument, ETag)>, ApiError> {
-        let request = self
-            .authorized(Request::get(&self.data_sharing_url(tenant, None)))
-            .header("If-None-Match", etag);
-        let response = without_body(request)?
-            .send()
-            .await
-            .map_err(|_| unreachable_error())?;
+        let request =
+            Request::get(&self.data_sharing_url(tenant, None)).header("If-None-Match", etag);
+        let response = self.exchange(without_body(request)?).await?;
         match response.status() {
             304 => Ok(None),
             _ if response.ok() => versioned(response).await.map(Some),
@@ -137,19 +163,18 @@ impl ApiClient {
         if_match: &str,
         idempotency_key: Option<&str>,
     ) -> Result<(DataSharingDocument, ETag), ApiError> {
-        let mut request = self
-            .authorized(Request::put(&self.data_sharing_url(tenant, Some(program))))
+        let mut request = Request::put(&self.data_sharing_url(tenant, Some(program)))
             .header("If-Match", if_match);
         if let Some(key) = idempotency_key {
             request = request.header("Idempotency-Key", key);
         }
-        versioned(send(with_json(request, change)?).await?).await
+        versioned(self.send(with_json(request, change)?).await?).await
     }
 
     /// `GET /api/v1/notices/{id}`: the current version of a notice.
     pub async fn get_notice(&self, id: &str) -> Result<NoticeDocument, ApiError> {
         let url = format!("{}/api/v1/notices/{}", self.base_url, encode(id));
-        read_json(send(without_body(self.authorized(Request::get(&url)))?).await?).await
+        read_json(self.send(without_body(Request::get(&url))?).await?).await
     }
 
     /// `GET /api/v1/tenants/{tenant}/data-sharing/history`: one page of the consent
@@ -172,7 +197,7 @@ impl ApiClient {
                 ("cursor", cursor),
             ],
         );
-        read_json(send(without_body(self.authorized(Request::get(&url)))?).await?).await
+        read_json(self.send(without_body(Request::get(&url))?).await?).await
     }
 
     /// `GET /api/v1/notices/{id}/versions/{version}`: one published version of a notice.
@@ -186,7 +211,7 @@ impl ApiClient {
             self.base_url,
             encode(id)
         );
-        read_json(send(without_body(self.authorized(Request::get(&url)))?).await?).await
+        read_json(self.send(without_body(Request::get(&url))?).await?).await
     }
 
     /// `GET /api/v1/tenants/{tenant}/data-sharing/history.csv`: the whole history
@@ -201,7 +226,7 @@ impl ApiClient {
             "history.csv",
             &[("program", program.map(ProgramId::as_str))],
         );
-        let response = send(without_body(self.authorized(Request::get(&url)))?).await?;
+        let response = self.send(without_body(Request::get(&url))?).await?;
         let file_name = response
             .headers()
             .get("content-disposition")
@@ -228,7 +253,7 @@ impl ApiClient {
             encode(tenant),
             encode(id)
         );
-        let response = send(without_body(self.authorized(Request::get(&url)))?).await?;
+        let response = self.send(without_body(Request::get(&url))?).await?;
         let status = response.status();
         response
             .text()
@@ -242,7 +267,7 @@ impl ApiClient {
         id: &str,
     ) -> Result<Vec<NoticeVersionSummary>, ApiError> {
         let url = format!("{}/api/v1/notices/{}/versions", self.base_url, encode(id));
-        read_json(send(without_body(self.authorized(Request::get(&url)))?).await?).await
+        read_json(self.send(without_body(Request::get(&url))?).await?).await
     }
 
     /// `POST /api/v1/dev/notices` (development servers only): publishes a notice version.
@@ -303,12 +328,53 @@ impl ApiClient {
         url
     }
 
-    fn authorized(&self, request: RequestBuilder) -> RequestBuilder {
-        match &self.token {
-            Some(token) => request.header("Authorization", &format!("Bearer {}", token())),
-            None => request,
+    /// Sends `request` with a bearer token from the token function; a
+    /// provider that can renew tokens is asked once more after a 401.
+    /// Fails on any answer that is not a success.
+    async fn send(&self, request: Request) -> Result<Response, ApiError> {
+        let response = self.exchange(request).await?;
+        if response.ok() {
+            Ok(response)
+        } else {
+            Err(error_from(response).await)
         }
     }
+
+    /// Like [`ApiClient::send`], but hands back the server's answer whatever
+    /// its status (a 304 is an answer, not a failure).
+    async fn exchange(&self, request: Request) -> Result<Response, ApiError> {
+        let Some(token) = &self.token else {
+            return request.send().await.map_err(|_| unreachable_error());
+        };
+        let raw = web_sys::Request::from(request);
+        // The body can be read once: keep a copy for the retry before sending.
+        let retry = if self.renew_on_401 {
+            raw.clone().ok()
+        } else {
+            None
+        };
+        let first = authorize(raw, token().await)
+            .send()
+            .await
+            .map_err(|_| unreachable_error())?;
+        match retry {
+            Some(retry) if first.status() == 401 => authorize(retry, token().await)
+                .send()
+                .await
+                .map_err(|_| unreachable_error()),
+            _ => Ok(first),
+        }
+    }
+}
+
+fn authorize(request: web_sys::Request, token: Option<String>) -> Request {
+    let request = Request::from(request);
+    if let Some(token) = token {
+        request
+            .headers()
+            .set("Authorization", &format!("Bearer {token}"));
+    }
+    request
 }
 
 /// A downloaded CSV file.

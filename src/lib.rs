@@ -8,6 +8,7 @@
 pub mod api;
 mod components;
 mod draft;
+pub mod embed;
 pub mod i18n;
 mod notices;
 mod pages;
@@ -24,6 +25,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, NavigateOptions};
 
 use crate::draft::Drafts;
+use crate::embed::HostEvents;
 use crate::i18n::messages;
 use crate::pages::{
     FaqPage, HistoryPage, NotFound, NoticePage, ReceiptPage, SettingPanel, SettingsPage,
@@ -32,6 +34,7 @@ use crate::routes::{Ids, RouteBase};
 use crate::session::{Session, SignIn};
 use crate::state::SettingsStore;
 
+pub use crate::embed::{mount_js, MountHandle};
 pub use crate::session::TokenSource;
 
 /// The tenant the standalone app shows when the address names none.
@@ -48,6 +51,8 @@ pub struct AppOptions {
     pub token: TokenSource,
     /// The path the app's routes live under (`/admin/data-sharing`); empty for the site root.
     pub base_path: String,
+    /// The language to show (`en-US`); `None` for the app's default.
+    pub locale: Option<String>,
 }
 
 impl AppOptions {
@@ -70,6 +75,7 @@ impl AppOptions {
             tenant: param("dev_tenant").unwrap_or_else(|| DEFAULT_DEV_TENANT.to_owned()),
             token: TokenSource::Development(role),
             base_path: String::new(),
+            locale: None,
         }
     }
 }
@@ -99,11 +105,12 @@ pub fn mount(parent: web_sys::HtmlElement, options: AppOptions) -> Mounted {
         tenant,
         token,
         base_path,
+        locale,
     } = options;
     let owner = Owner::new();
     let handle = owner.with(|| {
         leptos::mount::mount_to(parent, move || {
-            view! { <App api_base_url tenant token base_path /> }
+            view! { <App api_base_url tenant token base_path locale /> }
         })
     });
     Mounted {
@@ -135,6 +142,9 @@ pub fn App(
     /// The path the app's routes live under; empty for the site root.
     #[prop(into, optional)]
     base_path: String,
+    /// The language to show (`Some("en-US".into())`); `None` for the app's default.
+    #[prop(optional_no_strip)]
+    locale: Option<String>,
 ) -> impl IntoView {
     let session = Session::start(&api_base_url, &tenant, token);
     let store = SettingsStore::new();
@@ -144,6 +154,9 @@ pub fn App(
     provide_context(Drafts::new());
     provide_context(route_base);
     provide_context(Ids::fresh());
+    let root = NodeRef::new();
+    let host = HostEvents::new(root);
+    provide_context(host);
 
     // Load once signed in (again, after a renewed sign-in that had failed).
     let sign_in = Memo::new(move |_| session.sign_in());
@@ -154,8 +167,16 @@ pub fn App(
     });
 
     let router_base = base_path.trim_end_matches('/').to_owned();
+    let link_base = router_base.clone();
+    // Until the catalogues follow the host's locale, it at least names the language.
+    let lang = locale.unwrap_or_else(|| messages().language.to_owned());
     view! {
-        <div class="ts-app" lang=messages().language>
+        <div
+            class="ts-app"
+            lang=lang
+            node_ref=root
+            on:click=move |event| host.on_click(&link_base, &event)
+        >
             <DevIdentityBanner />
             <Router base=router_base>
                 <Routes fallback=NotFound>

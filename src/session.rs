@@ -7,7 +7,7 @@ use consent_core::{DevTokenResponse, Role};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::api::{ApiClient, ApiError, TokenFn};
+use crate::api::{ApiClient, ApiError, AsyncTokenFn, TokenFn};
 
 /// How the app authenticates to the consent API.
 #[derive(Clone)]
@@ -16,6 +16,9 @@ pub enum TokenSource {
     Bearer(String),
     /// A function the host supplies; called before every request, so it can hand out fresh tokens.
     Provider(TokenFn),
+    /// A function the host supplies whose token may arrive later (a JavaScript
+    /// `getToken` returning a `Promise`); awaited before every request.
+    AsyncProvider(AsyncTokenFn),
     /// Development servers only: sign in as the tenant's seeded person with this role.
     Development(Role),
 }
@@ -25,6 +28,7 @@ impl fmt::Debug for TokenSource {
         match self {
             TokenSource::Bearer(_) => f.write_str("Bearer(…)"),
             TokenSource::Provider(_) => f.write_str("Provider(…)"),
+            TokenSource::AsyncProvider(_) => f.write_str("AsyncProvider(…)"),
             TokenSource::Development(role) => write!(f, "Development({role:?})"),
         }
     }
@@ -67,6 +71,10 @@ impl Session {
             TokenSource::Bearer(token) => (anonymous.with_bearer(token.clone()), SignIn::Ready),
             TokenSource::Provider(provider) => (
                 anonymous.with_token_provider(provider.clone()),
+                SignIn::Ready,
+            ),
+            TokenSource::AsyncProvider(provider) => (
+                anonymous.with_async_token_provider(provider.clone()),
                 SignIn::Ready,
             ),
             TokenSource::Development(_) => (anonymous, SignIn::Pending),
@@ -124,7 +132,7 @@ impl Session {
         };
         match source {
             TokenSource::Development(_) => self.sign_in_for_development().await,
-            TokenSource::Provider(_) => {}
+            TokenSource::Provider(_) | TokenSource::AsyncProvider(_) => {}
             TokenSource::Bearer(_) => {
                 if let Some(window) = web_sys::window() {
                     let _ = window.location().reload();

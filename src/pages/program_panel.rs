@@ -15,6 +15,7 @@ use crate::api::{new_idempotency_key, ApiError};
 use crate::components::focus::focus_by_id;
 use crate::components::{ConfirmDialog, NoticeReader, SidePanel, Switch, WhatChanged};
 use crate::draft::{use_drafts, Blocked, Draft};
+use crate::embed::use_host_events;
 use crate::i18n::{format_date, messages, Messages};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::use_session;
@@ -194,6 +195,7 @@ pub fn ProgramPanel(
 
     // One key per attempt the person makes; a retry of that attempt reuses it.
     let attempt = StoredValue::new(String::new());
+    let host = use_host_events();
     let send = move || {
         let Some(snapshot) = store.snapshot_untracked() else {
             return;
@@ -214,6 +216,7 @@ pub fn ProgramPanel(
                 .await;
             match result {
                 Ok((document, etag)) => {
+                    host.data_sharing_changed(program, &document);
                     store.apply(document, etag);
                     draft.try_set(Draft::default());
                     saving.try_set(Saving::Done);

@@ -116,6 +116,7 @@ impl TestApp {
                 tenant: tenant.to_owned(),
                 token: TokenSource::Development(role),
                 base_path: String::new(),
+                locale: None,
             },
         );
         MOUNTED.with(|m| *m.borrow_mut() = Some((handle, root.clone())));
