@@ -27,7 +27,10 @@ pub fn dist() -> Result<Vec<AssetSize>> {
     run(command("cargo", &["fetch"]))?;
     run(command("trunk", &["build", "--release", "--offline"]))?;
     let sizes = compress_assets(&workspace_root().join("dist"))?;
-    run(command("cargo", &["build", "--profile", "server", "--package", "consent-api"]))?;
+    run(command(
+        "cargo",
+        &["build", "--profile", "server", "--package", "consent-api"],
+    ))?;
     print_sizes(&sizes);
     println!("xtask: the app is in dist/, the server is target/server/consent-api");
     Ok(sizes)
@@ -41,13 +44,23 @@ pub fn compress_assets(dir: &Path) -> Result<Vec<AssetSize>> {
         if PRECOMPRESSED.contains(&ext) {
             continue;
         }
-        let raw = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let raw =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let gzip = gzip(&raw);
         let brotli = brotli(&raw);
         write(&with_suffix(&path, "gz"), &gzip)?;
         write(&with_suffix(&path, "br"), &brotli)?;
-        let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().into_owned();
-        sizes.push(AssetSize { name, raw: raw.len() as u64, gzip: gzip.len() as u64, brotli: brotli.len() as u64 });
+        let name = path
+            .strip_prefix(dir)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .into_owned();
+        sizes.push(AssetSize {
+            name,
+            raw: raw.len() as u64,
+            gzip: gzip.len() as u64,
+            brotli: brotli.len() as u64,
+        });
     }
     sizes.sort_by_key(|s| std::cmp::Reverse(s.raw));
     Ok(sizes)
@@ -55,17 +68,30 @@ pub fn compress_assets(dir: &Path) -> Result<Vec<AssetSize>> {
 
 /// A table of asset sizes with a total line.
 pub fn print_sizes(sizes: &[AssetSize]) {
-    println!("{:<48} {:>10} {:>10} {:>10}", "asset", "raw", "gzip", "brotli");
+    println!(
+        "{:<48} {:>10} {:>10} {:>10}",
+        "asset", "raw", "gzip", "brotli"
+    );
     for s in sizes {
-        println!("{:<48} {:>10} {:>10} {:>10}", s.name, s.raw, s.gzip, s.brotli);
+        println!(
+            "{:<48} {:>10} {:>10} {:>10}",
+            s.name, s.raw, s.gzip, s.brotli
+        );
     }
     let total = |f: fn(&AssetSize) -> u64| sizes.iter().map(f).sum::<u64>();
-    println!("{:<48} {:>10} {:>10} {:>10}", "total", total(|s| s.raw), total(|s| s.gzip), total(|s| s.brotli));
+    println!(
+        "{:<48} {:>10} {:>10} {:>10}",
+        "total",
+        total(|s| s.raw),
+        total(|s| s.gzip),
+        total(|s| s.brotli)
+    );
 }
 
 fn files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.is_dir() {
@@ -96,7 +122,11 @@ fn gzip(raw: &[u8]) -> Vec<u8> {
 
 fn brotli(raw: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
-    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    let params = brotli::enc::BrotliEncoderParams {
+        quality: 11,
+        lgwin: 22,
+        ..Default::default()
+    };
     brotli::BrotliCompress(&mut &raw[..], &mut out, &params).expect("compressing in memory");
     out
 }
@@ -124,7 +154,11 @@ mod tests {
             .unwrap();
         assert_eq!(gunzipped, text);
         let mut unbrotlied = Vec::new();
-        brotli::BrotliDecompress(&mut &std::fs::read(dir.join("sub/app.css.br")).unwrap()[..], &mut unbrotlied).unwrap();
+        brotli::BrotliDecompress(
+            &mut &std::fs::read(dir.join("sub/app.css.br")).unwrap()[..],
+            &mut unbrotlied,
+        )
+        .unwrap();
         assert_eq!(unbrotlied, text.as_bytes());
         std::fs::remove_dir_all(&dir).unwrap();
     }

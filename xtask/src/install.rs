@@ -10,29 +10,52 @@ use crate::shell::{command, first_line_of, on_path, run, workspace_root, Result}
 const TRUNK_VERSION: &str = "0.21.14";
 
 /// Debian packages, each with a program that shows it is installed.
-const APT_PACKAGES: [(&str, &str); 3] =
-    [("wasm-opt", "binaryen"), ("chromium", "chromium"), ("chromedriver", "chromium-driver")];
+const APT_PACKAGES: [(&str, &str); 3] = [
+    ("wasm-opt", "binaryen"),
+    ("chromium", "chromium"),
+    ("chromedriver", "chromium-driver"),
+];
 
 /// Installs everything missing; quick when nothing is.
 pub fn ensure_all() -> Result {
     let started = Instant::now();
     ensure_wasm_target()?;
     ensure_apt_packages()?;
-    ensure_cargo_tool("trunk", TRUNK_VERSION, &["install", "trunk", "--version", TRUNK_VERSION, "--locked"])?;
+    ensure_cargo_tool(
+        "trunk",
+        TRUNK_VERSION,
+        &["install", "trunk", "--version", TRUNK_VERSION, "--locked"],
+    )?;
     let bindgen = wasm_bindgen_version()?;
     // `--locked` fails for this crate on these machines (a locked dependency is gone from the registry).
-    ensure_cargo_tool("wasm-bindgen", &bindgen, &["install", "wasm-bindgen-cli", "--version", &bindgen])?;
-    println!("xtask: tools ready in {:.1} s", started.elapsed().as_secs_f64());
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        &bindgen,
+        &["install", "wasm-bindgen-cli", "--version", &bindgen],
+    )?;
+    println!(
+        "xtask: tools ready in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
 fn ensure_wasm_target() -> Result {
-    let installed = first_line_of("sh", &["-c", "rustup target list --installed | grep -x wasm32-unknown-unknown"]);
+    let installed = first_line_of(
+        "sh",
+        &[
+            "-c",
+            "rustup target list --installed | grep -x wasm32-unknown-unknown",
+        ],
+    );
     if installed.is_some() {
         return Ok(());
     }
     println!("xtask: adding the wasm32-unknown-unknown target");
-    run(command("rustup", &["target", "add", "wasm32-unknown-unknown"]))
+    run(command(
+        "rustup",
+        &["target", "add", "wasm32-unknown-unknown"],
+    ))
 }
 
 fn ensure_apt_packages() -> Result {
@@ -41,8 +64,11 @@ fn ensure_apt_packages() -> Result {
 
 /// Installs the Debian packages whose program is not on `PATH`.
 pub fn ensure_apt(packages: &[(&str, &str)]) -> Result {
-    let missing: Vec<&str> =
-        packages.iter().filter(|(program, _)| !on_path(program)).map(|(_, package)| *package).collect();
+    let missing: Vec<&str> = packages
+        .iter()
+        .filter(|(program, _)| !on_path(program))
+        .map(|(_, package)| *package)
+        .collect();
     apt_install(&missing)
 }
 
@@ -55,12 +81,20 @@ pub fn apt_install(missing: &[&str]) -> Result {
     // Root needs no sudo; anyone else needs it.
     let is_root = first_line_of("id", &["-u"]).as_deref() == Some("0");
     let apt = |args: &[&str]| {
-        let mut cmd = if is_root { command("apt-get", args) } else { command("sudo", &[&["apt-get"], args].concat()) };
+        let mut cmd = if is_root {
+            command("apt-get", args)
+        } else {
+            command("sudo", &[&["apt-get"], args].concat())
+        };
         cmd.env("DEBIAN_FRONTEND", "noninteractive");
         cmd
     };
     run(apt(&["update", "-qq"]))?;
-    run(apt(&[&["install", "-y", "-qq", "--no-install-recommends"], missing].concat()))
+    run(apt(&[
+        &["install", "-y", "-qq", "--no-install-recommends"],
+        missing,
+    ]
+    .concat()))
 }
 
 fn ensure_cargo_tool(program: &str, version: &str, install_args: &[&str]) -> Result {
@@ -68,7 +102,10 @@ fn ensure_cargo_tool(program: &str, version: &str, install_args: &[&str]) -> Res
     if current.split_whitespace().any(|word| word == version) {
         return Ok(());
     }
-    println!("xtask: installing {program} {version} (found: {})", if current.is_empty() { "none" } else { &current });
+    println!(
+        "xtask: installing {program} {version} (found: {})",
+        if current.is_empty() { "none" } else { &current }
+    );
     run(command("cargo", install_args))
 }
 
@@ -76,7 +113,8 @@ fn ensure_cargo_tool(program: &str, version: &str, install_args: &[&str]) -> Res
 pub fn wasm_bindgen_version() -> Result<String> {
     let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock"))
         .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
-    locked_version(&lock, "wasm-bindgen").ok_or_else(|| "Cargo.lock has no wasm-bindgen package".to_owned())
+    locked_version(&lock, "wasm-bindgen")
+        .ok_or_else(|| "Cargo.lock has no wasm-bindgen package".to_owned())
 }
 
 fn locked_version(lock: &str, package: &str) -> Option<String> {
@@ -84,7 +122,11 @@ fn locked_version(lock: &str, package: &str) -> Option<String> {
     let mut lines = lock.lines();
     while let Some(line) = lines.next() {
         if line.trim() == name_line {
-            let version = lines.next()?.trim().strip_prefix("version = \"")?.strip_suffix('"')?;
+            let version = lines
+                .next()?
+                .trim()
+                .strip_prefix("version = \"")?
+                .strip_suffix('"')?;
             return Some(version.to_owned());
         }
     }
@@ -99,7 +141,10 @@ mod tests {
     #[test]
     fn reads_the_locked_version_of_exactly_that_package() {
         let lock = "[[package]]\nname = \"wasm-bindgen-macro\"\nversion = \"9.9.9\"\n\n[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n";
-        assert_eq!(locked_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(
+            locked_version(lock, "wasm-bindgen").as_deref(),
+            Some("0.2.130")
+        );
         assert_eq!(locked_version(lock, "trunk"), None);
     }
 

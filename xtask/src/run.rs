@@ -20,18 +20,31 @@ pub fn run() -> Result {
     server::build()?;
 
     let data_dir = workspace_root().join("data");
-    std::fs::create_dir_all(&data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-    let mut api = ApiServer::start(ServerOptions { bind: API_BIND, data_dir: &data_dir, cors_loopback: false, log: None })?;
-    println!("xtask: consent API at {} (database: {})", api.url, data_dir.join("consent.db").display());
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    let mut api = ApiServer::start(ServerOptions {
+        bind: API_BIND,
+        data_dir: &data_dir,
+        cors_loopback: false,
+        log: None,
+    })?;
+    println!(
+        "xtask: consent API at {} (database: {})",
+        api.url,
+        data_dir.join("consent.db").display()
+    );
 
     let mut trunk: Child = command("trunk", &["serve", "--offline"])
         .spawn()
         .map_err(|e| format!("cannot start trunk: {e}"))?;
-    println!("xtask: the app will be at {APP_URL}/settings once trunk has built it; Ctrl-C stops both");
+    println!(
+        "xtask: the app will be at {APP_URL}/settings once trunk has built it; Ctrl-C stops both"
+    );
 
     let stop = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&stop);
-    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)).map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
+    ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst))
+        .map_err(|e| format!("cannot handle Ctrl-C: {e}"))?;
 
     let outcome = loop {
         if stop.load(Ordering::SeqCst) {

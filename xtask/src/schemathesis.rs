@@ -32,15 +32,25 @@ pub fn ensure_installed() -> Result {
     let dir = venv().to_string_lossy().into_owned();
     run(command("python3", &["-m", "venv", &dir]))?;
     let pip = venv().join("bin/pip").to_string_lossy().into_owned();
-    run(command(&pip, &["install", "--quiet", "--disable-pip-version-check", &format!("schemathesis=={VERSION}")]))
+    run(command(
+        &pip,
+        &[
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            &format!("schemathesis=={VERSION}"),
+        ],
+    ))
 }
 
 /// Runs schemathesis against a fresh development server; fails on any finding.
 pub fn run_against_fresh_server() -> Result {
     ensure_installed()?;
-    let data_dir = std::env::temp_dir().join(format!("consent-schemathesis-{}", std::process::id()));
+    let data_dir =
+        std::env::temp_dir().join(format!("consent-schemathesis-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data_dir);
-    std::fs::create_dir_all(&data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let outcome = (|| {
         let api = ApiServer::start(ServerOptions {
             bind: "127.0.0.1:0",
@@ -52,7 +62,10 @@ pub fn run_against_fresh_server() -> Result {
         let st = venv().join("bin/st").to_string_lossy().into_owned();
         let schema = format!("{}/api/openapi.json", api.url);
         let auth = format!("Authorization: Bearer {token}");
-        let config = workspace_root().join("crates/consent-api/schemathesis.toml").to_string_lossy().into_owned();
+        let config = workspace_root()
+            .join("crates/consent-api/schemathesis.toml")
+            .to_string_lossy()
+            .into_owned();
         let mut cmd = command(
             &st,
             &[
@@ -79,17 +92,26 @@ pub fn run_against_fresh_server() -> Result {
 
 /// A development token, fetched with a plain HTTP/1.1 request (no client library needed here).
 pub fn dev_token(base_url: &str, tenant: &str, role: &str) -> Result<String> {
-    let address = base_url.strip_prefix("http://").ok_or("the API URL is not http://")?;
+    let address = base_url
+        .strip_prefix("http://")
+        .ok_or("the API URL is not http://")?;
     let body = format!("{{\"tenant\":\"{tenant}\",\"role\":\"{role}\"}}");
     let request = format!(
         "POST /api/v1/dev/token HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    let mut stream = TcpStream::connect(address).map_err(|e| format!("cannot reach {address}: {e}"))?;
-    stream.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
-    stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
+    let mut stream =
+        TcpStream::connect(address).map_err(|e| format!("cannot reach {address}: {e}"))?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .map_err(|e| e.to_string())?;
+    stream
+        .write_all(request.as_bytes())
+        .map_err(|e| e.to_string())?;
     let mut answer = String::new();
-    stream.read_to_string(&mut answer).map_err(|e| e.to_string())?;
+    stream
+        .read_to_string(&mut answer)
+        .map_err(|e| e.to_string())?;
     token_from_answer(&answer).ok_or_else(|| format!("no token in the answer: {answer}"))
 }
 

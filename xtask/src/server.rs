@@ -42,36 +42,57 @@ impl ApiServer {
         let binary = root.join("target/debug/consent-api");
         let data_dir = options.data_dir.to_string_lossy().into_owned();
         let content_dir = root.join("content").to_string_lossy().into_owned();
-        let mut args = vec!["--dev", "--bind", options.bind, "--data-dir", &data_dir, "--content-dir", &content_dir];
+        let mut args = vec![
+            "--dev",
+            "--bind",
+            options.bind,
+            "--data-dir",
+            &data_dir,
+            "--content-dir",
+            &content_dir,
+        ];
         if options.cors_loopback {
             args.push("--cors-loopback");
         }
         let mut cmd = command(&binary.to_string_lossy(), &args);
         cmd.stdin(Stdio::null()).stdout(Stdio::piped());
         if let Some(log) = &options.log {
-            let file = File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+            let file =
+                File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
             cmd.stderr(file);
         }
-        let mut child = cmd.spawn().map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let mut child = cmd
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
 
         // Read stdout on a thread so a silent server cannot hang us past the deadline.
         let stdout = child.stdout.take().expect("stdout is piped");
         let (found, url) = mpsc::channel();
         std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(std::result::Result::ok) {
+            for line in BufReader::new(stdout)
+                .lines()
+                .map_while(std::result::Result::ok)
+            {
                 if let Some(url) = line.strip_prefix("listening on ") {
                     let _ = found.send(url.trim().to_owned());
                 }
                 println!("consent-api: {line}");
             }
         });
-        let mut server = ApiServer { child, url: String::new(), log: options.log };
+        let mut server = ApiServer {
+            child,
+            url: String::new(),
+            log: options.log,
+        };
         match url.recv_timeout(START_DEADLINE) {
             Ok(url) => {
                 server.url = url;
                 Ok(server)
             }
-            Err(_) => Err(format!("the consent API did not start listening{}", server.log_tail())),
+            Err(_) => Err(format!(
+                "the consent API did not start listening{}",
+                server.log_tail()
+            )),
         }
     }
 
@@ -82,7 +103,9 @@ impl ApiServer {
 
     /// The end of the server's log, to explain a failure.
     pub fn log_tail(&self) -> String {
-        let Some(log) = &self.log else { return String::new() };
+        let Some(log) = &self.log else {
+            return String::new();
+        };
         let text = std::fs::read_to_string(log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
         let tail = lines[lines.len().saturating_sub(30)..].join("\n");

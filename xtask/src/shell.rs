@@ -8,14 +8,19 @@ pub type Result<T = ()> = std::result::Result<T, String>;
 
 /// The workspace root (the parent of `xtask/`).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives inside the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives inside the workspace")
+        .to_path_buf()
 }
 
 /// Where `cargo install` puts binaries.
 pub fn cargo_bin_dir() -> PathBuf {
     let home = std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo"));
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cargo")
+        });
     home.join("bin")
 }
 
@@ -31,14 +36,18 @@ pub fn path_with_cargo_bin() -> std::ffi::OsString {
 /// A command run from the workspace root with the extended `PATH`.
 pub fn command(program: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(program);
-    cmd.args(args).current_dir(workspace_root()).env("PATH", path_with_cargo_bin());
+    cmd.args(args)
+        .current_dir(workspace_root())
+        .env("PATH", path_with_cargo_bin());
     cmd
 }
 
 /// Runs a command to completion, failing with what was run.
 pub fn run(mut cmd: Command) -> Result {
     let shown = format!("{cmd:?}");
-    let status = cmd.status().map_err(|e| format!("could not start {shown}: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("could not start {shown}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -48,11 +57,18 @@ pub fn run(mut cmd: Command) -> Result {
 
 /// The first line a program prints for `args`, or `None` if it cannot run.
 pub fn first_line_of(program: &str, args: &[&str]) -> Option<String> {
-    let output = command(program, args).stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+    let output = command(program, args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
     if !output.status.success() {
         return None;
     }
-    String::from_utf8_lossy(&output.stdout).lines().next().map(str::to_owned)
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .next()
+        .map(str::to_owned)
 }
 
 /// Whether a program is on the extended `PATH`.

@@ -20,11 +20,25 @@ pub fn test() -> Result {
     let _ = std::fs::remove_dir_all(fault_figures_dir());
 
     step("native tests", &mut failed, || {
-        run(command("cargo", &["test", "--workspace", "--exclude", "tenant-settings", "--no-fail-fast"]))?;
+        run(command(
+            "cargo",
+            &[
+                "test",
+                "--workspace",
+                "--exclude",
+                "tenant-settings",
+                "--no-fail-fast",
+            ],
+        ))?;
         // The app's pure logic (row states, search) also runs natively; its browser tests come later.
-        run(command("cargo", &["test", "--package", "tenant-settings", "--lib"]))
+        run(command(
+            "cargo",
+            &["test", "--package", "tenant-settings", "--lib"],
+        ))
     });
-    step("API tests on PostgreSQL", &mut failed, || postgres_tests(&[]));
+    step("API tests on PostgreSQL", &mut failed, || {
+        postgres_tests(&[])
+    });
     step("API property tests (schemathesis)", &mut failed, || {
         server::build()?;
         crate::schemathesis::run_against_fresh_server()
@@ -37,7 +51,10 @@ pub fn test() -> Result {
         println!("xtask: all suites passed in {seconds:.0} s");
         Ok(())
     } else {
-        Err(format!("failed after {seconds:.0} s: {}", failed.join("; ")))
+        Err(format!(
+            "failed after {seconds:.0} s: {}",
+            failed.join("; ")
+        ))
     }
 }
 
@@ -59,13 +76,17 @@ pub fn test_postgres(cargo_args: &[String]) -> Result {
 
 /// Where the fault tests keep their figures (`CARGO_TARGET_TMPDIR/fault-figures`).
 fn fault_figures_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace_root().join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
     target.join("tmp/fault-figures")
 }
 
 /// Shows what the fault tests counted (their own output is hidden when they pass).
 fn print_fault_figures() {
-    let Ok(entries) = std::fs::read_dir(fault_figures_dir()) else { return };
+    let Ok(entries) = std::fs::read_dir(fault_figures_dir()) else {
+        return;
+    };
     let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
     files.sort();
     println!("\nxtask: === fault-test figures ===");
@@ -83,11 +104,24 @@ pub fn postgres_tests(cargo_args: &[String]) -> Result {
     // The same packages as the native step, so cargo reuses its build (another
     // selection unifies features differently and rebuilds); only the API tests
     // read the variable, the others just run again.
-    let mut cmd = command("cargo", &["test", "--workspace", "--exclude", "tenant-settings", "--no-fail-fast"]);
-    cmd.args(cargo_args).env(crate::postgres::TEST_DATABASE_VAR, &cluster.url);
+    let mut cmd = command(
+        "cargo",
+        &[
+            "test",
+            "--workspace",
+            "--exclude",
+            "tenant-settings",
+            "--no-fail-fast",
+        ],
+    );
+    cmd.args(cargo_args)
+        .env(crate::postgres::TEST_DATABASE_VAR, &cluster.url);
     let outcome = run(cmd);
     drop(cluster);
-    println!("xtask: the PostgreSQL run took {:.0} s", started.elapsed().as_secs_f64());
+    println!(
+        "xtask: the PostgreSQL run took {:.0} s",
+        started.elapsed().as_secs_f64()
+    );
     outcome
 }
 
@@ -99,7 +133,17 @@ pub fn soak(args: &[String]) -> Result {
         _ => return Err("usage: cargo xtask soak [--cycles N]".to_owned()),
     };
     let soak_run = |database: Option<&str>| {
-        let args = ["test", "--package", "consent-api", "--test", "crash", "--", "--ignored", "--nocapture", "soak"];
+        let args = [
+            "test",
+            "--package",
+            "consent-api",
+            "--test",
+            "crash",
+            "--",
+            "--ignored",
+            "--nocapture",
+            "soak",
+        ];
         let mut cmd = command("cargo", &args);
         cmd.env("CONSENT_SOAK_CYCLES", &cycles);
         if let Some(url) = database {
@@ -111,27 +155,47 @@ pub fn soak(args: &[String]) -> Result {
     println!("\nxtask: === soak on SQLite, {cycles} kill cycles ===");
     let sqlite = soak_run(None);
     println!("\nxtask: === soak on PostgreSQL, {cycles} kill cycles ===");
-    let postgres = crate::postgres::Cluster::start().and_then(|cluster| soak_run(Some(&cluster.url)));
+    let postgres =
+        crate::postgres::Cluster::start().and_then(|cluster| soak_run(Some(&cluster.url)));
     print_fault_figures();
     sqlite.and(postgres)
 }
 
 fn browser_tests() -> Result {
     server::build()?;
-    let data_dir = std::env::temp_dir().join(format!("consent-browser-tests-{}", std::process::id()));
+    let data_dir =
+        std::env::temp_dir().join(format!("consent-browser-tests-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data_dir);
-    std::fs::create_dir_all(&data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let outcome = (|| {
         let log = data_dir.join("consent-api.log");
-        let mut api = ApiServer::start(ServerOptions { bind: "127.0.0.1:0", data_dir: &data_dir, cors_loopback: true, log: Some(log) })?;
+        let mut api = ApiServer::start(ServerOptions {
+            bind: "127.0.0.1:0",
+            data_dir: &data_dir,
+            cors_loopback: true,
+            log: Some(log),
+        })?;
         println!("xtask: consent API for browser tests at {}", api.url);
-        let mut cmd = command("cargo", &["test", "--package", "tenant-settings", "--target", "wasm32-unknown-unknown"]);
+        let mut cmd = command(
+            "cargo",
+            &[
+                "test",
+                "--package",
+                "tenant-settings",
+                "--target",
+                "wasm32-unknown-unknown",
+            ],
+        );
         cmd.env("CONSENT_API_URL", &api.url)
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
         let result = run(cmd);
         if let Some(status) = api.exited() {
-            return Err(format!("the consent API exited during the tests ({status}){}", api.log_tail()));
+            return Err(format!(
+                "the consent API exited during the tests ({status}){}",
+                api.log_tail()
+            ));
         }
         result.map_err(|e| format!("{e}{}", api.log_tail()))
     })();
