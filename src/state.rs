@@ -51,33 +51,29 @@ impl SettingsStore {
 
     /// Reads the settings from the server (again).
     ///
-    /// With settings already shown, it asks only whether they changed
-    /// (`If-None-Match`): they stay on screen meanwhile, and an unchanged
-    /// answer (304) carries no body and changes nothing.
+    /// With settings already shown, they stay on screen meanwhile. It reads
+    /// the whole document rather than asking `If-None-Match`: the document's
+    /// version does not move when a new notice version is published, so a
+    /// 304 could hide a re-acceptance the person must see.
     pub fn load(&self, session: Session) {
         let store = *self;
         let generation = self.generation.get_value().wrapping_add(1);
         self.generation.set_value(generation);
-        let held = self.snapshot_untracked().map(|snapshot| snapshot.etag);
-        if held.is_none() {
+        if self.snapshot_untracked().is_none() {
             self.state.set(Loadable::Loading);
         }
         let (client, tenant) = (session.client(), session.tenant());
         spawn_local(async move {
-            let result = match &held {
-                Some(etag) => client.get_data_sharing_if_changed(&tenant, etag).await,
-                None => client.get_data_sharing(&tenant).await.map(Some),
-            };
+            let result = client.get_data_sharing(&tenant).await;
             if store.generation.try_get_value() != Some(generation) {
                 return;
             }
             match result {
-                Ok(Some((document, etag))) => {
+                Ok((document, etag)) => {
                     store
                         .state
                         .try_set(Loadable::Ready(Snapshot { document, etag }));
                 }
-                Ok(None) => {}
                 Err(error) => {
                     store.state.try_set(Loadable::Failed(error));
                 }
