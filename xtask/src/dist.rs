@@ -4,11 +4,20 @@
 //!   file names) into `dist/`, with a `.br` and a `.gz` copy of every asset
 //!   so the server sends compressed bytes without compressing per request;
 //! - the consent API server in its release profile (`target/server/consent-api`).
+//!
+//! trunk runs wasm-opt from the npm package binaryen (`xtask/binaryen/`),
+//! not Debian's binaryen 108: 108 rewrites a module with two tables (the
+//! externref table wasm-bindgen adds) so that the export names the wrong
+//! table, and the built app fails at start in every browser.
 
 use std::io::Write;
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use crate::shell::{command, run, workspace_root, Result};
+use crate::shell::{command, first_line_of, path_with_cargo_bin, run, workspace_root, Result};
+
+/// The binaryen release `xtask/binaryen/package-lock.json` pins.
+const BINARYEN_VERSION: &str = "132";
 
 /// Files that are not worth a compressed copy (already compressed).
 const PRECOMPRESSED: [&str; 3] = ["br", "gz", "png"];
@@ -25,12 +34,35 @@ pub struct AssetSize {
 pub fn dist() -> Result<Vec<AssetSize>> {
     crate::install::ensure_all()?;
     run(command("cargo", &["fetch"]))?;
-    run(command("trunk", &["build", "--release", "--offline"]))?;
+    let mut trunk = command("trunk", &["build", "--release", "--offline"]);
+    trunk.env("PATH", path_with_wasm_opt()?);
+    run(trunk)?;
     let sizes = compress_assets(&workspace_root().join("dist"))?;
     run(command("cargo", &["build", "--profile", "server", "--package", "consent-api"]))?;
     print_sizes(&sizes);
     println!("xtask: the app is in dist/, the server is target/server/consent-api");
     Ok(sizes)
+}
+
+/// `PATH` with the pinned wasm-opt first (installed with npm when missing).
+fn path_with_wasm_opt() -> Result<OsString> {
+    let dir = workspace_root().join("xtask/binaryen");
+    let bin = dir.join("node_modules/.bin");
+    let wasm_opt = bin.join("wasm-opt").to_string_lossy().into_owned();
+    let installed = |v: Option<String>| v.is_some_and(|line| line.contains(&format!("version {BINARYEN_VERSION} ")));
+    if !installed(first_line_of(&wasm_opt, &["--version"])) {
+        crate::install::ensure_apt(&[("node", "nodejs"), ("npm", "npm")])?;
+        println!("xtask: installing wasm-opt (npm binaryen {BINARYEN_VERSION})");
+        let mut npm = command("npm", &["ci", "--no-audit", "--no-fund"]);
+        npm.current_dir(&dir);
+        run(npm)?;
+        if !installed(first_line_of(&wasm_opt, &["--version"])) {
+            return Err(format!("{wasm_opt} is not binaryen {BINARYEN_VERSION} after npm ci"));
+        }
+    }
+    let mut dirs = vec![bin];
+    dirs.extend(std::env::split_paths(&path_with_cargo_bin()));
+    std::env::join_paths(dirs).map_err(|e| format!("cannot build PATH: {e}"))
 }
 
 /// Writes `<file>.br` and `<file>.gz` beside every asset of `dir`.
@@ -49,7 +81,7 @@ pub fn compress_assets(dir: &Path) -> Result<Vec<AssetSize>> {
         let name = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().into_owned();
         sizes.push(AssetSize { name, raw: raw.len() as u64, gzip: gzip.len() as u64, brotli: brotli.len() as u64 });
     }
-    sizes.sort_by(|a, b| b.raw.cmp(&a.raw));
+    sizes.sort_by_key(|s| std::cmp::Reverse(s.raw));
     Ok(sizes)
 }
 
@@ -105,6 +137,13 @@ fn brotli(raw: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
     use std::io::Read;
+
+    // Guards that the version dist checks for is the one the lock file installs.
+    #[test]
+    fn binaryen_version_matches_the_lock_file() {
+        let lock = std::fs::read_to_string(workspace_root().join("xtask/binaryen/package-lock.json")).unwrap();
+        assert!(lock.contains(&format!("\"version\": \"{BINARYEN_VERSION}.0.0\"")), "{lock}");
+    }
 
     // Guards that the compressed copies decode to the very bytes of the asset.
     #[test]
