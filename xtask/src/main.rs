@@ -3,6 +3,7 @@
 //! Every command first installs whatever is missing (see `install.rs`), so the
 //! README's two commands work on a machine that has only Rust and apt.
 
+mod bench;
 mod dist;
 mod install;
 mod run;
@@ -23,6 +24,8 @@ commands:
             API tests, and browser tests in headless Chromium
   dist      the production build: the app in dist/ (with .br and .gz copies)
             and the server in target/server/consent-api
+  bench     the production build's weight, start-up in headless Chromium and
+            API throughput under load, with the budgets checked (~3-5 min)
   install   only install what is missing";
 
 fn main() -> ExitCode {
@@ -31,6 +34,9 @@ fn main() -> ExitCode {
         Some("run") => run::run(),
         Some("test") => test::test(),
         Some("dist") => dist::dist().map(|_| ()),
+        Some("bench") => bench::bench(),
+        // The measuring half of `bench`, run as an optimised build.
+        Some("bench-measure") => bench::measure(),
         Some("install") => install::ensure_all(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
