@@ -1,7 +1,7 @@
 //! `cargo xtask dist`: the production build.
 //!
-//! - the app, built by trunk in release mode (wasm-opt -Oz, content-hashed
-//!   file names) into `dist/`, with a `.br` and a `.gz` copy of every asset
+//! - the app, built by trunk in release mode (wasm-opt -Oz) into `dist/`,
+//!   assets named after a hash of their final bytes, with a `.br` and a `.gz` copy of every asset
 //!   so the server sends compressed bytes without compressing per request;
 //! - the consent API server in its release profile (`target/server/consent-api`).
 //!
@@ -37,6 +37,7 @@ pub fn dist() -> Result<Vec<AssetSize>> {
     let mut trunk = command("trunk", &["build", "--release", "--offline"]);
     trunk.env("PATH", path_with_wasm_opt()?);
     run(trunk)?;
+    name_after_content(&workspace_root().join("dist"))?;
     let sizes = compress_assets(&workspace_root().join("dist"))?;
     run(command("cargo", &["build", "--profile", "server", "--package", "consent-api"]))?;
     print_sizes(&sizes);
@@ -63,6 +64,43 @@ fn path_with_wasm_opt() -> Result<OsString> {
     let mut dirs = vec![bin];
     dirs.extend(std::env::split_paths(&path_with_cargo_bin()));
     std::env::join_paths(dirs).map_err(|e| format!("cannot build PATH: {e}"))
+}
+
+/// Renames trunk's hashed assets after a hash of their final bytes, and
+/// points `index.html` at the new names.
+///
+/// trunk hashes the wasm as cargo built it, before wasm-bindgen and
+/// wasm-opt: a new version of either changes the bytes but not the name.
+/// Served `immutable`, the old bytes would then stay in browsers' caches
+/// under that name, and fail the new page's integrity check.
+pub fn name_after_content(dir: &Path) -> Result {
+    use sha2::{Digest, Sha256};
+    let index_path = dir.join("index.html");
+    let mut index = std::fs::read_to_string(&index_path).map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let Some((base, rest)) = split_hashed_name(&name) else { continue };
+        let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let hash: String = Sha256::digest(&bytes).iter().take(8).map(|b| format!("{b:02x}")).collect();
+        let renamed = format!("{base}-{hash}{rest}");
+        if renamed != name {
+            std::fs::rename(&path, dir.join(&renamed)).map_err(|e| format!("cannot rename {name}: {e}"))?;
+            index = index.replace(&name, &renamed);
+        }
+    }
+    write(&index_path, index.as_bytes())
+}
+
+/// `("tenant-settings", "_bg.wasm")` for `tenant-settings-c849ab339f0c74fe_bg.wasm`:
+/// the name before trunk's hash and what follows it; `None` without a hash.
+fn split_hashed_name(name: &str) -> Option<(&str, &str)> {
+    let stem = name.split('.').next()?;
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let (base, hash) = stem.rsplit_once('-')?;
+    let hashed = !base.is_empty() && (1..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit());
+    hashed.then(|| (base, &name[base.len() + 1 + hash.len()..]))
 }
 
 /// Writes `<file>.br` and `<file>.gz` beside every asset of `dir`.
@@ -137,6 +175,37 @@ fn brotli(raw: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
     use std::io::Read;
+
+    // Guards that hashed assets are renamed after their bytes and the index follows.
+    #[test]
+    fn hashed_names_follow_the_final_bytes() {
+        assert_eq!(split_hashed_name("app-c849ab339f0c74fe_bg.wasm"), Some(("app", "_bg.wasm")));
+        assert_eq!(split_hashed_name("tenant-settings-9ab.js"), Some(("tenant-settings", ".js")));
+        assert_eq!(split_hashed_name("index.html"), None);
+        assert_eq!(split_hashed_name("main-notahash.css"), None);
+
+        let dir = std::env::temp_dir().join(format!("xtask-rehash-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("app-0123456789abcdef.js"), "export default 1;").unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            "<link rel=modulepreload href=\"/app-0123456789abcdef.js\"><script>import '/app-0123456789abcdef.js'</script>",
+        )
+        .unwrap();
+        name_after_content(&dir).unwrap();
+        let renamed = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.ends_with(".js"))
+            .unwrap();
+        assert_ne!(renamed, "app-0123456789abcdef.js");
+        let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        assert_eq!(index.matches(&renamed).count(), 2, "{index}");
+        assert!(!index.contains("0123456789abcdef"));
+        name_after_content(&dir).unwrap();
+        assert!(dir.join(&renamed).exists(), "a second run changes nothing");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 
     // Guards that the version dist checks for is the one the lock file installs.
     #[test]
