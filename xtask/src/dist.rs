@@ -1,14 +1,23 @@
 //! `cargo xtask dist`: the production build.
 //!
-//! - the app, built by trunk in release mode (wasm-opt -Oz, content-hashed
-//!   file names) into `dist/`, with a `.br` and a `.gz` copy of every asset
+//! - the app, built by trunk in release mode (wasm-opt -Oz) into `dist/`,
+//!   assets named after a hash of their final bytes, with a `.br` and a `.gz` copy of every asset
 //!   so the server sends compressed bytes without compressing per request;
 //! - the consent API server in its release profile (`target/server/consent-api`).
+//!
+//! trunk runs wasm-opt from the npm package binaryen (`xtask/binaryen/`),
+//! not Debian's binaryen 108: 108 rewrites a module with two tables (the
+//! externref table wasm-bindgen adds) so that the export names the wrong
+//! table, and the built app fails at start in every browser.
 
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::shell::{command, run, workspace_root, Result};
+use crate::shell::{command, first_line_of, path_with_cargo_bin, run, workspace_root, Result};
+
+/// The binaryen release `xtask/binaryen/package-lock.json` pins.
+const BINARYEN_VERSION: &str = "132";
 
 /// Files that are not worth a compressed copy (already compressed).
 const PRECOMPRESSED: [&str; 3] = ["br", "gz", "png"];
@@ -25,7 +34,10 @@ pub struct AssetSize {
 pub fn dist() -> Result<Vec<AssetSize>> {
     crate::install::ensure_all()?;
     run(command("cargo", &["fetch"]))?;
-    run(command("trunk", &["build", "--release", "--offline"]))?;
+    let mut trunk = command("trunk", &["build", "--release", "--offline"]);
+    trunk.env("PATH", path_with_wasm_opt()?);
+    run(trunk)?;
+    name_after_content(&workspace_root().join("dist"))?;
     let sizes = compress_assets(&workspace_root().join("dist"))?;
     run(command(
         "cargo",
@@ -34,6 +46,84 @@ pub fn dist() -> Result<Vec<AssetSize>> {
     print_sizes(&sizes);
     println!("xtask: the app is in dist/, the server is target/server/consent-api");
     Ok(sizes)
+}
+
+/// `PATH` with the pinned wasm-opt first (installed with npm when missing).
+fn path_with_wasm_opt() -> Result<OsString> {
+    let dir = workspace_root().join("xtask/binaryen");
+    let bin = dir.join("node_modules/.bin");
+    let wasm_opt = bin.join("wasm-opt").to_string_lossy().into_owned();
+    let installed = |v: Option<String>| {
+        v.is_some_and(|line| line.contains(&format!("version {BINARYEN_VERSION} ")))
+    };
+    if !installed(first_line_of(&wasm_opt, &["--version"])) {
+        crate::install::ensure_apt(&[("node", "nodejs"), ("npm", "npm")])?;
+        println!("xtask: installing wasm-opt (npm binaryen {BINARYEN_VERSION})");
+        let mut npm = command("npm", &["ci", "--no-audit", "--no-fund"]);
+        npm.current_dir(&dir);
+        run(npm)?;
+        if !installed(first_line_of(&wasm_opt, &["--version"])) {
+            return Err(format!(
+                "{wasm_opt} is not binaryen {BINARYEN_VERSION} after npm ci"
+            ));
+        }
+    }
+    let mut dirs = vec![bin];
+    dirs.extend(std::env::split_paths(&path_with_cargo_bin()));
+    std::env::join_paths(dirs).map_err(|e| format!("cannot build PATH: {e}"))
+}
+
+/// Renames trunk's hashed assets after a hash of their final bytes, and
+/// points `index.html` at the new names.
+///
+/// trunk hashes the wasm as cargo built it, before wasm-bindgen and
+/// wasm-opt: a new version of either changes the bytes but not the name.
+/// Served `immutable`, the old bytes would then stay in browsers' caches
+/// under that name, and fail the new page's integrity check.
+pub fn name_after_content(dir: &Path) -> Result {
+    use sha2::{Digest, Sha256};
+    let index_path = dir.join("index.html");
+    let mut index = std::fs::read_to_string(&index_path)
+        .map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for entry in entries {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
+        let Some((base, rest)) = split_hashed_name(&name) else {
+            continue;
+        };
+        let bytes =
+            std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let hash: String = Sha256::digest(&bytes)
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let renamed = format!("{base}-{hash}{rest}");
+        if renamed != name {
+            std::fs::rename(&path, dir.join(&renamed))
+                .map_err(|e| format!("cannot rename {name}: {e}"))?;
+            index = index.replace(&name, &renamed);
+        }
+    }
+    write(&index_path, index.as_bytes())
+}
+
+/// `("tenant-settings", "_bg.wasm")` for `tenant-settings-c849ab339f0c74fe_bg.wasm`:
+/// the name before trunk's hash and what follows it; `None` without a hash.
+fn split_hashed_name(name: &str) -> Option<(&str, &str)> {
+    let stem = name.split('.').next()?;
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let (base, hash) = stem.rsplit_once('-')?;
+    let hashed = !base.is_empty()
+        && (1..=16).contains(&hash.len())
+        && hash.bytes().all(|b| b.is_ascii_hexdigit());
+    hashed.then(|| (base, &name[base.len() + 1 + hash.len()..]))
 }
 
 /// Writes `<file>.br` and `<file>.gz` beside every asset of `dir`.
@@ -135,6 +225,55 @@ fn brotli(raw: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
     use std::io::Read;
+
+    // Guards that hashed assets are renamed after their bytes and the index follows.
+    #[test]
+    fn hashed_names_follow_the_final_bytes() {
+        assert_eq!(
+            split_hashed_name("app-c849ab339f0c74fe_bg.wasm"),
+            Some(("app", "_bg.wasm"))
+        );
+        assert_eq!(
+            split_hashed_name("tenant-settings-9ab.js"),
+            Some(("tenant-settings", ".js"))
+        );
+        assert_eq!(split_hashed_name("index.html"), None);
+        assert_eq!(split_hashed_name("main-notahash.css"), None);
+
+        let dir = std::env::temp_dir().join(format!("xtask-rehash-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("app-0123456789abcdef.js"), "export default 1;").unwrap();
+        std::fs::write(
+            dir.join("index.html"),
+            "<link rel=modulepreload href=\"/app-0123456789abcdef.js\"><script>import '/app-0123456789abcdef.js'</script>",
+        )
+        .unwrap();
+        name_after_content(&dir).unwrap();
+        let renamed = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .find(|n| n.ends_with(".js"))
+            .unwrap();
+        assert_ne!(renamed, "app-0123456789abcdef.js");
+        let index = std::fs::read_to_string(dir.join("index.html")).unwrap();
+        assert_eq!(index.matches(&renamed).count(), 2, "{index}");
+        assert!(!index.contains("0123456789abcdef"));
+        name_after_content(&dir).unwrap();
+        assert!(dir.join(&renamed).exists(), "a second run changes nothing");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    // Guards that the version dist checks for is the one the lock file installs.
+    #[test]
+    fn binaryen_version_matches_the_lock_file() {
+        let lock =
+            std::fs::read_to_string(workspace_root().join("xtask/binaryen/package-lock.json"))
+                .unwrap();
+        assert!(
+            lock.contains(&format!("\"version\": \"{BINARYEN_VERSION}.0.0\"")),
+            "{lock}"
+        );
+    }
 
     // Guards that the compressed copies decode to the very bytes of the asset.
     #[test]

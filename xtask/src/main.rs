@@ -3,6 +3,7 @@
 //! Every command first installs whatever is missing (see `install.rs`), so the
 //! README's two commands work on a machine that has only Rust and apt.
 
+mod bench;
 mod dist;
 mod install;
 mod postgres;
@@ -30,6 +31,8 @@ commands:
             (--cycles N, default 200)
   dist      the production build: the app in dist/ (with .br and .gz copies)
             and the server in target/server/consent-api
+  bench     the production build's weight, start-up in headless Chromium and
+            API throughput under load, with the budgets checked (~3-5 min)
   install   only install what is missing";
 
 fn main() -> ExitCode {
@@ -40,6 +43,9 @@ fn main() -> ExitCode {
         Some("test-postgres") => test::test_postgres(&args[1..]),
         Some("soak") => test::soak(&args[1..]),
         Some("dist") => dist::dist().map(|_| ()),
+        Some("bench") => bench::bench(),
+        // The measuring half of `bench`, run as an optimised build.
+        Some("bench-measure") => bench::measure(),
         Some("install") => install::ensure_all(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
