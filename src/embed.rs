@@ -151,8 +151,10 @@ impl MountHandle {
 /// `options`: `tenant` (string, required); `token` (string) or `getToken`
 /// (a function returning a string or a `Promise` of one, called before every
 /// request and once more after a 401); `apiBaseUrl` (string, default: the
-/// page's origin); `basePath` (string, default `""`); `locale` (string,
-/// optional). Invalid options throw an `Error` saying which one is wrong.
+/// page's origin); `basePath` (string, default `""`); `locale` (a BCP 47
+/// tag such as `"de-DE"`, default: the browser's languages); `languageSwitch`
+/// (boolean, default `false`: the page then follows the host's locale only).
+/// Invalid options throw an `Error` saying which one is wrong.
 #[wasm_bindgen(js_name = mount)]
 pub fn mount_js(element: JsValue, options: JsValue) -> Result<MountHandle, JsValue> {
     let element: web_sys::HtmlElement = element
@@ -193,6 +195,12 @@ fn options_from_js(options: &JsValue) -> Result<AppOptions, String> {
         return Err("mount: options.basePath must start with \"/\" (or be empty)".to_owned());
     }
     let locale = string("locale")?.filter(|l| !l.trim().is_empty());
+    let language_switch = match get("languageSwitch") {
+        value if value.is_undefined() || value.is_null() => false,
+        value => value
+            .as_bool()
+            .ok_or("mount: options.languageSwitch must be a boolean")?,
+    };
     let get_token = get("getToken");
     let token = match (
         string("token")?,
@@ -218,6 +226,7 @@ fn options_from_js(options: &JsValue) -> Result<AppOptions, String> {
         token,
         base_path,
         locale,
+        language_switch,
     })
 }
 

@@ -5,11 +5,13 @@
 //! both take the same options: the API's base URL, how to get a token, the
 //! tenant, and the route base path.
 
+// First, so that `tr!` can be used in every module after it.
+#[macro_use]
+pub mod i18n;
 pub mod api;
 mod components;
 mod draft;
 pub mod embed;
-pub mod i18n;
 mod notices;
 mod pages;
 pub mod perf;
@@ -24,9 +26,10 @@ use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, NavigateOptions};
 
+use crate::components::focus::focus_by_id;
 use crate::draft::Drafts;
 use crate::embed::HostEvents;
-use crate::i18n::messages;
+use crate::i18n::{chosen_language, remember_language, role_key, use_i18n, I18n, Language};
 use crate::pages::{
     FaqPage, HistoryPage, NotFound, NoticePage, ReceiptPage, SettingPanel, SettingsPage,
 };
@@ -51,8 +54,11 @@ pub struct AppOptions {
     pub token: TokenSource,
     /// The path the app's routes live under (`/admin/data-sharing`); empty for the site root.
     pub base_path: String,
-    /// The language to show (`en-US`); `None` for the app's default.
+    /// The language to show (`de-DE`); `None` for the browser's.
     pub locale: Option<String>,
+    /// Whether the page offers its own language switch (standalone); a host
+    /// passes its own locale instead.
+    pub language_switch: bool,
 }
 
 impl AppOptions {
@@ -75,7 +81,9 @@ impl AppOptions {
             tenant: param("dev_tenant").unwrap_or_else(|| DEFAULT_DEV_TENANT.to_owned()),
             token: TokenSource::Development(role),
             base_path: String::new(),
-            locale: None,
+            // A language chosen here before, else the browser's.
+            locale: param("lang").or_else(chosen_language),
+            language_switch: true,
         }
     }
 }
@@ -106,11 +114,12 @@ pub fn mount(parent: web_sys::HtmlElement, options: AppOptions) -> Mounted {
         token,
         base_path,
         locale,
+        language_switch,
     } = options;
     let owner = Owner::new();
     let handle = owner.with(|| {
         leptos::mount::mount_to(parent, move || {
-            view! { <App api_base_url tenant token base_path locale /> }
+            view! { <App api_base_url tenant token base_path locale language_switch /> }
         })
     });
     Mounted {
@@ -142,9 +151,12 @@ pub fn App(
     /// The path the app's routes live under; empty for the site root.
     #[prop(into, optional)]
     base_path: String,
-    /// The language to show (`Some("en-US".into())`); `None` for the app's default.
+    /// The language to show (`Some("de-DE".into())`); `None` for the browser's.
     #[prop(optional_no_strip)]
     locale: Option<String>,
+    /// Whether to offer a language switch (for the standalone page).
+    #[prop(optional)]
+    language_switch: bool,
 ) -> impl IntoView {
     let session = Session::start(&api_base_url, &tenant, token);
     let store = SettingsStore::new();
@@ -168,16 +180,16 @@ pub fn App(
 
     let router_base = base_path.trim_end_matches('/').to_owned();
     let link_base = router_base.clone();
-    // Until the catalogues follow the host's locale, it at least names the language.
-    let lang = locale.unwrap_or_else(|| messages().language.to_owned());
-    view! {
-        <div
-            class="ts-app"
-            lang=lang
-            node_ref=root
-            on:click=move |event| host.on_click(&link_base, &event)
-        >
+    let i18n = RwSignal::new(I18n::choose(locale.as_deref()));
+    // A new language rebuilds the page's views; the settings, drafts and
+    // session live above, so nothing unsaved is lost.
+    let page = move || {
+        let current = i18n.get();
+        provide_context(current);
+        let router_base = router_base.clone();
+        view! {
             <DevIdentityBanner />
+            {language_switch.then(|| view! { <LanguageSwitch i18n /> })}
             <Router base=router_base>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=ToSettings />
@@ -192,7 +204,56 @@ pub fn App(
                     <Route path=path!("/notices/:id/v/:version") view=NoticePage />
                 </Routes>
             </Router>
+        }
+    };
+    view! {
+        <div
+            class="ts-app"
+            lang=move || i18n.get().lang_tag()
+            node_ref=root
+            on:click=move |event| host.on_click(&link_base, &event)
+        >
+            {page}
         </div>
+    }
+}
+
+/// The standalone page's choice of language, kept for the next visit.
+#[component]
+fn LanguageSwitch(i18n: RwSignal<I18n>) -> impl IntoView {
+    let current = use_i18n();
+    let id = crate::routes::use_ids().id("language");
+    let id_after = id.clone();
+    let on_change = move |event: leptos::ev::Event| {
+        let tag = event_target_value(&event);
+        if let Some(language) = Language::negotiate([tag.as_str()]) {
+            remember_language(language);
+            i18n.set(I18n::of(language));
+            // The switch is rebuilt with the page; keep the person where they were.
+            let id = id_after.clone();
+            request_animation_frame(move || focus_by_id(&id));
+        }
+    };
+    view! {
+        <p class="ts-language">
+            <label for=id.clone()>{tr!(current, "language-label")}</label>
+            <select id=id on:change=on_change>
+                {Language::ALL
+                    .into_iter()
+                    .map(|language| {
+                        view! {
+                            <option
+                                value=language.tag()
+                                lang=language.tag()
+                                selected=language == current.language()
+                            >
+                                {tr!(I18n::of(language), "language-endonym")}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </p>
     }
 }
 
@@ -213,7 +274,7 @@ fn ToSettings() -> impl IntoView {
 /// In development, says which seeded identity the app signed in as.
 #[component]
 fn DevIdentityBanner() -> impl IntoView {
-    let t = messages();
+    let i18n = use_i18n();
     let session = crate::session::use_session();
     let store = crate::state::use_settings();
     move || {
@@ -221,7 +282,12 @@ fn DevIdentityBanner() -> impl IntoView {
             let tenant = store.tenant_name().unwrap_or_else(|| session.tenant());
             view! {
                 <p class="ts-dev-banner">
-                    {(t.dev_identity)(&identity.name, identity.role, &tenant)}
+                    {tr!(
+                        i18n, "dev-identity",
+                        name = identity.name.clone(),
+                        role = tr!(i18n, "role-name", role = role_key(identity.role)),
+                        tenant = tenant,
+                    )}
                 </p>
             }
         })

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, ETag};
-use crate::i18n::{format_date, Messages};
+use crate::i18n::I18n;
 use crate::session::{Session, SignIn};
 
 /// The current time, from the browser's clock.
@@ -212,15 +212,15 @@ impl ProgramStatus {
     }
 
     /// The status in words.
-    pub fn text(self, t: &Messages) -> String {
+    pub fn text(self, t: I18n) -> String {
         match self {
-            ProgramStatus::On => t.state_on.to_owned(),
-            ProgramStatus::Off => t.state_off.to_owned(),
-            ProgramStatus::Unavailable => t.state_unavailable.to_owned(),
+            ProgramStatus::On => tr!(t, "state-on"),
+            ProgramStatus::Off => tr!(t, "state-off"),
+            ProgramStatus::Unavailable => tr!(t, "state-unavailable"),
             ProgramStatus::DeletionPending { due_by } => {
-                (t.state_deletion_pending)(&format_date(due_by))
+                tr!(t, "state-deletion-pending", date = t.date(due_by))
             }
-            ProgramStatus::ReacceptanceNeeded => t.state_reacceptance_needed.to_owned(),
+            ProgramStatus::ReacceptanceNeeded => tr!(t, "state-reacceptance-needed"),
         }
     }
 

@@ -189,6 +189,7 @@ async fn embedded_app_stays_in_its_element_and_under_its_base_path() {
             })),
             base_path: BASE.to_owned(),
             locale: None,
+            language_switch: false,
         },
     );
     let app = TestApp {

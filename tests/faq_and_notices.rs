@@ -7,7 +7,7 @@ mod publish;
 use common::*;
 use consent_core::{NoticeDocument, Role};
 use tenant_settings::api::ApiClient;
-use tenant_settings::i18n::format_calendar_date;
+use tenant_settings::i18n::I18n;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlDetailsElement, HtmlElement};
@@ -209,7 +209,7 @@ async fn a_notice_is_shown_in_full_with_contents_and_versions() {
     let line = format!(
         "Version {}, in effect from {}",
         notice.version,
-        format_calendar_date(notice.effective_date)
+        I18n::choose(None).calendar_date(notice.effective_date)
     );
     wait_until("the version line under the title", || {
         app.root
@@ -245,7 +245,7 @@ async fn a_notice_is_shown_in_full_with_contents_and_versions() {
         let label = format!(
             "Version {}, in effect from {}",
             version.version,
-            format_calendar_date(version.effective_date)
+            I18n::choose(None).calendar_date(version.effective_date)
         );
         let link = wait_for(&label, || by_role(&section, "link", &label)).await;
         assert_eq!(

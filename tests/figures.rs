@@ -9,7 +9,7 @@ mod publish;
 use common::*;
 use consent_core::{pending_deletion, ChangeRequest, ErrorCode, ProgramId, Role};
 use tenant_settings::api::ApiError;
-use tenant_settings::i18n::format_date;
+use tenant_settings::i18n::I18n;
 use tenant_settings::state::now;
 use wasm_bindgen_test::*;
 use web_sys::HtmlElement;
@@ -44,7 +44,7 @@ async fn copilot_opt_out_shows_deleted_by_t_plus_30_days() {
     app.wait_row_state(COPILOT, "On").await;
 
     let (confirmation, t) = ask_to_turn_off(&app, COPILOT).await;
-    let deleted_by = format_date(pending_deletion(ProgramId::Copilot, t).due_by);
+    let deleted_by = I18n::choose(None).date(pending_deletion(ProgramId::Copilot, t).due_by);
     assert!(
         confirmation.contains(&format!("deleted by {deleted_by}")),
         "{confirmation:?}"
@@ -75,7 +75,7 @@ async fn copilot_opt_out_shows_deleted_by_t_plus_30_days() {
         pending.due_by,
         pending_deletion(ProgramId::Copilot, pending.requested_at).due_by
     );
-    assert_eq!(format_date(pending.due_by), deleted_by);
+    assert_eq!(I18n::choose(None).date(pending.due_by), deleted_by);
     app.unmount();
 }
 
@@ -90,8 +90,8 @@ async fn marketing_opt_out_shows_the_purge_date_and_the_schema_limit() {
 
     let (confirmation, t) = ask_to_turn_off(&app, MARKETING).await;
     let deadlines = pending_deletion(ProgramId::Marketing, t);
-    let purged_by = format_date(deadlines.due_by);
-    let schema_by = format_date(deadlines.schema_due_by.unwrap());
+    let purged_by = I18n::choose(None).date(deadlines.due_by);
+    let schema_by = I18n::choose(None).date(deadlines.schema_due_by.unwrap());
     for expected in [
         format!("Marketing and query data will be purged by {purged_by}."),
         "kept at most 12 months from when they were copied".to_owned(),
@@ -126,8 +126,11 @@ async fn marketing_opt_out_shows_the_purge_date_and_the_schema_limit() {
         .unwrap();
     let computed = pending_deletion(ProgramId::Marketing, pending.requested_at);
     assert_eq!(pending, computed);
-    assert_eq!(format_date(pending.due_by), purged_by);
-    assert_eq!(format_date(pending.schema_due_by.unwrap()), schema_by);
+    assert_eq!(I18n::choose(None).date(pending.due_by), purged_by);
+    assert_eq!(
+        I18n::choose(None).date(pending.schema_due_by.unwrap()),
+        schema_by
+    );
     app.unmount();
 }
 

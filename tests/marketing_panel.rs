@@ -6,7 +6,7 @@ mod publish;
 
 use common::*;
 use consent_core::{pending_deletion, NoticeRef, ProgramId, Role};
-use tenant_settings::i18n::format_date;
+use tenant_settings::i18n::I18n;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, HtmlElement};
@@ -181,8 +181,8 @@ async fn turning_off_states_the_purge_date_and_the_schema_limit() {
     let confirm = app.role("alertdialog", "Turn off data sharing?").await;
     let expected = pending_deletion(ProgramId::Marketing, tenant_settings::state::now());
     let (due, schema) = (
-        format_date(expected.due_by),
-        format_date(expected.schema_due_by.unwrap()),
+        I18n::choose(None).date(expected.due_by),
+        I18n::choose(None).date(expected.schema_due_by.unwrap()),
     );
     let said = description(&confirm);
     assert!(
@@ -211,8 +211,11 @@ async fn turning_off_states_the_purge_date_and_the_schema_limit() {
         "opting out stops contact"
     );
     let pending = marketing.pending_deletion.clone().unwrap();
-    assert_eq!(format_date(pending.due_by), due);
-    assert_eq!(format_date(pending.schema_due_by.unwrap()), schema);
+    assert_eq!(I18n::choose(None).date(pending.due_by), due);
+    assert_eq!(
+        I18n::choose(None).date(pending.schema_due_by.unwrap()),
+        schema
+    );
 
     app.unmount();
 }

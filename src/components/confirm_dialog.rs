@@ -16,14 +16,14 @@ pub fn ConfirmDialog(
     /// A unique id; the title and body ids derive from it.
     id: String,
     /// The question, shown as the heading.
-    title: &'static str,
+    title: String,
     /// What going ahead means, in a sentence or two.
     #[prop(into)]
     body: Signal<String>,
     /// The label of the button that goes ahead ("Turn off").
-    confirm_label: &'static str,
+    confirm_label: String,
     /// The label of the safe button ("Keep sharing"); it has focus first.
-    cancel_label: &'static str,
+    cancel_label: String,
     /// Called when the person goes ahead.
     #[prop(into)]
     on_confirm: Callback<()>,

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use super::focus::{focus, trap_tab};
 use super::fragment::reveal;
 use super::notice_view::NoticeView;
-use crate::i18n::{format_calendar_date, messages};
+use crate::i18n::{error_text, use_i18n};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::use_session;
 
@@ -28,7 +28,7 @@ pub fn NoticeReader(
     #[prop(into)]
     on_close: Callback<()>,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let ids = use_ids();
     let base = use_route_base();
     let session = use_session();
@@ -97,8 +97,8 @@ pub fn NoticeReader(
         Some(Ok(document)) => document.title,
         _ => {
             let (id, version) = showing.get();
-            let name = (t.notice_name)(&id).unwrap_or(id.as_str()).to_owned();
-            (t.read_notice)(&name, version)
+            let name = tr!(t, "notice-name", id = id.as_str());
+            tr!(t, "read-notice", name = name, version = version)
         }
     };
     let full_page = move || {
@@ -123,8 +123,8 @@ pub fn NoticeReader(
                     <button
                         type="button"
                         class="ts-panel__close"
-                        aria-label=t.reader_close
-                        title=t.reader_close
+                        aria-label=tr!(t, "reader-close")
+                        title=tr!(t, "reader-close")
                         on:click=move |_| on_close.run(())
                     >
                         <span aria-hidden="true">"×"</span>
@@ -133,19 +133,20 @@ pub fn NoticeReader(
                 <div class="ts-reader__body ts-notice">
                     {move || match document.get() {
                         None => view! {
-                            <p class="ts-note" role="status">{t.loading_notice}</p>
+                            <p class="ts-note" role="status">{tr!(t, "loading-notice")}</p>
                         }
                         .into_any(),
                         Some(Err(error)) => view! {
                             <p class="ts-alert" role="alert">
-                                {format!("{} {}", t.notice_load_failed, (t.error)(&error, None))}
+                                {format!("{} {}", tr!(t, "notice-load-failed"), error_text(t, &error, None))}
                             </p>
                         }
                         .into_any(),
                         Some(Ok(document)) => {
-                            let meta = (t.notice_version_line)(
-                                document.version,
-                                &format_calendar_date(document.effective_date),
+                            let meta = tr!(
+                                t, "notice-version-line",
+                                version = document.version,
+                                effective = t.calendar_date(document.effective_date),
                             );
                             view! {
                                 <p class="ts-notice__meta">{meta}</p>
@@ -161,9 +162,9 @@ pub fn NoticeReader(
                     }}
                 </div>
                 <footer class="ts-reader__footer">
-                    <a href=full_page>{t.open_full_page}</a>
+                    <a href=full_page>{tr!(t, "open-full-page")}</a>
                     <button type="button" class="ts-button" on:click=move |_| on_close.run(())>
-                        {t.close_panel}
+                        {tr!(t, "close-panel")}
                     </button>
                 </footer>
             </div>

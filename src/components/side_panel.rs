@@ -5,7 +5,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 use super::focus::{focus, trap_tab};
-use crate::i18n::messages;
+use crate::i18n::use_i18n;
 
 /// A modal side panel (`role="dialog"`, `aria-modal`) named by a heading inside it.
 ///
@@ -26,7 +26,7 @@ pub fn SidePanel(
     /// The panel's content, starting with its heading.
     children: Children,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let panel = NodeRef::<html::Section>::new();
     Effect::new(move |_| {
         if let Some(panel) = panel.get() {
@@ -66,8 +66,8 @@ pub fn SidePanel(
                 <button
                     type="button"
                     class="ts-panel__close"
-                    aria-label=t.close_panel
-                    title=t.close_panel
+                    aria-label=tr!(t, "close-panel")
+                    title=tr!(t, "close-panel")
                     on:click=move |_| on_dismiss.run(())
                 >
                     <span aria-hidden="true">"×"</span>

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::messages;
+use crate::i18n::use_i18n;
 
 /// A switch: a native `<input type="checkbox" role="switch">` named by a `<label for>`.
 ///
@@ -14,7 +14,7 @@ pub fn Switch(
     /// The id of the input, which its label points to.
     id: String,
     /// The accessible name, shown as the label.
-    label: &'static str,
+    label: String,
     /// Whether the switch is on.
     #[prop(into)]
     checked: Signal<bool>,
@@ -28,7 +28,7 @@ pub fn Switch(
     #[prop(into)]
     on_toggle: Callback<bool>,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     Effect::new(move |_| {
         if !disabled.get() {
             crate::perf::mark_once(crate::perf::PANEL_INTERACTIVE);
@@ -55,7 +55,7 @@ pub fn Switch(
                 {label}
             </label>
             <span class="ts-switch__state" aria-hidden="true">
-                {move || if checked.get() { t.state_on } else { t.state_off }}
+                {move || if checked.get() { tr!(t, "state-on") } else { tr!(t, "state-off") }}
             </span>
         </div>
     }

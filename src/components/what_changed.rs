@@ -5,8 +5,7 @@ use consent_core::tenant::CONSENT_SERVICE_ACTOR_ID;
 use consent_core::{document_changes, DataSharingDocument, ProgramId, Timestamp};
 use leptos::prelude::*;
 
-use crate::i18n::history::HistoryMessages;
-use crate::i18n::{format_date_time_short, format_time, messages, same_local_day};
+use crate::i18n::{change_phrase, same_local_day, use_i18n, I18n};
 use crate::state::now;
 
 /// The changes between the settings a draft was based on and the settings
@@ -22,13 +21,13 @@ pub fn WhatChanged(
     /// The program the panel is about; changes to another program name it.
     program: ProgramId,
 ) -> impl IntoView {
-    let t = messages().history;
+    let t = use_i18n();
     let today = now();
     let when = |at: Timestamp| {
         if same_local_day(at, today) {
-            (t.at_time)(&format_time(at))
+            tr!(t, "at-time", time = t.time(at))
         } else {
-            (t.on_date)(&format_date_time_short(at))
+            tr!(t, "on-date", date_time = t.date_time_short(at))
         }
     };
     let sentences = changed_sentences(t, &base, &current, program, when);
@@ -44,7 +43,7 @@ pub fn WhatChanged(
 /// One sentence per changed program, the panel's own program first.
 /// `when` says when a change happened ("at 10:42 AM").
 pub fn changed_sentences(
-    t: &HistoryMessages,
+    t: I18n,
     base: &DataSharingDocument,
     current: &DataSharingDocument,
     program: ProgramId,
@@ -56,15 +55,51 @@ pub fn changed_sentences(
         .iter()
         .map(|c| {
             let who = match &c.by {
-                Some(actor) if actor.id == CONSENT_SERVICE_ACTOR_ID => t.consent_service,
-                Some(actor) if !actor.name.trim().is_empty() => actor.name.as_str(),
-                _ => t.someone,
+                Some(actor) if actor.id == CONSENT_SERVICE_ACTOR_ID => tr!(t, "consent-service"),
+                Some(actor) if !actor.name.trim().is_empty() => actor.name.clone(),
+                _ => tr!(t, "someone"),
             };
-            let phrases: Vec<String> = c.changes.iter().map(t.change_phrase).collect();
-            let other = (c.program != program).then_some(c.program);
-            (t.changed_by)(who, &phrases, other, c.at.map(&when).as_deref())
+            let phrases: Vec<String> = c.changes.iter().map(|c| change_phrase(t, c)).collect();
+            let phrases = t.list(&phrases);
+            let sentence = match ((c.program != program).then_some(c.program), c.at.map(&when)) {
+                (None, None) => tr!(t, "changed-by", who = who, phrases = phrases),
+                (None, Some(when)) => {
+                    tr!(
+                        t,
+                        "changed-by-when",
+                        who = who,
+                        phrases = phrases,
+                        when = when
+                    )
+                }
+                (Some(other), None) => tr!(
+                    t,
+                    "changed-by-program",
+                    program = tr!(t, "program-name", program = other.as_str()),
+                    who = who,
+                    phrases = phrases,
+                ),
+                (Some(other), Some(when)) => tr!(
+                    t,
+                    "changed-by-program-when",
+                    program = tr!(t, "program-name", program = other.as_str()),
+                    who = who,
+                    phrases = phrases,
+                    when = when,
+                ),
+            };
+            capitalized(&sentence)
         })
         .collect()
+}
+
+/// The sentence with its first letter in upper case ("another administrator…").
+fn capitalized(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -113,7 +148,7 @@ mod tests {
     // Guards the words of the conflict message: who, what and when, the panel's program first.
     #[test]
     fn sentences_say_who_changed_what_and_when() {
-        let t = messages().history;
+        let t = I18n::of(crate::i18n::Language::English);
         let when = |_| "at 10:42 AM".to_owned();
         let base = document(vec![
             program(ProgramId::Copilot, false, None),
@@ -157,6 +192,19 @@ mod tests {
         moved.programs[0].enabled = true;
         let sentences = changed_sentences(t, &moved, &current, ProgramId::Marketing, when);
         assert_eq!(sentences.len(), 2);
+        let german = changed_sentences(
+            I18n::of(crate::i18n::Language::German),
+            &moved,
+            &current,
+            ProgramId::Marketing,
+            |_| "um 10:42".to_owned(),
+        );
+        assert!(
+            german[1].starts_with(
+                "Bei Datenfreigabe für Copilot-KI-Funktionen: ein anderer Administrator hat"
+            ),
+            "{german:?}"
+        );
         assert!(sentences[0].starts_with("Ada Admin turned data sharing on"));
         assert!(
             sentences[1]

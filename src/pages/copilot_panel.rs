@@ -1,10 +1,10 @@
 //! The Copilot data-sharing panel (`/settings/copilot-data-sharing`).
 
-use consent_core::ProgramId;
+use consent_core::{ProgramId, DELETION_WINDOW_DAYS};
 use leptos::prelude::*;
 
 use super::program_panel::ProgramPanel;
-use crate::i18n::messages;
+use crate::i18n::use_i18n;
 
 /// The panel of the Copilot setting: what it does, its notice, the switch.
 ///
@@ -12,10 +12,12 @@ use crate::i18n::messages;
 /// switch; only a materially changed notice asks for a ticked acceptance.
 #[component]
 pub fn CopilotPanel() -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     view! {
         <ProgramPanel program=ProgramId::Copilot explicit_acceptance=false>
-            {t.copilot_about.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
+            <p>{tr!(t, "copilot-about-1")}</p>
+            <p>{tr!(t, "copilot-about-2", days = DELETION_WINDOW_DAYS)}</p>
+            <p>{tr!(t, "copilot-about-3", days = DELETION_WINDOW_DAYS)}</p>
         </ProgramPanel>
     }
 }

@@ -7,7 +7,7 @@ use crate::api::ApiError;
 use crate::components::fragment::follow_fragment;
 use crate::components::notice_view::section_text;
 use crate::components::NoticeBlocks;
-use crate::i18n::messages;
+use crate::i18n::{error_text, use_i18n};
 use crate::routes::{self, use_ids, use_route_base, SETTINGS};
 use crate::session::use_session;
 
@@ -20,7 +20,7 @@ const FAQ_NOTICES: [&str; 2] = ["copilot-faq", "marketing-faq"];
 /// address (`/faq#copilot-who-can-see-data`) opens it and brings it into view.
 #[component]
 pub fn FaqPage() -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let session = use_session();
     let ids = use_ids();
     let base = use_route_base();
@@ -54,8 +54,8 @@ pub fn FaqPage() -> impl IntoView {
             String::new()
         } else {
             match matching.get() {
-                0 => t.faq_no_match.to_owned(),
-                n => (t.faq_match_count)(n),
+                0 => tr!(t, "faq-no-match"),
+                n => tr!(t, "faq-match-count", count = n),
             }
         }
     };
@@ -64,15 +64,15 @@ pub fn FaqPage() -> impl IntoView {
     view! {
         <div class="ts-page ts-faq">
             <p class="ts-page__nav">
-                <a href=base.href(SETTINGS)>{t.back_to_settings}</a>
+                <a href=base.href(SETTINGS)>{tr!(t, "back-to-settings")}</a>
             </p>
             <header class="ts-page__header">
-                <h1 class="ts-page__title">{t.faq_heading}</h1>
-                <p class="ts-page__intro">{t.faq_intro}</p>
+                <h1 class="ts-page__title">{tr!(t, "faq-heading")}</h1>
+                <p class="ts-page__intro">{tr!(t, "faq-intro")}</p>
             </header>
             <div class="ts-search">
                 <label class="ts-search__label" for=search_id.clone()>
-                    {t.faq_search_label}
+                    {tr!(t, "faq-search-label")}
                 </label>
                 <input
                     class="ts-search__input"
@@ -91,7 +91,7 @@ pub fn FaqPage() -> impl IntoView {
                 None => view! {
                     <div class="ts-faq__loading" aria-busy="true">
                         <p class="ts-visually-hidden" role="status">
-                            {t.loading_faq}
+                            {tr!(t, "loading-faq")}
                         </p>
                         <span class="ts-skeleton ts-skeleton--title" aria-hidden="true"></span>
                         <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
@@ -101,7 +101,7 @@ pub fn FaqPage() -> impl IntoView {
                 .into_any(),
                 Some(Err(error)) => view! {
                     <div class="ts-load-failed" role="alert">
-                        <p>{format!("{} {}", t.faq_load_failed, (t.error)(&error, None))}</p>
+                        <p>{format!("{} {}", tr!(t, "faq-load-failed"), error_text(t, &error, None))}</p>
                     </div>
                 }
                 .into_any(),
@@ -123,7 +123,7 @@ fn FaqGroup(
     /// The filter box's text.
     query: ReadSignal<String>,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let ids = use_ids();
     let base = use_route_base();
     let heading_id = ids.id(&format!("faq-{}", document.id));
@@ -150,7 +150,7 @@ fn FaqGroup(
                         <NoticeBlocks blocks=section.blocks />
                         <p class="ts-faq__permalink">
                             <a href=link data-noscroll="">
-                                {t.faq_link_to_question}
+                                {tr!(t, "faq-link-to-question")}
                             </a>
                         </p>
                     </div>

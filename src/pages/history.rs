@@ -12,8 +12,7 @@ use leptos_router::NavigateOptions;
 use crate::api::ApiError;
 use crate::components::download::save_text;
 use crate::components::focus::focus;
-use crate::i18n::history::HistoryMessages;
-use crate::i18n::{format_date_time, messages};
+use crate::i18n::{change_text, error_text, use_i18n, I18n};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::{use_session, Session, SignIn};
 
@@ -37,7 +36,7 @@ enum Older {
 #[derive(Debug, Clone, PartialEq)]
 pub(super) enum Download {
     Idle,
-    Working(&'static str),
+    Working(String),
     Done(String),
     Failed(String),
 }
@@ -130,8 +129,8 @@ fn program_filter() -> Memo<Option<ProgramId>> {
 /// Consent history: a table of events, newest first, filtered by program.
 #[component]
 pub fn HistoryPage() -> impl IntoView {
-    let t = messages();
-    let h = t.history;
+    let t = use_i18n();
+    let h = t;
     let session = use_session();
     let base = use_route_base();
     let ids = use_ids();
@@ -177,7 +176,7 @@ pub fn HistoryPage() -> impl IntoView {
         if matches!(download.get_untracked(), Download::Working(_)) {
             return;
         }
-        download.set(Download::Working(h.exporting));
+        download.set(Download::Working(tr!(h, "exporting")));
         let (client, tenant) = (session.client(), session.tenant());
         let filter = program.get_untracked();
         spawn_local(async move {
@@ -192,14 +191,16 @@ pub fn HistoryPage() -> impl IntoView {
                             if save_text(&parent, &name, "text/csv;charset=utf-8", &file.text)
                                 .is_ok() =>
                         {
-                            Download::Done((h.exported)(&name))
+                            Download::Done(tr!(h, "downloaded", file = name))
                         }
-                        _ => Download::Failed(h.export_failed.to_owned()),
+                        _ => Download::Failed(tr!(h, "export-failed")),
                     }
                 }
-                Err(error) => {
-                    Download::Failed(format!("{} {}", h.export_failed, (t.error)(&error, None)))
-                }
+                Err(error) => Download::Failed(format!(
+                    "{} {}",
+                    tr!(h, "export-failed"),
+                    error_text(t, &error, None)
+                )),
             };
             download.try_set(outcome);
         });
@@ -208,16 +209,16 @@ pub fn HistoryPage() -> impl IntoView {
     view! {
         <div class="ts-page ts-history" node_ref=page>
             <p class="ts-page__back">
-                <a href=base.href(routes::SETTINGS)>{h.back_to_settings}</a>
+                <a href=base.href(routes::SETTINGS)>{tr!(h, "back-to-settings")}</a>
             </p>
             <header class="ts-page__header">
-                <h1 class="ts-page__title">{h.heading}</h1>
-                <p class="ts-page__intro">{h.intro}</p>
+                <h1 class="ts-page__title">{tr!(h, "history-heading")}</h1>
+                <p class="ts-page__intro">{tr!(h, "history-intro")}</p>
             </header>
             <div class="ts-toolbar">
                 <div class="ts-field">
                     <label class="ts-field__label" for=filter_id.clone()>
-                        {h.program_label}
+                        {tr!(h, "program-label")}
                     </label>
                     <select
                         class="ts-field__select"
@@ -226,7 +227,7 @@ pub fn HistoryPage() -> impl IntoView {
                         on:change=move |ev| choose_program(event_target_value(&ev))
                     >
                         <option value="" selected=move || program.get().is_none()>
-                            {h.all_programs}
+                            {tr!(h, "all-programs")}
                         </option>
                         {ProgramId::ALL
                             .map(|p| {
@@ -235,7 +236,7 @@ pub fn HistoryPage() -> impl IntoView {
                                         value=p.as_str()
                                         selected=move || program.get() == Some(p)
                                     >
-                                        {(t.program_name)(p)}
+                                        {tr!(t, "program-name", program = p.as_str())}
                                     </option>
                                 }
                             })}
@@ -249,7 +250,7 @@ pub fn HistoryPage() -> impl IntoView {
                     }
                     on:click=move |_| export()
                 >
-                    {h.export_csv}
+                    {tr!(h, "export-csv")}
                 </button>
             </div>
             <DownloadStatus download />
@@ -258,9 +259,9 @@ pub fn HistoryPage() -> impl IntoView {
                 Phase::Failed(error) => {
                     view! {
                         <div class="ts-load-failed" role="alert">
-                            <p>{format!("{} {}", h.load_failed, (t.error)(&error, None))}</p>
+                            <p>{format!("{} {}", tr!(h, "history-load-failed"), error_text(t, &error, None))}</p>
                             <button type="button" class="ts-button" on:click=move |_| retry()>
-                                {t.retry}
+                                {tr!(t, "retry")}
                             </button>
                         </div>
                     }
@@ -309,11 +310,11 @@ pub(super) fn DownloadStatus(
 /// Grey rows where the events will appear, announced as loading.
 #[component]
 fn TableSkeleton() -> impl IntoView {
-    let h = messages().history;
+    let h = use_i18n();
     view! {
         <div class="ts-history__loading" aria-busy="true">
             <p class="ts-visually-hidden" role="status">
-                {h.loading}
+                {tr!(h, "history-loading")}
             </p>
             <div aria-hidden="true">
                 {[0; 4]
@@ -341,26 +342,37 @@ fn HistoryTable(
     /// The page element that download links go into.
     page: NodeRef<html::Div>,
 ) -> impl IntoView {
-    let t = messages();
-    let h = t.history;
+    let t = use_i18n();
+    let h = t;
     let empty = Memo::new(move |_| events.with(Vec::is_empty));
     move || {
         if empty.get() {
-            return view! { <p class="ts-history__empty">{move || (h.empty)(program.get())}</p> }
-                .into_any();
+            return view! { <p class="ts-history__empty">{move || match program.get() {
+                None => tr!(h, "history-empty"),
+                Some(_) => tr!(h, "history-empty-program"),
+            }}</p> }
+            .into_any();
         }
         view! {
             <div class="ts-table-scroll">
                 <table class="ts-table ts-table--cards ts-history__table">
-                    <caption>{move || (h.caption)(program.get())}</caption>
+                    <caption>
+                        {move || match program.get() {
+                            None => tr!(h, "history-caption"),
+                            Some(program) => tr!(
+                                h, "history-caption-program",
+                                program = tr!(h, "program-name", program = program.as_str()),
+                            ),
+                        }}
+                    </caption>
                     <thead>
                         <tr>
-                            <th scope="col">{h.column_when}</th>
-                            <th scope="col">{h.column_who}</th>
-                            <th scope="col">{h.column_program}</th>
-                            <th scope="col">{h.column_what}</th>
-                            <th scope="col">{h.column_notices}</th>
-                            <th scope="col">{h.column_receipt}</th>
+                            <th scope="col">{tr!(h, "column-when")}</th>
+                            <th scope="col">{tr!(h, "column-who")}</th>
+                            <th scope="col">{tr!(h, "column-program")}</th>
+                            <th scope="col">{tr!(h, "column-what")}</th>
+                            <th scope="col">{tr!(h, "column-notices")}</th>
+                            <th scope="col">{tr!(h, "column-receipt")}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -387,12 +399,12 @@ fn EventRow(
     /// The page element that download links go into.
     page: NodeRef<html::Div>,
 ) -> impl IntoView {
-    let t = messages();
-    let h = t.history;
+    let t = use_i18n();
+    let h = t;
     let base = use_route_base();
     let session = use_session();
     let who = if event.actor.id == CONSENT_SERVICE_ACTOR_ID {
-        h.consent_service.to_owned()
+        tr!(h, "consent-service")
     } else {
         event.actor.name.clone()
     };
@@ -402,7 +414,7 @@ fn EventRow(
         if matches!(download.get_untracked(), Download::Working(_)) {
             return;
         }
-        download.set(Download::Working(h.downloading));
+        download.set(Download::Working(tr!(h, "downloading")));
         let (client, tenant, id) = (session.client(), session.tenant(), receipt_id.clone());
         spawn_local(async move {
             let outcome = match client.get_receipt_json(&tenant, &id).await {
@@ -412,14 +424,16 @@ fn EventRow(
                         Some(parent)
                             if save_text(&parent, &name, "application/json", &json).is_ok() =>
                         {
-                            Download::Done((h.downloaded)(&name))
+                            Download::Done(tr!(h, "downloaded", file = name))
                         }
-                        _ => Download::Failed(h.download_failed.to_owned()),
+                        _ => Download::Failed(tr!(h, "download-failed")),
                     }
                 }
-                Err(error) => {
-                    Download::Failed(format!("{} {}", h.download_failed, (t.error)(&error, None)))
-                }
+                Err(error) => Download::Failed(format!(
+                    "{} {}",
+                    tr!(h, "download-failed"),
+                    error_text(t, &error, None)
+                )),
             };
             download.try_set(outcome);
         });
@@ -428,35 +442,35 @@ fn EventRow(
     view! {
         <tr>
             <td class="ts-history__when">
-                {label(h.column_when)}
+                {label(tr!(h, "column-when"))}
                 <time datetime=event
                     .at
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)>
-                    {format_date_time(event.at)}
+                    {t.date_time(event.at)}
                 </time>
             </td>
-            <td>{label(h.column_who)} {who}</td>
-            <td>{label(h.column_program)} {(t.program_name)(event.program)}</td>
+            <td>{label(tr!(h, "column-who"))} {who}</td>
+            <td>{label(tr!(h, "column-program"))} {tr!(t, "program-name", program = event.program.as_str())}</td>
             <td>
-                {label(h.column_what)}
+                {label(tr!(h, "column-what"))}
                 <ul class="ts-plain-list">
                     {changes.into_iter().map(|words| view! { <li>{words}</li> }).collect_view()}
                 </ul>
             </td>
             <td>
-                {label(h.column_notices)}
+                {label(tr!(h, "column-notices"))}
                 <NoticeList notices=event.notices.clone() />
             </td>
             <td>
-                {label(h.column_receipt)}
+                {label(tr!(h, "column-receipt"))}
                 <div class="ts-history__receipt">
-                    <a href=base.href(&routes::receipt(&event.receipt_id))>{h.view_receipt}</a>
+                    <a href=base.href(&routes::receipt(&event.receipt_id))>{tr!(h, "view-receipt")}</a>
                     <button
                         type="button"
                         class="ts-button ts-button--small"
                         on:click=move |_| save_receipt()
                     >
-                        {h.download_json}
+                        {tr!(h, "download-json")}
                     </button>
                 </div>
             </td>
@@ -470,23 +484,23 @@ fn NoticeList(
     /// The notice versions to list.
     notices: Vec<consent_core::NoticeRef>,
 ) -> impl IntoView {
-    let h = messages().history;
+    let h = use_i18n();
     let base = use_route_base();
     if notices.is_empty() {
-        return view! { <span class="ts-muted">{h.no_notices}</span> }.into_any();
+        return view! { <span class="ts-muted">{tr!(h, "no-notices")}</span> }.into_any();
     }
     view! {
         <ul class="ts-plain-list">
             {notices
                 .into_iter()
                 .map(|notice| {
-                    let name = (h.notice_name)(&notice.id).unwrap_or(&notice.id).to_owned();
+                    let name = tr!(h, "history-notice-name", id = notice.id.as_str());
                     view! {
                         <li>
                             <a href=base
                                 .href(
                                     &routes::notice_version(&notice.id, notice.version),
-                                )>{(h.notice_version)(&name, notice.version)}</a>
+                                )>{tr!(h, "notice-version", name = name, version = notice.version)}</a>
                         </li>
                     }
                 })
@@ -506,8 +520,8 @@ fn OlderEvents(
     /// The page, where the first of the newly loaded rows is found.
     page: NodeRef<html::Div>,
 ) -> impl IntoView {
-    let t = messages();
-    let h = t.history;
+    let t = use_i18n();
+    let h = t;
     let session = use_session();
     let more = Memo::new(move |_| rows.next_cursor.with(Option::is_some));
     let count = Memo::new(move |_| rows.events.with(Vec::len));
@@ -540,18 +554,21 @@ fn OlderEvents(
         <p class="ts-history__count" role="status" aria-live="polite">
             {move || {
                 if loading.get() {
-                    h.loading_older.to_owned()
+                    tr!(h, "loading-older")
                 } else if count.get() == 0 {
                     String::new()
                 } else {
-                    (h.shown)(count.get(), more.get())
+                    match more.get() {
+                        false => tr!(h, "events-shown", count = count.get()),
+                        true => tr!(h, "events-shown-more", count = count.get()),
+                    }
                 }
             }}
         </p>
         <div class="ts-alert-slot" role="alert">
             {move || match rows.older.get() {
                 Older::Failed(error) => {
-                    Some(view! { <p class="ts-alert">{(t.error)(&error, None)}</p> })
+                    Some(view! { <p class="ts-alert">{error_text(t, &error, None)}</p> })
                 }
                 _ => None,
             }}
@@ -569,9 +586,9 @@ fn OlderEvents(
                             >
                                 {move || {
                                     if matches!(rows.older.get(), Older::Failed(_)) {
-                                        t.retry
+                                        tr!(t, "retry")
                                     } else {
-                                        h.load_older
+                                        tr!(h, "load-older")
                                     }
                                 }}
                             </button>
@@ -585,7 +602,7 @@ fn OlderEvents(
 /// A column's name inside a cell. On narrow screens a table's rows stack into
 /// cards and these stand in for the column headers; assistive technology
 /// has the real headers, so they are hidden from it.
-pub(super) fn column_label(text: &'static str) -> impl IntoView {
+pub(super) fn column_label(text: String) -> impl IntoView {
     view! {
         <span class="ts-table__label" aria-hidden="true">
             {text}
@@ -595,15 +612,18 @@ pub(super) fn column_label(text: &'static str) -> impl IntoView {
 
 /// What an event changed, in words: read from its before and after states,
 /// or from its action when those cannot be compared.
-pub fn change_words(h: &HistoryMessages, event: &ConsentEvent) -> Vec<String> {
+pub fn change_words(h: I18n, event: &ConsentEvent) -> Vec<String> {
     let changes = match (&event.before, &event.after) {
         (Some(before), Some(after)) => state_changes(before, after),
         _ => Vec::new(),
     };
     if changes.is_empty() {
-        vec![(h.action)(event.action).to_owned()]
+        vec![tr!(h, "action", action = event.action.as_str())]
     } else {
-        changes.iter().map(h.change).collect()
+        changes
+            .iter()
+            .map(|change| change_text(h, change))
+            .collect()
     }
 }
 
@@ -661,7 +681,7 @@ mod tests {
     // Guards the words of the "What changed" column for every kind of event.
     #[test]
     fn what_changed_in_words() {
-        let h = messages().history;
+        let h = I18n::of(crate::i18n::Language::English);
         let nda = NoticeRef {
             id: "marketing-nda".to_owned(),
             version: 2,

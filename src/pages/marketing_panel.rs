@@ -4,7 +4,7 @@ use consent_core::{ProgramId, DELETION_WINDOW_DAYS, SCHEMA_RETENTION_MONTHS};
 use leptos::prelude::*;
 
 use super::program_panel::ProgramPanel;
-use crate::i18n::messages;
+use crate::i18n::use_i18n;
 use crate::routes::use_ids;
 
 /// The panel of the Marketing setting: what it does, the data it covers and
@@ -12,10 +12,11 @@ use crate::routes::use_ids;
 /// accept, the switch and the contact preference.
 #[component]
 pub fn MarketingPanel() -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     view! {
         <ProgramPanel program=ProgramId::Marketing explicit_acceptance=true>
-            {t.marketing_about.iter().map(|p| view! { <p>{*p}</p> }).collect_view()}
+            <p>{tr!(t, "marketing-about-1")}</p>
+            <p>{tr!(t, "marketing-about-2")}</p>
             <DataCategories />
         </ProgramPanel>
     }
@@ -24,24 +25,45 @@ pub fn MarketingPanel() -> impl IntoView {
 /// The three kinds of data reviewed, each with where and how long it is kept.
 #[component]
 fn DataCategories() -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let heading_id = use_ids().id("marketing-categories");
-    let categories = (t.data_categories)(DELETION_WINDOW_DAYS, SCHEMA_RETENTION_MONTHS);
+    let copied = tr!(t, "category-copied-retention", days = DELETION_WINDOW_DAYS);
+    let categories = [
+        (
+            tr!(t, "category-marketing-name"),
+            tr!(t, "category-marketing-description"),
+            copied.clone(),
+        ),
+        (
+            tr!(t, "category-query-name"),
+            tr!(t, "category-query-description"),
+            copied,
+        ),
+        (
+            tr!(t, "category-schema-name"),
+            tr!(t, "category-schema-description"),
+            tr!(
+                t,
+                "category-schema-retention",
+                months = SCHEMA_RETENTION_MONTHS
+            ),
+        ),
+    ];
     let heading_id_ref = heading_id.clone();
     view! {
         <section class="ts-categories" aria-labelledby=heading_id_ref>
             <h3 class="ts-categories__title" id=heading_id>
-                {t.data_categories_heading}
+                {tr!(t, "data-categories-heading")}
             </h3>
             <ul class="ts-categories__list">
                 {categories
                     .into_iter()
-                    .map(|category| {
+                    .map(|(name, description, retention)| {
                         view! {
                             <li class="ts-category">
-                                <p class="ts-category__name">{category.name}</p>
-                                <p class="ts-category__description">{category.description}</p>
-                                <p class="ts-category__retention">{category.retention}</p>
+                                <p class="ts-category__name">{name}</p>
+                                <p class="ts-category__description">{description}</p>
+                                <p class="ts-category__retention">{retention}</p>
                             </li>
                         }
                     })

@@ -8,7 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::ApiError;
 use crate::components::fragment::follow_fragment;
 use crate::components::NoticeView;
-use crate::i18n::{format_calendar_date, messages};
+use crate::i18n::{error_text, use_i18n};
 use crate::notices::{load_notice, NoticeWithVersions};
 use crate::routes::{self, use_ids, use_route_base, FAQ, SETTINGS};
 use crate::session::use_session;
@@ -16,7 +16,7 @@ use crate::session::use_session;
 /// The notice named in the address, at the version named there or its current one.
 #[component]
 pub fn NoticePage() -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let params = use_params_map();
     let session = use_session();
     let ids = use_ids();
@@ -40,14 +40,14 @@ pub fn NoticePage() -> impl IntoView {
     view! {
         <div class="ts-page ts-notice-page">
             <p class="ts-page__nav ts-no-print">
-                <a href=base.href(SETTINGS)>{t.back_to_settings}</a>
-                <a href=base.href(FAQ)>{t.faq_heading}</a>
+                <a href=base.href(SETTINGS)>{tr!(t, "back-to-settings")}</a>
+                <a href=base.href(FAQ)>{tr!(t, "faq-heading")}</a>
             </p>
             {move || match notice.get() {
                 None => view! {
                     <div aria-busy="true">
                         <p class="ts-visually-hidden" role="status">
-                            {t.loading_notice}
+                            {tr!(t, "loading-notice")}
                         </p>
                         <span class="ts-skeleton ts-skeleton--title" aria-hidden="true"></span>
                         <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
@@ -56,13 +56,13 @@ pub fn NoticePage() -> impl IntoView {
                 }
                 .into_any(),
                 Some(Err(ApiError::NotFound)) => view! {
-                    <h1 class="ts-page__title">{t.not_found_heading}</h1>
-                    <p>{t.not_found_body}</p>
+                    <h1 class="ts-page__title">{tr!(t, "not-found-heading")}</h1>
+                    <p>{tr!(t, "not-found-body")}</p>
                 }
                 .into_any(),
                 Some(Err(error)) => view! {
                     <div class="ts-load-failed" role="alert">
-                        <p>{format!("{} {}", t.notice_load_failed, (t.error)(&error, None))}</p>
+                        <p>{format!("{} {}", tr!(t, "notice-load-failed"), error_text(t, &error, None))}</p>
                     </div>
                 }
                 .into_any(),
@@ -78,7 +78,7 @@ fn NoticeArticle(
     /// The notice at the version to show, with all its versions.
     notice: NoticeWithVersions,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let ids = use_ids();
     let base = use_route_base();
     let current = notice.current_version();
@@ -88,19 +88,23 @@ fn NoticeArticle(
     let title_id = ids.id("notice-title");
     let contents_id = ids.id("notice-contents");
     let versions_id = ids.id("notice-versions");
-    let meta = (t.notice_version_line)(shown, &format_calendar_date(document.effective_date));
+    let meta = tr!(
+        t,
+        "notice-version-line",
+        version = shown,
+        effective = t.calendar_date(document.effective_date),
+    );
     let older = (shown != current).then(|| {
         view! {
             <p class="ts-note ts-note--info">
-                {(t.older_version_note)(current)} " "
-                <a href=base.href(&routes::notice(&id))>{t.read_current_version}</a>
+                {tr!(t, "older-version-note", current = current)} " "
+                <a href=base.href(&routes::notice(&id))>{tr!(t, "read-current-version")}</a>
             </p>
         }
     });
-    let summary = document
-        .change_summary
-        .as_deref()
-        .map(|s| view! { <p class="ts-notice__summary">{(t.change_summary)(s)}</p> });
+    let summary = document.change_summary.as_deref().map(
+        |s| view! { <p class="ts-notice__summary">{tr!(t, "change-summary", summary = s)}</p> },
+    );
     let contents = document
         .sections
         .iter()
@@ -133,13 +137,13 @@ fn NoticeArticle(
                 {summary}
                 <div class="ts-actions ts-no-print">
                     <button type="button" class="ts-button" on:click=print>
-                        {t.print}
+                        {tr!(t, "print")}
                     </button>
                 </div>
             </header>
             <nav class="ts-toc" aria-labelledby=contents_id_ref>
                 <h2 class="ts-toc__title" id=contents_id>
-                    {t.contents}
+                    {tr!(t, "contents")}
                 </h2>
                 <ol class="ts-toc__list">{contents}</ol>
             </nav>
@@ -148,7 +152,7 @@ fn NoticeArticle(
             </div>
             <section class="ts-versions ts-no-print" aria-labelledby=versions_id_ref>
                 <h2 class="ts-versions__title" id=versions_id>
-                    {t.versions_heading}
+                    {tr!(t, "versions-heading")}
                 </h2>
                 <ol class="ts-versions__list" reversed>
                     {versions
@@ -173,18 +177,20 @@ fn VersionItem(
     /// The current version.
     current: u32,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let base = use_route_base();
-    let label = (t.version_item)(
-        version.version,
-        &format_calendar_date(version.effective_date),
+    let label = tr!(
+        t,
+        "notice-version-line",
+        version = version.version,
+        effective = t.calendar_date(version.effective_date),
     );
     let href = base.href(&routes::notice_version(&version.id, version.version));
     let is_shown = version.version == shown;
     let kind = (version.version > 1).then_some(if version.material_change {
-        t.material_change
+        tr!(t, "material-change")
     } else {
-        t.minor_change
+        tr!(t, "minor-change")
     });
     view! {
         <li class="ts-versions__item">
@@ -192,7 +198,7 @@ fn VersionItem(
                 {label}
             </a>
             {(version.version == current)
-                .then(|| view! { <span class="ts-tag">{t.current_version}</span> })}
+                .then(|| view! { <span class="ts-tag">{tr!(t, "current-version")}</span> })}
             {kind.map(|kind| view! { <span class="ts-tag ts-tag--muted">{kind}</span> })}
             {version
                 .change_summary

@@ -10,7 +10,7 @@ use super::marketing_panel::MarketingPanel;
 use super::settings::row_id;
 use super::NotFound;
 use crate::components::focus::{focus_by_id, focus_is_lost};
-use crate::i18n::messages;
+use crate::i18n::{error_text, use_i18n};
 use crate::routes::{self, use_ids, use_route_base, SETTINGS};
 use crate::state::{now, use_settings, Loadable, ProgramStatus};
 
@@ -57,13 +57,13 @@ pub fn PanelHeading(
     /// The heading's id, which the dialog points to as its name.
     id: String,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     view! {
         <header class="ts-panel__header">
             <h2 class="ts-panel__title" id=id tabindex="-1">
-                {(t.program_name)(program)}
+                {tr!(t, "program-name", program = program.as_str())}
             </h2>
-            <p class="ts-panel__subtitle">{(t.program_full_name)(program)}</p>
+            <p class="ts-panel__subtitle">{tr!(t, "program-full-name", program = program.as_str())}</p>
         </header>
     }
 }
@@ -74,7 +74,7 @@ pub fn CurrentState(
     /// The program whose stored state to show.
     program: ProgramId,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let store = use_settings();
     let base = use_route_base();
     let status = Memo::new(move |_| store.program(program).map(|p| ProgramStatus::of(&p, now())));
@@ -82,7 +82,7 @@ pub fn CurrentState(
         status.get().map(|status| {
             view! {
                 <p class="ts-panel__state">
-                    {t.current_state} ": "
+                    {tr!(t, "current-state")} ": "
                     <span class=format!("ts-status ts-status--{}", status.tone())>
                         {status.text(t)}
                     </span>
@@ -90,7 +90,7 @@ pub fn CurrentState(
                         class="ts-panel__history"
                         href=base.href(&routes::history_of(Some(program)))
                     >
-                        {t.history.view_history}
+                        {tr!(t, "view-history")}
                     </a>
                 </p>
             }
@@ -106,7 +106,7 @@ pub fn WhenLoaded(
     /// The panel's body.
     children: ChildrenFn,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let store = use_settings();
     let session = crate::session::use_session();
     let loaded = Memo::new(move |_| match store.state() {
@@ -125,9 +125,9 @@ pub fn WhenLoaded(
         .into_any(),
         Some(Err(error)) => view! {
             <div class="ts-panel__body ts-load-failed" role="alert">
-                <p>{format!("{} {}", t.load_failed, (t.error)(&error, None))}</p>
+                <p>{format!("{} {}", tr!(t, "load-failed"), error_text(t, &error, None))}</p>
                 <button type="button" class="ts-button" on:click=move |_| store.retry(session)>
-                    {t.retry}
+                    {tr!(t, "retry")}
                 </button>
             </div>
         }

@@ -4,7 +4,7 @@
 
 use consent_core::{
     pending_deletion, rules, DataSharingDocument, IneligibleReason, NoticeRef, ProgramId,
-    ProgramView, Region,
+    ProgramView, Region, SCHEMA_RETENTION_MONTHS,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -16,7 +16,7 @@ use crate::components::focus::focus_by_id;
 use crate::components::{ConfirmDialog, NoticeReader, SidePanel, Switch, WhatChanged};
 use crate::draft::{use_drafts, Blocked, Draft};
 use crate::embed::use_host_events;
-use crate::i18n::{format_date, messages, Messages};
+use crate::i18n::{error_text, use_i18n, I18n};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::use_session;
 use crate::state::{now, use_settings, ProgramStatus};
@@ -48,20 +48,21 @@ fn faq_question(program: ProgramId) -> &'static str {
     }
 }
 
-/// Each notice's name in words and its version, for sentences naming them.
-fn named_versions(t: &Messages, notices: &[NoticeRef]) -> Vec<(String, u32)> {
-    notices
+/// The notices named with their versions, as a list in the page's language
+/// ("the A (version 1) and the B (version 2)").
+fn named_versions(t: I18n, notices: &[NoticeRef]) -> String {
+    let named: Vec<String> = notices
         .iter()
         .map(|n| {
-            let name = (t.notice_name)(&n.id).unwrap_or(n.id.as_str());
-            (name.to_owned(), n.version)
+            tr!(
+                t,
+                "the-notice",
+                name = tr!(t, "notice-name", id = n.id.as_str()),
+                version = n.version,
+            )
         })
-        .collect()
-}
-
-/// Borrows [`named_versions`] in the shape the message functions take.
-fn as_pairs(named: &[(String, u32)]) -> Vec<(&str, u32)> {
-    named.iter().map(|(n, v)| (n.as_str(), *v)).collect()
+        .collect();
+    t.list(&named)
 }
 
 /// A setting's panel: what the program does (`children`), the documents to
@@ -81,7 +82,7 @@ pub fn ProgramPanel(
     /// What the program does, in plain words.
     children: ChildrenFn,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let store = use_settings();
     let session = use_session();
     let ids = use_ids();
@@ -151,9 +152,11 @@ pub fn ProgramPanel(
         let reason = program_view
             .ineligible_reason
             .or_else(|| rules::eligibility(program, &Region::new(&region)).err())?;
-        let named = (t.region_name)(&region).unwrap_or(&region).to_owned();
+        let named = tr!(t, "region-name", code = region.as_str());
         Some(match reason {
-            IneligibleReason::RegionNotSupported => (t.only_united_states)(&named),
+            IneligibleReason::RegionNotSupported => {
+                tr!(t, "only-united-states", region = named)
+            }
         })
     });
     let eligible = Memo::new(move |_| saved_view.with(|v| v.as_ref().is_some_and(|v| v.eligible)));
@@ -279,16 +282,22 @@ pub fn ProgramPanel(
 
     let confirm_body = move || {
         let deadlines = pending_deletion(program, now());
-        let due = format_date(deadlines.due_by);
+        let due = t.date(deadlines.due_by);
         match deadlines.schema_due_by {
-            Some(schema) => (t.confirm_off_marketing_body)(&due, &format_date(schema)),
-            None => (t.confirm_off_body)(&due),
+            Some(schema) => tr!(
+                t,
+                "confirm-off-marketing-body",
+                date = due,
+                schema_date = t.date(schema),
+                months = SCHEMA_RETENTION_MONTHS,
+            ),
+            None => tr!(t, "confirm-off-body", date = due),
         }
     };
     let status_text = move || match saving.get() {
-        Saving::InFlight => t.saving,
-        Saving::Done => t.saved,
-        _ => "",
+        Saving::InFlight => tr!(t, "saving"),
+        Saving::Done => tr!(t, "saved"),
+        _ => String::new(),
     };
     let state_now = move || {
         saved_view
@@ -304,19 +313,22 @@ pub fn ProgramPanel(
         let pending = program_view
             .pending_deletion
             .filter(|d| !program_view.enabled && d.is_pending_at(now()))?;
-        let schema = pending.schema_due_by.map(format_date);
-        Some((t.deletion_detail)(
-            program,
-            &format_date(pending.due_by),
-            schema.as_deref(),
-        ))
+        let due = t.date(pending.due_by);
+        Some(match (program, pending.schema_due_by) {
+            (ProgramId::Marketing, Some(schema)) => tr!(
+                t,
+                "deletion-detail-marketing",
+                due = due,
+                schema_due = t.date(schema),
+                months = SCHEMA_RETENTION_MONTHS,
+            ),
+            _ => tr!(t, "deletion-detail", due = due),
+        })
     };
     let accept_label = move || {
         saved_view.with(|v| {
-            v.as_ref().map(|v| {
-                let named = named_versions(t, &v.notices);
-                (t.accept_label)(&as_pairs(&named))
-            })
+            v.as_ref()
+                .map(|v| tr!(t, "accept-label", notices = named_versions(t, &v.notices)))
         })
     };
     let accepted_line = move || {
@@ -324,8 +336,11 @@ pub fn ProgramPanel(
             v.as_ref()
                 .filter(|v| v.enabled && !v.reconsent_required && !v.accepted_notices.is_empty())
                 .map(|v| {
-                    let named = named_versions(t, &v.accepted_notices);
-                    (t.accepted_versions)(&as_pairs(&named))
+                    tr!(
+                        t,
+                        "accepted-versions",
+                        notices = named_versions(t, &v.accepted_notices),
+                    )
                 })
         })
     };
@@ -356,11 +371,13 @@ pub fn ProgramPanel(
                             let(notice)
                         >
                             {
-                                let name = (t.notice_name)(&notice.id)
-                                    .unwrap_or(notice.id.as_str())
-                                    .to_owned();
+                                let name = tr!(t, "notice-name", id = notice.id.as_str());
                                 let opener = read_button_id(&notice.id);
-                                let label = (t.read_notice)(&name, notice.version);
+                                let label = tr!(
+                                    t, "read-notice",
+                                    name = name,
+                                    version = notice.version,
+                                );
                                 view! {
                                     <li>
                                         <button
@@ -378,14 +395,14 @@ pub fn ProgramPanel(
                         <li>
                             <a href=base
                                 .href(&routes::faq_question(faq_question(program)))>
-                                {(t.faq_about)(program)}
+                                {tr!(t, "faq-about", program = program.as_str())}
                             </a>
                         </li>
                     </ul>
                     <div class="ts-panel__control">
                         <Switch
                             id=switch_id.clone()
-                            label=t.switch_label
+                            label=tr!(t, "switch-label")
                             checked=enabled
                             disabled=switch_disabled
                             described_by=switch_described_by
@@ -415,7 +432,7 @@ pub fn ProgramPanel(
                                     .then(|| {
                                         view! {
                                             <p class="ts-note" id=roles_id.clone()>
-                                                {t.admins_only}
+                                                {tr!(t, "admins-only")}
                                             </p>
                                         }
                                     })
@@ -430,7 +447,7 @@ pub fn ProgramPanel(
                                     .map(|version| {
                                         view! {
                                             <p class="ts-note" id=accept_note_id.clone()>
-                                                {(t.accepts_notice)(version)}
+                                                {tr!(t, "accepts-notice", version = version)}
                                             </p>
                                         }
                                     })
@@ -473,7 +490,7 @@ pub fn ProgramPanel(
                                                 id=hint_id
                                                 hidden=move || !show_accept_hint.get()
                                             >
-                                                {t.accept_first}
+                                                {tr!(t, "accept-first")}
                                             </p>
                                         }
                                     })
@@ -491,7 +508,7 @@ pub fn ProgramPanel(
                                         view! {
                                             <Switch
                                                 id=contact_id.clone()
-                                                label=t.contact_switch_label
+                                                label=tr!(t, "contact-switch-label")
                                                 checked=Signal::derive(move || {
                                                     contact.get().unwrap_or(false)
                                                 })
@@ -505,7 +522,7 @@ pub fn ProgramPanel(
                                                 }
                                             />
                                             <p class="ts-note" id=help_id>
-                                                {t.contact_help}
+                                                {tr!(t, "contact-help")}
                                             </p>
                                         }
                                     })
@@ -519,7 +536,7 @@ pub fn ProgramPanel(
                                 .map(|error| {
                                     view! {
                                         <div class="ts-alert">
-                                            <p>{(t.error)(&error, state_now().as_deref())}</p>
+                                            <p>{error_text(t, &error, state_now().as_deref())}</p>
                                             {conflict
                                                 .get()
                                                 .map(|(base, current)| {
@@ -562,7 +579,7 @@ pub fn ProgramPanel(
                         }
                         on:click=move |_| save()
                     >
-                        {t.save}
+                        {tr!(t, "save")}
                     </button>
                     <button
                         type="button"
@@ -570,7 +587,7 @@ pub fn ProgramPanel(
                         disabled=move || in_flight.get()
                         on:click=move |_| cancel()
                     >
-                        {t.cancel}
+                        {tr!(t, "cancel")}
                     </button>
                 </div>
             </footer>
@@ -600,10 +617,10 @@ pub fn ProgramPanel(
                         view! {
                             <ConfirmDialog
                                 id=confirm_id.clone()
-                                title=t.confirm_off_title
+                                title=tr!(t, "confirm-off-title")
                                 body=Signal::derive(confirm_body)
-                                confirm_label=t.turn_off
-                                cancel_label=t.keep_sharing
+                                confirm_label=tr!(t, "turn-off")
+                                cancel_label=tr!(t, "keep-sharing")
                                 on_confirm=move |()| {
                                     question.set(Question::None);
                                     focus_by_id(&title);
@@ -625,10 +642,10 @@ pub fn ProgramPanel(
                         view! {
                             <ConfirmDialog
                                 id=confirm_id.clone()
-                                title=t.discard_title
-                                body=Signal::derive(move || t.discard_body.to_owned())
-                                confirm_label=t.discard
-                                cancel_label=t.keep_editing
+                                title=tr!(t, "discard-title")
+                                body=Signal::derive(move || tr!(t, "discard-body"))
+                                confirm_label=tr!(t, "discard")
+                                cancel_label=tr!(t, "keep-editing")
                                 on_confirm=move |()| {
                                     question.set(Question::None);
                                     cancel();
@@ -662,12 +679,12 @@ fn NextStep(
     #[prop(into)]
     sign_in_again: Callback<()>,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let (label, action) = match error {
-        ApiError::Offline | ApiError::Network | ApiError::Server { .. } => (t.retry, retry),
-        ApiError::Unauthorized => (t.sign_in_again, sign_in_again),
+        ApiError::Offline | ApiError::Network | ApiError::Server { .. } => (tr!(t, "retry"), retry),
+        ApiError::Unauthorized => (tr!(t, "sign-in-again"), sign_in_again),
         ApiError::Conflict { .. } | ApiError::Refused { .. } => {
-            (t.show_current_setting, show_current)
+            (tr!(t, "show-current-setting"), show_current)
         }
         ApiError::Forbidden | ApiError::NotFound => return None,
     };

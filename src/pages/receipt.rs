@@ -12,7 +12,7 @@ use leptos_router::hooks::use_params_map;
 use super::history::{column_label, receipt_file_name, Download, DownloadStatus};
 use crate::api::{parse_receipt, ApiError};
 use crate::components::download::save_text;
-use crate::i18n::{format_date, format_date_time, messages};
+use crate::i18n::{consent_status_key, error_text, event_type_key, role_key, use_i18n, yes_no};
 use crate::routes::{self, use_route_base};
 use crate::session::{use_session, SignIn};
 
@@ -29,8 +29,8 @@ enum Loaded {
 /// which notices, for which purposes, what data, where, how long, and how to withdraw.
 #[component]
 pub fn ReceiptPage() -> impl IntoView {
-    let t = messages();
-    let h = t.history;
+    let t = use_i18n();
+    let h = t;
     let session = use_session();
     let base = use_route_base();
     let params = use_params_map();
@@ -90,9 +90,9 @@ pub fn ReceiptPage() -> impl IntoView {
             .get_untracked()
             .is_some_and(|parent| save_text(&parent, &name, "application/json", &json).is_ok());
         download.set(if saved {
-            Download::Done((h.downloaded)(&name))
+            Download::Done(tr!(h, "downloaded", file = name))
         } else {
-            Download::Failed(h.download_failed.to_owned())
+            Download::Failed(tr!(h, "download-failed"))
         });
     };
     let print = move || {
@@ -104,13 +104,16 @@ pub fn ReceiptPage() -> impl IntoView {
     view! {
         <div class="ts-page ts-receipt" node_ref=page>
             <p class="ts-page__back">
-                <a href=base.href(routes::HISTORY)>{h.back_to_history}</a>
+                <a href=base.href(routes::HISTORY)>{tr!(h, "back-to-history")}</a>
             </p>
             <header class="ts-page__header">
-                <h1 class="ts-page__title">{h.receipt_heading}</h1>
+                <h1 class="ts-page__title">{tr!(h, "receipt-heading")}</h1>
                 {move || match loaded.get() {
                     Loaded::Ready(receipt, _) => {
-                        Some(view! { <p class="ts-page__intro">{(h.receipt_intro)(receipt.program)}</p> })
+                        Some(view! { <p class="ts-page__intro">{tr!(
+                                h, "receipt-intro",
+                                program = tr!(h, "program-name", program = receipt.program.as_str()),
+                            )}</p> })
                     }
                     _ => None,
                 }}
@@ -120,7 +123,7 @@ pub fn ReceiptPage() -> impl IntoView {
                     view! {
                         <div aria-busy="true">
                             <p class="ts-visually-hidden" role="status">
-                                {h.receipt_loading}
+                                {tr!(h, "receipt-loading")}
                             </p>
                             <div aria-hidden="true">
                                 <span class="ts-skeleton ts-skeleton--title"></span>
@@ -135,9 +138,9 @@ pub fn ReceiptPage() -> impl IntoView {
                 Loaded::Failed(error) => {
                     view! {
                         <div class="ts-load-failed" role="alert">
-                            <p>{format!("{} {}", h.receipt_load_failed, (t.error)(&error, None))}</p>
+                            <p>{format!("{} {}", tr!(h, "receipt-load-failed"), error_text(t, &error, None))}</p>
                             <button type="button" class="ts-button" on:click=move |_| retry()>
-                                {t.retry}
+                                {tr!(t, "retry")}
                             </button>
                         </div>
                     }
@@ -151,10 +154,10 @@ pub fn ReceiptPage() -> impl IntoView {
                                 class="ts-button ts-button--primary"
                                 on:click=move |_| save_json()
                             >
-                                {h.download_json}
+                                {tr!(h, "download-json")}
                             </button>
                             <button type="button" class="ts-button" on:click=move |_| print()>
-                                {h.print}
+                                {tr!(h, "print")}
                             </button>
                         </div>
                         <DownloadStatus download />
@@ -173,27 +176,28 @@ fn ReceiptBody(
     /// The receipt shown.
     receipt: ConsentReceipt,
 ) -> impl IntoView {
-    let t = messages();
-    let h = t.history;
+    let t = use_i18n();
+    let h = t;
     let base = use_route_base();
     let region = receipt.principal.region.code().to_owned();
-    let region_words = (t.region_name)(&region).unwrap_or(&region).to_owned();
-    let jurisdiction = (t.region_name)(&receipt.jurisdiction)
-        .map(|name| format!("{name} ({})", receipt.jurisdiction))
-        .unwrap_or_else(|| receipt.jurisdiction.clone());
+    let region_words = tr!(t, "region-name", code = region.as_str());
+    let jurisdiction = match tr!(t, "region-name", code = receipt.jurisdiction.as_str()) {
+        name if name == receipt.jurisdiction => name,
+        name => format!("{name} ({})", receipt.jurisdiction),
+    };
     let actor = if receipt.actor.id == CONSENT_SERVICE_ACTOR_ID {
-        h.consent_service.to_owned()
+        tr!(h, "consent-service")
     } else {
         receipt.actor.name.clone()
     };
     let roles = if receipt.actor.roles.is_empty() {
-        h.no_roles.to_owned()
+        tr!(h, "no-roles")
     } else {
         receipt
             .actor
             .roles
             .iter()
-            .map(|r| (t.role_name)(*r))
+            .map(|r| tr!(t, "role-name", role = role_key(*r)))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -205,7 +209,12 @@ fn ReceiptBody(
             .find(|r| r.data_category == category)
             .map(|r| {
                 let period = RetentionPeriod::parse_iso8601(&r.period)
-                    .map(h.period)
+                    .map(|period| match period {
+                        RetentionPeriod::Days(days) => tr!(h, "period-days", count = days),
+                        RetentionPeriod::Months(months) => {
+                            tr!(h, "period-months", count = months)
+                        }
+                    })
                     .unwrap_or_else(|| r.period.clone());
                 (period, r.rule.clone())
             })
@@ -219,14 +228,14 @@ fn ReceiptBody(
     view! {
         <section class="ts-receipt__section">
             <h2 class="ts-receipt__heading">
-                {h.section_event}
+                {tr!(h, "section-event")}
             </h2>
             <dl class="ts-facts">
-                <dt>{h.label_program}</dt>
-                <dd>{(t.program_name)(receipt.program)}</dd>
-                <dt>{h.label_event}</dt>
-                <dd>{(h.event_type)(receipt.event.kind)}</dd>
-                <dt>{h.label_time}</dt>
+                <dt>{tr!(h, "label-program")}</dt>
+                <dd>{tr!(t, "program-name", program = receipt.program.as_str())}</dd>
+                <dt>{tr!(h, "label-event")}</dt>
+                <dd>{tr!(h, "event-type", kind = event_type_key(receipt.event.kind))}</dd>
+                <dt>{tr!(h, "label-time")}</dt>
                 <dd>
                     <time datetime=receipt
                         .event
@@ -234,16 +243,16 @@ fn ReceiptBody(
                         .to_rfc3339_opts(
                             chrono::SecondsFormat::Secs,
                             true,
-                        )>{format_date_time(receipt.event.time)}</time>
+                        )>{t.date_time(receipt.event.time)}</time>
                 </dd>
-                <dt>{h.label_state_after}</dt>
-                <dd>{(h.consent_status)(state.status)}</dd>
+                <dt>{tr!(h, "label-state-after")}</dt>
+                <dd>{tr!(h, "consent-status", status = consent_status_key(state.status))}</dd>
                 {state
                     .contact_allowed
                     .map(|allowed| {
                         view! {
-                            <dt>{h.label_contact}</dt>
-                            <dd>{(h.contact)(allowed)}</dd>
+                            <dt>{tr!(h, "label-contact")}</dt>
+                            <dd>{tr!(h, "contact-allowed", allowed = yes_no(allowed))}</dd>
                         }
                     })}
                 {state
@@ -251,14 +260,14 @@ fn ReceiptBody(
                     .clone()
                     .map(|deletion| {
                         view! {
-                            <dt>{h.label_deleted_by}</dt>
-                            <dd>{format_date(deletion.due_by)}</dd>
+                            <dt>{tr!(h, "label-deleted-by")}</dt>
+                            <dd>{t.date(deletion.due_by)}</dd>
                             {deletion
                                 .schema_due_by
                                 .map(|due| {
                                     view! {
-                                        <dt>{h.label_schema_deleted_by}</dt>
-                                        <dd>{format_date(due)}</dd>
+                                        <dt>{tr!(h, "label-schema-deleted-by")}</dt>
+                                        <dd>{t.date(due)}</dd>
                                     }
                                 })}
                         }
@@ -267,36 +276,41 @@ fn ReceiptBody(
         </section>
         <section class="ts-receipt__section">
             <h2 class="ts-receipt__heading">
-                {h.section_parties}
+                {tr!(h, "section-parties")}
             </h2>
             <dl class="ts-facts">
-                <dt>{h.label_tenant}</dt>
+                <dt>{tr!(h, "label-tenant")}</dt>
                 <dd>
-                    {(h.tenant_line)(&receipt.principal.name, &receipt.principal.id, &region_words)}
+                    {tr!(
+                        h, "tenant-line",
+                        name = receipt.principal.name.clone(),
+                        id = receipt.principal.id.clone(),
+                        region = region_words,
+                    )}
                 </dd>
-                <dt>{h.label_actor}</dt>
+                <dt>{tr!(h, "label-actor")}</dt>
                 <dd>{actor}</dd>
-                <dt>{h.label_roles}</dt>
+                <dt>{tr!(h, "label-roles")}</dt>
                 <dd>{roles}</dd>
             </dl>
         </section>
         <section class="ts-receipt__section">
             <h2 class="ts-receipt__heading">
-                {h.section_notices}
+                {tr!(h, "section-notices")}
             </h2>
             {if receipt.notices.is_empty() {
-                view! { <p>{h.no_notices}</p> }.into_any()
+                view! { <p>{tr!(h, "no-notices")}</p> }.into_any()
             } else {
                 view! {
                     <div class="ts-table-scroll">
                         <table class="ts-table ts-table--cards">
-                            <caption>{h.notices_caption}</caption>
+                            <caption>{tr!(h, "notices-caption")}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">{h.column_notice}</th>
-                                    <th scope="col">{h.column_version}</th>
-                                    <th scope="col">{h.column_language}</th>
-                                    <th scope="col">{h.column_hash}</th>
+                                    <th scope="col">{tr!(h, "column-notice")}</th>
+                                    <th scope="col">{tr!(h, "column-version")}</th>
+                                    <th scope="col">{tr!(h, "column-language")}</th>
+                                    <th scope="col">{tr!(h, "column-hash")}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -307,7 +321,7 @@ fn ReceiptBody(
                                         view! {
                                             <tr>
                                                 <td>
-                                                    {column_label(h.column_notice)}
+                                                    {column_label(tr!(h, "column-notice"))}
                                                     <div>
                                                         {notice.title.clone()} <br />
                                                         <a
@@ -315,17 +329,17 @@ fn ReceiptBody(
                                                             href=base
                                                                 .href(&routes::notice_version(&notice.id, notice.version))
                                                         >
-                                                            {h.read_notice_version}
+                                                            {tr!(h, "read-notice-version")}
                                                         </a>
                                                     </div>
                                                 </td>
-                                                <td>{column_label(h.column_version)} {notice.version}</td>
+                                                <td>{column_label(tr!(h, "column-version"))} {notice.version}</td>
                                                 <td>
-                                                    {column_label(h.column_language)}
+                                                    {column_label(tr!(h, "column-language"))}
                                                     {notice.language.clone()}
                                                 </td>
                                                 <td>
-                                                    {column_label(h.column_hash)}
+                                                    {column_label(tr!(h, "column-hash"))}
                                                     <code class="ts-hash">{notice.sha256.clone()}</code>
                                                 </td>
                                             </tr>
@@ -341,7 +355,7 @@ fn ReceiptBody(
         </section>
         <section class="ts-receipt__section">
             <h2 class="ts-receipt__heading">
-                {h.section_purposes}
+                {tr!(h, "section-purposes")}
             </h2>
             <ul class="ts-receipt__list">
                 {receipt.purposes.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}
@@ -349,17 +363,17 @@ fn ReceiptBody(
         </section>
         <section class="ts-receipt__section">
             <h2 class="ts-receipt__heading">
-                {h.section_data}
+                {tr!(h, "section-data")}
             </h2>
             <div class="ts-table-scroll">
                 <table class="ts-table ts-table--cards">
-                    <caption>{h.data_caption}</caption>
+                    <caption>{tr!(h, "data-caption")}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">{h.column_category}</th>
-                            <th scope="col">{h.column_description}</th>
-                            <th scope="col">{h.column_location}</th>
-                            <th scope="col">{h.column_retention}</th>
+                            <th scope="col">{tr!(h, "column-category")}</th>
+                            <th scope="col">{tr!(h, "column-description")}</th>
+                            <th scope="col">{tr!(h, "column-location")}</th>
+                            <th scope="col">{tr!(h, "column-retention")}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -370,15 +384,15 @@ fn ReceiptBody(
                                     <tr>
                                         <th scope="row">{category.name}</th>
                                         <td>
-                                            {column_label(h.column_description)}
+                                            {column_label(tr!(h, "column-description"))}
                                             {category.description}
                                         </td>
                                         <td>
-                                            {column_label(h.column_location)}
+                                            {column_label(tr!(h, "column-location"))}
                                             {category.storage_location}
                                         </td>
                                         <td>
-                                            {column_label(h.column_retention)}
+                                            {column_label(tr!(h, "column-retention"))}
                                             <div>
                                                 {retention
                                                     .map(|(period, rule)| {
@@ -400,7 +414,7 @@ fn ReceiptBody(
         </section>
         <section class="ts-receipt__section">
             <h2 class="ts-receipt__heading">
-                {h.section_recipients}
+                {tr!(h, "section-recipients")}
             </h2>
             <ul class="ts-receipt__list">
                 {receipt.recipients.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
@@ -408,7 +422,7 @@ fn ReceiptBody(
         </section>
         <section class="ts-receipt__section">
             <h2 class="ts-receipt__heading">
-                {h.section_storage}
+                {tr!(h, "section-storage")}
             </h2>
             <ul class="ts-receipt__list">
                 {receipt
@@ -418,36 +432,36 @@ fn ReceiptBody(
                     .collect_view()}
             </ul>
             <dl class="ts-facts">
-                <dt>{h.label_jurisdiction}</dt>
+                <dt>{tr!(h, "label-jurisdiction")}</dt>
                 <dd>{jurisdiction}</dd>
             </dl>
         </section>
         <section class="ts-receipt__section">
             <h2 class="ts-receipt__heading">
-                {h.section_withdrawal}
+                {tr!(h, "section-withdrawal")}
             </h2>
             <p>{receipt.withdrawal_method.clone()}</p>
         </section>
         <section class="ts-receipt__section">
             <h2 class="ts-receipt__heading">
-                {h.section_record}
+                {tr!(h, "section-record")}
             </h2>
             <dl class="ts-facts ts-facts--ids">
-                <dt>{h.label_receipt_id}</dt>
+                <dt>{tr!(h, "label-receipt-id")}</dt>
                 <dd>
                     <code>{receipt.receipt_id.clone()}</code>
                 </dd>
-                <dt>{h.label_record_id}</dt>
+                <dt>{tr!(h, "label-record-id")}</dt>
                 <dd>
                     <code>{receipt.record_id.clone()}</code>
                 </dd>
-                <dt>{h.label_event_id}</dt>
+                <dt>{tr!(h, "label-event-id")}</dt>
                 <dd>
                     <code>{receipt.event_id.clone()}</code>
                 </dd>
-                <dt>{h.label_issued}</dt>
-                <dd>{format_date_time(receipt.issued_at)}</dd>
-                <dt>{h.label_schema_version}</dt>
+                <dt>{tr!(h, "label-issued")}</dt>
+                <dd>{t.date_time(receipt.issued_at)}</dd>
+                <dt>{tr!(h, "label-schema-version")}</dt>
                 <dd>{receipt.schema_version.clone()}</dd>
             </dl>
         </section>

@@ -4,7 +4,7 @@
 use consent_core::ProgramId;
 use leptos::prelude::*;
 
-use crate::i18n::messages;
+use crate::i18n::use_i18n;
 use crate::notices::{reacceptance_changes, NoticeChange};
 use crate::routes::use_ids;
 use crate::session::use_session;
@@ -17,7 +17,7 @@ pub fn ReconsentBanner(
     /// The program whose notices changed.
     program: ProgramId,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let store = use_settings();
     let session = use_session();
     let heading_id = use_ids().id(&format!("{}-reconsent", program.as_str()));
@@ -35,12 +35,12 @@ pub fn ReconsentBanner(
     view! {
         <section class="ts-banner ts-banner--attention" aria-labelledby=heading_id_ref>
             <h3 class="ts-banner__title" id=heading_id>
-                {t.reconsent_heading}
+                {tr!(t, "reconsent-heading")}
             </h3>
-            <p>{t.reconsent_body}</p>
+            <p>{tr!(t, "reconsent-body")}</p>
             {move || match changes.get() {
-                None => view! { <p class="ts-note">{t.loading_changes}</p> }.into_any(),
-                Some(Err(_)) => view! { <p class="ts-note">{t.changes_failed}</p> }.into_any(),
+                None => view! { <p class="ts-note">{tr!(t, "loading-changes")}</p> }.into_any(),
+                Some(Err(_)) => view! { <p class="ts-note">{tr!(t, "changes-failed")}</p> }.into_any(),
                 Some(Ok(changes)) => changes
                     .into_iter()
                     .map(|change| view! { <ChangedNotice change /> })
@@ -57,13 +57,22 @@ fn ChangedNotice(
     /// What changed in the notice.
     change: NoticeChange,
 ) -> impl IntoView {
-    let t = messages();
-    let name = (t.notice_name)(&change.id)
-        .unwrap_or(change.id.as_str())
-        .to_owned();
+    let t = use_i18n();
+    let name = tr!(t, "notice-name", id = change.id.as_str());
     let what = match change.accepted {
-        Some(from) => (t.notice_changed)(&name, from, change.current),
-        None => (t.notice_not_yet_accepted)(&name, change.current),
+        Some(from) => tr!(
+            t,
+            "notice-changed",
+            name = name,
+            from = from,
+            to = change.current,
+        ),
+        None => tr!(
+            t,
+            "notice-not-yet-accepted",
+            name = name,
+            version = change.current
+        ),
     };
     let has_sections = !change.changed_sections.is_empty();
     view! {
@@ -72,12 +81,12 @@ fn ChangedNotice(
             {change
                 .summaries
                 .into_iter()
-                .map(|summary| view! { <p>{(t.change_summary)(&summary)}</p> })
+                .map(|summary| view! { <p>{tr!(t, "change-summary", summary = summary)}</p> })
                 .collect_view()}
             {has_sections
                 .then(|| {
                     view! {
-                        <p>{t.changed_sections}</p>
+                        <p>{tr!(t, "changed-sections")}</p>
                         <ul class="ts-banner__sections">
                             {change
                                 .changed_sections

@@ -4,7 +4,7 @@ use consent_core::ProgramId;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
-use crate::i18n::{messages, Messages};
+use crate::i18n::{error_text, use_i18n, I18n};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::{use_session, SignIn};
 use crate::state::{now, use_settings, Loadable, ProgramStatus};
@@ -21,7 +21,7 @@ enum Phase {
 /// data-sharing setting; a setting's panel opens over it (the child route).
 #[component]
 pub fn SettingsPage() -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let store = use_settings();
     let ids = use_ids();
     let query = RwSignal::new(String::new());
@@ -34,12 +34,12 @@ pub fn SettingsPage() -> impl IntoView {
     view! {
         <div class="ts-page">
             <header class="ts-page__header">
-                <h1 class="ts-page__title">{t.settings_heading}</h1>
+                <h1 class="ts-page__title">{tr!(t, "settings-heading")}</h1>
                 <TenantLine />
             </header>
             <div class="ts-search">
                 <label class="ts-search__label" for=search_id.clone()>
-                    {t.search_label}
+                    {tr!(t, "search-label")}
                 </label>
                 <input
                     class="ts-search__input"
@@ -64,7 +64,7 @@ pub fn SettingsPage() -> impl IntoView {
 /// The tenant's name and region, a placeholder while they load, nothing if they failed to.
 #[component]
 fn TenantLine() -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let store = use_settings();
     let tenant = Memo::new(move |_| match store.state() {
         Loadable::Loading => Some(None),
@@ -75,11 +75,11 @@ fn TenantLine() -> impl IntoView {
         tenant.get().map(|tenant| match tenant {
             Some(tenant) => {
                 let code = tenant.region.code();
-                let region = (t.region_name)(code).unwrap_or(code);
+                let region = tr!(t, "region-name", code = code);
                 view! {
                     <p class="ts-page__tenant">
                         <span class="ts-page__tenant-name">{tenant.name.clone()}</span>
-                        <span class="ts-page__tenant-region">{(t.tenant_region)(region)}</span>
+                        <span class="ts-page__tenant-region">{tr!(t, "tenant-region", region = region)}</span>
                     </p>
                 }
                 .into_any()
@@ -93,11 +93,11 @@ fn TenantLine() -> impl IntoView {
 /// Grey rows where the settings will appear, announced as loading.
 #[component]
 fn ListSkeleton() -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     view! {
         <div class="ts-settings ts-settings--loading" aria-busy="true">
             <p class="ts-visually-hidden" role="status">
-                {t.loading_settings}
+                {tr!(t, "loading-settings")}
             </p>
             {ProgramId::ALL
                 .map(|_| {
@@ -118,21 +118,27 @@ fn ListSkeleton() -> impl IntoView {
 /// The settings could not be read: what happened, and a way to try again.
 #[component]
 fn LoadFailed() -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let store = use_settings();
     let session = use_session();
     let message = move || match (store.state(), session.sign_in()) {
         (Loadable::Failed(error), SignIn::Failed(_)) => {
-            format!("{} {}", t.dev_sign_in_failed, (t.error)(&error, None))
+            format!(
+                "{} {}",
+                tr!(t, "dev-sign-in-failed"),
+                error_text(t, &error, None)
+            )
         }
-        (Loadable::Failed(error), _) => format!("{} {}", t.load_failed, (t.error)(&error, None)),
+        (Loadable::Failed(error), _) => {
+            format!("{} {}", tr!(t, "load-failed"), error_text(t, &error, None))
+        }
         _ => String::new(),
     };
     view! {
         <div class="ts-load-failed" role="alert">
             <p>{message}</p>
             <button type="button" class="ts-button" on:click=move |_| store.retry(session)>
-                {t.retry}
+                {tr!(t, "retry")}
             </button>
         </div>
     }
@@ -144,20 +150,20 @@ fn SettingsList(
     /// The search box's text; rows that do not match it are hidden.
     query: ReadSignal<String>,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     // Runs once the list is on the page: the moment the bench measures.
     Effect::new(|_| crate::perf::mark_once(crate::perf::SETTINGS_RENDERED));
     let visible = move |program: ProgramId| query.with(|q| matches_search(t, program, q));
     let none_visible = move || !ProgramId::ALL.into_iter().any(visible);
     view! {
-        <ul class="ts-settings" aria-label=t.settings_list_label>
+        <ul class="ts-settings" aria-label=tr!(t, "settings-list-label")>
             {ProgramId::ALL
                 .map(|program| {
                     view! { <SettingRow program visible=Signal::derive(move || visible(program)) /> }
                 })}
         </ul>
         <p class="ts-settings__empty" role="status">
-            {move || none_visible().then_some(t.search_no_match)}
+            {move || none_visible().then_some(tr!(t, "search-no-match"))}
         </p>
     }
 }
@@ -171,7 +177,7 @@ fn SettingRow(
     #[prop(into)]
     visible: Signal<bool>,
 ) -> impl IntoView {
-    let t = messages();
+    let t = use_i18n();
     let store = use_settings();
     let ids = use_ids();
     let base = use_route_base();
@@ -186,10 +192,10 @@ fn SettingRow(
                     href=base.href(&routes::panel(program))
                     aria-describedby=state_id.clone()
                 >
-                    {(t.program_name)(program)}
+                    {tr!(t, "program-name", program = program.as_str())}
                 </a>
-                <span class="ts-setting__full-name">{(t.program_full_name)(program)}</span>
-                <span class="ts-setting__summary">{(t.program_summary)(program)}</span>
+                <span class="ts-setting__full-name">{tr!(t, "program-full-name", program = program.as_str())}</span>
+                <span class="ts-setting__summary">{tr!(t, "program-summary", program = program.as_str())}</span>
             </div>
             <span
                 class=move || {
@@ -213,11 +219,11 @@ pub fn row_id(ids: crate::routes::Ids, program: ProgramId) -> String {
 }
 
 /// Whether every word of `query` appears in the program's name, full name or summary.
-fn matches_search(t: &Messages, program: ProgramId, query: &str) -> bool {
+fn matches_search(t: I18n, program: ProgramId, query: &str) -> bool {
     let haystack = [
-        (t.program_name)(program),
-        (t.program_full_name)(program),
-        (t.program_summary)(program),
+        tr!(t, "program-name", program = program.as_str()),
+        tr!(t, "program-full-name", program = program.as_str()),
+        tr!(t, "program-summary", program = program.as_str()),
     ]
     .join(" ")
     .to_lowercase();
@@ -231,12 +237,12 @@ mod tests {
     use consent_core::ProgramId;
 
     use super::matches_search;
-    use crate::i18n::messages;
+    use crate::i18n::{I18n, Language};
 
     // Guards the search box: every word must match, in any case, anywhere in the row's texts.
     #[test]
     fn search_matches_words_of_the_row() {
-        let t = messages();
+        let t = I18n::of(Language::English);
         for (query, copilot, marketing) in [
             ("", true, true),
             ("   ", true, true),

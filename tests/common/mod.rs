@@ -97,8 +97,21 @@ pub struct TestApp {
 }
 
 impl TestApp {
-    /// Mounts the app for `tenant`, signed in with `role`, at the address `path`.
+    /// Mounts the app for `tenant`, signed in with `role`, at the address `path`,
+    /// in the browser's language.
     pub fn mount(tenant: &str, role: Role, path: &str) -> TestApp {
+        TestApp::mount_in(tenant, role, path, None, false)
+    }
+
+    /// Like [`TestApp::mount`], with the host's `locale` and, if
+    /// `language_switch`, the standalone page's language switch.
+    pub fn mount_in(
+        tenant: &str,
+        role: Role,
+        path: &str,
+        locale: Option<&str>,
+        language_switch: bool,
+    ) -> TestApp {
         unmount_leftover();
         let window = web_sys::window().unwrap();
         window
@@ -116,7 +129,8 @@ impl TestApp {
                 tenant: tenant.to_owned(),
                 token: TokenSource::Development(role),
                 base_path: String::new(),
-                locale: None,
+                locale: locale.map(str::to_owned),
+                language_switch,
             },
         );
         MOUNTED.with(|m| *m.borrow_mut() = Some((handle, root.clone())));
@@ -325,9 +339,19 @@ pub fn press(element: &impl AsRef<Element>, key: &str) {
 
 /// The calendar date `days` from now, as the person's browser writes it (independent of the app).
 pub fn date_in_days(days: f64) -> String {
+    date_in_days_in(None, days)
+}
+
+/// The calendar date `days` from now, as `Intl` writes it in `locale`
+/// (the browser's own when `None`).
+pub fn date_in_days_in(locale: Option<&str>, days: f64) -> String {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into()).unwrap();
-    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options);
+    let locales = js_sys::Array::new();
+    if let Some(locale) = locale {
+        locales.push(&JsValue::from_str(locale));
+    }
+    let format = js_sys::Intl::DateTimeFormat::new(&locales, &options);
     let at = js_sys::Date::new(&JsValue::from_f64(
         js_sys::Date::now() + days * 86_400_000.0,
     ));

@@ -1,0 +1,160 @@
+# Der Einwilligungsverlauf, Einwilligungsbelege und was jemand anderes geändert hat.
+
+## Zum Verlauf
+
+view-history = Verlauf anzeigen
+back-to-history = Zurück zum Einwilligungsverlauf
+
+## Die Seite des Verlaufs
+
+history-heading = Einwilligungsverlauf
+history-intro = Jede Änderung an den Einstellungen zur Datenfreigabe, die neueste zuerst. Zu jeder Änderung gibt es einen Einwilligungsbeleg, der festhält, was unter welchen Versionen der Hinweise vereinbart wurde.
+program-label = Programm
+all-programs = Alle Programme
+history-caption = Einwilligungsereignisse, die neuesten zuerst
+history-caption-program = Einwilligungsereignisse für { $program }, die neuesten zuerst
+column-when = Wann
+column-who = Wer
+column-program = Programm
+column-what = Was sich geändert hat
+column-notices = Versionen der Hinweise
+column-receipt = Beleg
+history-loading = Der Verlauf wird geladen …
+history-load-failed = Der Verlauf konnte nicht geladen werden.
+load-older = Ältere Ereignisse laden
+loading-older = Ältere Ereignisse werden geladen …
+history-empty = Es wurden noch keine Änderungen aufgezeichnet.
+history-empty-program = Zu diesem Programm wurden noch keine Änderungen aufgezeichnet.
+events-shown = { $count ->
+    [one] { $count } Ereignis wird angezeigt.
+   *[other] { $count } Ereignisse werden angezeigt.
+}
+events-shown-more = Die neuesten { $count } Ereignisse werden angezeigt. Ältere Ereignisse können geladen werden.
+consent-service = Einwilligungsdienst
+no-notices = Keine
+export-csv = Als CSV exportieren
+exporting = Die CSV-Datei wird vorbereitet …
+downloaded = { $file } wurde heruntergeladen.
+export-failed = Die CSV-Datei konnte nicht heruntergeladen werden.
+view-receipt = Beleg anzeigen
+download-json = JSON herunterladen
+downloading = Der Beleg wird vorbereitet …
+download-failed = Der Beleg konnte nicht heruntergeladen werden.
+notice-version = { $name }, Version { $version }
+history-notice-name = { $id ->
+    [copilot-data-sharing] Hinweis zur Copilot-Datenfreigabe
+    [marketing-human-review] Hinweis zur Marketing-Zusammenarbeit
+    [marketing-nda] Marketing-Geheimhaltungsvereinbarung
+   *[other] Hinweis „{ $id }“
+}
+
+## Eine Änderung, wie der Verlauf sie aufführt
+
+change-turned-on = Eingeschaltet
+change-turned-off = Ausgeschaltet
+change-turned-on-and-off = Ein- und wieder ausgeschaltet
+change-contact = { $allowed ->
+    [yes] Kontakt durch den Anbieter: erlaubt
+   *[no] Kontakt durch den Anbieter: nicht erlaubt
+}
+change-notice-accepted = { $name } in Version { $version } akzeptiert
+change-deletion-completed = Freigegebene Daten gelöscht
+change-changed-back = Geändert und wieder zurückgeändert
+action = { $action ->
+    [opted_in] Eingeschaltet
+    [opted_out] Ausgeschaltet
+    [contact_changed] Kontakteinstellung geändert
+    [notices_accepted] Neue Versionen der Hinweise akzeptiert
+   *[deletion_completed] Freigegebene Daten gelöscht
+}
+
+## Was jemand anderes geändert hat (ein Speichern, das zu spät kam)
+
+someone = ein anderer Administrator
+phrase-turned-on = hat die Datenfreigabe eingeschaltet
+phrase-turned-off = hat die Datenfreigabe ausgeschaltet
+phrase-turned-on-and-off = hat die Datenfreigabe ein- und wieder ausgeschaltet
+phrase-contact = { $allowed ->
+    [yes] hat dem Anbieter erlaubt, den Systemadministrator zu kontaktieren
+   *[no] hat dem Anbieter untersagt, den Systemadministrator zu kontaktieren
+}
+phrase-notice-accepted = hat { $name } in Version { $version } akzeptiert
+phrase-deletion-completed = hat festgehalten, dass die freigegebenen Daten gelöscht wurden
+phrase-changed-back = hat diese Einstellung geändert und wieder zurückgeändert
+# { $phrases } ist eine bereits in der Sprache des Lesers verbundene Liste („a, b und c“).
+changed-by = { $who } { $phrases }.
+changed-by-when = { $who } { $phrases } ({ $when }).
+changed-by-program = Bei { $program }: { $who } { $phrases }.
+changed-by-program-when = Bei { $program }: { $who } { $phrases } ({ $when }).
+at-time = um { $time }
+on-date = am { $date_time }
+
+## Ein Einwilligungsbeleg
+
+receipt-heading = Einwilligungsbeleg
+receipt-intro = Der Nachweis einer Änderung an { $program }, wie ihn der Einwilligungsdienst ausgestellt hat.
+receipt-loading = Der Beleg wird geladen …
+receipt-load-failed = Der Beleg konnte nicht geladen werden.
+section-event = Was geschehen ist
+section-parties = Wer eingewilligt hat
+section-notices = Hinweise
+section-purposes = Zwecke
+section-data = Datenkategorien, Speicherung und Aufbewahrung
+section-recipients = Wer die Daten sieht
+section-storage = Speicherorte
+section-withdrawal = So widerrufen Sie
+section-record = Über diesen Beleg
+label-program = Programm
+label-event = Ereignis
+label-time = Wann
+label-state-after = Einwilligung danach
+label-contact = Kontakt durch den Anbieter
+label-deleted-by = Freigegebene Daten gelöscht bis
+label-schema-deleted-by = Schemakopien gelöscht bis
+label-tenant = Im Namen des Mandanten
+label-actor = Ausgeführt von
+label-roles = Rollen
+label-jurisdiction = Rechtsraum
+label-receipt-id = Beleg-ID
+label-record-id = ID des Einwilligungsdatensatzes
+label-event-id = ID des Verlaufsereignisses
+label-schema-version = Version des Belegformats
+label-issued = Ausgestellt
+notices-caption = Bei dieser Änderung gültige Versionen der Hinweise
+column-notice = Hinweis
+column-version = Version
+column-language = Sprache
+column-hash = SHA-256 des Wortlauts
+read-notice-version = Diese Version lesen
+data-caption = Was freigegeben wird, wo es liegt und wie lange
+column-category = Kategorie
+column-description = Was es ist
+column-location = Wo es liegt
+column-retention = Wie lange
+tenant-line = { $name } (Mandanten-ID { $id }), Region { $region }
+event-type = { $kind ->
+    [given] Einwilligung erteilt
+    [renewed] Einwilligung unter neuen Versionen der Hinweise erneuert
+    [modified] Einwilligungsdatensatz geändert
+    [withdrawn] Einwilligung widerrufen
+   *[expired] Einwilligung beendet: freigegebene Daten gelöscht
+}
+consent-status = { $status ->
+    [given] Erteilt
+    [withdrawn] Widerrufen, Löschung ausstehend
+    [expired] Beendet, freigegebene Daten gelöscht
+   *[not_given] Nicht erteilt
+}
+contact-allowed = { $allowed ->
+    [yes] Erlaubt
+   *[no] Nicht erlaubt
+}
+period-days = { $count ->
+    [one] { $count } Tag
+   *[other] { $count } Tage
+}
+period-months = { $count ->
+    [one] { $count } Monat
+   *[other] { $count } Monate
+}
+no-roles = Keine (der Dienst selbst)

@@ -1,0 +1,160 @@
+# The consent history, consent receipts, and what someone else changed.
+
+## Reaching the history
+
+view-history = View history
+back-to-history = Back to consent history
+
+## The history page
+
+history-heading = Consent history
+history-intro = Every change to the data-sharing settings, newest first. Each change comes with a consent receipt that records what was agreed, under which notice versions.
+program-label = Program
+all-programs = All programs
+history-caption = Consent events, newest first
+history-caption-program = Consent events for { $program }, newest first
+column-when = When
+column-who = Who
+column-program = Program
+column-what = What changed
+column-notices = Notice versions
+column-receipt = Receipt
+history-loading = Loading the history…
+history-load-failed = The history could not be loaded.
+load-older = Load older events
+loading-older = Loading older events…
+history-empty = No changes have been recorded yet.
+history-empty-program = No changes to this program have been recorded yet.
+events-shown = { $count ->
+    [one] Showing { $count } event.
+   *[other] Showing { $count } events.
+}
+events-shown-more = Showing the newest { $count } events. Older events can be loaded.
+consent-service = Consent service
+no-notices = None
+export-csv = Export CSV
+exporting = Preparing the CSV file…
+downloaded = Downloaded { $file }.
+export-failed = The CSV file could not be downloaded.
+view-receipt = View receipt
+download-json = Download JSON
+downloading = Preparing the receipt…
+download-failed = The receipt could not be downloaded.
+notice-version = { $name }, version { $version }
+history-notice-name = { $id ->
+    [copilot-data-sharing] Copilot data sharing notice
+    [marketing-human-review] Marketing engagement notice
+    [marketing-nda] Marketing non-disclosure agreement
+   *[other] notice “{ $id }”
+}
+
+## A change as the history lists it
+
+change-turned-on = Turned on
+change-turned-off = Turned off
+change-turned-on-and-off = Turned on and off again
+change-contact = { $allowed ->
+    [yes] Contact preference: on
+   *[no] Contact preference: off
+}
+change-notice-accepted = Accepted { $name } version { $version }
+change-deletion-completed = Shared data deleted
+change-changed-back = Changed, then changed back
+action = { $action ->
+    [opted_in] Turned on
+    [opted_out] Turned off
+    [contact_changed] Contact preference changed
+    [notices_accepted] Accepted new notice versions
+   *[deletion_completed] Shared data deleted
+}
+
+## What someone else changed (a save that lost a race)
+
+someone = another administrator
+phrase-turned-on = turned data sharing on
+phrase-turned-off = turned data sharing off
+phrase-turned-on-and-off = turned data sharing on and off again
+phrase-contact = { $allowed ->
+    [yes] allowed the vendor to contact the system administrator
+   *[no] stopped the vendor from contacting the system administrator
+}
+phrase-notice-accepted = accepted version { $version } of the { $name }
+phrase-deletion-completed = recorded that the shared data was deleted
+phrase-changed-back = changed this setting and then changed it back
+# { $phrases } is a list already joined in the reader's language ("a, b and c").
+changed-by = { $who } { $phrases }.
+changed-by-when = { $who } { $phrases } { $when }.
+changed-by-program = For { $program }, { $who } { $phrases }.
+changed-by-program-when = For { $program }, { $who } { $phrases } { $when }.
+at-time = at { $time }
+on-date = on { $date_time }
+
+## A consent receipt
+
+receipt-heading = Consent receipt
+receipt-intro = The record of one change to { $program }, as the consent service issued it.
+receipt-loading = Loading the receipt…
+receipt-load-failed = The receipt could not be loaded.
+section-event = What happened
+section-parties = Who consented
+section-notices = Notices
+section-purposes = Purposes
+section-data = Data categories, storage and retention
+section-recipients = Who sees the data
+section-storage = Storage locations
+section-withdrawal = How to withdraw
+section-record = About this receipt
+label-program = Program
+label-event = Event
+label-time = When
+label-state-after = Consent afterwards
+label-contact = Contact by the vendor
+label-deleted-by = Shared data deleted by
+label-schema-deleted-by = Schema copies gone by
+label-tenant = On behalf of the tenant
+label-actor = Acted by
+label-roles = Roles
+label-jurisdiction = Jurisdiction
+label-receipt-id = Receipt ID
+label-record-id = Consent record ID
+label-event-id = History event ID
+label-schema-version = Receipt format version
+label-issued = Issued
+notices-caption = Notice versions in force with this change
+column-notice = Notice
+column-version = Version
+column-language = Language
+column-hash = SHA-256 of the wording
+read-notice-version = Read this version
+data-caption = What is shared, where it is kept and for how long
+column-category = Category
+column-description = What it is
+column-location = Where it is kept
+column-retention = How long
+tenant-line = { $name } (tenant ID { $id }), region { $region }
+event-type = { $kind ->
+    [given] Consent given
+    [renewed] Consent renewed under new notice versions
+    [modified] Consent record changed
+    [withdrawn] Consent withdrawn
+   *[expired] Consent ended: shared data deleted
+}
+consent-status = { $status ->
+    [given] Given
+    [withdrawn] Withdrawn, deletion pending
+    [expired] Ended, shared data deleted
+   *[not_given] Not given
+}
+contact-allowed = { $allowed ->
+    [yes] Allowed
+   *[no] Not allowed
+}
+period-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+period-months = { $count ->
+    [one] { $count } month
+   *[other] { $count } months
+}
+no-roles = None (the service itself)
