@@ -18,6 +18,8 @@
 //! 6. API: bounded loopback runs of GET and PUT with kept-alive connections,
 //!    raw SQLite durable inserts as the ceiling for PUT, and the server's
 //!    peak memory.
+//! 7. The same API runs against a throwaway PostgreSQL cluster (fsync on),
+//!    with raw durable inserts by pgbench as that database's ceiling.
 
 mod browser;
 mod http;
@@ -120,6 +122,7 @@ fn measure_in(root: &Path, work: &Path) -> Result {
         ));
     }
     drop(server);
+    let postgres = runtime.block_on(measure_postgres(root, work, &site))?;
 
     let report = Report {
         assets,
@@ -127,6 +130,7 @@ fn measure_in(root: &Path, work: &Path) -> Result {
         api,
         ceiling,
         memory,
+        postgres,
     };
     report.print();
     Ok(())
@@ -401,6 +405,101 @@ async fn new_writer(setup: &mut Connection) -> Result<Toggle> {
     })
 }
 
+// ---------- PostgreSQL ----------
+
+/// The API runs and the raw ceiling on PostgreSQL.
+struct OnPostgres {
+    version: String,
+    api: Api,
+    /// Raw durable single-row inserts per second by pgbench, on [`WRITERS`] connections.
+    ceiling: f64,
+    memory: Option<u64>,
+}
+
+async fn measure_postgres(root: &Path, work: &Path, site: &Path) -> Result<OnPostgres> {
+    let cluster = crate::postgres::Cluster::start()?;
+    let mut server = BenchServer::start_on(root, work, site, Some(&cluster.url))?;
+    println!(
+        "xtask: bench: release server on PostgreSQL at {}",
+        server.url
+    );
+    let api = measure_api(server.addr).await?;
+    let memory = server.peak_memory();
+    if let Some(status) = server.exited() {
+        return Err(format!(
+            "the server on PostgreSQL stopped during the bench ({status}){}",
+            server.log_tail()
+        ));
+    }
+    drop(server);
+    println!(
+        "xtask: bench: raw PostgreSQL durable inserts by pgbench on {WRITERS} connections for {} s",
+        RUN.as_secs()
+    );
+    let ceiling = pgbench_inserts_per_second(&cluster, work)?;
+    let version = cluster.version();
+    Ok(OnPostgres {
+        version,
+        api,
+        ceiling,
+        memory,
+    })
+}
+
+/// Durable single-row inserts per second, each its own transaction, like a change's event row.
+fn pgbench_inserts_per_second(cluster: &crate::postgres::Cluster, work: &Path) -> Result<f64> {
+    let mut create = cluster.client("psql");
+    create.args([
+        "--quiet",
+        "--set=ON_ERROR_STOP=1",
+        &cluster.url,
+        "-c",
+        "CREATE TABLE ceiling_events (id BIGSERIAL PRIMARY KEY, tenant_id TEXT NOT NULL, \
+         at TIMESTAMPTZ NOT NULL, body TEXT NOT NULL)",
+    ]);
+    run(create)?;
+    let script = work.join("ceiling.sql");
+    std::fs::write(
+        &script,
+        format!(
+            "INSERT INTO ceiling_events (tenant_id, at, body) VALUES ('bench', now(), '{}');\n",
+            "x".repeat(600)
+        ),
+    )
+    .map_err(|e| format!("cannot write {}: {e}", script.display()))?;
+    let output = cluster
+        .client("pgbench")
+        .args([
+            "--no-vacuum",
+            "--client",
+            &WRITERS.to_string(),
+            "--jobs",
+            "2",
+        ])
+        .args(["--time", &RUN.as_secs().to_string(), "--file"])
+        .arg(&script)
+        .arg(&cluster.url)
+        .output()
+        .map_err(|e| format!("cannot run pgbench: {e}"))?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    if !output.status.success() {
+        return Err(format!(
+            "pgbench failed: {text}{}",
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    // "tps = 1234.567890 (without initial connection time)"
+    text.lines()
+        .find_map(|line| {
+            line.strip_prefix("tps = ")?
+                .split_whitespace()
+                .next()?
+                .parse()
+                .ok()
+        })
+        .ok_or_else(|| format!("pgbench printed no rate: {text}"))
+}
+
 // ---------- the server ----------
 
 /// The release server over a fresh database; stopped when dropped.
@@ -413,8 +512,21 @@ struct BenchServer {
 
 impl BenchServer {
     fn start(root: &Path, work: &Path, site: &Path) -> Result<BenchServer> {
+        BenchServer::start_on(root, work, site, None)
+    }
+
+    /// Like [`BenchServer::start`], on the PostgreSQL database at `database_url` if given.
+    fn start_on(
+        root: &Path,
+        work: &Path,
+        site: &Path,
+        database_url: Option<&str>,
+    ) -> Result<BenchServer> {
         let binary = root.join("target/server/consent-api");
-        let log = work.join("consent-api.log");
+        let log = work.join(match database_url {
+            None => "consent-api.log",
+            Some(_) => "consent-api-postgres.log",
+        });
         let log_file = std::fs::File::create(&log)
             .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
         let path = |p: &Path| p.to_string_lossy().into_owned();
@@ -426,7 +538,10 @@ impl BenchServer {
                 "--sweep-interval-secs",
                 "0",
             ])
-            .args(["--data-dir", &path(&work.join("data"))])
+            .args(match database_url {
+                None => ["--data-dir".to_owned(), path(&work.join("data"))],
+                Some(url) => ["--database-url".to_owned(), url.to_owned()],
+            })
             .args(["--content-dir", &path(&root.join("content"))])
             .args(["--static-dir", &path(site)])
             .stdin(Stdio::null())
@@ -500,6 +615,7 @@ struct Report {
     api: Api,
     ceiling: f64,
     memory: Option<u64>,
+    postgres: OnPostgres,
 }
 
 fn kb(bytes: u64) -> String {
@@ -671,6 +787,38 @@ impl Report {
                 format!("{:.1} MB", bytes as f64 / 1048576.0)
             ),
             None => println!("server peak memory: not readable"),
+        }
+
+        let pg = &self.postgres;
+        println!(
+            "\n{line}\nAPI ON POSTGRESQL {}: the same runs, a throwaway cluster on loopback (fsync on, synchronous_commit on)",
+            pg.version
+        );
+        row("GET …/data-sharing (200, whole document)", &pg.api.read);
+        row(
+            "GET …/data-sharing with If-None-Match (304)",
+            &pg.api.revalidate,
+        );
+        row(
+            "PUT …/data-sharing/copilot (durable changes)",
+            &pg.api.change,
+        );
+        println!(
+            "{:<58} {:>11.0}",
+            format!("raw PostgreSQL durable inserts, pgbench ({WRITERS} conn.)"),
+            pg.ceiling
+        );
+        println!(
+            "{:<58} {:>10.0}%",
+            "PUT changes / raw PostgreSQL inserts",
+            pg.api.change.per_second() / pg.ceiling * 100.0
+        );
+        if let Some(bytes) = pg.memory {
+            println!(
+                "{:<58} {:>11}",
+                "server peak memory on PostgreSQL (VmHWM)",
+                format!("{:.1} MB", bytes as f64 / 1048576.0)
+            );
         }
 
         let elapsed = std::env::var(STARTED_AT)

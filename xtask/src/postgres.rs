@@ -128,6 +128,18 @@ impl Cluster {
         Ok(cluster)
     }
 
+    /// The server's version ("PostgreSQL 15.18").
+    pub fn version(&self) -> String {
+        version_of(&self.bin)
+    }
+
+    /// One of PostgreSQL's client programs (`psql`, `pgbench`) of the same version.
+    pub fn client(&self, program: &str) -> Command {
+        let mut cmd = Command::new(self.bin.join(program));
+        cmd.current_dir(&self.dir);
+        cmd
+    }
+
     /// Runs one of the server's programs as the cluster's user.
     fn run_as(&self, program: &str, args: &[&str]) -> Result {
         let mut cmd = as_user(&self.bin.join(program), self.user.as_deref());
