@@ -27,6 +27,7 @@ use leptos_router::{path, NavigateOptions};
 use crate::draft::Drafts;
 use crate::embed::HostEvents;
 use crate::i18n::messages;
+use crate::notices::ShownLanguages;
 use crate::pages::{
     FaqPage, HistoryPage, NotFound, NoticePage, ReceiptPage, SettingPanel, SettingsPage,
 };
@@ -152,6 +153,7 @@ pub fn App(
     provide_context(session);
     provide_context(store);
     provide_context(Drafts::new());
+    provide_context(ShownLanguages::new());
     provide_context(route_base);
     provide_context(Ids::fresh());
     let root = NodeRef::new();
