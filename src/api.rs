@@ -171,10 +171,13 @@ impl ApiClient {
         versioned(self.send(with_json(request, change)?).await?).await
     }
 
-    /// `GET /api/v1/notices/{id}`: the current version of a notice.
-    pub async fn get_notice(&self, id: &str) -> Result<NoticeDocument, ApiError> {
+    /// `GET /api/v1/notices/{id}`: the current version of a notice, in
+    /// `language` (a BCP 47 tag) when it is published in it, else in English;
+    /// the document's `language` says which.
+    pub async fn get_notice(&self, id: &str, language: &str) -> Result<NoticeDocument, ApiError> {
         let url = format!("{}/api/v1/notices/{}", self.base_url, encode(id));
-        read_json(self.send(without_body(Request::get(&url))?).await?).await
+        let request = Request::get(&url).header("Accept-Language", language);
+        read_json(self.send(without_body(request)?).await?).await
     }
 
     /// `GET /api/v1/tenants/{tenant}/data-sharing/history`: one page of the consent
@@ -200,18 +203,22 @@ impl ApiClient {
         read_json(self.send(without_body(Request::get(&url))?).await?).await
     }
 
-    /// `GET /api/v1/notices/{id}/versions/{version}`: one published version of a notice.
+    /// `GET /api/v1/notices/{id}/versions/{version}`: one published version
+    /// of a notice, in `language` (a BCP 47 tag) when it is published in it,
+    /// else in English; the document's `language` says which.
     pub async fn get_notice_version(
         &self,
         id: &str,
         version: u32,
+        language: &str,
     ) -> Result<NoticeDocument, ApiError> {
         let url = format!(
             "{}/api/v1/notices/{}/versions/{version}",
             self.base_url,
             encode(id)
         );
-        read_json(self.send(without_body(Request::get(&url))?).await?).await
+        let request = Request::get(&url).header("Accept-Language", language);
+        read_json(self.send(without_body(request)?).await?).await
     }
 
     /// `GET /api/v1/tenants/{tenant}/data-sharing/history.csv`: the whole history

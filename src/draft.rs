@@ -107,7 +107,7 @@ impl Draft {
     pub fn request(&self, saved: &ProgramView) -> ChangeRequest {
         let mut request = self.request_without_acceptance(saved);
         if request.enabled && (!saved.enabled || self.accepts_current(saved)) {
-            request.accept_notices = saved.notices.clone();
+            request.accept_notices = saved.notices.iter().cloned().map(Into::into).collect();
         }
         request
     }
@@ -165,7 +165,7 @@ pub fn use_drafts() -> Drafts {
 
 #[cfg(test)]
 mod tests {
-    use consent_core::{NoticeRef, ProgramId, ProgramView};
+    use consent_core::{NoticeAcceptance, NoticeRef, ProgramId, ProgramView};
 
     use super::{Blocked, Draft};
 
@@ -444,7 +444,14 @@ mod tests {
             let request = d.request(&case.saved);
             assert_eq!(request.enabled, d.enabled(&case.saved), "{}", case.name);
             assert_eq!(
-                request.accept_notices == case.saved.notices,
+                request.accept_notices
+                    == case
+                        .saved
+                        .notices
+                        .iter()
+                        .cloned()
+                        .map(NoticeAcceptance::from)
+                        .collect::<Vec<_>>(),
                 case.accepts,
                 "{}: accepts {:?}",
                 case.name,

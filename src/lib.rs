@@ -30,6 +30,7 @@ use crate::components::focus::focus_by_id;
 use crate::draft::Drafts;
 use crate::embed::HostEvents;
 use crate::i18n::{chosen_language, remember_language, role_key, use_i18n, I18n, Language};
+use crate::notices::ShownLanguages;
 use crate::pages::{
     FaqPage, HistoryPage, NotFound, NoticePage, ReceiptPage, SettingPanel, SettingsPage,
 };
@@ -164,6 +165,7 @@ pub fn App(
     provide_context(session);
     provide_context(store);
     provide_context(Drafts::new());
+    provide_context(ShownLanguages::new());
     provide_context(route_base);
     provide_context(Ids::fresh());
     let root = NodeRef::new();

@@ -2,7 +2,10 @@
 //! since the version a tenant accepted.
 
 use consent_core::rules::NoticeSet;
-use consent_core::{NoticeDocument, NoticeVersion, NoticeVersionSummary, ProgramView};
+use consent_core::{
+    NoticeAcceptance, NoticeDocument, NoticeVersion, NoticeVersionSummary, ProgramView,
+};
+use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiError};
 
@@ -23,7 +26,8 @@ impl NoticeWithVersions {
     }
 }
 
-/// Notice `id` at `version`, or at its current version when `None`.
+/// Notice `id` at `version`, or at its current version when `None`, in
+/// `language` (a BCP 47 tag) when it is published in it, else in English.
 ///
 /// The current version is found through the list of versions, which the
 /// server never lets a cache answer, so a version published a moment ago shows.
@@ -31,13 +35,14 @@ pub async fn load_notice(
     client: &ApiClient,
     id: &str,
     version: Option<u32>,
+    language: &str,
 ) -> Result<NoticeWithVersions, ApiError> {
     let versions = client.get_notice_versions(id).await?;
     let version = match version.or_else(|| versions.last().map(|v| v.version)) {
         Some(version) => version,
         None => return Err(ApiError::NotFound),
     };
-    let document = client.get_notice_version(id, version).await?;
+    let document = client.get_notice_version(id, version, language).await?;
     Ok(NoticeWithVersions { document, versions })
 }
 
@@ -56,10 +61,12 @@ pub struct NoticeChange {
 }
 
 /// What changed in each notice of `program` that the tenant must accept
-/// again, decided with the same rule the server applies.
+/// again, decided with the same rule the server applies; headings in
+/// `language` where the notice is published in it.
 pub async fn reacceptance_changes(
     client: &ApiClient,
     program: &ProgramView,
+    language: &str,
 ) -> Result<Vec<NoticeChange>, ApiError> {
     let mut changes = Vec::new();
     for current in &program.notices {
@@ -87,11 +94,13 @@ pub async fn reacceptance_changes(
             .find(|a| a.id == current.id && a.version < current.version)
             .map(|a| a.version);
         let document = client
-            .get_notice_version(&current.id, current.version)
+            .get_notice_version(&current.id, current.version, language)
             .await?;
         let changed_sections = match accepted {
             Some(version) => {
-                let older = client.get_notice_version(&current.id, version).await?;
+                let older = client
+                    .get_notice_version(&current.id, version, language)
+                    .await?;
                 document.changed_sections(&older)
             }
             None => document
@@ -115,4 +124,59 @@ pub async fn reacceptance_changes(
         });
     }
     Ok(changes)
+}
+
+/// The language each notice version was received in, so that accepting it
+/// names the wording the person could read. A `Copy` handle provided as
+/// context by the app.
+#[derive(Debug, Clone, Copy)]
+pub struct ShownLanguages(StoredValue<Vec<(String, u32, String)>>);
+
+impl Default for ShownLanguages {
+    fn default() -> Self {
+        ShownLanguages::new()
+    }
+}
+
+impl ShownLanguages {
+    /// Nothing received yet.
+    pub fn new() -> ShownLanguages {
+        ShownLanguages(StoredValue::new(Vec::new()))
+    }
+
+    /// Remembers the language `document` came in.
+    pub fn record(&self, document: &NoticeDocument) {
+        self.0.update_value(|shown| {
+            shown.retain(|(id, version, _)| (id, *version) != (&document.id, document.version));
+            shown.push((
+                document.id.clone(),
+                document.version,
+                document.language.clone(),
+            ));
+        });
+    }
+
+    /// `acceptances` each naming the language its version was received in;
+    /// one never received names none (the server reads that as English).
+    pub fn fill(&self, acceptances: Vec<NoticeAcceptance>) -> Vec<NoticeAcceptance> {
+        self.0.with_value(|shown| {
+            acceptances
+                .into_iter()
+                .map(|acceptance| NoticeAcceptance {
+                    language: shown
+                        .iter()
+                        .find(|(id, version, _)| {
+                            *id == acceptance.id && *version == acceptance.version
+                        })
+                        .map(|(_, _, language)| language.clone()),
+                    ..acceptance
+                })
+                .collect()
+        })
+    }
+}
+
+/// The app's [`ShownLanguages`].
+pub fn use_shown_languages() -> ShownLanguages {
+    use_context::<ShownLanguages>().unwrap_or_default()
 }

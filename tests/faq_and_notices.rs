@@ -17,7 +17,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 /// The current FAQ document of one program.
 async fn faq(id: &str) -> NoticeDocument {
     ApiClient::new(api_url())
-        .get_notice(id)
+        .get_notice(id, "en")
         .await
         .unwrap_or_else(|e| panic!("reading {id}: {e}"))
 }

@@ -163,7 +163,7 @@ async fn copilot_outside_the_us_is_unavailable_and_cannot_be_turned_on() {
             ProgramId::Copilot,
             &ChangeRequest {
                 enabled: true,
-                accept_notices: notices,
+                accept_notices: notices.into_iter().map(Into::into).collect(),
                 contact_allowed: None,
             },
             &etag,

@@ -2,8 +2,8 @@
 
 A schema-valid change may still be refused for the change's own sake: its
 If-Match names another version (412 stale_version), or a consent rule says
-no (422 notice_not_accepted, region_ineligible, contact_not_applicable,
-idempotency_key_reused). A schema cannot promise otherwise, so the
+no (422 notice_not_accepted, notice_language_unavailable, region_ineligible,
+contact_not_applicable, idempotency_key_reused). A schema cannot promise otherwise, so the
 configuration lets positive_data_acceptance pass 412 and 422 for the change
 route; this check makes sure such a refusal is one of those and never a
 complaint about the request's shape (invalid_body), which would mean the
@@ -18,6 +18,8 @@ ALLOWED_REFUSALS = {
     412: {"stale_version"},
     422: {
         "notice_not_accepted",
+        # A generated language tag is almost never one a notice is published in.
+        "notice_language_unavailable",
         "region_ineligible",
         "contact_not_applicable",
         "idempotency_key_reused",

@@ -10,6 +10,7 @@ use super::focus::{focus, trap_tab};
 use super::fragment::reveal;
 use super::notice_view::NoticeView;
 use crate::i18n::{error_text, use_i18n};
+use crate::notices::use_shown_languages;
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::use_session;
 
@@ -32,11 +33,18 @@ pub fn NoticeReader(
     let ids = use_ids();
     let base = use_route_base();
     let session = use_session();
+    let shown_languages = use_shown_languages();
     let showing = RwSignal::new((notice.id, notice.version));
     let document = LocalResource::new(move || {
         let (id, version) = showing.get();
         let client = session.client();
-        async move { client.get_notice_version(&id, version).await }
+        async move {
+            let document = client
+                .get_notice_version(&id, version, t.lang_tag())
+                .await?;
+            shown_languages.record(&document);
+            Ok(document)
+        }
     });
     let title_id = ids.id("reader-title");
     let prefix = ids.id("reader-section-");

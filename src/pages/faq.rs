@@ -30,7 +30,7 @@ pub fn FaqPage() -> impl IntoView {
         async move {
             let mut documents = Vec::new();
             for id in FAQ_NOTICES {
-                documents.push(client.get_notice(id).await?);
+                documents.push(client.get_notice(id, t.lang_tag()).await?);
             }
             Ok::<_, ApiError>(documents)
         }

@@ -9,7 +9,7 @@ use crate::api::ApiError;
 use crate::components::fragment::follow_fragment;
 use crate::components::NoticeView;
 use crate::i18n::{error_text, use_i18n};
-use crate::notices::{load_notice, NoticeWithVersions};
+use crate::notices::{load_notice, use_shown_languages, NoticeWithVersions};
 use crate::routes::{self, use_ids, use_route_base, FAQ, SETTINGS};
 use crate::session::use_session;
 
@@ -21,6 +21,7 @@ pub fn NoticePage() -> impl IntoView {
     let session = use_session();
     let ids = use_ids();
     let base = use_route_base();
+    let shown_languages = use_shown_languages();
     let wanted =
         Memo::new(move |_| params.with(|p| (p.get("id").unwrap_or_default(), p.get("version"))));
     let notice = LocalResource::new(move || {
@@ -31,7 +32,9 @@ pub fn NoticePage() -> impl IntoView {
                 None => None,
                 Some(text) => Some(text.parse::<u32>().map_err(|_| ApiError::NotFound)?),
             };
-            load_notice(&client, &id, version).await
+            let notice = load_notice(&client, &id, version, t.lang_tag()).await?;
+            shown_languages.record(&notice.document);
+            Ok(notice)
         }
     });
     let loaded = Signal::derive(move || matches!(notice.get(), Some(Ok(_))));

@@ -17,6 +17,7 @@ use crate::components::{ConfirmDialog, NoticeReader, SidePanel, Switch, WhatChan
 use crate::draft::{use_drafts, Blocked, Draft};
 use crate::embed::use_host_events;
 use crate::i18n::{error_text, use_i18n, I18n};
+use crate::notices::use_shown_languages;
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::use_session;
 use crate::state::{now, use_settings, ProgramStatus};
@@ -199,6 +200,7 @@ pub fn ProgramPanel(
     // One key per attempt the person makes; a retry of that attempt reuses it.
     let attempt = StoredValue::new(String::new());
     let host = use_host_events();
+    let shown_languages = use_shown_languages();
     let send = move || {
         let Some(snapshot) = store.snapshot_untracked() else {
             return;
@@ -206,9 +208,10 @@ pub fn ProgramPanel(
         let Some(current) = snapshot.document.program(program).cloned() else {
             return;
         };
-        let Some(change) = draft.try_with_untracked(|d| d.request(&current)) else {
+        let Some(mut change) = draft.try_with_untracked(|d| d.request(&current)) else {
             return;
         };
+        change.accept_notices = shown_languages.fill(change.accept_notices);
         let key = attempt.get_value();
         let (client, tenant) = (session.client(), session.tenant());
         saving.set(Saving::InFlight);

@@ -26,7 +26,7 @@ pub fn ReconsentBanner(
         let client = session.client();
         async move {
             match view {
-                Some(view) => reacceptance_changes(&client, &view).await,
+                Some(view) => reacceptance_changes(&client, &view, t.lang_tag()).await,
                 None => Ok(Vec::new()),
             }
         }

@@ -23,7 +23,11 @@ pub async fn toggle_copilot(tenant: &str, times: usize) {
         for enabled in [true, false] {
             let change = ChangeRequest {
                 enabled,
-                accept_notices: if enabled { notices.clone() } else { Vec::new() },
+                accept_notices: if enabled {
+                    notices.iter().cloned().map(Into::into).collect()
+                } else {
+                    Vec::new()
+                },
                 contact_allowed: None,
             };
             etag = admin

@@ -70,7 +70,7 @@ pub async fn set_program(tenant: &str, program: ProgramId, enabled: bool) -> Dat
         .await
         .expect("reading the settings");
     let accept_notices = match (enabled, document.program(program)) {
-        (true, Some(view)) => view.notices.clone(),
+        (true, Some(view)) => view.notices.iter().cloned().map(Into::into).collect(),
         _ => Vec::new(),
     };
     let change = ChangeRequest {

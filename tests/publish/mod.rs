@@ -18,7 +18,7 @@ pub async fn current_version(id: &str) -> NoticeDocument {
         .await
         .unwrap_or_else(|e| panic!("listing the versions of {id}: {e}"));
     let latest = versions.last().expect("a notice has a version").version;
-    api.get_notice_version(id, latest)
+    api.get_notice_version(id, latest, "en")
         .await
         .unwrap_or_else(|e| panic!("reading {id} version {latest}: {e}"))
 }
@@ -72,7 +72,7 @@ pub async fn marketing_on(tenant: &str, contact_allowed: bool) {
             ProgramId::Marketing,
             &ChangeRequest {
                 enabled: true,
-                accept_notices: notices,
+                accept_notices: notices.into_iter().map(Into::into).collect(),
                 contact_allowed: Some(contact_allowed),
             },
             &etag,

@@ -9,16 +9,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
 
-use consent_core::notice::{NoticeProblem, NoticeVersion};
+use consent_core::language::negotiate;
+use consent_core::notice::{NoticeProblem, NoticeVersion, NoticeVersionSummary};
 use consent_core::receipt::ReceiptNotice;
 use consent_core::rules::NoticeSet;
-use consent_core::{NoticeDocument, NoticeRef, ProgramId, Timestamp};
+use consent_core::{NoticeAcceptance, NoticeDocument, NoticeRef, ProgramId, Timestamp};
 
 use crate::store::{PublishError, Store};
 
 /// The language of the reference wording: the one the consent rules and
 /// acceptances use, and the one served by default.
-pub const REFERENCE_LANGUAGE: &str = "en";
+pub use consent_core::language::REFERENCE_LANGUAGE;
 
 /// Why the content directory cannot be served.
 #[derive(Debug, thiserror::Error)]
@@ -196,20 +197,105 @@ impl NoticeCatalog {
             .flat_map(|l| l.values())
     }
 
-    /// The notice versions `refs` names, described for a consent receipt
-    /// (language and title from the published file).
-    pub fn describe(&self, refs: &[NoticeRef]) -> Vec<ReceiptNotice> {
+    /// The languages version `version` of notice `id` is published in, sorted.
+    pub fn languages(&self, id: &str, version: u32) -> Vec<&str> {
+        self.documents
+            .get(id)
+            .and_then(|versions| versions.get(&version))
+            .map(|by_language| by_language.keys().map(String::as_str).collect())
+            .unwrap_or_default()
+    }
+
+    /// Version `version` of notice `id` in the language `accept_language`
+    /// asks for most, or in the reference language when it has none of them.
+    pub fn negotiated(
+        &self,
+        id: &str,
+        version: u32,
+        accept_language: Option<&str>,
+    ) -> Option<&NoticeDocument> {
+        let by_language = self.documents.get(id)?.get(&version)?;
+        let available: Vec<&str> = by_language.keys().map(String::as_str).collect();
+        let language = negotiate(accept_language, &available, REFERENCE_LANGUAGE);
+        by_language
+            .get(language)
+            .or_else(|| by_language.get(REFERENCE_LANGUAGE))
+    }
+
+    /// A version's summary (the reference wording's) with every language it is published in.
+    pub fn summary(&self, document: &NoticeDocument) -> NoticeVersionSummary {
+        NoticeVersionSummary {
+            languages: self
+                .languages(&document.id, document.version)
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            ..document.summary()
+        }
+    }
+
+    /// The notice versions `refs` names, described for a consent receipt:
+    /// those accepted with this change (`shown`) in the language the admin
+    /// read, with that wording's hash and title; the others, accepted
+    /// earlier, in the reference wording.
+    pub fn describe(&self, refs: &[NoticeRef], shown: &[NoticeAcceptance]) -> Vec<ReceiptNotice> {
         refs.iter()
             .map(|reference| {
-                let document = self.version(&reference.id, reference.version);
+                let language = shown
+                    .iter()
+                    .find(|a| a.id == reference.id && a.version == reference.version)
+                    .map_or(REFERENCE_LANGUAGE, NoticeAcceptance::language);
+                let document = self
+                    .exact(&reference.id, reference.version, language)
+                    .or_else(|| self.version(&reference.id, reference.version));
                 ReceiptNotice {
                     id: reference.id.clone(),
                     version: reference.version,
-                    sha256: reference.sha256.clone(),
+                    sha256: document.map_or_else(|| reference.sha256.clone(), |d| d.sha256.clone()),
                     language: document
                         .map_or(REFERENCE_LANGUAGE.to_owned(), |d| d.language.clone()),
                     title: document.map_or_else(|| reference.id.clone(), |d| d.title.clone()),
                 }
+            })
+            .collect()
+    }
+
+    /// Checks the languages of the acceptances in a change and names each by
+    /// its reference version, as the consent rules compare them.
+    ///
+    /// An acceptance may carry the reference wording's hash (as the
+    /// data-sharing document lists it) or the hash of the wording in its
+    /// language; the latter is replaced by the former. A version that is
+    /// published, but not in the language named, is refused with that
+    /// notice's id; a version that is not published at all is left for the
+    /// rules to refuse.
+    pub fn resolve_acceptances(
+        &self,
+        acceptances: &[NoticeAcceptance],
+    ) -> Result<Vec<NoticeAcceptance>, UnavailableLanguage> {
+        acceptances
+            .iter()
+            .map(|acceptance| {
+                let Some(reference) = self.version(&acceptance.id, acceptance.version) else {
+                    return Ok(acceptance.clone());
+                };
+                let Some(shown) =
+                    self.exact(&acceptance.id, acceptance.version, acceptance.language())
+                else {
+                    return Err(UnavailableLanguage {
+                        id: acceptance.id.clone(),
+                        version: acceptance.version,
+                        language: acceptance.language().to_owned(),
+                        available: self
+                            .languages(&acceptance.id, acceptance.version)
+                            .join(", "),
+                    });
+                };
+                let mut resolved = acceptance.clone();
+                if acceptance.sha256 == shown.sha256 {
+                    resolved.sha256 = reference.sha256.clone();
+                }
+                Ok(resolved)
             })
             .collect()
     }
@@ -224,6 +310,18 @@ impl NoticeCatalog {
                 history: &[],
             })
     }
+}
+
+/// An acceptance names a language its notice version is not published in.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "version {version} of notice {id:?} is not published in {language:?}; it is in: {available}"
+)]
+pub struct UnavailableLanguage {
+    pub id: String,
+    pub version: u32,
+    pub language: String,
+    pub available: String,
 }
 
 /// Why a notice version cannot be published while the server runs.

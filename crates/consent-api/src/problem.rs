@@ -146,6 +146,7 @@ fn default_status(code: ErrorCode) -> StatusCode {
         | ErrorCode::InvalidQuery
         | ErrorCode::RegionIneligible
         | ErrorCode::NoticeNotAccepted
+        | ErrorCode::NoticeLanguageUnavailable
         | ErrorCode::ContactNotApplicable
         | ErrorCode::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -165,6 +166,7 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::PayloadTooLarge => "Request body too large",
         ErrorCode::RegionIneligible => "Not available in this region",
         ErrorCode::NoticeNotAccepted => "Notice not accepted",
+        ErrorCode::NoticeLanguageUnavailable => "Notice not published in that language",
         ErrorCode::ContactNotApplicable => "Contact preference not applicable",
         ErrorCode::IdempotencyKeyReused => "Idempotency key reused",
         ErrorCode::DevModeOnly => "Development mode only",

@@ -18,7 +18,7 @@ impl AppState {
         for due in self.store.due_deletions(now).await? {
             let event = self
                 .store
-                .complete_deletion(&due, now, |refs| notices.describe(refs))
+                .complete_deletion(&due, now, |refs| notices.describe(refs, &[]))
                 .await?;
             if let Some(event_id) = event {
                 tracing::info!(tenant = %due.tenant_id, program = %due.program, event = %event_id, "deletion completed");

@@ -30,7 +30,15 @@ async fn notices_are_listed_at_their_current_version() {
         let keys: Vec<&String> = entry.as_object().unwrap().keys().collect();
         assert_eq!(
             keys,
-            ["effective_date", "id", "sha256", "title", "version"],
+            [
+                "effective_date",
+                "id",
+                "language",
+                "languages",
+                "sha256",
+                "title",
+                "version"
+            ],
             "{entry}"
         );
     }

@@ -7,6 +7,7 @@
 pub mod changes;
 pub mod deadline;
 pub mod facts;
+pub mod language;
 pub mod ledger;
 pub mod notice;
 pub mod program;

@@ -145,6 +145,10 @@ pub struct NoticeVersionSummary {
     /// What changed since the previous version, when the publisher said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub change_summary: Option<String>,
+    /// Every language this version is published in (BCP 47 tags, sorted);
+    /// `sha256`, `title` and `change_summary` are the reference wording's.
+    #[serde(default)]
+    pub languages: Vec<String>,
 }
 
 impl NoticeVersionSummary {
@@ -322,6 +326,7 @@ impl NoticeDocument {
             title: self.title.clone(),
             material_change: self.material_change,
             change_summary: self.change_summary.clone(),
+            languages: vec![self.language.clone()],
         }
     }
 

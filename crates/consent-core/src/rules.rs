@@ -244,7 +244,7 @@ pub fn decide_change(
     let mut accepted_notices = record.accepted_notices.clone();
     for newly in &request.accept_notices {
         accepted_notices.retain(|a| a.id != newly.id);
-        accepted_notices.push(newly.clone());
+        accepted_notices.push(newly.reference());
     }
     accepted_notices.sort_by(|a, b| a.id.cmp(&b.id));
 

@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::deadline::PendingDeletion;
+use crate::language::REFERENCE_LANGUAGE;
+use crate::notice::whole_number;
 use crate::{ActorRef, NoticeRef, ProgramId, Role, Tenant, Timestamp};
 
 /// `GET /api/v1/tenants/{tenant_id}/data-sharing`: the whole data-sharing
@@ -79,12 +81,78 @@ pub enum IneligibleReason {
 #[serde(deny_unknown_fields)]
 pub struct ChangeRequest {
     pub enabled: bool,
-    /// Notice versions the admin accepts with this change.
+    /// Notice versions the admin accepts with this change, each with the
+    /// language it was shown in.
     #[serde(default)]
-    pub accept_notices: Vec<NoticeRef>,
+    pub accept_notices: Vec<NoticeAcceptance>,
     /// Marketing only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact_allowed: Option<bool>,
+}
+
+/// One notice version accepted with a change: the reference version (id,
+/// version and the `sha256` the data-sharing document lists) and the
+/// language the admin read it in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!(
+    {"id": "copilot-data-sharing", "version": 1, "sha256": "6a677cc51b5cab14da7c7d92653a757d48e851aa52525957488699ec16fc7939", "language": "de"}
+)))]
+#[serde(deny_unknown_fields)]
+pub struct NoticeAcceptance {
+    pub id: String,
+    #[serde(deserialize_with = "whole_number")]
+    #[cfg_attr(feature = "openapi", schema(format = Int64, minimum = 1, maximum = 4294967295_u32))]
+    pub version: u32,
+    /// The reference wording's hash as the data-sharing document lists it,
+    /// or the hash of the wording in `language`.
+    pub sha256: String,
+    /// BCP 47 tag of the wording shown (`en`, `de`); English when absent,
+    /// as clients from before translations send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(nullable = false, min_length = 2, max_length = 35, example = "de")
+    )]
+    pub language: Option<String>,
+}
+
+impl NoticeAcceptance {
+    /// The language the notice was shown in.
+    pub fn language(&self) -> &str {
+        self.language.as_deref().unwrap_or(REFERENCE_LANGUAGE)
+    }
+
+    /// The version accepted, as the consent rules and the stored state name it.
+    pub fn reference(&self) -> NoticeRef {
+        NoticeRef {
+            id: self.id.clone(),
+            version: self.version,
+            sha256: self.sha256.clone(),
+        }
+    }
+
+    /// `reference` accepted as shown in `language`.
+    pub fn shown_in(reference: NoticeRef, language: &str) -> NoticeAcceptance {
+        NoticeAcceptance {
+            id: reference.id,
+            version: reference.version,
+            sha256: reference.sha256,
+            language: Some(language.to_owned()),
+        }
+    }
+}
+
+impl From<NoticeRef> for NoticeAcceptance {
+    /// An acceptance of the reference (English) wording, as older clients send it.
+    fn from(reference: NoticeRef) -> NoticeAcceptance {
+        NoticeAcceptance {
+            id: reference.id,
+            version: reference.version,
+            sha256: reference.sha256,
+            language: None,
+        }
+    }
 }
 
 /// Stable machine codes of API errors (the `code` of a problem+json body).
@@ -112,6 +180,8 @@ pub enum ErrorCode {
     RegionIneligible,
     /// A required notice is not accepted, or the accepted version or hash is not current (422).
     NoticeNotAccepted,
+    /// An accepted notice names a language that version is not published in (422).
+    NoticeLanguageUnavailable,
     /// `contact_allowed` was sent for a program without a contact preference,
     /// or while the program stays off (422).
     ContactNotApplicable,
@@ -187,6 +257,25 @@ mod tests {
         assert!(serde_json::from_str::<ChangeRequest>(r#"{}"#).is_err());
     }
 
+    // Guards that an acceptance without a language (an older client) means English,
+    // and that one with a language says so on the wire.
+    #[test]
+    fn acceptance_language_defaults_to_english() {
+        let old: ChangeRequest = serde_json::from_str(
+            r#"{"enabled": true, "accept_notices": [{"id": "n", "version": 1, "sha256": "ab"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(old.accept_notices[0].language(), "en");
+        assert_eq!(old.accept_notices[0].language, None);
+        let shown = NoticeAcceptance::shown_in(old.accept_notices[0].reference(), "de");
+        assert_eq!(
+            serde_json::to_value(&shown).unwrap(),
+            serde_json::json!({"id": "n", "version": 1, "sha256": "ab", "language": "de"})
+        );
+        let bad = r#"{"enabled": true, "accept_notices": [{"id": "n", "version": 1, "sha256": "ab", "lang": "de"}]}"#;
+        assert!(serde_json::from_str::<ChangeRequest>(bad).is_err());
+    }
+
     // Guards the wire names of error codes that hosts and the UI match on.
     #[test]
     fn error_codes_are_snake_case() {
@@ -197,6 +286,10 @@ mod tests {
             (ErrorCode::PreconditionRequired, "precondition_required"),
             (ErrorCode::InvalidBody, "invalid_body"),
             (ErrorCode::InvalidQuery, "invalid_query"),
+            (
+                ErrorCode::NoticeLanguageUnavailable,
+                "notice_language_unavailable",
+            ),
         ] {
             assert_eq!(serde_json::to_value(code).unwrap(), s);
         }

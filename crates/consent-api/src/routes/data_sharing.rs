@@ -129,7 +129,7 @@ pub async fn document(
             )))),
         (status = 413, description = "`payload_too_large`: the body is over 64 KiB", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 415, description = "`invalid_body`: the body is not declared as JSON", body = consent_core::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`invalid_body` (`field` names the field), `region_ineligible`, `notice_not_accepted`, `contact_not_applicable` or `idempotency_key_reused`; nothing was stored", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_body` (`field` names the field), `region_ineligible`, `notice_not_accepted`, `notice_language_unavailable` (an accepted notice names a language its version is not published in), `contact_not_applicable` or `idempotency_key_reused`; nothing was stored", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 428, description = "`precondition_required`: If-Match is missing", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
     )
@@ -172,6 +172,22 @@ pub async fn change_program(
         )));
     }
 
+    // The rules decide on the reference wording; each acceptance must name a
+    // language its version is published in, and is recorded in that language.
+    let shown = notices
+        .resolve_acceptances(&request.accept_notices)
+        .map_err(|unavailable| {
+            ApiError::new(
+                ErrorCode::NoticeLanguageUnavailable,
+                unavailable.to_string(),
+            )
+            .with_field("accept_notices")
+        })?;
+    let request = ChangeRequest {
+        accept_notices: shown,
+        ..request
+    };
+
     let before = snapshot.program(program);
     let context = ChangeContext {
         region: &snapshot.tenant.region,
@@ -211,7 +227,7 @@ pub async fn change_program(
             action,
             before: &before,
             after: &decision.after,
-            notices: notices.describe(&decision.after.accepted_notices),
+            notices: notices.describe(&decision.after.accepted_notices, &request.accept_notices),
             idempotency: idempotency_key.map(|key| IdempotentResponse {
                 key,
                 request_hash: &request_hash,

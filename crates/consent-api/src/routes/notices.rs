@@ -1,7 +1,11 @@
 //! The published notices, read-only and public: they are what admins are asked to accept.
 
 use axum::extract::State;
-use axum::http::header::CACHE_CONTROL;
+use axum::http::header::{
+    ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
 use consent_core::{NoticeDocument, NoticeVersionSummary};
@@ -15,11 +19,18 @@ use crate::state::AppState;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct NoticeSummary {
     pub id: String,
+    /// The title in `language`.
     pub title: String,
     #[schema(minimum = 1)]
     pub version: u32,
+    /// The hash of the wording in `language`.
     pub sha256: String,
     pub effective_date: NaiveDate,
+    /// The language of `title` and `sha256`: the one `Accept-Language` asks
+    /// for most among those the version is published in, else English.
+    pub language: String,
+    /// Every language the current version is published in.
+    pub languages: Vec<String>,
 }
 
 /// A `Cache-Control` header of a notice answer.
@@ -36,31 +47,100 @@ const REVALIDATE: Cached = [(CACHE_CONTROL, "no-cache")];
 /// A published version never changes.
 const PUBLISHED: Cached = [(CACHE_CONTROL, "public, max-age=86400, immutable")];
 
+/// The `Accept-Language` a request sent, if readable.
+fn accept_language(headers: &HeaderMap) -> Option<&str> {
+    headers.get(ACCEPT_LANGUAGE)?.to_str().ok()
+}
+
+/// A notice document in the language chosen for the request: its language
+/// as `Content-Language`, `Vary: Accept-Language` (caches keep one copy per
+/// language asked for), and the hash of that wording as a strong `ETag`, so
+/// a conditional request is answered 304 only for the same words.
+fn document_response(document: &NoticeDocument, cached: Cached, headers: &HeaderMap) -> Response {
+    let etag = HeaderValue::from_str(&format!("\"{}\"", document.sha256)).ok();
+    let unchanged = etag
+        .as_ref()
+        .is_some_and(|etag| if_none_match_names(headers, etag));
+    let mut response = if unchanged {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        match serde_json::to_vec(document) {
+            Ok(body) => (
+                [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                body,
+            )
+                .into_response(),
+            Err(error) => return ApiError::internal(error).into_response(),
+        }
+    };
+    let out = response.headers_mut();
+    let [(name, value)] = cached;
+    out.insert(name, HeaderValue::from_static(value));
+    out.insert(VARY, HeaderValue::from_static("accept-language"));
+    if let Ok(language) = HeaderValue::from_str(&document.language) {
+        out.insert(CONTENT_LANGUAGE, language);
+    }
+    if let Some(etag) = etag {
+        out.insert(ETAG, etag);
+    }
+    response
+}
+
+/// Whether `If-None-Match` names `etag` (weak comparison, RFC 9110) or is `*`.
+fn if_none_match_names(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    let Ok(etag) = etag.to_str() else {
+        return false;
+    };
+    headers
+        .get_all(IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
+}
+
 /// `GET /api/v1/notices`.
 #[utoipa::path(
     get,
     path = "/api/v1/notices",
     tag = "notices",
+    params(
+        ("Accept-Language" = Option<String>, Header, nullable = false, example = "de-DE, de;q=0.9, en;q=0.5",
+            description = "The languages the reader wants, with weights (RFC 9110); ranges match by prefix either way (`de-DE` is served `de`). Malformed entries are ignored; English when nothing fits")
+    ),
     responses(
-        (status = 200, description = "The current version of every notice", body = Vec<NoticeSummary>,
-            headers(("Cache-Control" = String, description = "Notices may be cached briefly"))),
+        (status = 200, description = "The current version of every notice, each titled in the language Accept-Language asks for most (English when it has none of them)", body = Vec<NoticeSummary>,
+            headers(
+                ("Cache-Control" = String, description = "Notices may be cached briefly"),
+                ("Vary" = String, description = "`accept-language`: the titles depend on it")
+            )),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
     )
 )]
-pub async fn list(State(state): State<AppState>) -> (Cached, Json<Vec<NoticeSummary>>) {
-    let summaries = state
-        .notices
-        .get()
+pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let catalog = state.notices.get();
+    let summaries: Vec<NoticeSummary> = catalog
         .current_all()
-        .map(|d| NoticeSummary {
-            id: d.id.clone(),
-            title: d.title.clone(),
-            version: d.version,
-            sha256: d.sha256.clone(),
-            effective_date: d.effective_date,
+        .filter_map(|current| {
+            catalog
+                .negotiated(&current.id, current.version, accept_language(&headers))
+                .map(|d| NoticeSummary {
+                    id: d.id.clone(),
+                    title: d.title.clone(),
+                    version: d.version,
+                    sha256: d.sha256.clone(),
+                    effective_date: d.effective_date,
+                    language: d.language.clone(),
+                    languages: catalog
+                        .languages(&d.id, d.version)
+                        .into_iter()
+                        .map(str::to_owned)
+                        .collect(),
+                })
         })
         .collect();
-    (CURRENT, Json(summaries))
+    (CURRENT, [(VARY, "accept-language")], Json(summaries)).into_response()
 }
 
 /// `GET /api/v1/notices/{notice_id}`: the current version.
@@ -68,10 +148,26 @@ pub async fn list(State(state): State<AppState>) -> (Cached, Json<Vec<NoticeSumm
     get,
     path = "/api/v1/notices/{notice_id}",
     tag = "notices",
-    params(("notice_id" = String, Path, min_length = 1, pattern = "^[a-z0-9-]+$", description = "The notice's id")),
+    params(
+        ("notice_id" = String, Path, min_length = 1, pattern = "^[a-z0-9-]+$", description = "The notice's id"),
+        ("Accept-Language" = Option<String>, Header, nullable = false, example = "de-DE, de;q=0.9, en;q=0.5",
+            description = "The languages the reader wants, with weights (RFC 9110); ranges match by prefix either way (`de-DE` is served `de`). Malformed entries are ignored; English when nothing fits"),
+        ("If-None-Match" = Option<String>, Header, nullable = false,
+            description = "The ETag of the wording the caller has; if it is still what would be sent, the answer is 304 without a body"),
+    ),
     responses(
-        (status = 200, description = "The notice's current version", body = consent_core::NoticeDocument,
-            headers(("Cache-Control" = String, description = "Notices may be cached briefly"))),
+        (status = 200, description = "The notice's current version, in the language Accept-Language asks for most among those it is published in (English when none of them)", body = consent_core::NoticeDocument,
+            headers(
+                ("Cache-Control" = String, description = "Notices may be cached briefly"),
+                ("Content-Language" = String, description = "The language of the wording sent"),
+                ("Vary" = String, description = "`accept-language`"),
+                ("ETag" = String, description = "The quoted sha256 of the wording sent")
+            )),
+        (status = 304, description = "If-None-Match names the wording that would be sent",
+            headers(
+                ("ETag" = String, description = "The quoted sha256 of that wording"),
+                ("Content-Language" = String, description = "Its language")
+            )),
         (status = 404, description = "`not_found`: no such notice", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
     )
@@ -79,13 +175,13 @@ pub async fn list(State(state): State<AppState>) -> (Cached, Json<Vec<NoticeSumm
 pub async fn current(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
-) -> Result<(Cached, Json<NoticeDocument>), ApiError> {
-    state
-        .notices
-        .get()
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let catalog = state.notices.get();
+    catalog
         .current(&id)
-        .cloned()
-        .map(|document| (CURRENT, Json(document)))
+        .and_then(|current| catalog.negotiated(&id, current.version, accept_language(&headers)))
+        .map(|document| document_response(document, CURRENT, &headers))
         .ok_or_else(|| ApiError::not_found(format!("there is no notice {id:?}")))
 }
 
@@ -96,7 +192,7 @@ pub async fn current(
     tag = "notices",
     params(("notice_id" = String, Path, description = "The notice's id")),
     responses(
-        (status = 200, description = "Every published version of the notice, oldest first, without its text; the last is the current one", body = Vec<consent_core::NoticeVersionSummary>,
+        (status = 200, description = "Every published version of the notice, oldest first, without its text (the reference wording's title and hash, and the languages it is published in); the last is the current one", body = Vec<consent_core::NoticeVersionSummary>,
             headers(("Cache-Control" = String, description = "Checked with the server before reuse: a new version may appear"))),
         (status = 404, description = "`not_found`: no such notice", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
@@ -106,11 +202,10 @@ pub async fn versions(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<(Cached, Json<Vec<NoticeVersionSummary>>), ApiError> {
-    let versions: Vec<NoticeVersionSummary> = state
-        .notices
-        .get()
+    let catalog = state.notices.get();
+    let versions: Vec<NoticeVersionSummary> = catalog
         .versions(&id)
-        .map(NoticeDocument::summary)
+        .map(|document| catalog.summary(document))
         .collect();
     if versions.is_empty() {
         return Err(ApiError::not_found(format!("there is no notice {id:?}")));
@@ -126,10 +221,24 @@ pub async fn versions(
     params(
         ("notice_id" = String, Path, min_length = 1, pattern = "^[a-z0-9-]+$", description = "The notice's id"),
         ("version" = u32, Path, minimum = 1, description = "A published version, 1 or more"),
+        ("Accept-Language" = Option<String>, Header, nullable = false, example = "de-DE, de;q=0.9, en;q=0.5",
+            description = "The languages the reader wants, with weights (RFC 9110); ranges match by prefix either way (`de-DE` is served `de`). Malformed entries are ignored; English when nothing fits"),
+        ("If-None-Match" = Option<String>, Header, nullable = false,
+            description = "The ETag of the wording the caller has; if it is still what would be sent, the answer is 304 without a body"),
     ),
     responses(
-        (status = 200, description = "That version of the notice; published versions never change", body = consent_core::NoticeDocument,
-            headers(("Cache-Control" = String, description = "Published versions may be cached long"))),
+        (status = 200, description = "That version of the notice, in the language Accept-Language asks for most among those it is published in (English when none of them); published versions never change", body = consent_core::NoticeDocument,
+            headers(
+                ("Cache-Control" = String, description = "Published versions may be cached long"),
+                ("Content-Language" = String, description = "The language of the wording sent"),
+                ("Vary" = String, description = "`accept-language`"),
+                ("ETag" = String, description = "The quoted sha256 of the wording sent")
+            )),
+        (status = 304, description = "If-None-Match names the wording that would be sent",
+            headers(
+                ("ETag" = String, description = "The quoted sha256 of that wording"),
+                ("Content-Language" = String, description = "Its language")
+            )),
         (status = 404, description = "`not_found`: no such notice or version", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
     )
@@ -137,13 +246,13 @@ pub async fn versions(
 pub async fn version(
     State(state): State<AppState>,
     ApiPath((id, version)): ApiPath<(String, u32)>,
-) -> Result<(Cached, Json<NoticeDocument>), ApiError> {
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
     state
         .notices
         .get()
-        .version(&id, version)
-        .cloned()
-        .map(|document| (PUBLISHED, Json(document)))
+        .negotiated(&id, version, accept_language(&headers))
+        .map(|document| document_response(document, PUBLISHED, &headers))
         .ok_or_else(|| {
             ApiError::not_found(format!("there is no version {version} of notice {id:?}"))
         })

@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 use axum::http::header::CONTENT_TYPE;
 use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
+use utoipa::openapi::header::HeaderBuilder;
+use utoipa::openapi::path::{Operation, PathItem};
 use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::RefOr;
@@ -37,7 +39,7 @@ use utoipa::{Modify, OpenApi};
         document,
     ),
     components(schemas(consent_core::Problem, consent_core::ErrorCode)),
-    modifiers(&BearerToken, &EntityTags),
+    modifiers(&BearerToken, &EntityTags, &RequestIds),
     tags(
         (name = "data-sharing", description = "A tenant's data-sharing settings"),
         (name = "history", description = "The append-only consent history and its receipts"),
@@ -61,9 +63,13 @@ impl Modify for BearerToken {
     }
 }
 
-/// The form of every `ETag` the server sends: a strong tag holding the
-/// document's version (`"7"`).
+/// The form of the `ETag` of a tenant's data-sharing document: a strong
+/// tag holding the document's version (`"7"`).
 pub const ETAG_PATTERN: &str = r#"^"[0-9]+"$"#;
+
+/// The form of the `ETag` of a notice's wording: a strong tag holding the
+/// wording's sha256 (hex), so that each language has its own.
+pub const NOTICE_ETAG_PATTERN: &str = r#"^"[0-9a-f]{64}"$"#;
 
 /// Describes the `ETag` response headers by their exact form, so that a
 /// client (or a test) can tell a real tag from any string.
@@ -71,23 +77,84 @@ struct EntityTags;
 
 impl Modify for EntityTags {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let operations = openapi
-            .paths
-            .paths
-            .values_mut()
-            .flat_map(|item| [item.get.as_mut(), item.put.as_mut(), item.post.as_mut()])
-            .flatten();
-        for operation in operations {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let (pattern, example) = if path.starts_with("/api/v1/notices") {
+                (
+                    NOTICE_ETAG_PATTERN,
+                    r#""6a677cc51b5cab14da7c7d92653a757d48e851aa52525957488699ec16fc7939""#,
+                )
+            } else {
+                (ETAG_PATTERN, r#""7""#)
+            };
+            for operation in path_operations(item) {
+                for response in operation.responses.responses.values_mut() {
+                    let RefOr::T(response) = response else {
+                        continue;
+                    };
+                    if let Some(header) = response.headers.get_mut("ETag") {
+                        header.schema = ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .pattern(Some(pattern))
+                            .examples([example])
+                            .into();
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every operation of one path, whatever its method.
+fn path_operations(item: &mut PathItem) -> impl Iterator<Item = &mut Operation> {
+    [
+        item.get.as_mut(),
+        item.put.as_mut(),
+        item.post.as_mut(),
+        item.delete.as_mut(),
+        item.patch.as_mut(),
+        item.head.as_mut(),
+        item.options.as_mut(),
+        item.trace.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
+}
+
+/// Every operation of the document.
+fn operations(openapi: &mut utoipa::openapi::OpenApi) -> impl Iterator<Item = &mut Operation> {
+    openapi.paths.paths.values_mut().flat_map(path_operations)
+}
+
+/// The form of every `X-Request-Id` the server sends: the caller's own id
+/// when it is 1 to 128 letters, digits or `-_.:/+=@`, else a new one.
+pub const REQUEST_ID_PATTERN: &str = "^[A-Za-z0-9_.:/+=@-]{1,128}$";
+
+/// Declares `X-Request-Id` on every response of every operation: the
+/// request-id layer sets it on every answer, whatever the route or status,
+/// so it is described once here rather than on each route.
+struct RequestIds;
+
+impl Modify for RequestIds {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let header = HeaderBuilder::new()
+            .schema(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(128))
+                    .pattern(Some(REQUEST_ID_PATTERN))
+                    .examples(["0193a4f2c1d27c3e8f5b6a7d8e9f0a1b"]),
+            )
+            .description(Some(
+                "Identifies this request in the server's logs: the caller's X-Request-Id when it is 1 to 128 letters, digits or `-_.:/+=@`, else a new one",
+            ))
+            .build();
+        for operation in operations(openapi) {
             for response in operation.responses.responses.values_mut() {
-                let RefOr::T(response) = response else {
-                    continue;
-                };
-                if let Some(header) = response.headers.get_mut("ETag") {
-                    header.schema = ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .pattern(Some(ETAG_PATTERN))
-                        .examples([r#""7""#])
-                        .into();
+                if let RefOr::T(response) = response {
+                    response
+                        .headers
+                        .insert("X-Request-Id".to_owned(), header.clone());
                 }
             }
         }
@@ -166,6 +233,27 @@ mod tests {
             document["components"]["securitySchemes"]["bearer"]["scheme"],
             "bearer"
         );
+    }
+
+    // Guards that every response of every operation declares X-Request-Id,
+    // which the request-id layer puts on every answer.
+    #[test]
+    fn every_response_declares_its_request_id() {
+        let document: serde_json::Value = serde_json::from_str(&DOCUMENT).expect("valid JSON");
+        let mut responses = 0;
+        for operations in document["paths"].as_object().unwrap().values() {
+            for operation in operations.as_object().unwrap().values() {
+                for response in operation["responses"].as_object().unwrap().values() {
+                    let header = &response["headers"]["X-Request-Id"];
+                    assert_eq!(
+                        header["schema"]["pattern"], REQUEST_ID_PATTERN,
+                        "{response}"
+                    );
+                    responses += 1;
+                }
+            }
+        }
+        assert!(responses > 20, "{responses} responses");
     }
 
     // Guards the links' field names: OpenAPI's camel case, whatever utoipa writes.

@@ -20,6 +20,37 @@ pub(super) struct NewEvent<'a> {
     pub idempotency_key: Option<&'a str>,
 }
 
+/// A change's rows on SQLite, in one round trip to the database (SQLite
+/// runs the statements in turn, each binding the numbered values it names):
+/// the program's state, the event, its receipt.
+pub(super) const INSERT_CHANGE_SQLITE: &str = "INSERT INTO program_state \
+     (tenant_id, program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+     ON CONFLICT (tenant_id, program) DO UPDATE SET \
+     enabled = excluded.enabled, contact_allowed = excluded.contact_allowed, \
+     accepted_notices = excluded.accepted_notices, updated_at = excluded.updated_at, \
+     updated_by = excluded.updated_by, pending_deletion = excluded.pending_deletion; \
+     INSERT INTO consent_events \
+     (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, seq) \
+     VALUES ($9, $1, $10, $11, $2, $12, $13, $14, $15, $16, $17, (SELECT COALESCE(MAX(seq), 0) + 1 FROM consent_events)); \
+     INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) VALUES ($16, $1, $9, $10, $18)";
+
+/// The same with the answer to the change's idempotency key.
+pub(super) const INSERT_CHANGE_WITH_ANSWER_SQLITE: &str = "INSERT INTO program_state \
+     (tenant_id, program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+     ON CONFLICT (tenant_id, program) DO UPDATE SET \
+     enabled = excluded.enabled, contact_allowed = excluded.contact_allowed, \
+     accepted_notices = excluded.accepted_notices, updated_at = excluded.updated_at, \
+     updated_by = excluded.updated_by, pending_deletion = excluded.pending_deletion; \
+     INSERT INTO consent_events \
+     (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, seq) \
+     VALUES ($9, $1, $10, $11, $2, $12, $13, $14, $15, $16, $17, (SELECT COALESCE(MAX(seq), 0) + 1 FROM consent_events)); \
+     INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) VALUES ($16, $1, $9, $10, $18); \
+     INSERT INTO idempotency_keys \
+     (tenant_id, idempotency_key, request_hash, response_status, response_body, created_at) \
+     VALUES ($1, $17, $19, $20, $21, $10)";
+
 /// The statement that appends an event, its `seq` taken on SQLite as the
 /// next number under the database's single write lock.
 const INSERT_EVENT_SQLITE: &str = "INSERT INTO consent_events \
@@ -38,63 +69,100 @@ const INSERT_RECEIPT: &str =
     "INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) \
      VALUES ($1, $2, $3, $4, $5)";
 
+/// An event and its receipt with every value to bind already serialised.
+pub(super) struct PreparedEvent {
+    pub id: String,
+    pub receipt_id: String,
+    pub tenant_id: String,
+    pub at: String,
+    pub actor: String,
+    pub program: &'static str,
+    pub action: &'static str,
+    pub before: String,
+    pub after: String,
+    pub notices: String,
+    pub idempotency_key: Option<String>,
+    pub receipt: String,
+}
+
+impl PreparedEvent {
+    /// Gives `event` and its receipt their ids and builds the receipt.
+    pub(super) fn new(event: NewEvent<'_>) -> Result<PreparedEvent, sqlx::Error> {
+        let id = time_ordered_id(event.at);
+        let receipt_id = time_ordered_id(event.at);
+        let receipt = consent_receipt(ReceiptInput {
+            receipt_id: &receipt_id,
+            event_id: &id,
+            tenant: event.tenant,
+            actor: event.actor,
+            action: event.action,
+            at: event.at,
+            after: event.after,
+            notices: event.notices,
+        });
+        Ok(PreparedEvent {
+            tenant_id: event.tenant.id.clone(),
+            at: timestamp(event.at),
+            actor: json(event.actor)?,
+            program: event.after.program.as_str(),
+            action: event.action.as_str(),
+            before: json(event.before)?,
+            after: json(event.after)?,
+            notices: json(&event.after.accepted_notices)?,
+            idempotency_key: event.idempotency_key.map(str::to_owned),
+            receipt: json(&receipt)?,
+            id,
+            receipt_id,
+        })
+    }
+}
+
+/// Appends `event` and its receipt inside the caller's transaction. The
+/// caller holds the write lock (it wrote first), so the sequence number
+/// taken here cannot be taken twice.
+pub(super) async fn insert(tx: &mut Tx, event: &PreparedEvent) -> Result<(), sqlx::Error> {
+    let statement = match tx {
+        Tx::Sqlite(_) => INSERT_EVENT_SQLITE,
+        Tx::Postgres(_) => INSERT_EVENT_POSTGRES,
+    };
+    on_tx!(&mut *tx, |conn| {
+        sqlx::query(statement)
+            .bind(&event.id)
+            .bind(&event.tenant_id)
+            .bind(&event.at)
+            .bind(&event.actor)
+            .bind(event.program)
+            .bind(event.action)
+            .bind(&event.before)
+            .bind(&event.after)
+            .bind(&event.notices)
+            .bind(&event.receipt_id)
+            .bind(&event.idempotency_key)
+            .execute(&mut *conn)
+            .await?;
+    });
+    on_tx!(&mut *tx, |conn| {
+        sqlx::query(INSERT_RECEIPT)
+            .bind(&event.receipt_id)
+            .bind(&event.tenant_id)
+            .bind(&event.id)
+            .bind(&event.at)
+            .bind(&event.receipt)
+            .execute(&mut *conn)
+            .await?;
+    });
+    Ok(())
+}
+
 /// Appends `event` and its receipt inside the caller's transaction; returns
-/// their ids. The caller holds the write lock (it wrote first), so the
-/// sequence number taken here cannot be taken twice.
+/// their ids.
 pub(super) async fn record(
     tx: &mut Tx,
     event: NewEvent<'_>,
 ) -> Result<(String, String), sqlx::Error> {
-    let event_id = time_ordered_id(event.at);
-    let receipt_id = time_ordered_id(event.at);
-    let tenant_id = event.tenant.id.as_str();
-    let insert = match tx {
-        Tx::Sqlite(_) => INSERT_EVENT_SQLITE,
-        Tx::Postgres(_) => INSERT_EVENT_POSTGRES,
-    };
-    let actor = json(event.actor)?;
-    let before = json(event.before)?;
-    let after = json(event.after)?;
-    let notices = json(&event.after.accepted_notices)?;
-    on_tx!(&mut *tx, |conn| {
-        sqlx::query(insert)
-            .bind(&event_id)
-            .bind(tenant_id)
-            .bind(timestamp(event.at))
-            .bind(&actor)
-            .bind(event.after.program.as_str())
-            .bind(event.action.as_str())
-            .bind(&before)
-            .bind(&after)
-            .bind(&notices)
-            .bind(&receipt_id)
-            .bind(event.idempotency_key)
-            .execute(&mut *conn)
-            .await?;
-    });
-
-    let receipt = consent_receipt(ReceiptInput {
-        receipt_id: &receipt_id,
-        event_id: &event_id,
-        tenant: event.tenant,
-        actor: event.actor,
-        action: event.action,
-        at: event.at,
-        after: event.after,
-        notices: event.notices,
-    });
-    let receipt = json(&receipt)?;
-    on_tx!(&mut *tx, |conn| {
-        sqlx::query(INSERT_RECEIPT)
-            .bind(&receipt_id)
-            .bind(tenant_id)
-            .bind(&event_id)
-            .bind(timestamp(event.at))
-            .bind(&receipt)
-            .execute(&mut *conn)
-            .await?;
-    });
-    Ok((event_id, receipt_id))
+    let event = PreparedEvent::new(event)?;
+    insert(tx, &event).await?;
+    Ok((event.id, event.receipt_id))
 }
 
 impl Store {

@@ -42,6 +42,7 @@ macro_rules! on_tx {
 mod backup;
 mod deletions;
 mod events;
+mod writer;
 
 pub use backup::{BackupError, BackupSummary};
 pub use deletions::DueDeletion;
@@ -61,7 +62,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{Postgres, Sqlite, SqlitePool, Transaction};
 use uuid::Uuid;
 
-use events::NewEvent;
+use events::{NewEvent, PreparedEvent};
+use writer::SqliteWriter;
 
 /// Why the database cannot be opened.
 #[derive(Debug, thiserror::Error)]
@@ -220,6 +222,11 @@ impl Tx {
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: Pool,
+    /// SQLite only: the single connection every write of this process goes
+    /// through (read-write transactions, and changes via `writer`).
+    write_pool: Option<SqlitePool>,
+    /// SQLite only: stores changes, several per transaction (see [`writer`]).
+    writer: Option<SqliteWriter>,
 }
 
 /// Connections per server process. Several processes may share one
@@ -263,12 +270,22 @@ impl Store {
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(MAX_CONNECTIONS)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await
             .map_err(connect)?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        // One writer: changes queue in the process, not in SQLite's busy
+        // handler; readers keep the other connections (WAL lets them read
+        // while it writes).
+        let write_pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(connect)?;
         Ok(Store {
             pool: Pool::Sqlite(pool),
+            writer: Some(SqliteWriter::start(write_pool.clone())),
+            write_pool: Some(write_pool),
         })
     }
 
@@ -293,6 +310,8 @@ impl Store {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(Store {
             pool: Pool::Postgres(pool),
+            write_pool: None,
+            writer: None,
         })
     }
 
@@ -304,11 +323,16 @@ impl Store {
         }
     }
 
-    /// A read-write transaction.
+    /// A read-write transaction. On SQLite it is the writer connection's,
+    /// holding the write lock from its start (`BEGIN IMMEDIATE`), so it
+    /// never fails half-way for want of the lock.
     pub(crate) async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match &self.pool {
-            Pool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
-            Pool::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        Ok(match (&self.pool, &self.write_pool) {
+            (Pool::Sqlite(_), Some(writer)) => {
+                Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            (Pool::Sqlite(pool), None) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            (Pool::Postgres(pool), _) => Tx::Postgres(pool.begin().await?),
         })
     }
 
@@ -399,11 +423,16 @@ impl Store {
         if !storable(tenant_id) {
             return Ok(None);
         }
-        // One read transaction, so the version and the records belong together.
-        let mut tx = self.begin_read().await?;
-        let snapshot = read_snapshot(&mut tx, tenant_id).await?;
-        tx.commit().await?;
-        Ok(snapshot)
+        // One statement, so the version and the records belong together: a
+        // statement reads one snapshot on both databases (SQLite's implicit
+        // read transaction; PostgreSQL's per-statement snapshot).
+        let rows = on_pool!(&self.pool, |pool| {
+            sqlx::query_as::<_, TenantStateRow>(SNAPSHOT)
+                .bind(tenant_id)
+                .fetch_all(pool)
+                .await?
+        });
+        snapshot_of(rows)
     }
 
     /// Stores an accepted change, its event and its receipt (and the answer
@@ -413,73 +442,16 @@ impl Store {
         &self,
         change: AcceptedChange<'_>,
     ) -> Result<ChangeOutcome, sqlx::Error> {
-        let tenant_id = change.tenant.id.as_str();
+        let prepared = PreparedChange::new(change)?;
+        if let Some(writer) = &self.writer {
+            return writer.apply(prepared).await;
+        }
         let mut tx = self.begin().await?;
-        // The conditional bump comes first: it takes the write lock (SQLite's
-        // database lock, PostgreSQL's lock on the tenant's row) before
-        // anything is read, and of two writers with the same version exactly
-        // one matches the row; the other stores nothing. On PostgreSQL a
-        // writer that waited for the lock re-checks the row as committed by
-        // the one before it, so it finds the version moved on.
-        let bumped = on_tx!(&mut tx, |conn| {
-            sqlx::query(
-                "UPDATE tenants SET document_version = document_version + 1 WHERE id = $1 AND document_version = $2",
-            )
-            .bind(tenant_id)
-            .bind(change.expected_version)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected()
-        });
-        if bumped != 1 {
-            return Ok(ChangeOutcome::Stale);
+        let outcome = apply_prepared(&mut tx, &prepared).await?;
+        if matches!(outcome, ChangeOutcome::Applied { .. }) {
+            tx.commit().await?;
         }
-
-        write_program_state(&mut tx, tenant_id, change.after).await?;
-        let (event_id, receipt_id) = events::record(
-            &mut tx,
-            NewEvent {
-                tenant: change.tenant,
-                actor: change.actor,
-                at: change.at,
-                action: change.action,
-                before: change.before,
-                after: change.after,
-                notices: change.notices,
-                idempotency_key: change.idempotency.as_ref().map(|i| i.key),
-            },
-        )
-        .await?;
-
-        if let Some(answer) = &change.idempotency {
-            // A concurrent request under the same key (from any process)
-            // waits here for the first to commit, then stores nothing.
-            let stored = on_tx!(&mut tx, |conn| {
-                sqlx::query(
-                    "INSERT INTO idempotency_keys \
-                     (tenant_id, idempotency_key, request_hash, response_status, response_body, created_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
-                )
-                .bind(tenant_id)
-                .bind(answer.key)
-                .bind(answer.request_hash)
-                .bind(i64::from(answer.status))
-                .bind(answer.body)
-                .bind(timestamp(change.at))
-                .execute(&mut *conn)
-                .await?
-                .rows_affected()
-            });
-            if stored != 1 {
-                return Ok(ChangeOutcome::IdempotencyKeyTaken);
-            }
-        }
-
-        tx.commit().await?;
-        Ok(ChangeOutcome::Applied {
-            event_id,
-            receipt_id,
-        })
+        Ok(outcome)
     }
 
     /// The stored answer to `key` for `tenant_id`, if any.
@@ -521,19 +493,225 @@ impl Store {
 
     /// Closes every connection (checkpointing SQLite's WAL).
     pub async fn close(&self) {
+        if let Some(write_pool) = &self.write_pool {
+            write_pool.close().await;
+        }
         on_pool!(&self.pool, |pool| pool.close().await);
     }
 }
 
-/// Stores `record` as the current state of its program.
+/// An accepted change with every value it stores already serialised, so
+/// that storing it is statements only.
+pub(crate) struct PreparedChange {
+    tenant_id: String,
+    expected_version: i64,
+    state: ProgramStateValues,
+    event: PreparedEvent,
+    idempotency: Option<PreparedAnswer>,
+}
+
+/// The answer to remember for an `Idempotency-Key`, as stored.
+struct PreparedAnswer {
+    key: String,
+    request_hash: String,
+    status: i64,
+    body: String,
+    created_at: String,
+}
+
+impl PreparedChange {
+    fn new(change: AcceptedChange<'_>) -> Result<PreparedChange, sqlx::Error> {
+        let idempotency = change.idempotency.as_ref().map(|answer| PreparedAnswer {
+            key: answer.key.to_owned(),
+            request_hash: answer.request_hash.to_owned(),
+            status: i64::from(answer.status),
+            body: answer.body.to_owned(),
+            created_at: timestamp(change.at),
+        });
+        Ok(PreparedChange {
+            tenant_id: change.tenant.id.clone(),
+            expected_version: change.expected_version,
+            state: ProgramStateValues::new(change.after)?,
+            event: PreparedEvent::new(NewEvent {
+                tenant: change.tenant,
+                actor: change.actor,
+                at: change.at,
+                action: change.action,
+                before: change.before,
+                after: change.after,
+                notices: change.notices,
+                idempotency_key: change.idempotency.as_ref().map(|i| i.key),
+            })?,
+            idempotency,
+        })
+    }
+}
+
+/// The conditional version bump on SQLite. It also matches no row when the
+/// idempotency key is already stored: the writer holds the write lock, so
+/// what it finds cannot change before it commits, and a change that is not
+/// stored has then written nothing at all.
+const BUMP_SQLITE: &str = "UPDATE tenants SET document_version = document_version + 1 \
+     WHERE id = $1 AND document_version = $2 \
+     AND NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE tenant_id = $1 AND idempotency_key = $3)";
+
+/// The same on PostgreSQL, where a concurrent request under the same key
+/// is found by the key's unique index at the end instead.
+const BUMP_POSTGRES: &str = "UPDATE tenants SET document_version = document_version + 1 \
+     WHERE id = $1 AND document_version = $2";
+
+/// Stores `change` in `tx`, if the document is still at its expected
+/// version and its key is unused. Anything but `Applied` must not be
+/// committed on PostgreSQL (the caller drops the transaction); on SQLite
+/// such a change has written nothing.
+pub(crate) async fn apply_prepared(
+    tx: &mut Tx,
+    change: &PreparedChange,
+) -> Result<ChangeOutcome, sqlx::Error> {
+    let tenant_id = change.tenant_id.as_str();
+    let key = change
+        .idempotency
+        .as_ref()
+        .map(|answer| answer.key.as_str());
+    // The conditional bump comes first: it takes the write lock (SQLite's
+    // database lock, PostgreSQL's lock on the tenant's row) before
+    // anything is read, and of two writers with the same version exactly
+    // one matches the row; the other stores nothing. On PostgreSQL a
+    // writer that waited for the lock re-checks the row as committed by
+    // the one before it, so it finds the version moved on.
+    let bumped = match tx {
+        Tx::Sqlite(conn) => sqlx::query(BUMP_SQLITE)
+            .bind(tenant_id)
+            .bind(change.expected_version)
+            .bind(key)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected(),
+        Tx::Postgres(conn) => sqlx::query(BUMP_POSTGRES)
+            .bind(tenant_id)
+            .bind(change.expected_version)
+            .execute(&mut **conn)
+            .await?
+            .rows_affected(),
+    };
+    if bumped != 1 {
+        if let (Tx::Sqlite(conn), Some(key)) = (&mut *tx, key) {
+            let taken: Option<i64> = sqlx::query_scalar(
+                "SELECT 1 FROM idempotency_keys WHERE tenant_id = $1 AND idempotency_key = $2",
+            )
+            .bind(tenant_id)
+            .bind(key)
+            .fetch_optional(&mut **conn)
+            .await?;
+            if taken.is_some() {
+                return Ok(ChangeOutcome::IdempotencyKeyTaken);
+            }
+        }
+        return Ok(ChangeOutcome::Stale);
+    }
+    let applied = ChangeOutcome::Applied {
+        event_id: change.event.id.clone(),
+        receipt_id: change.event.receipt_id.clone(),
+    };
+
+    if let Tx::Sqlite(conn) = tx {
+        // Every row of the change in one round trip (see the statement).
+        let (state, event) = (&change.state, &change.event);
+        let statement = if change.idempotency.is_some() {
+            events::INSERT_CHANGE_WITH_ANSWER_SQLITE
+        } else {
+            events::INSERT_CHANGE_SQLITE
+        };
+        let mut query = sqlx::query(statement)
+            .bind(tenant_id)
+            .bind(state.program)
+            .bind(state.enabled)
+            .bind(state.contact_allowed)
+            .bind(&state.accepted_notices)
+            .bind(&state.updated_at)
+            .bind(&state.updated_by)
+            .bind(&state.pending_deletion)
+            .bind(&event.id)
+            .bind(&event.at)
+            .bind(&event.actor)
+            .bind(event.action)
+            .bind(&event.before)
+            .bind(&event.after)
+            .bind(&event.notices)
+            .bind(&event.receipt_id)
+            .bind(&event.idempotency_key)
+            .bind(&event.receipt);
+        if let Some(answer) = &change.idempotency {
+            query = query
+                .bind(&answer.request_hash)
+                .bind(answer.status)
+                .bind(&answer.body);
+        }
+        query.execute(&mut **conn).await?;
+        return Ok(applied);
+    }
+
+    write_program_state(tx, tenant_id, &change.state).await?;
+    events::insert(tx, &change.event).await?;
+
+    if let Some(answer) = &change.idempotency {
+        // A concurrent request under the same key (from any process) waits
+        // here for the first to commit, then stores nothing.
+        let stored = on_tx!(&mut *tx, |conn| {
+            sqlx::query(
+                "INSERT INTO idempotency_keys \
+                 (tenant_id, idempotency_key, request_hash, response_status, response_body, created_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
+            )
+            .bind(tenant_id)
+            .bind(&answer.key)
+            .bind(&answer.request_hash)
+            .bind(answer.status)
+            .bind(&answer.body)
+            .bind(&answer.created_at)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected()
+        });
+        if stored != 1 {
+            return Ok(ChangeOutcome::IdempotencyKeyTaken);
+        }
+    }
+
+    Ok(applied)
+}
+
+/// A `program_state` row's values, serialised.
+struct ProgramStateValues {
+    program: &'static str,
+    enabled: bool,
+    contact_allowed: Option<bool>,
+    accepted_notices: String,
+    updated_at: Option<String>,
+    updated_by: Option<String>,
+    pending_deletion: Option<String>,
+}
+
+impl ProgramStateValues {
+    fn new(record: &ProgramRecord) -> Result<ProgramStateValues, sqlx::Error> {
+        Ok(ProgramStateValues {
+            program: record.program.as_str(),
+            enabled: record.enabled,
+            contact_allowed: record.contact_allowed,
+            accepted_notices: json(&record.accepted_notices)?,
+            updated_at: record.updated_at.map(timestamp),
+            updated_by: record.updated_by.as_ref().map(json).transpose()?,
+            pending_deletion: record.pending_deletion.as_ref().map(json).transpose()?,
+        })
+    }
+}
+
+/// Stores `state` as the current state of its program.
 async fn write_program_state(
     tx: &mut Tx,
     tenant_id: &str,
-    record: &ProgramRecord,
+    state: &ProgramStateValues,
 ) -> Result<(), sqlx::Error> {
-    let accepted_notices = json(&record.accepted_notices)?;
-    let updated_by = record.updated_by.as_ref().map(json).transpose()?;
-    let pending_deletion = record.pending_deletion.as_ref().map(json).transpose()?;
     on_tx!(tx, |conn| {
         sqlx::query(
             "INSERT INTO program_state \
@@ -545,82 +723,80 @@ async fn write_program_state(
              updated_by = excluded.updated_by, pending_deletion = excluded.pending_deletion",
         )
         .bind(tenant_id)
-        .bind(record.program.as_str())
-        .bind(record.enabled)
-        .bind(record.contact_allowed)
-        .bind(&accepted_notices)
-        .bind(record.updated_at.map(timestamp))
-        .bind(&updated_by)
-        .bind(&pending_deletion)
+        .bind(state.program)
+        .bind(state.enabled)
+        .bind(state.contact_allowed)
+        .bind(&state.accepted_notices)
+        .bind(&state.updated_at)
+        .bind(&state.updated_by)
+        .bind(&state.pending_deletion)
         .execute(&mut *conn)
         .await
         .map(|_| ())
     })
 }
 
-/// A `tenants` row as read.
+/// A tenant's state in one statement: the tenant's row, once per program
+/// row it has (or once with no program when it has none).
+const SNAPSHOT: &str = "SELECT t.id, t.name, t.region, t.document_version, \
+     p.program, p.enabled, p.contact_allowed, p.accepted_notices, p.updated_at, p.updated_by, p.pending_deletion \
+     FROM tenants t LEFT JOIN program_state p ON p.tenant_id = t.id WHERE t.id = $1";
+
+/// A row of [`SNAPSHOT`].
 #[derive(sqlx::FromRow)]
-struct TenantRow {
+struct TenantStateRow {
     id: String,
     name: String,
     region: String,
     document_version: i64,
-}
-
-/// A `program_state` row as read.
-#[derive(sqlx::FromRow)]
-struct ProgramStateRow {
-    program: String,
-    enabled: bool,
+    program: Option<String>,
+    enabled: Option<bool>,
     contact_allowed: Option<bool>,
-    accepted_notices: String,
+    accepted_notices: Option<String>,
     updated_at: Option<String>,
     updated_by: Option<String>,
     pending_deletion: Option<String>,
 }
 
+/// The tenant's state inside a transaction (what it has written so far included).
 async fn read_snapshot(
     tx: &mut Tx,
     tenant_id: &str,
 ) -> Result<Option<TenantSnapshot>, sqlx::Error> {
-    let Some(row) = on_tx!(&mut *tx, |conn| sqlx::query_as::<_, TenantRow>(
-        "SELECT id, name, region, document_version FROM tenants WHERE id = $1"
+    let rows = on_tx!(&mut *tx, |conn| sqlx::query_as::<_, TenantStateRow>(
+        SNAPSHOT
     )
     .bind(tenant_id)
-    .fetch_optional(&mut *conn)
-    .await?) else {
+    .fetch_all(&mut *conn)
+    .await?);
+    snapshot_of(rows)
+}
+
+/// The snapshot [`SNAPSHOT`]'s rows describe; `None` without a row (no such tenant).
+fn snapshot_of(rows: Vec<TenantStateRow>) -> Result<Option<TenantSnapshot>, sqlx::Error> {
+    let Some(first) = rows.first() else {
         return Ok(None);
     };
     let tenant = Tenant {
-        id: row.id,
-        name: row.name,
-        region: Region::new(&row.region),
+        id: first.id.clone(),
+        name: first.name.clone(),
+        region: Region::new(&first.region),
     };
-    let version = row.document_version;
-
-    let rows = on_tx!(&mut *tx, |conn| {
-        sqlx::query_as::<_, ProgramStateRow>(
-            "SELECT program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion \
-             FROM program_state WHERE tenant_id = $1",
-        )
-        .bind(tenant_id)
-        .fetch_all(&mut *conn)
-        .await?
-    });
+    let version = first.document_version;
     let mut programs: Vec<ProgramRecord> = ProgramId::ALL
         .into_iter()
         .map(ProgramRecord::initial)
         .collect();
     for row in rows {
         // A row of a program this build does not know is kept but not shown.
-        let Some(program) = ProgramId::parse(&row.program) else {
+        let Some(program) = row.program.as_deref().and_then(ProgramId::parse) else {
             continue;
         };
         let record = ProgramRecord {
             program,
-            enabled: row.enabled,
+            enabled: row.enabled.unwrap_or(false),
             contact_allowed: row.contact_allowed,
-            accepted_notices: from_json(&row.accepted_notices)?,
+            accepted_notices: from_json(row.accepted_notices.as_deref().unwrap_or("[]"))?,
             updated_at: row.updated_at.as_deref().map(parse_timestamp).transpose()?,
             updated_by: row.updated_by.as_deref().map(from_json).transpose()?,
             pending_deletion: row.pending_deletion.as_deref().map(from_json).transpose()?,

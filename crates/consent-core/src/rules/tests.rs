@@ -96,7 +96,7 @@ impl Fixture {
 fn req(enabled: bool, accept: &[NoticeRef], contact: Option<bool>) -> ChangeRequest {
     ChangeRequest {
         enabled,
-        accept_notices: accept.to_vec(),
+        accept_notices: accept.iter().cloned().map(Into::into).collect(),
         contact_allowed: contact,
     }
 }
