@@ -40,6 +40,14 @@ pub static MESSAGES: Messages = Messages {
     load_failed: "The settings could not be loaded.",
     retry: "Retry",
 
+    refresh_failed: "The settings shown may be out of date: reading them again failed.",
+    retrying_in: |seconds| format!("Trying again in {seconds} s."),
+    retry_now: "Retry now",
+    server_slow: "The server is taking longer than usual. Still waiting…",
+    save_outcome_unknown: "The server could not be reached, so it is not known whether your \
+         change was saved. Your choice is still shown. Trying again is safe: the same change \
+         is sent and is never applied twice.",
+
     program_name: |program| match program {
         ProgramId::Copilot => "Copilot AI features data sharing",
         ProgramId::Marketing => "Marketing: human review of anonymized customer data",

@@ -37,6 +37,13 @@ pub struct Messages {
     pub load_failed: &'static str,
     pub retry: &'static str,
 
+    // Reading and saving while the server is down, failing or slow.
+    pub refresh_failed: &'static str,
+    pub retrying_in: fn(seconds: u32) -> String,
+    pub retry_now: &'static str,
+    pub server_slow: &'static str,
+    pub save_outcome_unknown: &'static str,
+
     // Programs and their states.
     pub program_name: fn(ProgramId) -> &'static str,
     pub program_full_name: fn(ProgramId) -> &'static str,

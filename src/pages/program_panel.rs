@@ -3,8 +3,8 @@
 //! questions asked before turning a program off or dropping a change.
 
 use consent_core::{
-    pending_deletion, rules, DataSharingDocument, IneligibleReason, NoticeRef, ProgramId,
-    ProgramView, Region,
+    pending_deletion, rules, ChangeRequest, DataSharingDocument, IneligibleReason, NoticeRef,
+    ProgramId, ProgramView, Region,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,9 +17,10 @@ use crate::components::{ConfirmDialog, NoticeReader, SidePanel, Switch, WhatChan
 use crate::draft::{use_drafts, Blocked, Draft};
 use crate::embed::use_host_events;
 use crate::i18n::{format_date, messages, Messages};
+use crate::notices::{program_notice_versions, NoticeVersionsRead};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::use_session;
-use crate::state::{now, use_settings, ProgramStatus};
+use crate::state::{now, use_settings, ProgramStatus, Snapshot};
 
 /// Where saving stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -133,6 +134,22 @@ pub fn ProgramPanel(
                 .is_some_and(|v| v.enabled && v.reconsent_required)
         })
     });
+    // The notices' versions, to say what changed when a re-acceptance is
+    // pending. Opened before the settings arrive (a link to the panel), the
+    // panel cannot know yet whether it needs them, so it reads them together
+    // with the settings rather than after; opened later, only when needed.
+    let read_at_once = store.snapshot_untracked().is_none();
+    let versions: NoticeVersionsRead = LocalResource::new(move || {
+        let needed = read_at_once || reconsent.get();
+        let client = session.client();
+        async move {
+            if needed {
+                Some(program_notice_versions(&client, program).await)
+            } else {
+                None
+            }
+        }
+    });
     let saving = RwSignal::new(Saving::Idle);
     // After a save lost the race: the settings the draft was based on, and those stored now.
     let conflict = RwSignal::new(None::<(DataSharingDocument, DataSharingDocument)>);
@@ -186,34 +203,50 @@ pub fn ProgramPanel(
     let show_accept_hint =
         Memo::new(move |_| dirty.get() && blocked.get() == Some(Blocked::NeedsAcceptance));
 
-    // Any edit after a save starts a new attempt: "Saved" no longer describes the draft.
+    // Any edit after a save starts a new attempt: "Saved" no longer
+    // describes the draft, and "Retry" would send the change as it was.
     let edited = move || {
-        if saving.get_untracked() == Saving::Done {
+        if matches!(saving.get_untracked(), Saving::Done | Saving::Failed(_)) {
             saving.set(Saving::Idle);
         }
     };
 
-    // One key per attempt the person makes; a retry of that attempt reuses it.
-    let attempt = StoredValue::new(String::new());
+    // The change the person asked for, exactly as sent, under one idempotency
+    // key. A change is never sent again by itself; "Retry" sends this same
+    // attempt again, so if the first one was stored but its answer lost, the
+    // server answers with that first result instead of changing anything twice.
+    let attempt = StoredValue::new(None::<Attempt>);
+    let slow_save = RwSignal::new(false);
     let host = use_host_events();
     let send = move || {
-        let Some(snapshot) = store.snapshot_untracked() else {
+        let Some(Attempt {
+            key,
+            change,
+            base,
+        }) = attempt.get_value()
+        else {
             return;
         };
-        let Some(current) = snapshot.document.program(program).cloned() else {
-            return;
-        };
-        let Some(change) = draft.try_with_untracked(|d| d.request(&current)) else {
-            return;
-        };
-        let key = attempt.get_value();
         let (client, tenant) = (session.client(), session.tenant());
         saving.set(Saving::InFlight);
+        slow_save.set(false);
         conflict.set(None);
+        let sent = key.clone();
+        set_timeout(
+            move || {
+                let same = attempt.try_with_value(|a| a.as_ref().map(|a| a.key == sent));
+                if saving.try_get_untracked() == Some(Saving::InFlight) && same == Some(Some(true)) {
+                    slow_save.try_set(true);
+                }
+            },
+            SLOW_SAVE_AFTER,
+        );
         spawn_local(async move {
             let result = client
-                .change_program(&tenant, program, &change, &snapshot.etag, Some(&key))
+                .change_program(&tenant, program, &change, &base.etag, Some(&key))
                 .await;
+            slow_save.try_set(false);
+            let snapshot = base;
             match result {
                 Ok((document, etag)) => {
                     host.data_sharing_changed(program, &document);
@@ -238,7 +271,18 @@ pub fn ProgramPanel(
         {
             return;
         }
-        attempt.set_value(new_idempotency_key());
+        let Some(snapshot) = store.snapshot_untracked() else {
+            return;
+        };
+        let Some(current) = snapshot.document.program(program).cloned() else {
+            return;
+        };
+        let change = draft.with_untracked(|d| d.request(&current));
+        attempt.set_value(Some(Attempt {
+            key: new_idempotency_key(),
+            change,
+            base: snapshot,
+        }));
         if untrack(turns_off) {
             question.set(Question::TurnOff);
         } else {
@@ -286,9 +330,10 @@ pub fn ProgramPanel(
         }
     };
     let status_text = move || match saving.get() {
-        Saving::InFlight => t.saving,
-        Saving::Done => t.saved,
-        _ => "",
+        Saving::InFlight if slow_save.get() => format!("{} {}", t.saving, t.server_slow),
+        Saving::InFlight => t.saving.to_owned(),
+        Saving::Done => t.saved.to_owned(),
+        _ => String::new(),
     };
     let state_now = move || {
         saved_view
@@ -347,7 +392,9 @@ pub fn ProgramPanel(
                         deletion_detail()
                             .map(|text| view! { <p class="ts-note ts-note--pending">{text}</p> })
                     }}
-                    {move || reconsent.get().then(|| view! { <ReconsentBanner program /> })}
+                    {move || {
+                        reconsent.get().then(|| view! { <ReconsentBanner program versions /> })
+                    }}
                     {children()}
                     <ul class="ts-panel__links">
                         <For
@@ -519,7 +566,7 @@ pub fn ProgramPanel(
                                 .map(|error| {
                                     view! {
                                         <div class="ts-alert">
-                                            <p>{(t.error)(&error, state_now().as_deref())}</p>
+                                            <p>{save_error(t, &error, state_now().as_deref())}</p>
                                             {conflict
                                                 .get()
                                                 .map(|(base, current)| {
@@ -644,6 +691,27 @@ pub fn ProgramPanel(
                 }
             }}
         </SidePanel>
+    }
+}
+
+/// The change a Save sent: the request, the settings it was made on, and its idempotency key.
+#[derive(Debug, Clone)]
+struct Attempt {
+    key: String,
+    change: ChangeRequest,
+    base: Snapshot,
+}
+
+/// How long a save may take before the panel says the server is slow.
+const SLOW_SAVE_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// What went wrong with a save, in words. When the server could not be
+/// reached, the change may have been stored all the same: say so, rather
+/// than "nothing was changed".
+fn save_error(t: &Messages, error: &ApiError, state_now: Option<&str>) -> String {
+    match error {
+        ApiError::Network | ApiError::Offline => t.save_outcome_unknown.to_owned(),
+        _ => (t.error)(error, state_now),
     }
 }
 

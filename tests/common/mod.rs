@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod fault;
 pub mod ledger;
 
 use std::cell::RefCell;
@@ -99,6 +100,11 @@ pub struct TestApp {
 impl TestApp {
     /// Mounts the app for `tenant`, signed in with `role`, at the address `path`.
     pub fn mount(tenant: &str, role: Role, path: &str) -> TestApp {
+        TestApp::mount_on(api_url(), tenant, role, path)
+    }
+
+    /// Mounts the app talking to the API at `api_base_url` (the fault proxy, say).
+    pub fn mount_on(api_base_url: &str, tenant: &str, role: Role, path: &str) -> TestApp {
         unmount_leftover();
         let window = web_sys::window().unwrap();
         window
@@ -112,7 +118,7 @@ impl TestApp {
         let handle = mount(
             root.clone(),
             AppOptions {
-                api_base_url: api_url().to_owned(),
+                api_base_url: api_base_url.to_owned(),
                 tenant: tenant.to_owned(),
                 token: TokenSource::Development(role),
                 base_path: String::new(),
@@ -215,6 +221,36 @@ pub async fn wait_for<T>(what: &str, mut find: impl FnMut() -> Option<T>) -> T {
 /// Waits until `condition` holds, or fails the test naming `what`.
 pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
     wait_for(what, || condition().then_some(())).await
+}
+
+/// Waits until the async `check` returns something, for at most `deadline_ms`
+/// (for conditions that take longer than a person's click, such as a backoff).
+pub async fn wait_async<T, F: std::future::Future<Output = Option<T>>>(
+    what: &str,
+    deadline_ms: f64,
+    mut check: impl FnMut() -> F,
+) -> T {
+    let start = js_sys::Date::now();
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        if js_sys::Date::now() - start > deadline_ms {
+            panic!("timed out after {deadline_ms} ms waiting for {what}");
+        }
+        sleep_ms(100).await;
+    }
+}
+
+/// Lets `ms` pass: only to watch that something does NOT happen in that time.
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
 }
 
 /// Yields to the browser for one polling interval.
