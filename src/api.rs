@@ -10,9 +10,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use consent_core::{
-    ChangeRequest, ConsentReceipt, DataSharingDocument, DevTokenRequest,
-    DevTokenResponse, ErrorCode, HistoryPage, NoticeDocument, NoticeRef, NoticeVersionSummary,
-    Problem, ProgramId, Role, Tenant,
+    ChangeRequest, ConsentReceipt, DataSharingDocument, DevTokenRequest, DevTokenResponse,
+    ErrorCode, HistoryPage, NoticeDocument, NoticeRef, NoticeVersionSummary, Problem, ProgramId,
+    Role, Tenant,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;

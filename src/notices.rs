@@ -105,7 +105,9 @@ async fn notice_change(
 ) -> Result<Option<NoticeChange>, ApiError> {
     let listed = known
         .iter()
-        .find(|(id, versions)| *id == current.id && versions.iter().any(|v| v.version == current.version))
+        .find(|(id, versions)| {
+            *id == current.id && versions.iter().any(|v| v.version == current.version)
+        })
         .map(|(_, versions)| versions.clone());
     // Read before a newer version was published: read the list again.
     let versions = match listed {

@@ -76,6 +76,8 @@ pub struct SettingsStore {
     trouble: RwSignal<Option<ReadTrouble>>,
     /// A read has been waiting for the server for a while.
     slow: RwSignal<bool>,
+    /// The generation of the read on its way, if one is.
+    reading: StoredValue<Option<u32>>,
     /// Failed reads in a row, which sets the next wait.
     failures: StoredValue<u32>,
     /// The pending one-second tick of the countdown to the next try.
@@ -92,6 +94,7 @@ impl SettingsStore {
             generation: StoredValue::new(0),
             trouble: RwSignal::new(None),
             slow: RwSignal::new(false),
+            reading: StoredValue::new(None),
             failures: StoredValue::new(0),
             tick: StoredValue::new(None),
             session: StoredValue::new(None),
@@ -120,9 +123,10 @@ impl SettingsStore {
         }
         let (client, tenant) = (session.client(), session.tenant());
         let still_current = move || store.generation.try_get_value() == Some(generation);
+        self.reading.set_value(Some(generation));
         set_timeout(
             move || {
-                if still_current() {
+                if store.reading.try_get_value() == Some(Some(generation)) {
                     store.slow.try_set(true);
                 }
             },
@@ -139,6 +143,7 @@ impl SettingsStore {
             if !still_current() {
                 return;
             }
+            store.reading.try_set_value(None);
             store.slow.try_set(false);
             match result {
                 Ok((document, etag)) => {
@@ -155,13 +160,25 @@ impl SettingsStore {
         });
     }
 
-    /// Reads again now if the settings are shown and nothing is being read
-    /// (the person came back to the page, or the browser is online again).
+    /// Reads again now unless a read is on its way (the person came back
+    /// to the page, or the browser is online again): the settings shown are
+    /// checked (a 304 when nothing changed), and a try again that was
+    /// counting down happens at once.
     pub fn refresh(&self) {
         let Some(session) = self.session.try_get_value().flatten() else {
             return;
         };
-        if self.snapshot_untracked().is_some() && !self.slow.get_untracked() {
+        if self.reading.try_get_value().flatten().is_some() {
+            return;
+        }
+        let waiting = self
+            .trouble
+            .try_get_untracked()
+            .flatten()
+            .is_some_and(|t| t.retry_in.is_some());
+        if waiting {
+            self.retry(session);
+        } else if self.snapshot_untracked().is_some() {
             self.load(session);
         }
     }
@@ -277,6 +294,7 @@ impl SettingsStore {
     pub fn apply(&self, document: DataSharingDocument, etag: ETag) {
         // A save may finish after the app was unmounted; then there is nothing to update.
         self.generation.try_update_value(|g| *g = g.wrapping_add(1));
+        self.reading.try_set_value(None);
         self.cancel_retry();
         self.trouble.try_set(None);
         self.slow.try_set(false);
@@ -433,6 +451,31 @@ mod tests {
             updated_at: None,
             updated_by: None,
             pending_deletion: opted_out.map(|t| pending_deletion(ProgramId::Copilot, at(t))),
+        }
+    }
+
+    // Guards the waits between reads that failed: doubling from 1 s, never over 30 s.
+    #[test]
+    fn reads_back_off_from_one_second_to_thirty() {
+        let waits: Vec<u64> = (0..8).map(|n| super::read_backoff(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30, 30]);
+        assert_eq!(super::read_backoff(u32::MAX).as_secs(), 30);
+    }
+
+    // Guards which read failures the page tries again by itself.
+    #[test]
+    fn only_faults_that_waiting_can_fix_are_retried() {
+        use crate::api::ApiError;
+        for (error, retried) in [
+            (ApiError::Offline, true),
+            (ApiError::Network, true),
+            (ApiError::Server { status: 503 }, true),
+            (ApiError::Server { status: 500 }, true),
+            (ApiError::Unauthorized, false),
+            (ApiError::Forbidden, false),
+            (ApiError::NotFound, false),
+        ] {
+            assert_eq!(super::worth_retrying(&error), retried, "{error:?}");
         }
     }
 

@@ -151,9 +151,15 @@ async fn a_slow_save_shows_progress_then_saves_once() {
     set_fault(Fault::Delay(3000, Some("PUT"))).await;
     click(&app.role("button", "Save").await).await;
 
-    wait_until("Saving…", || app.status_line(&panel).starts_with("Saving…")).await;
+    wait_until("Saving…", || {
+        app.status_line(&panel).starts_with("Saving…")
+    })
+    .await;
     let switch = app.role("switch", SWITCH).await;
-    assert!(is_disabled(&switch), "no input while the change is on its way");
+    assert!(
+        is_disabled(&switch),
+        "no input while the change is on its way"
+    );
     assert_eq!(panel.get_attribute("aria-busy").as_deref(), Some("true"));
     wait_until("the panel to say the server is slow", || {
         app.status_line(&panel).contains(SLOW)
@@ -186,7 +192,10 @@ async fn a_lost_answer_is_retried_under_the_same_key_and_applied_once() {
     draft_is_kept(&app).await;
     let (stored, _) = settings_of(&tenant).await;
     assert_eq!(
-        (stored.version, stored.program(ProgramId::Copilot).unwrap().enabled),
+        (
+            stored.version,
+            stored.program(ProgramId::Copilot).unwrap().enabled
+        ),
         (1, true),
         "the server did store the change whose answer was lost"
     );

@@ -219,12 +219,7 @@ pub fn ProgramPanel(
     let slow_save = RwSignal::new(false);
     let host = use_host_events();
     let send = move || {
-        let Some(Attempt {
-            key,
-            change,
-            base,
-        }) = attempt.get_value()
-        else {
+        let Some(Attempt { key, change, base }) = attempt.get_value() else {
             return;
         };
         let (client, tenant) = (session.client(), session.tenant());
@@ -235,7 +230,8 @@ pub fn ProgramPanel(
         set_timeout(
             move || {
                 let same = attempt.try_with_value(|a| a.as_ref().map(|a| a.key == sent));
-                if saving.try_get_untracked() == Some(Saving::InFlight) && same == Some(Some(true)) {
+                if saving.try_get_untracked() == Some(Saving::InFlight) && same == Some(Some(true))
+                {
                     slow_save.try_set(true);
                 }
             },

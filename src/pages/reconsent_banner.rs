@@ -29,9 +29,9 @@ pub fn ReconsentBanner(
         let versions = versions.get().flatten();
         async move {
             match (view, versions) {
-                (Some(view), Some(Ok(versions))) => {
-                    reacceptance_changes(&client, &view, &versions).await.map(Some)
-                }
+                (Some(view), Some(Ok(versions))) => reacceptance_changes(&client, &view, &versions)
+                    .await
+                    .map(Some),
                 (Some(_), Some(Err(error))) => Err(error),
                 (_, None) => Ok(None),
                 (None, _) => Ok(Some(Vec::new())),

@@ -64,7 +64,8 @@ impl Fault {
 
     /// What happens to a request with `method`.
     fn for_request(&self, method: &Method) -> Mode {
-        let applies = *method != Method::OPTIONS && self.method.as_ref().is_none_or(|m| m == method);
+        let applies =
+            *method != Method::OPTIONS && self.method.as_ref().is_none_or(|m| m == method);
         if applies {
             self.mode.clone()
         } else {
@@ -213,9 +214,14 @@ pub fn command(args: &[String]) -> Result {
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
-    let upstream = upstream.ok_or("usage: cargo xtask fault-proxy --upstream http://IP:PORT [--bind ADDR] [--control ADDR]")?;
+    let upstream = upstream.ok_or(
+        "usage: cargo xtask fault-proxy --upstream http://IP:PORT [--bind ADDR] [--control ADDR]",
+    )?;
     let proxy = FaultProxy::start_on(&upstream, &bind, &control)?;
-    println!("fault proxy on {} (control on {}) in front of {upstream}", proxy.url, proxy.control_url);
+    println!(
+        "fault proxy on {} (control on {}) in front of {upstream}",
+        proxy.url, proxy.control_url
+    );
     proxy.wait();
     Ok(())
 }
@@ -483,7 +489,10 @@ fn control_request(shared: &Shared, request: &Request<Incoming>) -> Response<Ful
     *response.status_mut() = status;
     let headers = response.headers_mut();
     headers.insert("access-control-allow-origin", HeaderValue::from_static("*"));
-    headers.insert("access-control-allow-methods", HeaderValue::from_static("GET, POST"));
+    headers.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static("GET, POST"),
+    );
     headers.insert("cache-control", HeaderValue::from_static("no-store"));
     response
 }
@@ -535,9 +544,9 @@ fn parse_fault(query: &str) -> Result<Fault> {
     };
     let method = match param("method") {
         None | Some("") => None,
-        Some(name) => Some(
-            Method::from_bytes(name.as_bytes()).map_err(|_| format!("bad method {name:?}"))?,
-        ),
+        Some(name) => {
+            Some(Method::from_bytes(name.as_bytes()).map_err(|_| format!("bad method {name:?}"))?)
+        }
     };
     Ok(Fault { mode, method })
 }
@@ -553,10 +562,34 @@ mod tests {
         for (query, expected) in [
             ("mode=pass", Ok(Fault::PASS)),
             ("", Ok(Fault::PASS)),
-            ("mode=refuse", Ok(Fault { mode: Mode::Refuse, method: None })),
-            ("mode=delay&ms=2500", Ok(Fault { mode: Mode::Delay(2500), method: None })),
-            ("mode=status&status=503&method=PUT", Ok(Fault { mode: Mode::Status(503), method: put.clone() })),
-            ("mode=drop&method=PUT", Ok(Fault { mode: Mode::Drop, method: put.clone() })),
+            (
+                "mode=refuse",
+                Ok(Fault {
+                    mode: Mode::Refuse,
+                    method: None,
+                }),
+            ),
+            (
+                "mode=delay&ms=2500",
+                Ok(Fault {
+                    mode: Mode::Delay(2500),
+                    method: None,
+                }),
+            ),
+            (
+                "mode=status&status=503&method=PUT",
+                Ok(Fault {
+                    mode: Mode::Status(503),
+                    method: put.clone(),
+                }),
+            ),
+            (
+                "mode=drop&method=PUT",
+                Ok(Fault {
+                    mode: Mode::Drop,
+                    method: put.clone(),
+                }),
+            ),
         ] {
             assert_eq!(parse_fault(query), expected, "{query}");
         }
@@ -566,6 +599,11 @@ mod tests {
         let fault = parse_fault("mode=drop&method=PUT").unwrap();
         assert_eq!(fault.for_request(&Method::PUT), Mode::Drop);
         assert_eq!(fault.for_request(&Method::GET), Mode::Pass);
-        assert_eq!(parse_fault("mode=status&status=500").unwrap().for_request(&Method::OPTIONS), Mode::Pass);
+        assert_eq!(
+            parse_fault("mode=status&status=500")
+                .unwrap()
+                .for_request(&Method::OPTIONS),
+            Mode::Pass
+        );
     }
 }

@@ -191,8 +191,14 @@ async fn a_published_notice_version_changes_the_tag() {
 
     let answer = get_if_none_match(&server, &admin, &old).await;
     assert_eq!(answer.status, StatusCode::OK, "the old tag is stale");
-    assert_eq!(answer.body["version"], before["version"], "no change was stored");
-    assert_eq!(program_view(&answer.body, "marketing")["notices"][1]["version"], 2);
+    assert_eq!(
+        answer.body["version"], before["version"],
+        "no change was stored"
+    );
+    assert_eq!(
+        program_view(&answer.body, "marketing")["notices"][1]["version"],
+        2
+    );
     let new = answer.header("etag").unwrap().to_owned();
     assert_eq!(new, "\"0-2.1.2\"");
     assert_eq!(

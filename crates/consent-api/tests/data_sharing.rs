@@ -24,7 +24,10 @@ async fn document_shape_per_region() {
             json!({"id": tenant, "name": name, "region": region})
         );
         assert_eq!(document["version"], 0);
-        assert_eq!(etag, "\"0-2.1.1\"", "the version, then copilot-data-sharing 2, marketing-human-review 1, marketing-nda 1");
+        assert_eq!(
+            etag, "\"0-2.1.1\"",
+            "the version, then copilot-data-sharing 2, marketing-human-review 1, marketing-nda 1"
+        );
         assert_eq!(document["can_edit"], true);
         let ids: Vec<&str> = document["programs"]
             .as_array()

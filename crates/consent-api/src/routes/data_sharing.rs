@@ -401,7 +401,10 @@ mod tests {
             ("\"7-2.1.x\"".to_owned(), None),
             ("\"-2.1.1\"".to_owned(), None),
             ("7-2.1.1".to_owned(), None),
-            (format!("\"7-{}\"", ["1"; MAX_TAG_NOTICES + 1].join(".")), None),
+            (
+                format!("\"7-{}\"", ["1"; MAX_TAG_NOTICES + 1].join(".")),
+                None,
+            ),
         ];
         for (value, expected) in cases {
             assert_eq!(version_named(&value), expected, "{value:?}");
