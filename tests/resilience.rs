@@ -46,12 +46,6 @@ async fn draft_is_kept(app: &TestApp) {
     wait_until("Save to take the kept draft", || !is_disabled(&save)).await;
 }
 
-/// Tells the app the person came back to the page (it reads again then).
-fn come_back_to_the_page() {
-    let event = web_sys::Event::new("focus").unwrap();
-    web_sys::window().unwrap().dispatch_event(&event).unwrap();
-}
-
 fn starts(requests: &[Seen]) -> Vec<f64> {
     requests.iter().map(|r| r.started_ms).collect()
 }
@@ -87,6 +81,34 @@ async fn a_stopped_api_is_said_and_the_page_recovers_by_itself() {
         by_text(&app.root, UNREACHABLE).is_none() && by_text(&app.root, "Trying again in").is_none()
     })
     .await;
+    app.unmount();
+}
+
+// Guards a slow first load: grey rows at once, then, while the server
+// keeps the page waiting, words saying so; then the settings.
+#[wasm_bindgen_test]
+async fn a_slow_load_says_the_server_is_slow_then_shows_the_settings() {
+    reset_proxy().await;
+    let tenant = fresh_tenant("US").await.id;
+    set_fault(Fault::Delay(3000, Some("GET"))).await;
+    let app = TestApp::mount_on(fault::proxy_url(), &tenant, Role::Admin, "/settings");
+
+    app.text(SLOW).await;
+    assert!(
+        by_role(&app.root, "link", COPILOT).is_none(),
+        "still loading"
+    );
+    wait_async("the settings after the slow read", 10_000.0, || async {
+        by_role(&app.root, "link", COPILOT)
+    })
+    .await;
+    assert!(by_text(&app.root, SLOW).is_none());
+    let reads = seen_for_settings(&tenant, "GET").await;
+    assert_eq!(
+        reads.len(),
+        1,
+        "a slow read is waited for, not repeated: {reads:?}"
+    );
     app.unmount();
 }
 

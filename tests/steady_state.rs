@@ -52,12 +52,6 @@ async fn the_app_marks_when_settings_show_and_the_panel_takes_input() {
     app.unmount();
 }
 
-/// Tells the app the person came back to the page (it reads again then).
-fn come_back_to_the_page() {
-    let event = web_sys::Event::new("focus").unwrap();
-    web_sys::window().unwrap().dispatch_event(&event).unwrap();
-}
-
 /// The latest read of the tenant's settings the proxy saw, once there are `count`.
 async fn nth_read(tenant: &str, count: usize) -> Seen {
     wait_async(&format!("read number {count}"), 5_000.0, || async {

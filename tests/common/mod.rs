@@ -242,6 +242,12 @@ pub async fn wait_async<T, F: std::future::Future<Output = Option<T>>>(
     }
 }
 
+/// Tells the app the person came back to its window (it reads the settings again then).
+pub fn come_back_to_the_page() {
+    let event = web_sys::Event::new("focus").unwrap();
+    web_sys::window().unwrap().dispatch_event(&event).unwrap();
+}
+
 /// Lets `ms` pass: only to watch that something does NOT happen in that time.
 pub async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
