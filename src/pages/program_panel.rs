@@ -242,7 +242,6 @@ pub fn ProgramPanel(
                 .change_program(&tenant, program, &change, &base.etag, Some(&key))
                 .await;
             slow_save.try_set(false);
-            let snapshot = base;
             match result {
                 Ok((document, etag)) => {
                     host.data_sharing_changed(program, &document);
@@ -254,7 +253,7 @@ pub fn ProgramPanel(
                     // Someone else's change is the state now; show it, keep the draft.
                     if let ApiError::Conflict { current } = &error {
                         store.apply((**current).clone(), current.etag());
-                        conflict.try_set(Some((snapshot.document, (**current).clone())));
+                        conflict.try_set(Some((base.document, (**current).clone())));
                     }
                     saving.try_set(Saving::Failed(error));
                 }

@@ -62,8 +62,8 @@ impl Modify for BearerToken {
 }
 
 /// The form of every `ETag` the server sends: a strong tag holding the
-/// document's version (`"7"`).
-pub const ETAG_PATTERN: &str = r#"^"[0-9]+"$"#;
+/// document's version and its current notice versions (`"7-2.1.1"`).
+pub const ETAG_PATTERN: &str = r#"^"[0-9]+-([0-9]+(\.[0-9]+)*)?"$"#;
 
 /// Describes the `ETag` response headers by their exact form, so that a
 /// client (or a test) can tell a real tag from any string.
@@ -86,7 +86,7 @@ impl Modify for EntityTags {
                     header.schema = ObjectBuilder::new()
                         .schema_type(Type::String)
                         .pattern(Some(ETAG_PATTERN))
-                        .examples([r#""7""#])
+                        .examples([r#""7-2.1.1""#])
                         .into();
                 }
             }
