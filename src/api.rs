@@ -10,9 +10,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 
 use consent_core::{
-    etag_for, ChangeRequest, ConsentReceipt, DataSharingDocument, DevTokenRequest,
-    DevTokenResponse, ErrorCode, HistoryPage, NoticeDocument, NoticeRef, NoticeVersionSummary,
-    Problem, ProgramId, Role, Tenant,
+    ChangeRequest, ConsentReceipt, DataSharingDocument, DevTokenRequest, DevTokenResponse,
+    ErrorCode, HistoryPage, NoticeDocument, NoticeRef, NoticeVersionSummary, Problem, ProgramId,
+    Role, Tenant,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
@@ -28,7 +28,8 @@ pub type TokenFuture = Pin<Box<dyn Future<Output = Option<String>>>>;
 /// A function that fetches a fresh bearer token each time it is called.
 pub type AsyncTokenFn = Arc<dyn Fn() -> TokenFuture + Send + Sync>;
 
-/// A strong entity tag of a tenant's data-sharing document (`"7"`), sent back as `If-Match`.
+/// A strong entity tag of a tenant's data-sharing document (`"7-2.1.1"`), sent
+/// back as `If-Match`, or as `If-None-Match` to read it again only if it changed.
 pub type ETag = String;
 
 /// Why a request to the consent API did not succeed.
@@ -480,12 +481,12 @@ async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiErro
 /// Reads a data-sharing document and its `ETag`.
 ///
 /// The `ETag` header is the authority; when a cross-origin server does not
-/// expose it, the tag is derived from the document's version, which the API
-/// defines to be the same value.
+/// expose it, the tag is derived from the document (its version and notice
+/// versions), which the API defines to be the same value.
 async fn versioned(response: Response) -> Result<(DataSharingDocument, ETag), ApiError> {
     let header = response.headers().get("etag");
     let document: DataSharingDocument = read_json(response).await?;
-    let etag = header.unwrap_or_else(|| etag_for(document.version));
+    let etag = header.unwrap_or_else(|| document.etag());
     Ok((document, etag))
 }
 

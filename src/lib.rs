@@ -177,7 +177,21 @@ pub fn App(
     Effect::new(move |_| match sign_in.get() {
         SignIn::Pending => {}
         SignIn::Ready => store.load(session),
-        SignIn::Failed(error) => store.fail(error),
+        SignIn::Failed(error) => store.fail(session, error),
+    });
+    // Coming back to the page, or back online: read again (a 304 when nothing changed).
+    let listeners = [
+        window_event_listener(leptos::ev::focus, move |_| store.refresh()),
+        window_event_listener(leptos::ev::online, move |_| store.refresh()),
+    ];
+    let listeners = StoredValue::new_local(Some(listeners));
+    on_cleanup(move || {
+        store.cancel_retry();
+        if let Some(listeners) = listeners.try_update_value(Option::take).flatten() {
+            for listener in listeners {
+                listener.remove();
+            }
+        }
     });
 
     let router_base = base_path.trim_end_matches('/').to_owned();

@@ -3,8 +3,10 @@
 
 use consent_core::rules::NoticeSet;
 use consent_core::{
-    NoticeAcceptance, NoticeDocument, NoticeVersion, NoticeVersionSummary, ProgramView,
+    NoticeAcceptance, NoticeDocument, NoticeRef, NoticeVersion, NoticeVersionSummary, ProgramId,
+    ProgramView,
 };
+use futures::future::{join, join_all};
 use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiError};
@@ -60,70 +62,122 @@ pub struct NoticeChange {
     pub changed_sections: Vec<String>,
 }
 
+/// [`program_notice_versions`] as a panel reads it: `None` until it is read.
+pub type NoticeVersionsRead =
+    LocalResource<Option<Result<Vec<(String, Vec<NoticeVersionSummary>)>, ApiError>>>;
+
+/// Every published version of each notice `program` requires, oldest first,
+/// read at once (the requests go out together, not one after another).
+pub async fn program_notice_versions(
+    client: &ApiClient,
+    program: ProgramId,
+) -> Result<Vec<(String, Vec<NoticeVersionSummary>)>, ApiError> {
+    let reads = program.required_notices().iter().map(|id| async move {
+        let versions = client.get_notice_versions(id).await?;
+        Ok::<_, ApiError>(((*id).to_owned(), versions))
+    });
+    join_all(reads).await.into_iter().collect()
+}
+
 /// What changed in each notice of `program` that the tenant must accept
 /// again, decided with the same rule the server applies; headings in
 /// `language` where the notice is published in it.
+///
+/// `versions` is [`program_notice_versions`], which the panel starts reading
+/// together with the settings; the documents to compare are then read all
+/// at once.
 pub async fn reacceptance_changes(
     client: &ApiClient,
     program: &ProgramView,
+    versions: &[(String, Vec<NoticeVersionSummary>)],
     language: &str,
 ) -> Result<Vec<NoticeChange>, ApiError> {
-    let mut changes = Vec::new();
-    for current in &program.notices {
-        let versions = client.get_notice_versions(&current.id).await?;
-        let history: Vec<NoticeVersion> = versions
-            .iter()
-            .map(NoticeVersionSummary::version_info)
-            .collect();
-        let Some(now) = history.iter().find(|v| v.version == current.version) else {
-            continue;
-        };
-        let set = NoticeSet {
-            current: std::slice::from_ref(now),
-            history: &history,
-        };
-        if set
-            .pending_acceptances(&program.accepted_notices)
-            .is_empty()
-        {
-            continue;
-        }
-        let accepted = program
-            .accepted_notices
-            .iter()
-            .find(|a| a.id == current.id && a.version < current.version)
-            .map(|a| a.version);
-        let document = client
-            .get_notice_version(&current.id, current.version, language)
-            .await?;
-        let changed_sections = match accepted {
-            Some(version) => {
-                let older = client
-                    .get_notice_version(&current.id, version, language)
-                    .await?;
-                document.changed_sections(&older)
-            }
-            None => document
-                .sections
-                .iter()
-                .map(|s| s.heading.clone())
-                .collect(),
-        };
-        let summaries = versions
-            .iter()
-            .rev()
-            .filter(|v| v.version <= current.version && Some(v.version) > accepted)
-            .filter_map(|v| v.change_summary.clone())
-            .collect();
-        changes.push(NoticeChange {
-            id: current.id.clone(),
-            accepted,
-            current: current.version,
-            summaries,
-            changed_sections,
-        });
+    let changes = program
+        .notices
+        .iter()
+        .map(|current| notice_change(client, program, current, versions, language));
+    let changes: Result<Vec<Option<NoticeChange>>, ApiError> =
+        join_all(changes).await.into_iter().collect();
+    Ok(changes?.into_iter().flatten().collect())
+}
+
+/// What changed in one current notice of `program`, if the tenant must accept it again.
+async fn notice_change(
+    client: &ApiClient,
+    program: &ProgramView,
+    current: &NoticeRef,
+    known: &[(String, Vec<NoticeVersionSummary>)],
+    language: &str,
+) -> Result<Option<NoticeChange>, ApiError> {
+    let listed = known
+        .iter()
+        .find(|(id, versions)| {
+            *id == current.id && versions.iter().any(|v| v.version == current.version)
+        })
+        .map(|(_, versions)| versions.clone());
+    // Read before a newer version was published: read the list again.
+    let versions = match listed {
+        Some(versions) => versions,
+        None => client.get_notice_versions(&current.id).await?,
+    };
+    let history: Vec<NoticeVersion> = versions
+        .iter()
+        .map(NoticeVersionSummary::version_info)
+        .collect();
+    let Some(now) = history.iter().find(|v| v.version == current.version) else {
+        return Ok(None);
+    };
+    let set = NoticeSet {
+        current: std::slice::from_ref(now),
+        history: &history,
+    };
+    if set
+        .pending_acceptances(&program.accepted_notices)
+        .is_empty()
+    {
+        return Ok(None);
     }
-    Ok(changes)
+    let accepted = program
+        .accepted_notices
+        .iter()
+        .find(|a| a.id == current.id && a.version < current.version)
+        .map(|a| a.version);
+    let older = async {
+        match accepted {
+            Some(version) => client
+                .get_notice_version(&current.id, version, language)
+                .await
+                .map(Some),
+            None => Ok(None),
+        }
+    };
+    let (document, older) = join(
+        client.get_notice_version(&current.id, current.version, language),
+        older,
+    )
+    .await;
+    let document = document?;
+    let changed_sections = match older? {
+        Some(older) => document.changed_sections(&older),
+        None => document
+            .sections
+            .iter()
+            .map(|s| s.heading.clone())
+            .collect(),
+    };
+    let summaries = versions
+        .iter()
+        .rev()
+        .filter(|v| v.version <= current.version && Some(v.version) > accepted)
+        .filter_map(|v| v.change_summary.clone())
+        .collect();
+    Ok(Some(NoticeChange {
+        id: current.id.clone(),
+        accepted,
+        current: current.version,
+        summaries,
+        changed_sections,
+    }))
 }
 
 /// The language each notice version was received in, so that accepting it

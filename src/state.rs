@@ -4,6 +4,8 @@
 //! it with what the server answered. The page never assumes a change
 //! happened until the API says so.
 
+use std::time::Duration;
+
 use consent_core::{DataSharingDocument, ProgramId, ProgramView, Timestamp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,12 +34,56 @@ pub enum Loadable {
     Ready(Snapshot),
 }
 
+/// A read of the settings that failed and is tried again by itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadTrouble {
+    /// What went wrong the last time.
+    pub error: ApiError,
+    /// Seconds until the next try; `None` when the page does not try again
+    /// by itself (the error is not one that waiting can fix).
+    pub retry_in: Option<u32>,
+}
+
+/// How long to wait before the `attempt`-th try again (1 s, 2 s, 4 s, … at most 30 s).
+pub fn read_backoff(attempt: u32) -> Duration {
+    const FIRST_SECS: u64 = 1;
+    const LONGEST_SECS: u64 = 30;
+    let secs = FIRST_SECS
+        .checked_shl(attempt.min(16))
+        .unwrap_or(LONGEST_SECS);
+    Duration::from_secs(secs.min(LONGEST_SECS))
+}
+
+/// Whether waiting and reading again can fix `error` (the server was down,
+/// slow or unreachable), as opposed to a refusal that would only repeat.
+pub fn worth_retrying(error: &ApiError) -> bool {
+    matches!(
+        error,
+        ApiError::Offline | ApiError::Network | ApiError::Server { .. }
+    )
+}
+
+/// How long a read may take before the page says the server is slow.
+const SLOW_AFTER: Duration = Duration::from_millis(1500);
+
 /// A `Copy` handle to the app's copy of the tenant's settings.
 #[derive(Clone, Copy)]
 pub struct SettingsStore {
     state: RwSignal<Loadable>,
     /// Counts loads, so an answer to an older request never overwrites a newer one.
     generation: StoredValue<u32>,
+    /// The last read failed; set while a try again is pending.
+    trouble: RwSignal<Option<ReadTrouble>>,
+    /// A read has been waiting for the server for a while.
+    slow: RwSignal<bool>,
+    /// The generation of the read on its way, if one is.
+    reading: StoredValue<Option<u32>>,
+    /// Failed reads in a row, which sets the next wait.
+    failures: StoredValue<u32>,
+    /// The pending one-second tick of the countdown to the next try.
+    tick: StoredValue<Option<TimeoutHandle>>,
+    /// The session the last read used, for reading again without being asked.
+    session: StoredValue<Option<Session>>,
 }
 
 impl SettingsStore {
@@ -46,51 +92,111 @@ impl SettingsStore {
         SettingsStore {
             state: RwSignal::new(Loadable::Loading),
             generation: StoredValue::new(0),
+            trouble: RwSignal::new(None),
+            slow: RwSignal::new(false),
+            reading: StoredValue::new(None),
+            failures: StoredValue::new(0),
+            tick: StoredValue::new(None),
+            session: StoredValue::new(None),
         }
     }
 
     /// Reads the settings from the server (again).
     ///
-    /// With settings already shown, they stay on screen meanwhile. It reads
-    /// the whole document rather than asking `If-None-Match`: the document's
-    /// version does not move when a new notice version is published, so a
-    /// 304 could hide a re-acceptance the person must see.
+    /// With settings already shown, they stay on screen meanwhile, and the
+    /// read is conditional (`If-None-Match`): the server answers 304 without
+    /// a body when nothing changed. Its tag names the current notice
+    /// versions too, so a newly published version is never hidden by a 304.
+    ///
+    /// A read that fails because the server is down, slow or unreachable is
+    /// tried again by itself after 1 s, 2 s, 4 s, … (at most 30 s); the
+    /// settings shown, and every unsaved draft, stay as they are.
     pub fn load(&self, session: Session) {
         let store = *self;
+        self.cancel_retry();
+        self.session.set_value(Some(session));
         let generation = self.generation.get_value().wrapping_add(1);
         self.generation.set_value(generation);
-        if self.snapshot_untracked().is_none() {
+        let shown = self.snapshot_untracked();
+        if shown.is_none() && !matches!(self.state.get_untracked(), Loadable::Loading) {
             self.state.set(Loadable::Loading);
         }
         let (client, tenant) = (session.client(), session.tenant());
+        let still_current = move || store.generation.try_get_value() == Some(generation);
+        self.reading.set_value(Some(generation));
+        set_timeout(
+            move || {
+                if store.reading.try_get_value() == Some(Some(generation)) {
+                    store.slow.try_set(true);
+                }
+            },
+            SLOW_AFTER,
+        );
         spawn_local(async move {
-            let result = client.get_data_sharing(&tenant).await;
-            if store.generation.try_get_value() != Some(generation) {
+            let result = match shown {
+                Some(snapshot) => client
+                    .get_data_sharing_if_changed(&tenant, &snapshot.etag)
+                    .await
+                    .map(|fresh| fresh.unwrap_or((snapshot.document, snapshot.etag))),
+                None => client.get_data_sharing(&tenant).await,
+            };
+            if !still_current() {
                 return;
             }
+            store.reading.try_set_value(None);
+            store.slow.try_set(false);
             match result {
                 Ok((document, etag)) => {
-                    store
-                        .state
-                        .try_set(Loadable::Ready(Snapshot { document, etag }));
+                    store.failures.try_set_value(0);
+                    store.trouble.try_set(None);
+                    let fresh = Snapshot { document, etag };
+                    // A 304 changes nothing: leave the signal alone, so nothing re-renders.
+                    if store.snapshot_untracked().as_ref() != Some(&fresh) {
+                        store.state.try_set(Loadable::Ready(fresh));
+                    }
                 }
-                Err(error) => {
-                    store.state.try_set(Loadable::Failed(error));
-                }
+                Err(error) => store.failed(error),
             }
         });
     }
 
+    /// Reads again now unless a read is on its way (the person came back
+    /// to the page, or the browser is online again): the settings shown are
+    /// checked (a 304 when nothing changed), and a try again that was
+    /// counting down happens at once.
+    pub fn refresh(&self) {
+        let Some(session) = self.session.try_get_value().flatten() else {
+            return;
+        };
+        if self.reading.try_get_value().flatten().is_some() {
+            return;
+        }
+        let waiting = self
+            .trouble
+            .try_get_untracked()
+            .flatten()
+            .is_some_and(|t| t.retry_in.is_some());
+        if waiting {
+            self.retry(session);
+        } else if self.snapshot_untracked().is_some() {
+            self.load(session);
+        }
+    }
+
     /// Tries again after a failed load; signs in again first if that is what failed.
     pub fn retry(&self, session: Session) {
+        self.cancel_retry();
+        self.session.set_value(Some(session));
         if matches!(session.sign_in_untracked(), SignIn::Failed(_)) {
             let store = *self;
-            self.state.set(Loadable::Loading);
+            if self.snapshot_untracked().is_none() {
+                self.state.set(Loadable::Loading);
+            }
             spawn_local(async move {
                 session.renew().await;
                 // Signed in now: the app loads the settings. Failed again: say so again.
                 if let SignIn::Failed(error) = session.sign_in_untracked() {
-                    store.state.try_set(Loadable::Failed(error));
+                    store.failed(error);
                 }
             });
         } else {
@@ -98,9 +204,85 @@ impl SettingsStore {
         }
     }
 
-    /// Records that the settings cannot be loaded (for example, signing in failed).
-    pub fn fail(&self, error: ApiError) {
-        self.state.set(Loadable::Failed(error));
+    /// Records a failed read: the settings shown stay, and the page tries
+    /// again by itself when waiting can help.
+    fn failed(&self, error: ApiError) {
+        if self.snapshot_untracked().is_none() {
+            self.state.try_set(Loadable::Failed(error.clone()));
+        }
+        if !worth_retrying(&error) {
+            self.trouble.try_set(Some(ReadTrouble {
+                error,
+                retry_in: None,
+            }));
+            return;
+        }
+        let attempt = self.failures.try_get_value().unwrap_or(0);
+        self.failures.try_set_value(attempt.saturating_add(1));
+        let seconds = read_backoff(attempt).as_secs() as u32;
+        self.trouble.try_set(Some(ReadTrouble {
+            error,
+            retry_in: Some(seconds),
+        }));
+        self.count_down();
+    }
+
+    /// One second of the countdown to the next try; tries at zero.
+    fn count_down(&self) {
+        let store = *self;
+        let handle = set_timeout_with_handle(
+            move || {
+                store.tick.try_set_value(None);
+                let left = store
+                    .trouble
+                    .try_get_untracked()
+                    .flatten()
+                    .and_then(|t| t.retry_in);
+                match left {
+                    Some(seconds) if seconds > 1 => {
+                        store.trouble.try_update(|t| {
+                            if let Some(t) = t {
+                                t.retry_in = Some(seconds - 1);
+                            }
+                        });
+                        store.count_down();
+                    }
+                    Some(_) => {
+                        if let Some(session) = store.session.try_get_value().flatten() {
+                            store.retry(session);
+                        }
+                    }
+                    None => {}
+                }
+            },
+            Duration::from_secs(1),
+        )
+        .ok();
+        self.tick.try_set_value(handle);
+    }
+
+    /// Stops a pending try again (a new read starts, or the app goes away).
+    pub fn cancel_retry(&self) {
+        if let Some(handle) = self.tick.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+    }
+
+    /// The failed read and the countdown to the next try, if the last read failed (tracked).
+    pub fn trouble(&self) -> Option<ReadTrouble> {
+        self.trouble.get()
+    }
+
+    /// Whether a read has been waiting for the server for a while (tracked).
+    pub fn slow(&self) -> bool {
+        self.slow.get()
+    }
+
+    /// Records that the settings cannot be loaded (for example, signing in
+    /// failed); tries again by itself when waiting can help.
+    pub fn fail(&self, session: Session, error: ApiError) {
+        self.session.set_value(Some(session));
+        self.failed(error);
     }
 
     /// Where loading stands (tracked).
@@ -112,6 +294,11 @@ impl SettingsStore {
     pub fn apply(&self, document: DataSharingDocument, etag: ETag) {
         // A save may finish after the app was unmounted; then there is nothing to update.
         self.generation.try_update_value(|g| *g = g.wrapping_add(1));
+        self.reading.try_set_value(None);
+        self.cancel_retry();
+        self.trouble.try_set(None);
+        self.slow.try_set(false);
+        self.failures.try_set_value(0);
         self.state
             .try_set(Loadable::Ready(Snapshot { document, etag }));
     }
@@ -264,6 +451,31 @@ mod tests {
             updated_at: None,
             updated_by: None,
             pending_deletion: opted_out.map(|t| pending_deletion(ProgramId::Copilot, at(t))),
+        }
+    }
+
+    // Guards the waits between reads that failed: doubling from 1 s, never over 30 s.
+    #[test]
+    fn reads_back_off_from_one_second_to_thirty() {
+        let waits: Vec<u64> = (0..8).map(|n| super::read_backoff(n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30, 30]);
+        assert_eq!(super::read_backoff(u32::MAX).as_secs(), 30);
+    }
+
+    // Guards which read failures the page tries again by itself.
+    #[test]
+    fn only_faults_that_waiting_can_fix_are_retried() {
+        use crate::api::ApiError;
+        for (error, retried) in [
+            (ApiError::Offline, true),
+            (ApiError::Network, true),
+            (ApiError::Server { status: 503 }, true),
+            (ApiError::Server { status: 500 }, true),
+            (ApiError::Unauthorized, false),
+            (ApiError::Forbidden, false),
+            (ApiError::NotFound, false),
+        ] {
+            assert_eq!(super::worth_retrying(&error), retried, "{error:?}");
         }
     }
 

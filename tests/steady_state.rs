@@ -2,7 +2,9 @@
 //! The cheap steady state and the marks the bench reads, against the real consent API.
 
 mod common;
+mod publish;
 
+use common::fault::{reset_proxy, seen, seen_for_settings, Seen};
 use common::*;
 use consent_core::{ProgramId, Role};
 use tenant_settings::perf::{PANEL_INTERACTIVE, SETTINGS_RENDERED};
@@ -47,5 +49,88 @@ async fn the_app_marks_when_settings_show_and_the_panel_takes_input() {
         marked(SETTINGS_RENDERED) == 1 && marked(PANEL_INTERACTIVE) == 1
     })
     .await;
+    app.unmount();
+}
+
+/// The latest read of the tenant's settings the proxy saw, once there are `count`.
+async fn nth_read(tenant: &str, count: usize) -> Seen {
+    wait_async(&format!("read number {count}"), 5_000.0, || async {
+        let reads = seen_for_settings(tenant, "GET").await;
+        (reads.len() >= count && reads[count - 1].status != 0).then(|| reads[count - 1].clone())
+    })
+    .await
+}
+
+// Guards the cheap refresh: coming back to the page reads the settings
+// again conditionally, and the server answers 304 while nothing changed;
+// once a notice version is published, the same refresh gets the new
+// document (200) and the page asks for re-acceptance.
+#[wasm_bindgen_test]
+async fn a_refresh_is_304_until_a_notice_version_is_published() {
+    reset_proxy().await;
+    let tenant = fresh_tenant("US").await.id;
+    set_program(&tenant, ProgramId::Copilot, true).await;
+    let app = TestApp::mount_on(fault::proxy_url(), &tenant, Role::Admin, "/settings");
+    app.wait_row_state(COPILOT, "On").await;
+    let first = nth_read(&tenant, 1).await;
+    assert_eq!((first.status, first.if_none_match.as_deref()), (200, None));
+
+    // Past the moment a read counts as slow: a finished read must not look pending.
+    sleep_ms(2000).await;
+    come_back_to_the_page();
+    let again = nth_read(&tenant, 2).await;
+    assert_eq!(again.status, 304, "nothing changed: no document is sent");
+    assert!(again.if_none_match.is_some());
+    assert_eq!(app.row_state(COPILOT).await, "On");
+
+    publish::publish_new_version("copilot-data-sharing", true).await;
+    come_back_to_the_page();
+    let after = nth_read(&tenant, 3).await;
+    assert_eq!(after.status, 200, "a new notice version is a new document");
+    assert_eq!(after.if_none_match, again.if_none_match);
+    app.wait_row_state(COPILOT, "Re-acceptance needed").await;
+
+    come_back_to_the_page();
+    assert_eq!(nth_read(&tenant, 4).await.status, 304);
+    app.unmount();
+}
+
+// Guards the first load of a panel's address: the notices the panel needs to
+// say what changed are asked for while the settings are still on their way,
+// not after them.
+#[wasm_bindgen_test]
+async fn a_panel_link_reads_its_notices_together_with_the_settings() {
+    reset_proxy().await;
+    let tenant = fresh_tenant("US").await.id;
+    set_program(&tenant, ProgramId::Copilot, true).await;
+    publish::publish_new_version("copilot-data-sharing", true).await;
+    let app = TestApp::mount_on(
+        fault::proxy_url(),
+        &tenant,
+        Role::Admin,
+        "/settings/copilot-data-sharing",
+    );
+    app.role("heading", "Accept the changed notice to keep sharing")
+        .await;
+    app.text("Sections that are new or changed:").await;
+
+    let requests = seen().await;
+    let settings = requests
+        .iter()
+        .find(|r| r.method == "GET" && r.path == format!("/api/v1/tenants/{tenant}/data-sharing"))
+        .expect("the settings were read");
+    let versions = requests
+        .iter()
+        .find(|r| r.path == "/api/v1/notices/copilot-data-sharing/versions")
+        .expect("the notice's versions were read");
+    assert!(
+        versions.started_ms < settings.ended_ms,
+        "the notice versions ({:.0}–{:.0} ms) were asked for before the settings \
+         ({:.0}–{:.0} ms) arrived",
+        versions.started_ms,
+        versions.ended_ms,
+        settings.started_ms,
+        settings.ended_ms
+    );
     app.unmount();
 }

@@ -183,3 +183,14 @@ sign-in-again = Erneut anmelden
 
 language-endonym = Deutsch
 list-and = { $rest } und { $last }
+
+## Lesen und Speichern, während der Server nicht erreichbar, fehlerhaft oder langsam ist
+
+refresh-failed = Die angezeigten Einstellungen sind eventuell nicht aktuell: Das erneute Laden ist fehlgeschlagen.
+retrying-in = { $seconds ->
+    [one] Neuer Versuch in { $seconds } Sekunde.
+   *[other] Neuer Versuch in { $seconds } Sekunden.
+}
+retry-now = Jetzt erneut versuchen
+server-slow = Der Server braucht länger als üblich. Es wird weiter gewartet …
+save-outcome-unknown = Der Server war nicht erreichbar, daher ist unklar, ob Ihre Änderung gespeichert wurde. Ihre Auswahl wird weiter angezeigt. Ein neuer Versuch ist sicher: Es wird dieselbe Änderung gesendet, und sie wird nie doppelt angewendet.

@@ -183,3 +183,14 @@ sign-in-again = Sign in again
 
 language-endonym = English
 list-and = { $rest } and { $last }
+
+## Reading and saving while the server is down, failing or slow
+
+refresh-failed = The settings shown may be out of date: reading them again failed.
+retrying-in = { $seconds ->
+    [one] Trying again in { $seconds } second.
+   *[other] Trying again in { $seconds } seconds.
+}
+retry-now = Retry now
+server-slow = The server is taking longer than usual. Still waiting…
+save-outcome-unknown = The server could not be reached, so it is not known whether your change was saved. Your choice is still shown. Trying again is safe: the same change is sent and is never applied twice.

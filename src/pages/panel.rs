@@ -7,10 +7,10 @@ use leptos_router::NavigateOptions;
 
 use super::copilot_panel::CopilotPanel;
 use super::marketing_panel::MarketingPanel;
-use super::settings::row_id;
+use super::settings::{row_id, ReadTrouble, SlowRead};
 use super::NotFound;
 use crate::components::focus::{focus_by_id, focus_is_lost};
-use crate::i18n::{error_text, use_i18n};
+use crate::i18n::use_i18n;
 use crate::routes::{self, use_ids, use_route_base, SETTINGS};
 use crate::state::{now, use_settings, Loadable, ProgramStatus};
 
@@ -106,13 +106,11 @@ pub fn WhenLoaded(
     /// The panel's body.
     children: ChildrenFn,
 ) -> impl IntoView {
-    let t = use_i18n();
     let store = use_settings();
-    let session = crate::session::use_session();
     let loaded = Memo::new(move |_| match store.state() {
         Loadable::Loading => None,
-        Loadable::Failed(error) => Some(Err(error)),
-        Loadable::Ready(_) => Some(Ok(())),
+        Loadable::Failed(_) => Some(false),
+        Loadable::Ready(_) => Some(true),
     });
     move || match loaded.get() {
         None => view! {
@@ -121,17 +119,21 @@ pub fn WhenLoaded(
                 <span class="ts-skeleton ts-skeleton--line"></span>
                 <span class="ts-skeleton ts-skeleton--title"></span>
             </div>
+            <SlowRead />
         }
         .into_any(),
-        Some(Err(error)) => view! {
-            <div class="ts-panel__body ts-load-failed" role="alert">
-                <p>{format!("{} {}", tr!(t, "load-failed"), error_text(t, &error, None))}</p>
-                <button type="button" class="ts-button" on:click=move |_| store.retry(session)>
-                    {tr!(t, "retry")}
-                </button>
+        Some(false) => view! {
+            <div class="ts-panel__body ts-load-failed">
+                <ReadTrouble />
             </div>
         }
         .into_any(),
-        Some(Ok(())) => children().into_any(),
+        Some(true) => view! {
+            <div class="ts-read-trouble">
+                <ReadTrouble />
+            </div>
+            {children()}
+        }
+        .into_any(),
     }
 }

@@ -3,8 +3,8 @@
 //! questions asked before turning a program off or dropping a change.
 
 use consent_core::{
-    pending_deletion, rules, DataSharingDocument, IneligibleReason, NoticeRef, ProgramId,
-    ProgramView, Region, SCHEMA_RETENTION_MONTHS,
+    pending_deletion, rules, ChangeRequest, DataSharingDocument, IneligibleReason, NoticeRef,
+    ProgramId, ProgramView, Region, SCHEMA_RETENTION_MONTHS,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,10 +17,10 @@ use crate::components::{ConfirmDialog, NoticeReader, SidePanel, Switch, WhatChan
 use crate::draft::{use_drafts, Blocked, Draft};
 use crate::embed::use_host_events;
 use crate::i18n::{error_text, use_i18n, I18n};
-use crate::notices::use_shown_languages;
+use crate::notices::{program_notice_versions, use_shown_languages, NoticeVersionsRead};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::use_session;
-use crate::state::{now, use_settings, ProgramStatus};
+use crate::state::{now, use_settings, ProgramStatus, Snapshot};
 
 /// Where saving stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +135,22 @@ pub fn ProgramPanel(
                 .is_some_and(|v| v.enabled && v.reconsent_required)
         })
     });
+    // The notices' versions, to say what changed when a re-acceptance is
+    // pending. Opened before the settings arrive (a link to the panel), the
+    // panel cannot know yet whether it needs them, so it reads them together
+    // with the settings rather than after; opened later, only when needed.
+    let read_at_once = store.snapshot_untracked().is_none();
+    let versions: NoticeVersionsRead = LocalResource::new(move || {
+        let needed = read_at_once || reconsent.get();
+        let client = session.client();
+        async move {
+            if needed {
+                Some(program_notice_versions(&client, program).await)
+            } else {
+                None
+            }
+        }
+    });
     let saving = RwSignal::new(Saving::Idle);
     // After a save lost the race: the settings the draft was based on, and those stored now.
     let conflict = RwSignal::new(None::<(DataSharingDocument, DataSharingDocument)>);
@@ -190,36 +206,46 @@ pub fn ProgramPanel(
     let show_accept_hint =
         Memo::new(move |_| dirty.get() && blocked.get() == Some(Blocked::NeedsAcceptance));
 
-    // Any edit after a save starts a new attempt: "Saved" no longer describes the draft.
+    // Any edit after a save starts a new attempt: "Saved" no longer
+    // describes the draft, and "Retry" would send the change as it was.
     let edited = move || {
-        if saving.get_untracked() == Saving::Done {
+        if matches!(saving.get_untracked(), Saving::Done | Saving::Failed(_)) {
             saving.set(Saving::Idle);
         }
     };
 
-    // One key per attempt the person makes; a retry of that attempt reuses it.
-    let attempt = StoredValue::new(String::new());
+    // The change the person asked for, exactly as sent, under one idempotency
+    // key. A change is never sent again by itself; "Retry" sends this same
+    // attempt again, so if the first one was stored but its answer lost, the
+    // server answers with that first result instead of changing anything twice.
+    let attempt = StoredValue::new(None::<Attempt>);
+    let slow_save = RwSignal::new(false);
     let host = use_host_events();
     let shown_languages = use_shown_languages();
     let send = move || {
-        let Some(snapshot) = store.snapshot_untracked() else {
+        let Some(Attempt { key, change, base }) = attempt.get_value() else {
             return;
         };
-        let Some(current) = snapshot.document.program(program).cloned() else {
-            return;
-        };
-        let Some(mut change) = draft.try_with_untracked(|d| d.request(&current)) else {
-            return;
-        };
-        change.accept_notices = shown_languages.fill(change.accept_notices);
-        let key = attempt.get_value();
         let (client, tenant) = (session.client(), session.tenant());
         saving.set(Saving::InFlight);
+        slow_save.set(false);
         conflict.set(None);
+        let sent = key.clone();
+        set_timeout(
+            move || {
+                let same = attempt.try_with_value(|a| a.as_ref().map(|a| a.key == sent));
+                if saving.try_get_untracked() == Some(Saving::InFlight) && same == Some(Some(true))
+                {
+                    slow_save.try_set(true);
+                }
+            },
+            SLOW_SAVE_AFTER,
+        );
         spawn_local(async move {
             let result = client
-                .change_program(&tenant, program, &change, &snapshot.etag, Some(&key))
+                .change_program(&tenant, program, &change, &base.etag, Some(&key))
                 .await;
+            slow_save.try_set(false);
             match result {
                 Ok((document, etag)) => {
                     host.data_sharing_changed(program, &document);
@@ -231,7 +257,7 @@ pub fn ProgramPanel(
                     // Someone else's change is the state now; show it, keep the draft.
                     if let ApiError::Conflict { current } = &error {
                         store.apply((**current).clone(), current.etag());
-                        conflict.try_set(Some((snapshot.document, (**current).clone())));
+                        conflict.try_set(Some((base.document, (**current).clone())));
                     }
                     saving.try_set(Saving::Failed(error));
                 }
@@ -244,7 +270,20 @@ pub fn ProgramPanel(
         {
             return;
         }
-        attempt.set_value(new_idempotency_key());
+        let Some(snapshot) = store.snapshot_untracked() else {
+            return;
+        };
+        let Some(current) = snapshot.document.program(program).cloned() else {
+            return;
+        };
+        let mut change = draft.with_untracked(|d| d.request(&current));
+        // Name the language each accepted notice was read in, for the receipt.
+        change.accept_notices = shown_languages.fill(change.accept_notices);
+        attempt.set_value(Some(Attempt {
+            key: new_idempotency_key(),
+            change,
+            base: snapshot,
+        }));
         if untrack(turns_off) {
             question.set(Question::TurnOff);
         } else {
@@ -298,6 +337,9 @@ pub fn ProgramPanel(
         }
     };
     let status_text = move || match saving.get() {
+        Saving::InFlight if slow_save.get() => {
+            format!("{} {}", tr!(t, "saving"), tr!(t, "server-slow"))
+        }
         Saving::InFlight => tr!(t, "saving"),
         Saving::Done => tr!(t, "saved"),
         _ => String::new(),
@@ -365,7 +407,9 @@ pub fn ProgramPanel(
                         deletion_detail()
                             .map(|text| view! { <p class="ts-note ts-note--pending">{text}</p> })
                     }}
-                    {move || reconsent.get().then(|| view! { <ReconsentBanner program /> })}
+                    {move || {
+                        reconsent.get().then(|| view! { <ReconsentBanner program versions /> })
+                    }}
                     {children()}
                     <ul class="ts-panel__links">
                         <For
@@ -539,7 +583,7 @@ pub fn ProgramPanel(
                                 .map(|error| {
                                     view! {
                                         <div class="ts-alert">
-                                            <p>{error_text(t, &error, state_now().as_deref())}</p>
+                                            <p>{save_error(t, &error, state_now().as_deref())}</p>
                                             {conflict
                                                 .get()
                                                 .map(|(base, current)| {
@@ -664,6 +708,27 @@ pub fn ProgramPanel(
                 }
             }}
         </SidePanel>
+    }
+}
+
+/// The change a Save sent: the request, the settings it was made on, and its idempotency key.
+#[derive(Debug, Clone)]
+struct Attempt {
+    key: String,
+    change: ChangeRequest,
+    base: Snapshot,
+}
+
+/// How long a save may take before the panel says the server is slow.
+const SLOW_SAVE_AFTER: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// What went wrong with a save, in words. When the server could not be
+/// reached, the change may have been stored all the same: say so, rather
+/// than "nothing was changed".
+fn save_error(t: I18n, error: &ApiError, state_now: Option<&str>) -> String {
+    match error {
+        ApiError::Network | ApiError::Offline => tr!(t, "save-outcome-unknown"),
+        _ => error_text(t, error, state_now),
     }
 }
 

@@ -5,7 +5,7 @@ use consent_core::ProgramId;
 use leptos::prelude::*;
 
 use crate::i18n::use_i18n;
-use crate::notices::{reacceptance_changes, NoticeChange};
+use crate::notices::{reacceptance_changes, NoticeChange, NoticeVersionsRead};
 use crate::routes::use_ids;
 use crate::session::use_session;
 use crate::state::use_settings;
@@ -16,6 +16,8 @@ use crate::state::use_settings;
 pub fn ReconsentBanner(
     /// The program whose notices changed.
     program: ProgramId,
+    /// Every version of the program's notices, read by the panel.
+    versions: NoticeVersionsRead,
 ) -> impl IntoView {
     let t = use_i18n();
     let store = use_settings();
@@ -24,10 +26,17 @@ pub fn ReconsentBanner(
     let changes = LocalResource::new(move || {
         let view = store.program(program);
         let client = session.client();
+        let versions = versions.get().flatten();
         async move {
-            match view {
-                Some(view) => reacceptance_changes(&client, &view, t.lang_tag()).await,
-                None => Ok(Vec::new()),
+            match (view, versions) {
+                (Some(view), Some(Ok(versions))) => {
+                    reacceptance_changes(&client, &view, &versions, t.lang_tag())
+                        .await
+                        .map(Some)
+                }
+                (Some(_), Some(Err(error))) => Err(error),
+                (_, None) => Ok(None),
+                (None, _) => Ok(Some(Vec::new())),
             }
         }
     });
@@ -39,9 +48,11 @@ pub fn ReconsentBanner(
             </h3>
             <p>{tr!(t, "reconsent-body")}</p>
             {move || match changes.get() {
-                None => view! { <p class="ts-note">{tr!(t, "loading-changes")}</p> }.into_any(),
+                None | Some(Ok(None)) => {
+                    view! { <p class="ts-note">{tr!(t, "loading-changes")}</p> }.into_any()
+                }
                 Some(Err(_)) => view! { <p class="ts-note">{tr!(t, "changes-failed")}</p> }.into_any(),
-                Some(Ok(changes)) => changes
+                Some(Ok(Some(changes))) => changes
                     .into_iter()
                     .map(|change| view! { <ChangedNotice change /> })
                     .collect_view()

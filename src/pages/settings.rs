@@ -54,7 +54,15 @@ pub fn SettingsPage() -> impl IntoView {
             {move || match phase.get() {
                 Phase::Loading => view! { <ListSkeleton /> }.into_any(),
                 Phase::Failed => view! { <LoadFailed /> }.into_any(),
-                Phase::Ready => view! { <SettingsList query=query.read_only() /> }.into_any(),
+                Phase::Ready => {
+                    view! {
+                        <div class="ts-read-trouble">
+                            <ReadTrouble />
+                        </div>
+                        <SettingsList query=query.read_only() />
+                    }
+                        .into_any()
+                }
             }}
             <Outlet />
         </div>
@@ -99,6 +107,7 @@ fn ListSkeleton() -> impl IntoView {
             <p class="ts-visually-hidden" role="status">
                 {tr!(t, "loading-settings")}
             </p>
+            <SlowRead />
             {ProgramId::ALL
                 .map(|_| {
                     view! {
@@ -118,29 +127,73 @@ fn ListSkeleton() -> impl IntoView {
 /// The settings could not be read: what happened, and a way to try again.
 #[component]
 fn LoadFailed() -> impl IntoView {
+    view! {
+        <div class="ts-load-failed">
+            <ReadTrouble />
+        </div>
+    }
+}
+
+/// What the page says when reading the settings failed: what went wrong
+/// (announced), the countdown to the next try the page makes by itself, and
+/// a button to try now. With settings on screen, it says they may be out of
+/// date and leaves them, and every unsaved change, in place.
+#[component]
+pub fn ReadTrouble() -> impl IntoView {
     let t = use_i18n();
     let store = use_settings();
     let session = use_session();
-    let message = move || match (store.state(), session.sign_in()) {
-        (Loadable::Failed(error), SignIn::Failed(_)) => {
-            format!(
-                "{} {}",
-                tr!(t, "dev-sign-in-failed"),
-                error_text(t, &error, None)
-            )
-        }
-        (Loadable::Failed(error), _) => {
-            format!("{} {}", tr!(t, "load-failed"), error_text(t, &error, None))
-        }
-        _ => String::new(),
+    let trouble = Memo::new(move |_| store.trouble());
+    let message = move || {
+        let trouble = trouble.get()?;
+        let shown = matches!(store.state(), Loadable::Ready(_));
+        let lead = match session.sign_in() {
+            SignIn::Failed(_) => tr!(t, "dev-sign-in-failed"),
+            _ if shown => tr!(t, "refresh-failed"),
+            _ => tr!(t, "load-failed"),
+        };
+        Some(format!("{lead} {}", error_text(t, &trouble.error, None)))
     };
+    let countdown = move || trouble.get().and_then(|t| t.retry_in);
     view! {
-        <div class="ts-load-failed" role="alert">
-            <p>{message}</p>
-            <button type="button" class="ts-button" on:click=move |_| store.retry(session)>
-                {tr!(t, "retry")}
-            </button>
-        </div>
+        <p class="ts-read-trouble__message" role="alert">
+            {message}
+        </p>
+        {move || {
+            trouble
+                .get()
+                .map(|_| {
+                    let label = if countdown().is_some() {
+                        tr!(t, "retry-now")
+                    } else {
+                        tr!(t, "retry")
+                    };
+                    view! {
+                        <p class="ts-read-trouble__countdown">
+                            {move || countdown().map(|seconds| tr!(t, "retrying-in", seconds = seconds))}
+                        </p>
+                        <button
+                            type="button"
+                            class="ts-button"
+                            on:click=move |_| store.retry(session)
+                        >
+                            {label}
+                        </button>
+                    }
+                })
+        }}
+    }
+}
+
+/// Says, once a read has waited a while, that the server is slow and the page is still waiting.
+#[component]
+pub fn SlowRead() -> impl IntoView {
+    let t = use_i18n();
+    let store = use_settings();
+    view! {
+        <p class="ts-note ts-note--progress" role="status">
+            {move || store.slow().then(|| tr!(t, "server-slow"))}
+        </p>
     }
 }
 

@@ -4,6 +4,7 @@
 
 #![allow(dead_code)]
 
+pub mod fault;
 pub mod ledger;
 
 use std::cell::RefCell;
@@ -100,12 +101,28 @@ impl TestApp {
     /// Mounts the app for `tenant`, signed in with `role`, at the address `path`,
     /// in the browser's language.
     pub fn mount(tenant: &str, role: Role, path: &str) -> TestApp {
-        TestApp::mount_in(tenant, role, path, None, false)
+        TestApp::mount_with(api_url(), tenant, role, path, None, false)
+    }
+
+    /// Mounts the app talking to the API at `api_base_url` (the fault proxy, say).
+    pub fn mount_on(api_base_url: &str, tenant: &str, role: Role, path: &str) -> TestApp {
+        TestApp::mount_with(api_base_url, tenant, role, path, None, false)
     }
 
     /// Like [`TestApp::mount`], with the host's `locale` and, if
     /// `language_switch`, the standalone page's language switch.
     pub fn mount_in(
+        tenant: &str,
+        role: Role,
+        path: &str,
+        locale: Option<&str>,
+        language_switch: bool,
+    ) -> TestApp {
+        TestApp::mount_with(api_url(), tenant, role, path, locale, language_switch)
+    }
+
+    fn mount_with(
+        api_base_url: &str,
         tenant: &str,
         role: Role,
         path: &str,
@@ -125,7 +142,7 @@ impl TestApp {
         let handle = mount(
             root.clone(),
             AppOptions {
-                api_base_url: api_url().to_owned(),
+                api_base_url: api_base_url.to_owned(),
                 tenant: tenant.to_owned(),
                 token: TokenSource::Development(role),
                 base_path: String::new(),
@@ -229,6 +246,42 @@ pub async fn wait_for<T>(what: &str, mut find: impl FnMut() -> Option<T>) -> T {
 /// Waits until `condition` holds, or fails the test naming `what`.
 pub async fn wait_until(what: &str, mut condition: impl FnMut() -> bool) {
     wait_for(what, || condition().then_some(())).await
+}
+
+/// Waits until the async `check` returns something, for at most `deadline_ms`
+/// (for conditions that take longer than a person's click, such as a backoff).
+pub async fn wait_async<T, F: std::future::Future<Output = Option<T>>>(
+    what: &str,
+    deadline_ms: f64,
+    mut check: impl FnMut() -> F,
+) -> T {
+    let start = js_sys::Date::now();
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        if js_sys::Date::now() - start > deadline_ms {
+            panic!("timed out after {deadline_ms} ms waiting for {what}");
+        }
+        sleep_ms(100).await;
+    }
+}
+
+/// Tells the app the person came back to its window (it reads the settings again then).
+pub fn come_back_to_the_page() {
+    let event = web_sys::Event::new("focus").unwrap();
+    web_sys::window().unwrap().dispatch_event(&event).unwrap();
+}
+
+/// Lets `ms` pass: only to watch that something does NOT happen in that time.
+pub async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+            .unwrap();
+    });
+    JsFuture::from(promise).await.unwrap();
 }
 
 /// Yields to the browser for one polling interval.

@@ -5,6 +5,7 @@
 
 mod bench;
 mod dist;
+mod fault_proxy;
 mod install;
 mod postgres;
 mod run;
@@ -33,6 +34,9 @@ commands:
             and the server in target/server/consent-api
   bench     the production build's weight, start-up in headless Chromium and
             API throughput under load, with the budgets checked (~3-5 min)
+  fault-proxy --upstream http://IP:PORT [--bind ADDR] [--control ADDR]
+            a fault-injecting proxy in front of a consent API, for running
+            the browser fault tests by hand (see xtask/src/fault_proxy.rs)
   install   only install what is missing";
 
 fn main() -> ExitCode {
@@ -46,6 +50,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::bench(),
         // The measuring half of `bench`, run as an optimised build.
         Some("bench-measure") => bench::measure(),
+        Some("fault-proxy") => fault_proxy::command(&args[1..]),
         Some("install") => install::ensure_all(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");

@@ -4,11 +4,13 @@
 //! 2. the API's tests again on PostgreSQL, on a throwaway cluster;
 //! 3. the API against its own OpenAPI document, with schemathesis;
 //! 4. browser: the app's wasm-bindgen tests in headless Chromium, calling a
-//!    real consent API started here on a free port with a fresh database.
+//!    real consent API started here on a free port with a fresh database,
+//!    directly and (the fault tests) through a fault-injecting proxy.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
+use crate::fault_proxy::FaultProxy;
 use crate::server::{self, ApiServer, ServerOptions};
 use crate::shell::{command, run, workspace_root, Result};
 
@@ -177,6 +179,12 @@ fn browser_tests() -> Result {
             log: Some(log),
         })?;
         println!("xtask: consent API for browser tests at {}", api.url);
+        // The fault tests reach the same API through a proxy they can break.
+        let proxy = FaultProxy::start(&api.url)?;
+        println!(
+            "xtask: fault proxy at {} (control {})",
+            proxy.url, proxy.control_url
+        );
         let mut cmd = command(
             "cargo",
             &[
@@ -188,6 +196,8 @@ fn browser_tests() -> Result {
             ],
         );
         cmd.env("CONSENT_API_URL", &api.url)
+            .env("CONSENT_FAULT_PROXY_URL", &proxy.url)
+            .env("CONSENT_FAULT_CONTROL_URL", &proxy.control_url)
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
         let result = run(cmd);

@@ -218,7 +218,7 @@ async fn dev_mode_makes_fresh_isolated_tenants() {
         assert_eq!(answer.body["region"], region.to_uppercase());
         let admin = server.token(&id, "admin").await;
         let (doc, etag) = server.document(&id, &admin).await;
-        assert_eq!(etag, "\"0\"");
+        assert_eq!(etag, "\"0-2.1.1\"");
         assert_eq!(doc["tenant"]["id"], id);
         assert_eq!(doc["can_edit"], true);
         assert!(doc["programs"]

@@ -3,7 +3,7 @@
 mod common;
 
 use chrono::Duration;
-use common::TestServer;
+use common::{program_view, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -29,14 +29,20 @@ async fn the_current_tag_answers_not_modified() {
     let admin = server.token("contoso", "admin").await;
     let (document, etag) = server.document("contoso", &admin).await;
 
-    for tag in [etag.as_str(), "W/\"0\"", "\"5\", \"0\"", "*"] {
+    for tag in [
+        etag.as_str(),
+        "W/\"0-2.1.1\"",
+        "\"5-2.1.1\", \"0-2.1.1\"",
+        "*",
+    ] {
         let answer = get_if_none_match(&server, &admin, tag).await;
         assert_eq!(answer.status, StatusCode::NOT_MODIFIED, "{tag}");
         assert_eq!(answer.header("etag"), Some(etag.as_str()), "{tag}");
         assert_eq!(answer.body, Value::Null, "{tag}: no body");
         assert_eq!(answer.header("cache-control"), Some("no-store"), "{tag}");
     }
-    for tag in ["\"1\"", "\"zero\"", ""] {
+    // The version alone says nothing of the notices; other notice versions are another document.
+    for tag in ["\"0\"", "\"0-1.1.1\"", "\"1-2.1.1\"", "\"zero\"", ""] {
         let answer = get_if_none_match(&server, &admin, tag).await;
         assert_eq!(answer.status, StatusCode::OK, "{tag:?}");
         assert_eq!(answer.body, document, "{tag:?}");
@@ -154,4 +160,49 @@ async fn loopback_cors_admits_if_none_match() {
         .unwrap_or_default()
         .to_ascii_lowercase();
     assert!(allowed.contains("if-none-match"), "{allowed}");
+}
+
+// Guards the validator against a publication: a new notice version changes
+// the document (its notices, perhaps a re-acceptance) without a new
+// version, so the tag the page holds must stop answering 304, and the new
+// tag must answer 304 again.
+#[tokio::test]
+async fn a_published_notice_version_changes_the_tag() {
+    let server = TestServer::start().await;
+    let admin = server.token("contoso", "admin").await;
+    let (before, old) = server.document("contoso", &admin).await;
+    assert_eq!(
+        get_if_none_match(&server, &admin, &old).await.status,
+        StatusCode::NOT_MODIFIED
+    );
+
+    let current = server
+        .call(Method::GET, "/api/v1/notices/marketing-nda", &[], None)
+        .await;
+    let mut nda = current.body.clone();
+    nda["version"] = json!(2);
+    nda["sha256"] = json!("");
+    nda["material_change"] = json!(true);
+    nda["title"] = json!("NDA, second edition");
+    let published = server
+        .call(Method::POST, "/api/v1/dev/notices", &[], Some(nda))
+        .await;
+    assert_eq!(published.status, StatusCode::CREATED, "{}", published.body);
+
+    let answer = get_if_none_match(&server, &admin, &old).await;
+    assert_eq!(answer.status, StatusCode::OK, "the old tag is stale");
+    assert_eq!(
+        answer.body["version"], before["version"],
+        "no change was stored"
+    );
+    assert_eq!(
+        program_view(&answer.body, "marketing")["notices"][1]["version"],
+        2
+    );
+    let new = answer.header("etag").unwrap().to_owned();
+    assert_eq!(new, "\"0-2.1.2\"");
+    assert_eq!(
+        get_if_none_match(&server, &admin, &new).await.status,
+        StatusCode::NOT_MODIFIED
+    );
 }

@@ -24,7 +24,10 @@ async fn document_shape_per_region() {
             json!({"id": tenant, "name": name, "region": region})
         );
         assert_eq!(document["version"], 0);
-        assert_eq!(etag, "\"0\"");
+        assert_eq!(
+            etag, "\"0-2.1.1\"",
+            "the version, then copilot-data-sharing 2, marketing-human-review 1, marketing-nda 1"
+        );
         assert_eq!(document["can_edit"], true);
         let ids: Vec<&str> = document["programs"]
             .as_array()
@@ -91,7 +94,7 @@ async fn copilot_opt_in_is_stored_with_one_event() {
         )
         .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
-    assert_eq!(answer.header("etag"), Some("\"1\""));
+    assert_eq!(answer.header("etag"), Some("\"1-2.1.1\""));
     assert_eq!(answer.header("content-type"), Some("application/json"));
     assert_eq!(answer.body["version"], 1);
     let copilot = program_view(&answer.body, "copilot");
@@ -104,7 +107,7 @@ async fn copilot_opt_in_is_stored_with_one_event() {
     assert_eq!(copilot["updated_at"], START);
 
     let (document, etag) = server.document("contoso", &admin).await;
-    assert_eq!(etag, "\"1\"");
+    assert_eq!(etag, "\"1-2.1.1\"");
     assert_eq!(document, answer.body);
     assert_eq!(server.event_count("contoso").await, 1);
 
@@ -249,6 +252,13 @@ async fn if_match_names_a_version_in_the_documented_forms_only() {
         ("W/\"0\"", StatusCode::OK),
         ("0", StatusCode::OK),
         ("\"000\"", StatusCode::OK),
+        ("\"0-2.1.1\"", StatusCode::OK),
+        ("W/\"0-2.1.1\"", StatusCode::OK),
+        // Tagged before a notice was published: the version still matches,
+        // and the consent rules check the notices a change accepts.
+        ("\"0-1.1.1\"", StatusCode::OK),
+        ("\"1-2.1.1\"", StatusCode::PRECONDITION_FAILED),
+        ("\"0-2.x\"", StatusCode::PRECONDITION_FAILED),
         ("", StatusCode::PRECONDITION_FAILED),
         ("*", StatusCode::PRECONDITION_FAILED),
         ("\"0", StatusCode::PRECONDITION_FAILED),
@@ -270,7 +280,7 @@ async fn if_match_names_a_version_in_the_documented_forms_only() {
             .await;
         assert_eq!(answer.status, status, "{if_match:?}: {}", answer.body);
         if status == StatusCode::OK {
-            assert_eq!(answer.header("etag"), Some("\"0\""), "{if_match:?}");
+            assert_eq!(answer.header("etag"), Some("\"0-2.1.1\""), "{if_match:?}");
         } else {
             assert_eq!(answer.problem_code(), "stale_version", "{if_match:?}");
             assert_eq!(answer.body["current"]["version"], 0, "{if_match:?}");
@@ -455,7 +465,7 @@ async fn contact_preference_and_no_op_changes() {
         )
         .await;
     assert_eq!(noop.status, StatusCode::OK);
-    assert_eq!(noop.header("etag"), Some("\"0\""));
+    assert_eq!(noop.header("etag"), Some("\"0-2.1.1\""));
     assert_eq!(server.event_count("contoso").await, 0);
 
     let copilot_contact = server
@@ -629,7 +639,7 @@ async fn idempotent_retries_change_once() {
         .await;
     assert_eq!(second.status, StatusCode::OK, "{}", second.body);
     assert_eq!(second.body, first.body);
-    assert_eq!(second.header("etag"), Some("\"1\""));
+    assert_eq!(second.header("etag"), Some("\"1-2.1.1\""));
     assert_eq!(server.event_count("contoso").await, 1);
 
     let reused = server

@@ -74,7 +74,7 @@ async fn a_passed_deadline_is_recorded_once() {
     assert_eq!(server.event_count("contoso").await, 3);
     let (document, etag) = server.document("contoso", &admin).await;
     assert_eq!(document["version"], version + 1);
-    assert_eq!(etag, format!("\"{}\"", version + 1));
+    assert_eq!(etag, format!("\"{}-2.1.1\"", version + 1));
     let copilot = program_view(&document, "copilot");
     assert!(copilot.get("pending_deletion").is_none());
     assert_eq!(copilot["enabled"], false);

@@ -289,7 +289,10 @@ async fn the_document_states_the_limits_the_server_enforces() {
             "put",
             change,
             "If-Match",
-            json!({"type": "string", "pattern": "^(W/)?(\"[0-9]{1,18}\"|[0-9]{1,18})$"}),
+            json!({
+                "type": "string",
+                "pattern": "^(W/)?(\"[0-9]{1,18}(-([0-9]{1,10}(\\.[0-9]{1,10}){0,31})?)?\"|[0-9]{1,18})$"
+            }),
         ),
         (
             "put",
@@ -359,7 +362,7 @@ async fn the_document_states_the_limits_the_server_enforces() {
         let etag = &document["paths"][path][method]["responses"]["200"]["headers"]["ETag"];
         assert_has(
             &etag["schema"],
-            &json!({"type": "string", "pattern": "^\"[0-9]+\"$"}),
+            &json!({"type": "string", "pattern": "^\"[0-9]+-([0-9]+(\\.[0-9]+)*)?\"$"}),
             &format!("{method} {path} ETag"),
         );
     }

@@ -9,7 +9,8 @@ use crate::notice::whole_number;
 use crate::{ActorRef, NoticeRef, ProgramId, Role, Tenant, Timestamp};
 
 /// `GET /api/v1/tenants/{tenant_id}/data-sharing`: the whole data-sharing
-/// document of a tenant. `version` is also sent as the `ETag`.
+/// document of a tenant. `version` and the current notice versions make its
+/// `ETag` ([`DataSharingDocument::etag`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DataSharingDocument {
@@ -26,15 +27,30 @@ impl DataSharingDocument {
         self.programs.iter().find(|p| p.id == id)
     }
 
-    /// The `ETag` value for this document's version (a strong, quoted tag).
+    /// The document's strong `ETag` (see [`document_etag`]); the server sends
+    /// the same, so a client can also derive it from a body it read.
     pub fn etag(&self) -> String {
-        etag_for(self.version)
+        document_etag(
+            self.version,
+            self.programs
+                .iter()
+                .flat_map(|p| p.notices.iter().map(|n| n.version)),
+        )
     }
 }
 
-/// The strong `ETag` for a document version: `"7"`.
-pub fn etag_for(version: i64) -> String {
-    format!("\"{version}\"")
+/// The strong `ETag` of a data-sharing document: `"7-2.1.1"`, the document's
+/// version, then the current version of every notice its programs require,
+/// in the document's order.
+///
+/// The version moves with every stored change; the notice versions move when
+/// a notice is published. Together they name everything the document says,
+/// so `If-None-Match` can answer 304 without hiding a new notice version.
+/// `If-Match` reads only the version before the dash: the consent rules
+/// check the accepted notices of a change themselves.
+pub fn document_etag(version: i64, notice_versions: impl IntoIterator<Item = u32>) -> String {
+    let notices: Vec<String> = notice_versions.into_iter().map(|v| v.to_string()).collect();
+    format!("\"{version}-{}\"", notices.join("."))
 }
 
 /// One program as a tenant's admin sees it.
@@ -237,11 +253,17 @@ mod tests {
     use super::*;
 
     // Guards the ETag form that clients send back as If-Match (the server's
-    // `version_named` reads it): the version, quoted, as a strong tag.
+    // `version_named` reads the part before the dash): the version and the
+    // current notice versions, quoted, as a strong tag.
     #[test]
-    fn etag_is_the_quoted_version() {
-        for (version, etag) in [(0, "\"0\""), (7, "\"7\""), (123_456, "\"123456\"")] {
-            assert_eq!(etag_for(version), etag);
+    fn etag_is_the_version_and_the_notice_versions() {
+        for (version, notices, etag) in [
+            (0, vec![1, 1, 1], "\"0-1.1.1\""),
+            (7, vec![3, 2, 1], "\"7-3.2.1\""),
+            (123_456, vec![12], "\"123456-12\""),
+            (5, vec![], "\"5-\""),
+        ] {
+            assert_eq!(document_etag(version, notices), etag);
         }
     }
 

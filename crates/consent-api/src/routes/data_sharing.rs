@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use consent_core::rules::ChangeContext;
 use consent_core::tenant::can_edit;
 use consent_core::{
-    decide_change, etag_for, ChangeRequest, DataSharingDocument, ErrorCode, ProgramId, Refusal,
+    decide_change, ChangeRequest, DataSharingDocument, ErrorCode, ProgramId, Refusal,
 };
 use sha2::{Digest, Sha256};
 
@@ -31,13 +31,13 @@ const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
     params(
         ("tenant_id" = String, Path, min_length = 1, max_length = 64, pattern = r"^(?!\.\.?$)[A-Za-z0-9._-]+$", description = "The tenant's id: 1 to 64 letters, digits, '-', '_' or '.' (not `.` or `..`)"),
         ("If-None-Match" = Option<String>, Header, nullable = false,
-            description = "The ETag of the document the caller already has; if it is still current the answer is 304 without a body. Other values are ignored"),
+            description = "The ETag of the document the caller already has; if it is still current (the same version and the same current notice versions) the answer is 304 without a body. Other values are ignored"),
     ),
     responses(
         (status = 304, description = "The document named by If-None-Match is still current",
-            headers(("ETag" = String, description = "The current version"))),
+            headers(("ETag" = String, description = "The current tag: the version and the current notice versions"))),
         (status = 200, description = "The tenant's data-sharing document", body = consent_core::DataSharingDocument,
-            headers(("ETag" = String, description = "The document's version, to send back as If-Match")),
+            headers(("ETag" = String, description = "The document's version and its current notice versions (`\"7-2.1.1\"`): send it back as If-Match, or as If-None-Match to read again")),
             links(
                 ("change_program" = (
                     operation_id = "change_program",
@@ -77,10 +77,12 @@ pub async fn document(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let snapshot = visible_snapshot(&state, &caller, &tenant_id).await?;
-    if let Some(response) = super::conditional::not_modified(&headers, &snapshot, state.now()) {
+    let notices = state.notices.get();
+    if let Some(response) =
+        super::conditional::not_modified(&headers, &snapshot, &notices, state.now())
+    {
         return Ok(response);
     }
-    let notices = state.notices.get();
     let document = data_sharing_document(&snapshot, &notices, &caller.actor, state.now());
     document_response(StatusCode::OK, &document)
 }
@@ -94,8 +96,8 @@ pub async fn document(
     params(
         ("tenant_id" = String, Path, min_length = 1, max_length = 64, pattern = r"^(?!\.\.?$)[A-Za-z0-9._-]+$", description = "The tenant's id: 1 to 64 letters, digits, '-', '_' or '.' (not `.` or `..`)"),
         ("program_id" = consent_core::ProgramId, Path, description = "The program to change"),
-        ("If-Match" = String, Header, pattern = r#"^(W/)?("[0-9]{1,18}"|[0-9]{1,18})$"#, example = "\"7\"",
-            description = "The ETag of the document the change was made on (`\"7\"`; `W/\"7\"` and `7` are read alike). A value naming another version, or none (`*` included), is answered 412 with the current document"),
+        ("If-Match" = String, Header, pattern = r#"^(W/)?("[0-9]{1,18}(-([0-9]{1,10}(\.[0-9]{1,10}){0,31})?)?"|[0-9]{1,18})$"#, example = "\"7-2.1.1\"",
+            description = "The ETag of the document the change was made on (`\"7-2.1.1\"`; `W/\"7-2.1.1\"`, `\"7\"` and `7` are read alike: only the version before the dash is compared, since the accepted notices of a change are checked by the consent rules). A value naming another version, or none (`*` included), is answered 412 with the current document"),
         ("Idempotency-Key" = Option<String>, Header, nullable = false, min_length = 1, max_length = 255, pattern = "^[!-~]+$",
             description = "1 to 255 visible ASCII characters; a retry with the same key and body gets the first answer"),
     ),
@@ -239,7 +241,7 @@ pub async fn change_program(
     match outcome {
         ChangeOutcome::Applied { event_id, .. } => {
             tracing::info!(tenant = %tenant_id, %program, action = action.as_str(), event = %event_id, "consent change stored");
-            Ok(json_response(StatusCode::OK, body, Some(document.version)))
+            Ok(json_response(StatusCode::OK, body, Some(document.etag())))
         }
         ChangeOutcome::Stale | ChangeOutcome::IdempotencyKeyTaken => {
             // A concurrent request was stored first. If it was this same
@@ -274,19 +276,40 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
 /// The longest version number an `If-Match` may carry (it fits an `i64`).
 const MAX_VERSION_DIGITS: usize = 18;
 
+/// The most notice versions a tag may list, and the longest one.
+const MAX_TAG_NOTICES: usize = 32;
+const MAX_NOTICE_DIGITS: usize = 10;
+
 /// The document version an `If-Match` value names: the ETag as issued
-/// (`"7"`), the same tag weakened by a proxy (`W/"7"`), or a bare number.
-/// Anything else names no version. The OpenAPI document's pattern for the
-/// header, `^(W/)?("[0-9]{1,18}"|[0-9]{1,18})$`, admits exactly these.
+/// (`"7-2.1.1"`), the same tag weakened by a proxy (`W/"7-2.1.1"`), the
+/// version alone (`"7"`, as tags were before they named the notices), or a
+/// bare number. Anything else names no version. The OpenAPI document's
+/// pattern for the header admits exactly these.
 pub(crate) fn version_named(value: &str) -> Option<i64> {
     let tag = value.strip_prefix("W/").unwrap_or(value);
-    let digits = match tag.strip_prefix('"') {
-        Some(quoted) => quoted.strip_suffix('"')?,
-        None => tag,
+    let (digits, notices) = match tag.strip_prefix('"') {
+        Some(quoted) => {
+            let inner = quoted.strip_suffix('"')?;
+            match inner.split_once('-') {
+                Some((version, notices)) => (version, Some(notices)),
+                None => (inner, None),
+            }
+        }
+        None => (tag, None),
     };
-    let well_formed = (1..=MAX_VERSION_DIGITS).contains(&digits.len())
-        && digits.bytes().all(|b| b.is_ascii_digit());
-    well_formed.then(|| digits.parse().ok()).flatten()
+    let number = |text: &str, longest: usize| {
+        (1..=longest).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_digit())
+    };
+    // A document without notices has the tag `"7-"`.
+    let notices_well_formed = notices.is_none_or(|list| {
+        list.is_empty() || {
+            let parts: Vec<&str> = list.split('.').collect();
+            parts.len() <= MAX_TAG_NOTICES && parts.iter().all(|p| number(p, MAX_NOTICE_DIGITS))
+        }
+    });
+    (number(digits, MAX_VERSION_DIGITS) && notices_well_formed)
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 /// The `Idempotency-Key`, if sent; a malformed one is refused.
@@ -325,10 +348,10 @@ fn replay(stored: StoredResponse, request_hash: &str) -> Result<Response, ApiErr
         ));
     }
     let status = StatusCode::from_u16(stored.status).map_err(ApiError::internal)?;
-    let version = serde_json::from_str::<DataSharingDocument>(&stored.body)
+    let etag = serde_json::from_str::<DataSharingDocument>(&stored.body)
         .ok()
-        .map(|d| d.version);
-    let mut response = json_response(status, stored.body, version);
+        .map(|d| d.etag());
+    let mut response = json_response(status, stored.body, etag);
     response
         .headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));
@@ -340,14 +363,14 @@ fn document_response(
     document: &DataSharingDocument,
 ) -> Result<Response, ApiError> {
     let body = serde_json::to_string(document).map_err(ApiError::internal)?;
-    Ok(json_response(status, body, Some(document.version)))
+    Ok(json_response(status, body, Some(document.etag())))
 }
 
-fn json_response(status: StatusCode, body: String, version: Option<i64>) -> Response {
+fn json_response(status: StatusCode, body: String, etag: Option<String>) -> Response {
     let mut response = (status, body).into_response();
     let headers = response.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    if let Some(etag) = version.and_then(|v| HeaderValue::from_str(&etag_for(v)).ok()) {
+    if let Some(etag) = etag.and_then(|tag| HeaderValue::from_str(&tag).ok()) {
         headers.insert(ETAG, etag);
     }
     response
@@ -386,6 +409,18 @@ mod tests {
             ("w/\"7\"".to_owned(), None),
             ("\"seven\"".to_owned(), None),
             ("\"0\"; DROP TABLE".to_owned(), None),
+            ("\"7-2.1.1\"".to_owned(), Some(7)),
+            ("W/\"7-2.1.1\"".to_owned(), Some(7)),
+            ("\"7-3\"".to_owned(), Some(7)),
+            ("\"7-\"".to_owned(), Some(7)),
+            ("\"7-2..1\"".to_owned(), None),
+            ("\"7-2.1.x\"".to_owned(), None),
+            ("\"-2.1.1\"".to_owned(), None),
+            ("7-2.1.1".to_owned(), None),
+            (
+                format!("\"7-{}\"", ["1"; MAX_TAG_NOTICES + 1].join(".")),
+                None,
+            ),
         ];
         for (value, expected) in cases {
             assert_eq!(version_named(&value), expected, "{value:?}");

@@ -63,9 +63,9 @@ impl Modify for BearerToken {
     }
 }
 
-/// The form of the `ETag` of a tenant's data-sharing document: a strong
-/// tag holding the document's version (`"7"`).
-pub const ETAG_PATTERN: &str = r#"^"[0-9]+"$"#;
+/// The form of the `ETag` of a tenant's data-sharing document: a strong tag
+/// holding the document's version and its current notice versions (`"7-2.1.1"`).
+pub const ETAG_PATTERN: &str = r#"^"[0-9]+-([0-9]+(\.[0-9]+)*)?"$"#;
 
 /// The form of the `ETag` of a notice's wording: a strong tag holding the
 /// wording's sha256 (hex), so that each language has its own.
@@ -84,7 +84,7 @@ impl Modify for EntityTags {
                     r#""6a677cc51b5cab14da7c7d92653a757d48e851aa52525957488699ec16fc7939""#,
                 )
             } else {
-                (ETAG_PATTERN, r#""7""#)
+                (ETAG_PATTERN, r#""7-2.1.1""#)
             };
             for operation in path_operations(item) {
                 for response in operation.responses.responses.values_mut() {
