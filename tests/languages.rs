@@ -3,6 +3,7 @@
 //! standalone switch, with plural forms, and dates written by `Intl`.
 
 mod common;
+mod publish;
 
 use common::*;
 use consent_core::{ProgramId, Role};
@@ -140,6 +141,81 @@ async fn the_language_switch_changes_the_page_and_keeps_the_draft() {
         Some("de")
     );
     storage.remove_item("ts-language").unwrap();
+
+    app.unmount();
+}
+
+// Guards the receipt's wording: a German admin who reads the notices in
+// German and accepts them gets a receipt naming German as the language read.
+#[wasm_bindgen_test]
+async fn a_receipt_names_the_language_the_notices_were_read_in() {
+    // Other tests publish newer versions in English only; make sure the
+    // current ones have a German wording too.
+    for id in ProgramId::Marketing.required_notices() {
+        publish::ensure_german(id).await;
+    }
+    let tenant = fresh_tenant("US").await;
+    let admin = client_as(&tenant.id, Role::Admin).await;
+    let (settings, _) = settings_of(&tenant.id).await;
+    let expected: Vec<(String, u32, &str)> = settings
+        .program(ProgramId::Marketing)
+        .unwrap()
+        .notices
+        .iter()
+        .map(|notice| (notice.id.clone(), notice.version, "de"))
+        .collect();
+    let name = |id: &str| match id {
+        "marketing-nda" => "Geheimhaltungsvereinbarung",
+        _ => "Hinweis zur Marketing-Zusammenarbeit",
+    };
+
+    let app = TestApp::mount_in(&tenant.id, Role::Admin, "/settings", Some("de"), false);
+    let panel = app
+        .open_panel("Marketing: Prüfung anonymisierter Kundendaten durch Menschen")
+        .await;
+    for (id, version, _) in &expected {
+        let reader = format!("{} lesen (Version {version})", name(id));
+        let open = wait_for(&reader, || by_role(&panel, "button", &reader)).await;
+        click(&open).await;
+        let close = app.role("button", "Dokument schließen").await;
+        click(&close).await;
+        app.gone("button", "Dokument schließen").await;
+    }
+    let switch = wait_for("the German switch", || {
+        by_role(&panel, "switch", "Datenfreigabe aktivieren")
+    })
+    .await;
+    click(&switch).await;
+    let label = format!(
+        "Ich habe Folgendes gelesen und akzeptiere es: {} (Version {}) und {} (Version {})",
+        name(&expected[0].0),
+        expected[0].1,
+        name(&expected[1].0),
+        expected[1].1
+    );
+    let accept = wait_for("the acceptance box", || by_role(&panel, "checkbox", &label)).await;
+    click(&accept).await;
+    click(&wait_for("Speichern", || by_role(&panel, "button", "Speichern")).await).await;
+    app.wait_row_state(
+        "Marketing: Prüfung anonymisierter Kundendaten durch Menschen",
+        "Ein",
+    )
+    .await;
+
+    let history = admin
+        .get_history(&tenant.id, Some(ProgramId::Marketing), None, None)
+        .await
+        .expect("the history");
+    let receipt = admin
+        .get_receipt(&tenant.id, &history.events[0].receipt_id)
+        .await
+        .expect("the receipt");
+    let read: Vec<(String, u32, &str)> = receipt
+        .notices
+        .iter()
+        .map(|n| (n.id.clone(), n.version, n.language.as_str()))
+        .collect();
+    assert_eq!(read, expected, "{receipt:?}");
 
     app.unmount();
 }

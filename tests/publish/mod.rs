@@ -57,6 +57,30 @@ pub async fn publish_new_version(id: &str, material: bool) -> (NoticeDocument, N
     (next, previous)
 }
 
+/// The current version of notice `id` is also published in German, if it
+/// is not yet: the German wording of version 1, numbered as the current one.
+pub async fn ensure_german(id: &str) {
+    let current = current_version(id).await;
+    let api = ApiClient::new(api_url());
+    let versions = api.get_notice_versions(id).await.unwrap();
+    let listed = versions
+        .iter()
+        .find(|v| v.version == current.version)
+        .unwrap();
+    if listed.languages.iter().any(|l| l == "de") {
+        return;
+    }
+    let mut german = api.get_notice_version(id, 1, "de").await.unwrap();
+    assert_eq!(german.language, "de", "{id} version 1 has a German wording");
+    german.version = current.version;
+    german.effective_date = current.effective_date;
+    german.material_change = current.material_change;
+    german.sha256.clear();
+    api.dev_publish_notice(&german)
+        .await
+        .unwrap_or_else(|e| panic!("publishing {id} version {} in German: {e}", german.version));
+}
+
 /// Turns Marketing on through the API with both notices accepted, as another admin would.
 pub async fn marketing_on(tenant: &str, contact_allowed: bool) {
     let admin = client_as(tenant, Role::Admin).await;
