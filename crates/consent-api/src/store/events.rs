@@ -23,7 +23,9 @@ pub(super) struct NewEvent<'a> {
 /// A change's rows on SQLite, in one round trip to the database (SQLite
 /// runs the statements in turn, each binding the numbered values it names):
 /// the program's state, the event, its receipt.
-pub(super) const INSERT_CHANGE_SQLITE: &str = "INSERT INTO program_state \
+macro_rules! insert_change_sqlite {
+    () => {
+        "INSERT INTO program_state \
      (tenant_id, program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
      ON CONFLICT (tenant_id, program) DO UPDATE SET \
@@ -33,23 +35,20 @@ pub(super) const INSERT_CHANGE_SQLITE: &str = "INSERT INTO program_state \
      INSERT INTO consent_events \
      (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, seq) \
      VALUES ($9, $1, $10, $11, $2, $12, $13, $14, $15, $16, $17, (SELECT COALESCE(MAX(seq), 0) + 1 FROM consent_events)); \
-     INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) VALUES ($16, $1, $9, $10, $18)";
+     INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) VALUES ($16, $1, $9, $10, $18)"
+    };
+}
+
+/// A change's rows on SQLite, as one statement.
+pub(super) const INSERT_CHANGE_SQLITE: &str = insert_change_sqlite!();
 
 /// The same with the answer to the change's idempotency key.
-pub(super) const INSERT_CHANGE_WITH_ANSWER_SQLITE: &str = "INSERT INTO program_state \
-     (tenant_id, program, enabled, contact_allowed, accepted_notices, updated_at, updated_by, pending_deletion) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-     ON CONFLICT (tenant_id, program) DO UPDATE SET \
-     enabled = excluded.enabled, contact_allowed = excluded.contact_allowed, \
-     accepted_notices = excluded.accepted_notices, updated_at = excluded.updated_at, \
-     updated_by = excluded.updated_by, pending_deletion = excluded.pending_deletion; \
-     INSERT INTO consent_events \
-     (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, seq) \
-     VALUES ($9, $1, $10, $11, $2, $12, $13, $14, $15, $16, $17, (SELECT COALESCE(MAX(seq), 0) + 1 FROM consent_events)); \
-     INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) VALUES ($16, $1, $9, $10, $18); \
-     INSERT INTO idempotency_keys \
+pub(super) const INSERT_CHANGE_WITH_ANSWER_SQLITE: &str = concat!(
+    insert_change_sqlite!(),
+    "; INSERT INTO idempotency_keys \
      (tenant_id, idempotency_key, request_hash, response_status, response_body, created_at) \
-     VALUES ($1, $17, $19, $20, $21, $10)";
+     VALUES ($1, $17, $19, $20, $21, $10)"
+);
 
 /// The statement that appends an event, its `seq` taken on SQLite as the
 /// next number under the database's single write lock.
