@@ -23,7 +23,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::AsyncTokenFn;
-use crate::{AppOptions, Mounted, TokenSource};
+use crate::{AppOptions, Mounted, Theme, TokenSource};
 
 /// A `Copy` handle to the app's root element, where events to the host are dispatched.
 #[derive(Clone, Copy)]
@@ -152,7 +152,7 @@ impl MountHandle {
 /// (a function returning a string or a `Promise` of one, called before every
 /// request and once more after a 401); `apiBaseUrl` (string, default: the
 /// page's origin); `basePath` (string, default `""`); `locale` (string,
-/// optional). Invalid options throw an `Error` saying which one is wrong.
+/// optional); `theme` (`"auto"`, the default, `"light"` or `"dark"`). Invalid options throw an `Error` saying which one is wrong.
 #[wasm_bindgen(js_name = mount)]
 pub fn mount_js(element: JsValue, options: JsValue) -> Result<MountHandle, JsValue> {
     let element: web_sys::HtmlElement = element
@@ -193,6 +193,11 @@ fn options_from_js(options: &JsValue) -> Result<AppOptions, String> {
         return Err("mount: options.basePath must start with \"/\" (or be empty)".to_owned());
     }
     let locale = string("locale")?.filter(|l| !l.trim().is_empty());
+    let theme = match string("theme")? {
+        None => Theme::Auto,
+        Some(name) => Theme::parse(&name)
+            .ok_or("mount: options.theme must be \"auto\", \"light\" or \"dark\"".to_owned())?,
+    };
     let get_token = get("getToken");
     let token = match (
         string("token")?,
@@ -218,6 +223,7 @@ fn options_from_js(options: &JsValue) -> Result<AppOptions, String> {
         token,
         base_path,
         locale,
+        theme,
     })
 }
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use common::*;
 use consent_core::{ProgramId, Role};
 use tenant_settings::api::ApiClient;
-use tenant_settings::{mount, mount_js, AppOptions, TokenSource};
+use tenant_settings::{mount, mount_js, AppOptions, Theme, TokenSource};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;

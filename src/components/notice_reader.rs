@@ -123,11 +123,11 @@ pub fn NoticeReader(
                     <button
                         type="button"
                         class="ts-panel__close"
-                        aria-label=t.reader_close
                         title=t.reader_close
                         on:click=move |_| on_close.run(())
                     >
                         <span aria-hidden="true">"×"</span>
+                        <span class="ts-visually-hidden">{t.reader_close}</span>
                     </button>
                 </header>
                 <div class="ts-reader__body ts-notice">

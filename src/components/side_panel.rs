@@ -66,11 +66,11 @@ pub fn SidePanel(
                 <button
                     type="button"
                     class="ts-panel__close"
-                    aria-label=t.close_panel
                     title=t.close_panel
                     on:click=move |_| on_dismiss.run(())
                 >
                     <span aria-hidden="true">"×"</span>
+                    <span class="ts-visually-hidden">{t.close_panel}</span>
                 </button>
                 {children()}
             </section>

@@ -21,6 +21,9 @@ use crate::routes::{self, use_ids, use_route_base};
 use crate::session::use_session;
 use crate::state::{now, use_settings, ProgramStatus};
 
+/// How long a save may take before its progress is shown.
+const SLOW_SAVE: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// Where saving stands.
 #[derive(Debug, Clone, PartialEq)]
 enum Saving {
@@ -137,6 +140,8 @@ pub fn ProgramPanel(
     // After a save lost the race: the settings the draft was based on, and those stored now.
     let conflict = RwSignal::new(None::<(DataSharingDocument, DataSharingDocument)>);
     let in_flight = Memo::new(move |_| saving.get() == Saving::InFlight);
+    // A save still waiting after a moment shows progress on its button and the switch.
+    let slow = RwSignal::new(false);
     let question = RwSignal::new(Question::None);
     let reading = RwSignal::new(None::<NoticeRef>);
 
@@ -210,10 +215,19 @@ pub fn ProgramPanel(
         let (client, tenant) = (session.client(), session.tenant());
         saving.set(Saving::InFlight);
         conflict.set(None);
+        set_timeout(
+            move || {
+                if saving.try_get_untracked() == Some(Saving::InFlight) {
+                    slow.try_set(true);
+                }
+            },
+            SLOW_SAVE,
+        );
         spawn_local(async move {
             let result = client
                 .change_program(&tenant, program, &change, &snapshot.etag, Some(&key))
                 .await;
+            slow.try_set(false);
             match result {
                 Ok((document, etag)) => {
                     host.data_sharing_changed(program, &document);
@@ -388,6 +402,7 @@ pub fn ProgramPanel(
                             label=t.switch_label
                             checked=enabled
                             disabled=switch_disabled
+                            busy=slow
                             described_by=switch_described_by
                             on_toggle=move |on| {
                                 draft.update(|d| d.enabled = Some(on));
@@ -498,6 +513,7 @@ pub fn ProgramPanel(
                                                 disabled=Signal::derive(move || {
                                                     in_flight.get() || !can_edit.get()
                                                 })
+                                                busy=slow
                                                 described_by=help_id.clone()
                                                 on_toggle=move |on| {
                                                     draft.update(|d| d.contact_allowed = Some(on));
@@ -553,6 +569,7 @@ pub fn ProgramPanel(
                     <button
                         type="button"
                         class="ts-button ts-button--primary"
+                        class:ts-button--busy=move || slow.get()
                         disabled=move || {
                             !dirty.get() || blocked.get().is_some() || in_flight.get()
                                 || !can_edit.get()
@@ -562,7 +579,17 @@ pub fn ProgramPanel(
                         }
                         on:click=move |_| save()
                     >
-                        {t.save}
+                        {move || {
+                            if slow.get() {
+                                view! {
+                                    <span class="ts-spinner" aria-hidden="true"></span>
+                                    {t.saving}
+                                }
+                                    .into_any()
+                            } else {
+                                t.save.into_any()
+                            }
+                        }}
                     </button>
                     <button
                         type="button"

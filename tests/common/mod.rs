@@ -10,7 +10,7 @@ use std::cell::RefCell;
 
 use consent_core::{ChangeRequest, DataSharingDocument, ProgramId, Role, Tenant};
 use tenant_settings::api::{ApiClient, ETag};
-use tenant_settings::{mount, AppOptions, Mounted, TokenSource};
+use tenant_settings::{mount, AppOptions, Mounted, Theme, TokenSource};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -99,6 +99,11 @@ pub struct TestApp {
 impl TestApp {
     /// Mounts the app for `tenant`, signed in with `role`, at the address `path`.
     pub fn mount(tenant: &str, role: Role, path: &str) -> TestApp {
+        TestApp::mount_with(tenant, TokenSource::Development(role), path, Theme::Auto)
+    }
+
+    /// Mounts the app for `tenant` with this token source and theme, at the address `path`.
+    pub fn mount_with(tenant: &str, token: TokenSource, path: &str, theme: Theme) -> TestApp {
         unmount_leftover();
         let window = web_sys::window().unwrap();
         window
@@ -114,9 +119,10 @@ impl TestApp {
             AppOptions {
                 api_base_url: api_url().to_owned(),
                 tenant: tenant.to_owned(),
-                token: TokenSource::Development(role),
+                token,
                 base_path: String::new(),
                 locale: None,
+                theme,
             },
         );
         MOUNTED.with(|m| *m.borrow_mut() = Some((handle, root.clone())));

@@ -5,13 +5,16 @@
 
 mod bench;
 mod dist;
+mod e2e;
 mod install;
 mod postgres;
 mod run;
 mod schemathesis;
+mod screenshots;
 mod server;
 mod shell;
 mod test;
+mod webdriver;
 
 use std::process::ExitCode;
 
@@ -31,6 +34,12 @@ commands:
             (--cycles N, default 200)
   dist      the production build: the app in dist/ (with .br and .gz copies)
             and the server in target/server/consent-api
+  e2e       build the app, serve it from the consent API and drive both
+            programs' opt-in and opt-out with real key presses in headless
+            Chromium (also the last step of test)
+  screenshots
+            build and serve the app, then save PNGs of every screen (light,
+            dark, 360 px wide) to target/screenshots/
   bench     the production build's weight, start-up in headless Chromium and
             API throughput under load, with the budgets checked (~3-5 min)
   install   only install what is missing";
@@ -44,6 +53,8 @@ fn main() -> ExitCode {
         Some("soak") => test::soak(&args[1..]),
         Some("dist") => dist::dist().map(|_| ()),
         Some("bench") => bench::bench(),
+        Some("e2e") => e2e::e2e(),
+        Some("screenshots") => screenshots::screenshots(),
         // The measuring half of `bench`, run as an optimised build.
         Some("bench-measure") => bench::measure(),
         Some("install") => install::ensure_all(),
