@@ -13,9 +13,10 @@ use common::*;
 use consent_core::Role;
 use tenant_settings::api::{ApiClient, AsyncTokenFn};
 use tenant_settings::{Theme, TokenSource};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::HtmlElement;
+use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
@@ -135,7 +136,9 @@ async fn a_slow_save_shows_progress_and_announces_the_outcome() {
     click(&switch).await;
 
     host.delay.store(1_500, Ordering::SeqCst);
-    click(&control(&panel, "button", "Save").await).await;
+    let save = control(&panel, "button", "Save").await;
+    save.focus().unwrap();
+    click(&save).await;
     wait_until("the panel to announce Saving…", || {
         app.status_line(&panel) == "Saving…"
     })
@@ -165,6 +168,11 @@ async fn a_slow_save_shows_progress_and_announces_the_outcome() {
     control(&panel, "button", "Save").await;
     app.wait_row_state(COPILOT, "On").await;
     assert_eq!(alert_text(&panel), "", "nothing to alert after a success");
+    wait_until(
+        "focus to go to the switch once Save has nothing left to save",
+        || focused().as_ref() == Some(switch.unchecked_ref::<Element>()),
+    )
+    .await;
 
     // The host's token is refused from now on: the save fails, and says so.
     host.delay.store(0, Ordering::SeqCst);

@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use super::panel::{use_close_panel, CurrentState, PanelHeading, WhenLoaded};
 use super::reconsent_banner::ReconsentBanner;
 use crate::api::{new_idempotency_key, ApiError};
-use crate::components::focus::focus_by_id;
+use crate::components::focus::{focus_by_id, focus_is_lost};
 use crate::components::{ConfirmDialog, NoticeReader, SidePanel, Switch, WhatChanged};
 use crate::draft::{use_drafts, Blocked, Draft};
 use crate::embed::use_host_events;
@@ -201,6 +201,8 @@ pub fn ProgramPanel(
     // One key per attempt the person makes; a retry of that attempt reuses it.
     let attempt = StoredValue::new(String::new());
     let host = use_host_events();
+    // Where focus goes after a save when it has nowhere to be (Save turns disabled once nothing is left to save).
+    let focus_after_save = StoredValue::new(switch_id.clone());
     let send = move || {
         let Some(snapshot) = store.snapshot_untracked() else {
             return;
@@ -234,6 +236,13 @@ pub fn ProgramPanel(
                     store.apply(document, etag);
                     draft.try_set(Draft::default());
                     saving.try_set(Saving::Done);
+                    if let Some(id) = focus_after_save.try_get_value() {
+                        request_animation_frame(move || {
+                            if focus_is_lost() {
+                                focus_by_id(&id);
+                            }
+                        });
+                    }
                 }
                 Err(error) => {
                     // Someone else's change is the state now; show it, keep the draft.
@@ -570,10 +579,11 @@ pub fn ProgramPanel(
                         type="button"
                         class="ts-button ts-button--primary"
                         class:ts-button--busy=move || slow.get()
+                        // While saving, the button keeps focus (aria-disabled) and save() ignores clicks.
                         disabled=move || {
-                            !dirty.get() || blocked.get().is_some() || in_flight.get()
-                                || !can_edit.get()
+                            !dirty.get() || blocked.get().is_some() || !can_edit.get()
                         }
+                        aria-disabled=move || in_flight.get().then_some("true")
                         aria-describedby=move || {
                             show_accept_hint.get().then(|| save_hint_id.clone())
                         }

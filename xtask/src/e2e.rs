@@ -264,6 +264,18 @@ impl Page {
         }
     }
 
+    /// Fails unless focus is somewhere inside the dialog named `dialog` (not lost to the page).
+    async fn expect_focus_inside(&mut self, dialog: &str, after: &str) -> Result {
+        let focused = self.focused().await?;
+        if name_matches(&focused["dialog"]["name"], dialog) {
+            Ok(())
+        } else {
+            Err(format!(
+                "after {after}, focus should stay inside {dialog:?}, but it is on {focused}"
+            ))
+        }
+    }
+
     /// Presses Tab until the element with this role and name has focus.
     async fn tab_to(&mut self, role: &str, name: &str) -> Result {
         let mut visited = Vec::new();
@@ -430,6 +442,7 @@ async fn copilot_by_keyboard(site: &Site, page: &mut Page) -> Result {
     page.wait("the panel to announce Saved", "status().includes('Saved')")
         .await?;
     page.wait_row_state(COPILOT, "On").await?;
+    page.expect_focus_inside(COPILOT, "saving").await?;
     if !enabled(&site.settings_of(&tenant).await?, "copilot") {
         return Err("the API should have Copilot on after the keyboard save".to_owned());
     }
@@ -497,22 +510,30 @@ async fn marketing_by_keyboard(site: &Site, page: &mut Page) -> Result {
     page.press(&[Key::Enter]).await?;
     page.wait_for("dialog", MARKETING).await?;
 
-    for document in [
-        "Read the Marketing engagement notice (version 1)",
-        "Read the non-disclosure agreement (version 1)",
+    // Each document opens in a reader over the panel, named by its title.
+    for (opener, title) in [
+        (
+            "Read the Marketing engagement notice (version 1)",
+            "Human review of anonymised customer data: Dynamics 365 Marketing and Power Platform",
+        ),
+        (
+            "Read the non-disclosure agreement (version 1)",
+            "Exhibit B: Mutual non-disclosure agreement for the human review engagement",
+        ),
     ] {
-        page.tab_to("button", document).await?;
+        page.tab_to("button", opener).await?;
         page.press(&[Key::Enter]).await?;
-        page.wait("the reader to open", "focused().dialog && window.__ts.focused().dialog.name !== 'Marketing: human review of anonymized customer data'")
-            .await?;
-        let reader = page.focused().await?["dialog"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        page.check_focus_trap(&reader).await?;
+        page.wait_for("dialog", title).await?;
+        let focused = page.focused().await?;
+        if !name_matches(&focused["dialog"]["name"], title) {
+            return Err(format!(
+                "opening {title:?} should move focus into it: {focused}"
+            ));
+        }
+        page.check_focus_trap(title).await?;
         page.press(&[Key::Escape]).await?;
-        page.wait_gone("dialog", &reader).await?;
-        page.expect_focus("button", document, "closing the reader")
+        page.wait_gone("dialog", title).await?;
+        page.expect_focus("button", opener, "closing the reader")
             .await?;
     }
 
@@ -526,6 +547,7 @@ async fn marketing_by_keyboard(site: &Site, page: &mut Page) -> Result {
     page.tab_to("button", "Save").await?;
     page.press(&[Key::Enter]).await?;
     page.wait_row_state(MARKETING, "On").await?;
+    page.expect_focus_inside(MARKETING, "saving").await?;
     if !enabled(&site.settings_of(&tenant).await?, "marketing") {
         return Err("the API should have Marketing on after the keyboard save".to_owned());
     }
@@ -545,7 +567,11 @@ async fn narrow_screens(site: &Site, page: &mut Page) -> Result {
         ("/settings/copilot-data-sharing", "switch", SWITCH),
         ("/settings/marketing-data-sharing", "switch", SWITCH),
         ("/faq", "heading", "Frequently asked questions"),
-        ("/notices/marketing-human-review", "navigation", "Contents"),
+        (
+            "/notices/marketing-human-review",
+            "heading",
+            "Human review of anonymised customer data: Dynamics 365 Marketing and Power Platform",
+        ),
         ("/history", "heading", "Consent history"),
     ];
     let mut wide = Vec::new();
@@ -558,6 +584,19 @@ async fn narrow_screens(site: &Site, page: &mut Page) -> Result {
         if overflow > 0.0 {
             wide.push(format!("{path} is {overflow} px too wide"));
         }
+    }
+    // The measure itself: a box wider than the screen must be caught.
+    let caught = page
+        .session
+        .execute(
+            "const box = document.createElement('div'); box.style.width = '400px'; box.style.height = '1px';\
+             document.querySelector('.ts-app').append(box);\
+             const overflow = window.__ts.overflow(); box.remove(); return overflow;",
+            json!([]),
+        )
+        .await?;
+    if caught.as_f64().unwrap_or(0.0) <= 0.0 {
+        return Err("a 400 px box at 320 px wide should make the page scroll sideways".to_owned());
     }
     page.session.viewport(1280, 800).await?;
     if wide.is_empty() {
