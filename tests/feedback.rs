@@ -137,6 +137,7 @@ async fn a_slow_save_shows_progress_and_announces_the_outcome() {
 
     host.delay.store(1_500, Ordering::SeqCst);
     let save = control(&panel, "button", "Save").await;
+    wait_until("Save to be enabled", || !is_disabled(&save)).await;
     save.focus().unwrap();
     click(&save).await;
     wait_until("the panel to announce Saving…", || {
@@ -149,9 +150,16 @@ async fn a_slow_save_shows_progress_and_announces_the_outcome() {
         "no progress on the button before 300 ms"
     );
     let progress = control(&panel, "button", "Saving…").await;
-    assert!(
-        is_disabled(&progress),
+    assert_eq!(
+        progress.get_attribute("aria-disabled").as_deref(),
+        Some("true"),
         "a save in flight takes no second click"
+    );
+    assert_eq!(
+        focused().as_ref(),
+        Some(progress.unchecked_ref::<Element>()),
+        "the button keeps focus while saving, not {:?}",
+        focused().map(|f| f.outer_html().chars().take(200).collect::<String>())
     );
     assert!(
         is_disabled(&switch),
