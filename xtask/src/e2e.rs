@@ -233,9 +233,12 @@ impl Page {
                     .execute("return document.body.innerText.slice(0, 600);", json!([]))
                     .await
                     .unwrap_or_default();
+                let console = self.session.console().await.unwrap_or_default();
                 return Err(format!(
-                    "waited {DEADLINE:?} for {what}; focus is on {}; the page shows {text}",
-                    self.ask("focused()").await.unwrap_or_default()
+                    "waited {DEADLINE:?} for {what}; focus is on {}; the page shows {text}; \
+                     the console says: {}",
+                    self.ask("focused()").await.unwrap_or_default(),
+                    console.join("\n")
                 ));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;

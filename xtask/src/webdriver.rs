@@ -86,6 +86,7 @@ impl ChromeDriver {
         let capabilities = json!({"capabilities": {"alwaysMatch": {
             "browserName": "chrome",
             "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
+            "goog:loggingPrefs": {"browser": "ALL"},
             "timeouts": {"script": 30000, "pageLoad": 30000}
         }}});
         let mut connection = Connection::open(self.addr).await?;
@@ -182,6 +183,22 @@ impl Session {
         let body = json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]});
         self.call(Method::POST, "/actions", Some(body)).await?;
         self.call(Method::DELETE, "/actions", None).await.map(drop)
+    }
+
+    /// The browser console's messages since the last call (errors of the page included).
+    pub async fn console(&mut self) -> Result<Vec<String>> {
+        let value = self
+            .call(Method::POST, "/se/log", Some(json!({"type": "browser"})))
+            .await?;
+        Ok(value
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .map(|e| format!("{} {}", e["level"], e["message"]))
+                    .collect()
+            })
+            .unwrap_or_default())
     }
 
     /// A PNG of the viewport.
