@@ -62,6 +62,7 @@ window.__ts = (() => {
       case 'BUTTON': return 'button';
       case 'H1': case 'H2': case 'H3': case 'H4': return 'heading';
       case 'TABLE': return 'table';
+      case 'NAV': return 'navigation';
       case 'SUMMARY': return 'summary';
       case 'INPUT': return el.type === 'checkbox' ? 'checkbox' : el.type === 'search' ? 'searchbox' : 'textbox';
       default: return null;
@@ -101,6 +102,19 @@ window.__ts = (() => {
     },
     status: () => [...document.querySelectorAll('[role=status]')].map(e => norm(e.textContent)).join(' | '),
     overflow: () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    // What moves on the page: running animations, and the switch track's transition.
+    motion: () => {
+      const track = document.querySelector('.ts-switch__track');
+      return { animations: document.getAnimations().length,
+               transition: track ? getComputedStyle(track).transitionDuration : null };
+    },
+    // How the switch track and the focus ring are drawn.
+    switchLook: () => {
+      const track = document.querySelector('.ts-switch__track');
+      const style = getComputedStyle(track);
+      return { border: style.borderTopColor, width: parseFloat(style.borderTopWidth),
+               background: style.backgroundColor };
+    },
   };
 })();
 "#;
@@ -392,7 +406,8 @@ async fn keyboard_flows(site: &Site, work: &Path) -> Result {
     let outcome = async {
         copilot_by_keyboard(site, &mut page).await?;
         marketing_by_keyboard(site, &mut page).await?;
-        narrow_screens(site, &mut page).await
+        narrow_screens(site, &mut page).await?;
+        motion_and_contrast_preferences(site, &mut page).await
     }
     .await;
     page.session.close().await;
@@ -607,4 +622,40 @@ async fn narrow_screens(site: &Site, page: &mut Page) -> Result {
     } else {
         Err(format!("at 320 px: {}", wide.join("; ")))
     }
+}
+
+/// With `prefers-reduced-motion: reduce` nothing moves; with forced colours
+/// the switch is still drawn with a visible outline.
+async fn motion_and_contrast_preferences(site: &Site, page: &mut Page) -> Result {
+    println!("xtask: e2e: reduced motion and forced colours");
+    let tenant = site.new_tenant("US").await?;
+    let panel = format!(
+        "{}/settings/copilot-data-sharing?dev_tenant={tenant}",
+        site.url
+    );
+
+    page.session
+        .emulate_media(&[("prefers-reduced-motion", "reduce")])
+        .await?;
+    page.session.navigate(&panel).await?;
+    page.wait_for("switch", SWITCH).await?;
+    let motion = page.ask("motion()").await?;
+    if motion["animations"] != 0 || motion["transition"] != "0s" {
+        return Err(format!(
+            "with reduced motion nothing should animate or transition: {motion}"
+        ));
+    }
+
+    page.session
+        .emulate_media(&[("forced-colors", "active")])
+        .await?;
+    page.session.navigate(&panel).await?;
+    page.wait_for("switch", SWITCH).await?;
+    let look = page.ask("switchLook()").await?;
+    if look["width"].as_f64().unwrap_or(0.0) < 1.0 || look["border"] == look["background"] {
+        return Err(format!(
+            "in forced colours the switch track needs a visible border: {look}"
+        ));
+    }
+    page.session.emulate_media(&[]).await
 }

@@ -158,12 +158,20 @@ impl Session {
 
     /// Makes the page see `prefers-color-scheme: <scheme>` ("light" or "dark").
     pub async fn color_scheme(&mut self, scheme: &str) -> Result {
-        self.devtools(
-            "Emulation.setEmulatedMedia",
-            json!({"features": [{"name": "prefers-color-scheme", "value": scheme}]}),
-        )
-        .await
-        .map(drop)
+        self.emulate_media(&[("prefers-color-scheme", scheme)])
+            .await
+    }
+
+    /// Makes the page see these media features (`("prefers-reduced-motion", "reduce")`);
+    /// an empty list ends the emulation.
+    pub async fn emulate_media(&mut self, features: &[(&str, &str)]) -> Result {
+        let features: Vec<Value> = features
+            .iter()
+            .map(|(name, value)| json!({"name": name, "value": value}))
+            .collect();
+        self.devtools("Emulation.setEmulatedMedia", json!({"features": features}))
+            .await
+            .map(drop)
     }
 
     /// Presses keys with the browser's real input pipeline (focus moves,
