@@ -133,7 +133,12 @@ pub fn NoticeReader(
                 <div class="ts-reader__body ts-notice">
                     {move || match document.get() {
                         None => view! {
-                            <p class="ts-note" role="status">{t.loading_notice}</p>
+                            <div aria-busy="true">
+                                <p class="ts-note" role="status">{t.loading_notice}</p>
+                                <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
+                                <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
+                                <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
+                            </div>
                         }
                         .into_any(),
                         Some(Err(error)) => view! {
