@@ -116,7 +116,7 @@ pub fn NoticeReader(
                 node_ref=dialog
                 on:keydown=on_keydown
             >
-                <header class="ts-reader__header">
+                <div class="ts-reader__header">
                     <h2 class="ts-reader__title" id=title_id tabindex="-1" node_ref=heading>
                         {title}
                     </h2>
@@ -129,7 +129,7 @@ pub fn NoticeReader(
                         <span aria-hidden="true">"×"</span>
                         <span class="ts-visually-hidden">{t.reader_close}</span>
                     </button>
-                </header>
+                </div>
                 <div class="ts-reader__body ts-notice">
                     {move || match document.get() {
                         None => view! {
@@ -165,12 +165,12 @@ pub fn NoticeReader(
                         }
                     }}
                 </div>
-                <footer class="ts-reader__footer">
+                <div class="ts-reader__footer">
                     <a href=full_page>{t.open_full_page}</a>
                     <button type="button" class="ts-button" on:click=move |_| on_close.run(())>
                         {t.close_panel}
                     </button>
-                </footer>
+                </div>
             </div>
         </div>
     }

@@ -66,10 +66,10 @@ pub fn FaqPage() -> impl IntoView {
             <p class="ts-page__nav">
                 <a href=base.href(SETTINGS)>{t.back_to_settings}</a>
             </p>
-            <header class="ts-page__header">
+            <div class="ts-page__header">
                 <h1 class="ts-page__title">{t.faq_heading}</h1>
                 <p class="ts-page__intro">{t.faq_intro}</p>
-            </header>
+            </div>
             <div class="ts-search">
                 <label class="ts-search__label" for=search_id.clone()>
                     {t.faq_search_label}

@@ -210,10 +210,10 @@ pub fn HistoryPage() -> impl IntoView {
             <p class="ts-page__back">
                 <a href=base.href(routes::SETTINGS)>{h.back_to_settings}</a>
             </p>
-            <header class="ts-page__header">
+            <div class="ts-page__header">
                 <h1 class="ts-page__title">{h.heading}</h1>
                 <p class="ts-page__intro">{h.intro}</p>
-            </header>
+            </div>
             <div class="ts-toolbar">
                 <div class="ts-field">
                     <label class="ts-field__label" for=filter_id.clone()>

@@ -59,12 +59,12 @@ pub fn PanelHeading(
 ) -> impl IntoView {
     let t = messages();
     view! {
-        <header class="ts-panel__header">
+        <div class="ts-panel__header">
             <h2 class="ts-panel__title" id=id tabindex="-1">
                 {(t.program_name)(program)}
             </h2>
             <p class="ts-panel__subtitle">{(t.program_full_name)(program)}</p>
-        </header>
+        </div>
     }
 }
 

@@ -570,7 +570,7 @@ pub fn ProgramPanel(
                     }}
                 </div>
             </WhenLoaded>
-            <footer class="ts-panel__footer">
+            <div class="ts-panel__footer">
                 <p class="ts-panel__live" role="status" aria-live="polite">
                     {status_text}
                 </p>
@@ -610,7 +610,7 @@ pub fn ProgramPanel(
                         {t.cancel}
                     </button>
                 </div>
-            </footer>
+            </div>
             {move || {
                 reading
                     .get()
