@@ -23,7 +23,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::AsyncTokenFn;
-use crate::{AppOptions, Mounted, TokenSource};
+use crate::{AppOptions, Mounted, Theme, TokenSource};
 
 /// A `Copy` handle to the app's root element, where events to the host are dispatched.
 #[derive(Clone, Copy)]
@@ -153,7 +153,8 @@ impl MountHandle {
 /// request and once more after a 401); `apiBaseUrl` (string, default: the
 /// page's origin); `basePath` (string, default `""`); `locale` (a BCP 47
 /// tag such as `"de-DE"`, default: the browser's languages); `languageSwitch`
-/// (boolean, default `false`: the page then follows the host's locale only).
+/// (boolean, default `false`: the page then follows the host's locale only);
+/// `theme` (`"auto"`, the default, `"light"` or `"dark"`).
 /// Invalid options throw an `Error` saying which one is wrong.
 #[wasm_bindgen(js_name = mount)]
 pub fn mount_js(element: JsValue, options: JsValue) -> Result<MountHandle, JsValue> {
@@ -201,6 +202,11 @@ fn options_from_js(options: &JsValue) -> Result<AppOptions, String> {
             .as_bool()
             .ok_or("mount: options.languageSwitch must be a boolean")?,
     };
+    let theme = match string("theme")? {
+        None => Theme::Auto,
+        Some(name) => Theme::parse(&name)
+            .ok_or("mount: options.theme must be \"auto\", \"light\" or \"dark\"".to_owned())?,
+    };
     let get_token = get("getToken");
     let token = match (
         string("token")?,
@@ -227,6 +233,7 @@ fn options_from_js(options: &JsValue) -> Result<AppOptions, String> {
         base_path,
         locale,
         language_switch,
+        theme,
     })
 }
 

@@ -60,6 +60,41 @@ pub struct AppOptions {
     /// Whether the page offers its own language switch (standalone); a host
     /// passes its own locale instead.
     pub language_switch: bool,
+    /// The colour theme; [`Theme::Auto`] follows the person's system setting.
+    pub theme: Theme,
+}
+
+/// The colour theme a host asks for, set as `data-theme` on the app's root element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Theme {
+    /// Light or dark, as the person's system prefers (`prefers-color-scheme`).
+    #[default]
+    Auto,
+    /// Always light.
+    Light,
+    /// Always dark.
+    Dark,
+}
+
+impl Theme {
+    /// The theme named `auto`, `light` or `dark`; `None` for anything else.
+    pub fn parse(name: &str) -> Option<Theme> {
+        match name {
+            "auto" => Some(Theme::Auto),
+            "light" => Some(Theme::Light),
+            "dark" => Some(Theme::Dark),
+            _ => None,
+        }
+    }
+
+    /// The name the stylesheet matches on (`data-theme="dark"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Theme::Auto => "auto",
+            Theme::Light => "light",
+            Theme::Dark => "dark",
+        }
+    }
 }
 
 impl AppOptions {
@@ -85,6 +120,7 @@ impl AppOptions {
             // A language chosen here before, else the browser's.
             locale: param("lang").or_else(chosen_language),
             language_switch: true,
+            theme: Theme::Auto,
         }
     }
 }
@@ -116,11 +152,12 @@ pub fn mount(parent: web_sys::HtmlElement, options: AppOptions) -> Mounted {
         base_path,
         locale,
         language_switch,
+        theme,
     } = options;
     let owner = Owner::new();
     let handle = owner.with(|| {
         leptos::mount::mount_to(parent, move || {
-            view! { <App api_base_url tenant token base_path locale language_switch /> }
+            view! { <App api_base_url tenant token base_path locale language_switch theme /> }
         })
     });
     Mounted {
@@ -158,6 +195,9 @@ pub fn App(
     /// Whether to offer a language switch (for the standalone page).
     #[prop(optional)]
     language_switch: bool,
+    /// The colour theme; by default it follows the person's system setting.
+    #[prop(optional)]
+    theme: Theme,
 ) -> impl IntoView {
     let session = Session::start(&api_base_url, &tenant, token);
     let store = SettingsStore::new();
@@ -226,6 +266,7 @@ pub fn App(
         <div
             class="ts-app"
             lang=move || i18n.get().lang_tag()
+            data-theme=theme.as_str()
             node_ref=root
             on:click=move |event| host.on_click(&link_base, &event)
         >
@@ -307,5 +348,48 @@ fn DevIdentityBanner() -> impl IntoView {
                 </p>
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The declarations of the first rule in `css` after `selector`, one per line.
+    fn declarations_after(css: &str, selector: &str) -> Vec<String> {
+        let start = css
+            .find(selector)
+            .expect("the selector is in the stylesheet");
+        let body = &css[start..];
+        let open = body.find('{').unwrap() + 1;
+        let close = body.find('}').unwrap();
+        body[open..close]
+            .lines()
+            .map(str::trim)
+            .filter(|line| !line.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    // Guards that the theme "dark" and the system's dark mode (theme "auto") give the same palette.
+    #[test]
+    fn dark_palette_is_the_same_for_dark_and_auto() {
+        let css = include_str!("../style/main.css");
+        let chosen = declarations_after(css, ".ts-app[data-theme=\"dark\"] {");
+        let system = declarations_after(
+            css,
+            ".ts-app:not([data-theme=\"light\"], [data-theme=\"dark\"]) {",
+        );
+        assert!(chosen.len() > 20, "{chosen:?}");
+        assert_eq!(chosen, system);
+    }
+
+    // Guards the names a host may pass as `theme`.
+    #[test]
+    fn theme_names_round_trip() {
+        use super::Theme;
+        for theme in [Theme::Auto, Theme::Light, Theme::Dark] {
+            assert_eq!(Theme::parse(theme.as_str()), Some(theme));
+        }
+        assert_eq!(Theme::parse("Dark"), None);
+        assert_eq!(Theme::parse(""), None);
     }
 }

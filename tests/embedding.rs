@@ -13,7 +13,7 @@ use std::sync::Arc;
 use common::*;
 use consent_core::{ProgramId, Role};
 use tenant_settings::api::ApiClient;
-use tenant_settings::{mount, mount_js, AppOptions, TokenSource};
+use tenant_settings::{mount, mount_js, AppOptions, Theme, TokenSource};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -190,6 +190,7 @@ async fn embedded_app_stays_in_its_element_and_under_its_base_path() {
             base_path: BASE.to_owned(),
             locale: None,
             language_switch: false,
+            theme: Theme::Dark,
         },
     );
     let app = TestApp {
@@ -203,6 +204,7 @@ async fn embedded_app_stays_in_its_element_and_under_its_base_path() {
         .query_selector(".ts-app")
         .unwrap()
         .expect("the app's root");
+    assert_eq!(root.get_attribute("data-theme").as_deref(), Some("dark"));
     assert_eq!(
         document().query_selector_all(".ts-app").unwrap().length(),
         1,
@@ -384,7 +386,7 @@ fn js_mount(
 }
 
 // Guards the JavaScript `mount`: clear errors for wrong options; a `getToken`
-// returning a Promise, asked again after a 401; the locale on the root; `unmount()`.
+// returning a Promise, asked again after a 401; the locale and theme on the root; `unmount()`.
 #[wasm_bindgen_test]
 async fn javascript_mount_checks_options_and_renews_tokens_after_a_401() {
     let tenant = fresh_tenant("US").await;
@@ -413,6 +415,12 @@ async fn javascript_mount_checks_options_and_renews_tokens_after_a_401() {
         ("basePath", "admin".into())
     ])
     .contains("basePath must start with"));
+    assert!(error(&[
+        ("tenant", tenant.id.as_str().into()),
+        ("token", "t".into()),
+        ("theme", "blue".into())
+    ])
+    .contains("options.theme must be"));
     assert!(
         mount_js(JsValue::NULL, js_sys::Object::new().into()).is_err(),
         "no element"
@@ -440,6 +448,7 @@ async fn javascript_mount_checks_options_and_renews_tokens_after_a_401() {
             ("getToken", get_token.into()),
             ("basePath", "/portal/data-sharing".into()),
             ("locale", "en-GB".into()),
+            ("theme", "light".into()),
         ],
     )
     .expect("valid options mount");
@@ -457,6 +466,7 @@ async fn javascript_mount_checks_options_and_renews_tokens_after_a_401() {
     );
     let root = host.container.query_selector(".ts-app").unwrap().unwrap();
     assert_eq!(root.get_attribute("lang").as_deref(), Some("en-GB"));
+    assert_eq!(root.get_attribute("data-theme").as_deref(), Some("light"));
 
     assert!(
         host.content

@@ -18,14 +18,19 @@ pub fn focus_by_id(id: &str) {
     }
 }
 
-/// Whether nothing in particular has focus (it fell back to the page's body).
+/// Whether nothing in particular has focus: it fell back to the page's
+/// body, or it is on a control that was just disabled (the browser moves it
+/// to the body at its next rendering step).
 pub fn focus_is_lost() -> bool {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return false;
     };
     match (document.active_element(), document.body()) {
         (None, _) => true,
-        (Some(active), Some(body)) => active == *body.unchecked_ref::<Element>(),
+        (Some(active), Some(body)) => {
+            active == *body.unchecked_ref::<Element>()
+                || active.matches(":disabled").unwrap_or(false)
+        }
         (Some(_), None) => false,
     }
 }

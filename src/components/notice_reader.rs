@@ -124,24 +124,29 @@ pub fn NoticeReader(
                 node_ref=dialog
                 on:keydown=on_keydown
             >
-                <header class="ts-reader__header">
+                <div class="ts-reader__header">
                     <h2 class="ts-reader__title" id=title_id tabindex="-1" node_ref=heading>
                         {title}
                     </h2>
                     <button
                         type="button"
                         class="ts-panel__close"
-                        aria-label=tr!(t, "reader-close")
                         title=tr!(t, "reader-close")
                         on:click=move |_| on_close.run(())
                     >
                         <span aria-hidden="true">"×"</span>
+                        <span class="ts-visually-hidden">{tr!(t, "reader-close")}</span>
                     </button>
-                </header>
+                </div>
                 <div class="ts-reader__body ts-notice">
                     {move || match document.get() {
                         None => view! {
-                            <p class="ts-note" role="status">{tr!(t, "loading-notice")}</p>
+                            <div aria-busy="true">
+                                <p class="ts-note" role="status">{tr!(t, "loading-notice")}</p>
+                                <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
+                                <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
+                                <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
+                            </div>
                         }
                         .into_any(),
                         Some(Err(error)) => view! {
@@ -169,12 +174,12 @@ pub fn NoticeReader(
                         }
                     }}
                 </div>
-                <footer class="ts-reader__footer">
+                <div class="ts-reader__footer">
                     <a href=full_page>{tr!(t, "open-full-page")}</a>
                     <button type="button" class="ts-button" on:click=move |_| on_close.run(())>
                         {tr!(t, "close-panel")}
                     </button>
-                </footer>
+                </div>
             </div>
         </div>
     }

@@ -66,11 +66,11 @@ pub fn SidePanel(
                 <button
                     type="button"
                     class="ts-panel__close"
-                    aria-label=tr!(t, "close-panel")
                     title=tr!(t, "close-panel")
                     on:click=move |_| on_dismiss.run(())
                 >
                     <span aria-hidden="true">"×"</span>
+                    <span class="ts-visually-hidden">{tr!(t, "close-panel")}</span>
                 </button>
                 {children()}
             </section>

@@ -21,6 +21,10 @@ pub fn Switch(
     /// Whether the switch takes no input.
     #[prop(into)]
     disabled: Signal<bool>,
+    /// Whether a save of the switch's position is taking a while: shown as
+    /// progress rather than as a plain disabled switch.
+    #[prop(into, optional)]
+    busy: MaybeProp<bool>,
     /// Space-separated ids of the elements that describe the switch.
     #[prop(into, optional)]
     described_by: MaybeProp<String>,
@@ -35,7 +39,11 @@ pub fn Switch(
         }
     });
     view! {
-        <div class="ts-switch" class:ts-switch--disabled=move || disabled.get()>
+        <div
+            class="ts-switch"
+            class:ts-switch--disabled=move || disabled.get() && !busy.get().unwrap_or(false)
+            class:ts-switch--busy=move || busy.get().unwrap_or(false)
+        >
             <span class="ts-switch__control">
                 <input
                     type="checkbox"

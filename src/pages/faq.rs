@@ -66,10 +66,10 @@ pub fn FaqPage() -> impl IntoView {
             <p class="ts-page__nav">
                 <a href=base.href(SETTINGS)>{tr!(t, "back-to-settings")}</a>
             </p>
-            <header class="ts-page__header">
+            <div class="ts-page__header">
                 <h1 class="ts-page__title">{tr!(t, "faq-heading")}</h1>
                 <p class="ts-page__intro">{tr!(t, "faq-intro")}</p>
-            </header>
+            </div>
             <div class="ts-search">
                 <label class="ts-search__label" for=search_id.clone()>
                     {tr!(t, "faq-search-label")}

@@ -211,10 +211,10 @@ pub fn HistoryPage() -> impl IntoView {
             <p class="ts-page__back">
                 <a href=base.href(routes::SETTINGS)>{tr!(h, "back-to-settings")}</a>
             </p>
-            <header class="ts-page__header">
+            <div class="ts-page__header">
                 <h1 class="ts-page__title">{tr!(h, "history-heading")}</h1>
                 <p class="ts-page__intro">{tr!(h, "history-intro")}</p>
-            </header>
+            </div>
             <div class="ts-toolbar">
                 <div class="ts-field">
                     <label class="ts-field__label" for=filter_id.clone()>

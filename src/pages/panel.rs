@@ -59,12 +59,12 @@ pub fn PanelHeading(
 ) -> impl IntoView {
     let t = use_i18n();
     view! {
-        <header class="ts-panel__header">
+        <div class="ts-panel__header">
             <h2 class="ts-panel__title" id=id tabindex="-1">
                 {tr!(t, "program-name", program = program.as_str())}
             </h2>
             <p class="ts-panel__subtitle">{tr!(t, "program-full-name", program = program.as_str())}</p>
-        </header>
+        </div>
     }
 }
 

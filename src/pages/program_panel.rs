@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use super::panel::{use_close_panel, CurrentState, PanelHeading, WhenLoaded};
 use super::reconsent_banner::ReconsentBanner;
 use crate::api::{new_idempotency_key, ApiError};
-use crate::components::focus::focus_by_id;
+use crate::components::focus::{focus_by_id, focus_is_lost};
 use crate::components::{ConfirmDialog, NoticeReader, SidePanel, Switch, WhatChanged};
 use crate::draft::{use_drafts, Blocked, Draft};
 use crate::embed::use_host_events;
@@ -21,6 +21,9 @@ use crate::notices::{program_notice_versions, use_shown_languages, NoticeVersion
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::use_session;
 use crate::state::{now, use_settings, ProgramStatus, Snapshot};
+
+/// How long a save may take before its progress is shown.
+const SAVE_PROGRESS_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// Where saving stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +158,8 @@ pub fn ProgramPanel(
     // After a save lost the race: the settings the draft was based on, and those stored now.
     let conflict = RwSignal::new(None::<(DataSharingDocument, DataSharingDocument)>);
     let in_flight = Memo::new(move |_| saving.get() == Saving::InFlight);
+    // A save still waiting after a moment shows progress on its button and the switch.
+    let slow = RwSignal::new(false);
     let question = RwSignal::new(Question::None);
     let reading = RwSignal::new(None::<NoticeRef>);
 
@@ -222,6 +227,8 @@ pub fn ProgramPanel(
     let slow_save = RwSignal::new(false);
     let host = use_host_events();
     let shown_languages = use_shown_languages();
+    // Where focus goes after a save when it has nowhere to be (Save turns disabled once nothing is left to save).
+    let focus_after_save = StoredValue::new(switch_id.clone());
     let send = move || {
         let Some(Attempt { key, change, base }) = attempt.get_value() else {
             return;
@@ -229,7 +236,10 @@ pub fn ProgramPanel(
         let (client, tenant) = (session.client(), session.tenant());
         saving.set(Saving::InFlight);
         slow_save.set(false);
+        slow.set(false);
         conflict.set(None);
+        // After a moment the button shows progress; after longer, the panel
+        // says the server is slow. Only for this attempt, if still waiting.
         let sent = key.clone();
         set_timeout(
             move || {
@@ -241,17 +251,33 @@ pub fn ProgramPanel(
             },
             SLOW_SAVE_AFTER,
         );
+        set_timeout(
+            move || {
+                if saving.try_get_untracked() == Some(Saving::InFlight) {
+                    slow.try_set(true);
+                }
+            },
+            SAVE_PROGRESS_AFTER,
+        );
         spawn_local(async move {
             let result = client
                 .change_program(&tenant, program, &change, &base.etag, Some(&key))
                 .await;
             slow_save.try_set(false);
+            slow.try_set(false);
             match result {
                 Ok((document, etag)) => {
                     host.data_sharing_changed(program, &document);
                     store.apply(document, etag);
                     draft.try_set(Draft::default());
                     saving.try_set(Saving::Done);
+                    if let Some(id) = focus_after_save.try_get_value() {
+                        request_animation_frame(move || {
+                            if focus_is_lost() {
+                                focus_by_id(&id);
+                            }
+                        });
+                    }
                 }
                 Err(error) => {
                     // Someone else's change is the state now; show it, keep the draft.
@@ -452,6 +478,7 @@ pub fn ProgramPanel(
                             label=tr!(t, "switch-label")
                             checked=enabled
                             disabled=switch_disabled
+                            busy=slow
                             described_by=switch_described_by
                             on_toggle=move |on| {
                                 draft.update(|d| d.enabled = Some(on));
@@ -562,6 +589,7 @@ pub fn ProgramPanel(
                                                 disabled=Signal::derive(move || {
                                                     in_flight.get() || !can_edit.get()
                                                 })
+                                                busy=slow
                                                 described_by=help_id.clone()
                                                 on_toggle=move |on| {
                                                     draft.update(|d| d.contact_allowed = Some(on));
@@ -609,7 +637,7 @@ pub fn ProgramPanel(
                     }}
                 </div>
             </WhenLoaded>
-            <footer class="ts-panel__footer">
+            <div class="ts-panel__footer">
                 <p class="ts-panel__live" role="status" aria-live="polite">
                     {status_text}
                 </p>
@@ -617,16 +645,28 @@ pub fn ProgramPanel(
                     <button
                         type="button"
                         class="ts-button ts-button--primary"
+                        class:ts-button--busy=move || slow.get()
+                        // While saving, the button keeps focus (aria-disabled) and save() ignores clicks.
                         disabled=move || {
-                            !dirty.get() || blocked.get().is_some() || in_flight.get()
-                                || !can_edit.get()
+                            !dirty.get() || blocked.get().is_some() || !can_edit.get()
                         }
+                        aria-disabled=move || in_flight.get().then_some("true")
                         aria-describedby=move || {
                             show_accept_hint.get().then(|| save_hint_id.clone())
                         }
                         on:click=move |_| save()
                     >
-                        {tr!(t, "save")}
+                        {move || {
+                            if slow.get() {
+                                view! {
+                                    <span class="ts-spinner" aria-hidden="true"></span>
+                                    {tr!(t, "saving")}
+                                }
+                                    .into_any()
+                            } else {
+                                tr!(t, "save").into_any()
+                            }
+                        }}
                     </button>
                     <button
                         type="button"
@@ -637,7 +677,7 @@ pub fn ProgramPanel(
                         {tr!(t, "cancel")}
                     </button>
                 </div>
-            </footer>
+            </div>
             {move || {
                 reading
                     .get()

@@ -106,7 +106,7 @@ pub fn ReceiptPage() -> impl IntoView {
             <p class="ts-page__back">
                 <a href=base.href(routes::HISTORY)>{tr!(h, "back-to-history")}</a>
             </p>
-            <header class="ts-page__header">
+            <div class="ts-page__header">
                 <h1 class="ts-page__title">{tr!(h, "receipt-heading")}</h1>
                 {move || match loaded.get() {
                     Loaded::Ready(receipt, _) => {
@@ -117,7 +117,7 @@ pub fn ReceiptPage() -> impl IntoView {
                     }
                     _ => None,
                 }}
-            </header>
+            </div>
             {move || match loaded.get() {
                 Loaded::Loading => {
                     view! {

@@ -33,10 +33,10 @@ pub fn SettingsPage() -> impl IntoView {
     let search_id = ids.id("search");
     view! {
         <div class="ts-page">
-            <header class="ts-page__header">
+            <div class="ts-page__header">
                 <h1 class="ts-page__title">{tr!(t, "settings-heading")}</h1>
                 <TenantLine />
-            </header>
+            </div>
             <div class="ts-search">
                 <label class="ts-search__label" for=search_id.clone()>
                     {tr!(t, "search-label")}

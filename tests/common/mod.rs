@@ -11,7 +11,7 @@ use std::cell::RefCell;
 
 use consent_core::{ChangeRequest, DataSharingDocument, ProgramId, Role, Tenant};
 use tenant_settings::api::{ApiClient, ETag};
-use tenant_settings::{mount, AppOptions, Mounted, TokenSource};
+use tenant_settings::{mount, AppOptions, Mounted, Theme, TokenSource};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, HtmlElement, HtmlInputElement};
@@ -92,6 +92,19 @@ thread_local! {
     static MOUNTED: RefCell<Option<(Mounted, HtmlElement)>> = const { RefCell::new(None) };
 }
 
+/// The options of a test's app: the test API, in the browser's language, the system's theme.
+fn options(tenant: &str, token: TokenSource) -> AppOptions {
+    AppOptions {
+        api_base_url: api_url().to_owned(),
+        tenant: tenant.to_owned(),
+        token,
+        base_path: String::new(),
+        locale: None,
+        language_switch: false,
+        theme: Theme::Auto,
+    }
+}
+
 /// The app mounted in its own element at the end of the page.
 pub struct TestApp {
     pub root: HtmlElement,
@@ -101,12 +114,14 @@ impl TestApp {
     /// Mounts the app for `tenant`, signed in with `role`, at the address `path`,
     /// in the browser's language.
     pub fn mount(tenant: &str, role: Role, path: &str) -> TestApp {
-        TestApp::mount_with(api_url(), tenant, role, path, None, false)
+        TestApp::mount_with(tenant, TokenSource::Development(role), path, Theme::Auto)
     }
 
     /// Mounts the app talking to the API at `api_base_url` (the fault proxy, say).
     pub fn mount_on(api_base_url: &str, tenant: &str, role: Role, path: &str) -> TestApp {
-        TestApp::mount_with(api_base_url, tenant, role, path, None, false)
+        let mut options = options(tenant, TokenSource::Development(role));
+        options.api_base_url = api_base_url.to_owned();
+        TestApp::mount_options(path, options)
     }
 
     /// Like [`TestApp::mount`], with the host's `locale` and, if
@@ -118,17 +133,21 @@ impl TestApp {
         locale: Option<&str>,
         language_switch: bool,
     ) -> TestApp {
-        TestApp::mount_with(api_url(), tenant, role, path, locale, language_switch)
+        let mut options = options(tenant, TokenSource::Development(role));
+        options.locale = locale.map(str::to_owned);
+        options.language_switch = language_switch;
+        TestApp::mount_options(path, options)
     }
 
-    fn mount_with(
-        api_base_url: &str,
-        tenant: &str,
-        role: Role,
-        path: &str,
-        locale: Option<&str>,
-        language_switch: bool,
-    ) -> TestApp {
+    /// Mounts the app for `tenant` with this token source and theme, at the address `path`.
+    pub fn mount_with(tenant: &str, token: TokenSource, path: &str, theme: Theme) -> TestApp {
+        let mut options = options(tenant, token);
+        options.theme = theme;
+        TestApp::mount_options(path, options)
+    }
+
+    /// Mounts the app with `options` at the address `path`.
+    fn mount_options(path: &str, options: AppOptions) -> TestApp {
         unmount_leftover();
         let window = web_sys::window().unwrap();
         window
@@ -139,17 +158,7 @@ impl TestApp {
         let document = window.document().unwrap();
         let root: HtmlElement = document.create_element("div").unwrap().unchecked_into();
         document.body().unwrap().append_child(&root).unwrap();
-        let handle = mount(
-            root.clone(),
-            AppOptions {
-                api_base_url: api_base_url.to_owned(),
-                tenant: tenant.to_owned(),
-                token: TokenSource::Development(role),
-                base_path: String::new(),
-                locale: locale.map(str::to_owned),
-                language_switch,
-            },
-        );
+        let handle = mount(root.clone(), options);
         MOUNTED.with(|m| *m.borrow_mut() = Some((handle, root.clone())));
         TestApp { root }
     }

@@ -22,7 +22,7 @@
 //!    with raw durable inserts by pgbench as that database's ceiling.
 
 mod browser;
-mod http;
+pub mod http;
 mod sqlite;
 
 use std::io::{BufRead, BufReader};
@@ -35,7 +35,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use hyper::{Method, StatusCode};
 
 use crate::shell::{command, run, workspace_root, Result};
-use browser::{cold_load, ChromeDriver, Resource};
+use crate::webdriver::ChromeDriver;
+use browser::{cold_load, Resource};
 use http::{bearer, run_load, Connection, LoadResult, Read, Toggle};
 
 /// Cold loads of each page (the app, the static page).
@@ -350,7 +351,8 @@ async fn measure_api(addr: SocketAddr) -> Result<Api> {
     })
 }
 
-async fn dev_token(connection: &mut Connection, tenant: &str) -> Result<String> {
+/// A development token for the admin of `tenant` (the server runs with `--dev`).
+pub(crate) async fn dev_token(connection: &mut Connection, tenant: &str) -> Result<String> {
     let body = format!("{{\"tenant\":\"{tenant}\",\"role\":\"admin\"}}");
     let answer = connection
         .send(Method::POST, "/api/v1/dev/token", &[], Some(&body))

@@ -57,11 +57,7 @@ fn path_with_wasm_opt() -> Result<OsString> {
         v.is_some_and(|line| line.contains(&format!("version {BINARYEN_VERSION} ")))
     };
     if !installed(first_line_of(&wasm_opt, &["--version"])) {
-        crate::install::ensure_apt(&[("node", "nodejs"), ("npm", "npm")])?;
-        println!("xtask: installing wasm-opt (npm binaryen {BINARYEN_VERSION})");
-        let mut npm = command("npm", &["ci", "--no-audit", "--no-fund"]);
-        npm.current_dir(&dir);
-        run(npm)?;
+        crate::install::npm_ci(&dir, &format!("wasm-opt (binaryen {BINARYEN_VERSION})"))?;
         if !installed(first_line_of(&wasm_opt, &["--version"])) {
             return Err(format!(
                 "{wasm_opt} is not binaryen {BINARYEN_VERSION} after npm ci"

@@ -1,7 +1,10 @@
 //! Installs what the project needs, skipping what is already there at the
 //! right version: the wasm target, Debian's binaryen, Chromium and
-//! ChromeDriver, trunk, and the wasm-bindgen CLI matching `Cargo.lock`.
+//! ChromeDriver, trunk, the wasm-bindgen CLI matching `Cargo.lock`, and
+//! axe-core (npm, pinned by `xtask/axe/package-lock.json`) for the
+//! accessibility tests.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::shell::{command, first_line_of, on_path, run, workspace_root, Result};
@@ -33,11 +36,47 @@ pub fn ensure_all() -> Result {
         &bindgen,
         &["install", "wasm-bindgen-cli", "--version", &bindgen],
     )?;
+    axe_script()?;
     println!(
         "xtask: tools ready in {:.1} s",
         started.elapsed().as_secs_f64()
     );
     Ok(())
+}
+
+/// The axe-core release `xtask/axe/package-lock.json` pins.
+pub const AXE_VERSION: &str = "4.14.1";
+
+/// The path of axe-core's `axe.min.js` (installed with npm when missing or
+/// not the pinned version); the accessibility tests compile it in.
+pub fn axe_script() -> Result<PathBuf> {
+    let dir = workspace_root().join("xtask/axe");
+    let package = dir.join("node_modules/axe-core/package.json");
+    let script = dir.join("node_modules/axe-core/axe.min.js");
+    let installed = || {
+        std::fs::read_to_string(&package)
+            .is_ok_and(|text| text.contains(&format!("\"version\": \"{AXE_VERSION}\"")))
+            && script.is_file()
+    };
+    if !installed() {
+        npm_ci(&dir, &format!("axe-core {AXE_VERSION}"))?;
+        if !installed() {
+            return Err(format!(
+                "{} is not axe-core {AXE_VERSION} after npm ci",
+                script.display()
+            ));
+        }
+    }
+    Ok(script)
+}
+
+/// `npm ci` in `dir` (installing Node.js and npm from Debian first if missing).
+pub fn npm_ci(dir: &std::path::Path, what: &str) -> Result {
+    ensure_apt(&[("node", "nodejs"), ("npm", "npm")])?;
+    println!("xtask: installing {what} with npm");
+    let mut npm = command("npm", &["ci", "--no-audit", "--no-fund"]);
+    npm.current_dir(dir);
+    run(npm)
 }
 
 fn ensure_wasm_target() -> Result {
@@ -146,6 +185,17 @@ mod tests {
             Some("0.2.130")
         );
         assert_eq!(locked_version(lock, "trunk"), None);
+    }
+
+    // Guards that the axe-core version checked for is the one the lock file installs.
+    #[test]
+    fn axe_version_matches_the_lock_file() {
+        let lock =
+            std::fs::read_to_string(workspace_root().join("xtask/axe/package-lock.json")).unwrap();
+        assert!(
+            lock.contains(&format!("\"version\": \"{AXE_VERSION}\"")),
+            "{lock}"
+        );
     }
 
     // Guards that the workspace's own lock file pins wasm-bindgen.

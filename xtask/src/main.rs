@@ -5,14 +5,17 @@
 
 mod bench;
 mod dist;
+mod e2e;
 mod fault_proxy;
 mod install;
 mod postgres;
 mod run;
 mod schemathesis;
+mod screenshots;
 mod server;
 mod shell;
 mod test;
+mod webdriver;
 
 use std::process::ExitCode;
 
@@ -32,6 +35,12 @@ commands:
             (--cycles N, default 200)
   dist      the production build: the app in dist/ (with .br and .gz copies)
             and the server in target/server/consent-api
+  e2e       build the app, serve it from the consent API and drive both
+            programs' opt-in and opt-out with real key presses in headless
+            Chromium (also the last step of test)
+  screenshots
+            build and serve the app, then save PNGs of every screen (light,
+            dark, 360 px wide) to target/screenshots/
   bench     the production build's weight, start-up in headless Chromium and
             API throughput under load, with the budgets checked (~3-5 min)
   fault-proxy --upstream http://IP:PORT [--bind ADDR] [--control ADDR]
@@ -48,6 +57,8 @@ fn main() -> ExitCode {
         Some("soak") => test::soak(&args[1..]),
         Some("dist") => dist::dist().map(|_| ()),
         Some("bench") => bench::bench(),
+        Some("e2e") => e2e::e2e(),
+        Some("screenshots") => screenshots::screenshots(),
         // The measuring half of `bench`, run as an optimised build.
         Some("bench-measure") => bench::measure(),
         Some("fault-proxy") => fault_proxy::command(&args[1..]),

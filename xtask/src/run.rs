@@ -27,6 +27,7 @@ pub fn run() -> Result {
         data_dir: &data_dir,
         cors_loopback: false,
         log: None,
+        static_dir: None,
     })?;
     println!(
         "xtask: consent API at {} (database: {})",

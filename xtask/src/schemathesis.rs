@@ -57,6 +57,7 @@ pub fn run_against_fresh_server() -> Result {
             data_dir: &data_dir,
             cors_loopback: false,
             log: Some(data_dir.join("consent-api.log")),
+            static_dir: None,
         })?;
         let token = dev_token(&api.url, "contoso", "admin")?;
         let st = venv().join("bin/st").to_string_lossy().into_owned();

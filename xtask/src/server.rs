@@ -28,6 +28,8 @@ pub struct ServerOptions<'a> {
     pub cors_loopback: bool,
     /// Where the server's log goes; `None` shows it in the terminal.
     pub log: Option<PathBuf>,
+    /// A built app to serve beside the API (`--static-dir`).
+    pub static_dir: Option<&'a Path>,
 }
 
 /// Builds the server binary (debug profile).
@@ -53,6 +55,12 @@ impl ApiServer {
         ];
         if options.cors_loopback {
             args.push("--cors-loopback");
+        }
+        let static_dir = options
+            .static_dir
+            .map(|dir| dir.to_string_lossy().into_owned());
+        if let Some(dir) = &static_dir {
+            args.extend(["--static-dir", dir.as_str()]);
         }
         let mut cmd = command(&binary.to_string_lossy(), &args);
         cmd.stdin(Stdio::null()).stdout(Stdio::piped());

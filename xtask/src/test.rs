@@ -5,7 +5,10 @@
 //! 3. the API against its own OpenAPI document, with schemathesis;
 //! 4. browser: the app's wasm-bindgen tests in headless Chromium, calling a
 //!    real consent API started here on a free port with a fresh database,
-//!    directly and (the fault tests) through a fault-injecting proxy.
+//!    directly and (the fault tests) through a fault-injecting proxy (with
+//!    axe-core for the accessibility audit);
+//! 5. keyboard end-to-end: the built app served by the real server, driven
+//!    with real key presses over WebDriver (see `e2e.rs`).
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -13,6 +16,9 @@ use std::time::Instant;
 use crate::fault_proxy::FaultProxy;
 use crate::server::{self, ApiServer, ServerOptions};
 use crate::shell::{command, run, workspace_root, Result};
+
+/// The variable naming axe-core's `axe.min.js` to the accessibility tests' build.
+const AXE_CORE_JS: &str = "AXE_CORE_JS";
 
 /// Runs every suite, even after a failure, and fails if any failed.
 pub fn test() -> Result {
@@ -46,6 +52,7 @@ pub fn test() -> Result {
         crate::schemathesis::run_against_fresh_server()
     });
     step("browser tests", &mut failed, browser_tests);
+    step("keyboard end-to-end run", &mut failed, crate::e2e::e2e);
     print_fault_figures();
 
     let seconds = started.elapsed().as_secs_f64();
@@ -165,6 +172,7 @@ pub fn soak(args: &[String]) -> Result {
 
 fn browser_tests() -> Result {
     server::build()?;
+    let axe = crate::install::axe_script()?;
     let data_dir =
         std::env::temp_dir().join(format!("consent-browser-tests-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&data_dir);
@@ -177,6 +185,7 @@ fn browser_tests() -> Result {
             data_dir: &data_dir,
             cors_loopback: true,
             log: Some(log),
+            static_dir: None,
         })?;
         println!("xtask: consent API for browser tests at {}", api.url);
         // The fault tests reach the same API through a proxy they can break.
@@ -198,6 +207,7 @@ fn browser_tests() -> Result {
         cmd.env("CONSENT_API_URL", &api.url)
             .env("CONSENT_FAULT_PROXY_URL", &proxy.url)
             .env("CONSENT_FAULT_CONTROL_URL", &proxy.control_url)
+            .env(AXE_CORE_JS, &axe)
             .env("CHROMEDRIVER", "/usr/bin/chromedriver")
             .env("WASM_BINDGEN_TEST_TIMEOUT", "120");
         let result = run(cmd);

@@ -114,7 +114,9 @@ async fn serve(State(served): State<Served>, request: Request) -> Response {
     if is_app_route(path) {
         let head = request.method() == Method::HEAD;
         let mut response = app.index.answer(request.headers(), head);
-        app.headers.add(&mut response, REVALIDATE);
+        // Also on a 304, which has no Content-Type to tell it is the page:
+        // the browser updates its cached page with these headers.
+        app.headers.add_to_page(&mut response, REVALIDATE);
         return response;
     }
     let cache = if is_content_hashed(path) {
@@ -236,12 +238,22 @@ impl DocumentHeaders {
         }
     }
 
+    /// The headers of a file, with the page's policy if it is an HTML page.
     fn add(&self, response: &mut Response, cache: &'static str) {
         let is_page = response
             .headers()
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.starts_with("text/html"));
+        self.add_with(response, cache, is_page);
+    }
+
+    /// The headers of the app's page (`index.html`), whatever the answer's status.
+    fn add_to_page(&self, response: &mut Response, cache: &'static str) {
+        self.add_with(response, cache, true);
+    }
+
+    fn add_with(&self, response: &mut Response, cache: &'static str, is_page: bool) {
         let headers = response.headers_mut();
         let policy = if is_page {
             &self.document_policy

@@ -124,7 +124,7 @@ async fn app_routes_answer_the_index_under_a_strict_policy() {
 }
 
 // Guards negotiation of the index: brotli, then gzip, then plain, and the
-// tag of each representation answers 304.
+// tag of each representation answers 304 with the page's own headers.
 #[tokio::test]
 async fn the_index_is_negotiated_and_revalidated() {
     let (server, _dist) = server_with_app().await;
@@ -150,6 +150,12 @@ async fn the_index_is_negotiated_and_revalidated() {
         assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{accept}");
         assert!(bytes.is_empty());
         assert_eq!(again.header("etag"), Some(tag.as_str()));
+        // A browser takes the 304's headers into its cached page: the page's policy, not the files'.
+        assert_eq!(
+            again.header("content-security-policy"),
+            answer.header("content-security-policy"),
+            "{accept}"
+        );
         tags.push(tag);
     }
     tags.dedup();

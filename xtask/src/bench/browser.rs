@@ -1,41 +1,14 @@
-//! Cold loads in headless Chromium, driven through Debian's chromedriver.
-//!
-//! The few WebDriver commands needed (new session, navigate, run a script,
-//! one Chrome DevTools command, end session) are JSON over loopback HTTP,
-//! sent with the same small client as the load runs: lighter than a
-//! WebDriver crate and nothing to download.
+//! Cold loads in headless Chromium (see `crate::webdriver`).
 //!
 //! Every load is cold: a new browser with a new, empty profile, so nothing
 //! (HTTP cache, compiled WebAssembly, connections) survives from the one
 //! before. Times come from the page's own Performance API, so WebDriver's
 //! round trips are not in them.
 
-use std::net::{SocketAddr, TcpListener};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-use hyper::Method;
 use serde_json::{json, Value};
 
-use super::http::Connection;
 use crate::shell::Result;
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// Headless, and quiet: without the networking flags Chromium keeps trying to reach the internet.
-const CHROMIUM_FLAGS: [&str; 9] = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,800",
-];
+use crate::webdriver::ChromeDriver;
 
 /// Installed before any script of the page: records every CSP violation.
 const RECORD_VIOLATIONS: &str = "window.__cspViolations = [];\
@@ -66,163 +39,6 @@ const RESOURCES: &str = "const nav = performance.getEntriesByType('navigation')[
 const MARKUP: &str = "const page = document.documentElement.cloneNode(true);\
     page.querySelectorAll('script, link[rel=modulepreload], link[rel=preload]').forEach(e => e.remove());\
     return '<!doctype html>\\n' + page.outerHTML;";
-
-/// A running chromedriver; stopped when dropped.
-pub struct ChromeDriver {
-    child: Child,
-    addr: SocketAddr,
-    profiles: PathBuf,
-    sessions: usize,
-}
-
-impl ChromeDriver {
-    /// Starts chromedriver on a free loopback port; browser profiles go under `profiles`.
-    pub async fn start(profiles: &Path) -> Result<ChromeDriver> {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| format!("no free port for chromedriver: {e}"))?
-            .port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .map_err(|e| format!("cannot start {CHROMEDRIVER}: {e}"))?;
-        let driver = ChromeDriver {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-            profiles: profiles.to_owned(),
-            sessions: 0,
-        };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Ok(mut connection) = Connection::open(driver.addr).await {
-                if let Ok(answer) = connection.send(Method::GET, "/status", &[], None).await {
-                    if answer.json().is_ok_and(|v| v["value"]["ready"] == true) {
-                        return Ok(driver);
-                    }
-                }
-            }
-            if Instant::now() > deadline {
-                return Err("chromedriver did not become ready within 20 s".to_owned());
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-
-    /// A new browser with a new, empty profile.
-    pub async fn session(&mut self) -> Result<Session> {
-        self.sessions += 1;
-        let profile = self.profiles.join(format!("profile-{}", self.sessions));
-        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| (*f).to_owned()).collect();
-        args.push(format!("--user-data-dir={}", profile.display()));
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
-            "timeouts": {"script": 30000, "pageLoad": 30000}
-        }}});
-        let mut connection = Connection::open(self.addr).await?;
-        let value = command(
-            &mut connection,
-            Method::POST,
-            "/session",
-            Some(capabilities),
-        )
-        .await?;
-        let id = value["sessionId"]
-            .as_str()
-            .ok_or_else(|| format!("no session id in {value}"))?
-            .to_owned();
-        Ok(Session {
-            connection,
-            id,
-            profile,
-        })
-    }
-}
-
-impl Drop for ChromeDriver {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// One browser.
-pub struct Session {
-    connection: Connection,
-    id: String,
-    profile: PathBuf,
-}
-
-impl Session {
-    async fn call(&mut self, method: Method, path: &str, body: Option<Value>) -> Result<Value> {
-        let path = format!("/session/{}{path}", self.id);
-        command(&mut self.connection, method, &path, body).await
-    }
-
-    /// Runs `source` in every new document before its own scripts.
-    pub async fn before_every_page(&mut self, source: &str) -> Result {
-        let params =
-            json!({"cmd": "Page.addScriptToEvaluateOnNewDocument", "params": {"source": source}});
-        self.call(Method::POST, "/goog/cdp/execute", Some(params))
-            .await
-            .map(drop)
-    }
-
-    /// Loads `url` (returns once the page's load event has fired).
-    pub async fn navigate(&mut self, url: &str) -> Result {
-        self.call(Method::POST, "/url", Some(json!({"url": url})))
-            .await
-            .map(drop)
-    }
-
-    /// Runs a script in the page and answers what it returns.
-    pub async fn execute(&mut self, script: &str, args: Value) -> Result<Value> {
-        self.call(
-            Method::POST,
-            "/execute/sync",
-            Some(json!({"script": script, "args": args})),
-        )
-        .await
-    }
-
-    /// Runs a script that answers by calling its last argument.
-    pub async fn execute_async(&mut self, script: &str, args: Value) -> Result<Value> {
-        self.call(
-            Method::POST,
-            "/execute/async",
-            Some(json!({"script": script, "args": args})),
-        )
-        .await
-    }
-
-    /// Ends the browser and removes its profile.
-    pub async fn close(mut self) {
-        let _ = self.call(Method::DELETE, "", None).await;
-        let _ = std::fs::remove_dir_all(&self.profile);
-    }
-}
-
-/// A WebDriver command; answers its `value`, or the driver's error.
-async fn command(
-    connection: &mut Connection,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-) -> Result<Value> {
-    let text = body.map(|b| b.to_string());
-    let answer = connection.send(method, path, &[], text.as_deref()).await?;
-    let mut value = answer.json()?;
-    if !answer.status.is_success() {
-        return Err(format!(
-            "WebDriver {path}: {} {}",
-            answer.status, value["value"]
-        ));
-    }
-    Ok(value["value"].take())
-}
 
 /// What one cold load saw.
 pub struct ColdLoad {

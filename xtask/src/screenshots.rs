@@ -1,0 +1,212 @@
+//! `cargo xtask screenshots`: pictures of every screen, for reviewing the
+//! look in the light and dark themes and on a narrow phone screen.
+//!
+//! The app is built by trunk and served with the API by one real
+//! `consent-api --static-dir` (as `cargo xtask e2e` does); headless
+//! Chromium saves a PNG of each screen to `target/screenshots/`.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use crate::e2e::{Page, Site};
+use crate::shell::{workspace_root, Result};
+use crate::webdriver::ChromeDriver;
+
+const COPILOT: &str = "Copilot AI features data sharing";
+
+/// How the page is looked at: a name for the files, the viewport and the colour scheme.
+struct Look {
+    name: &'static str,
+    width: u32,
+    height: u32,
+    scheme: &'static str,
+}
+
+const LOOKS: [Look; 3] = [
+    Look {
+        name: "light",
+        width: 1280,
+        height: 860,
+        scheme: "light",
+    },
+    Look {
+        name: "dark",
+        width: 1280,
+        height: 860,
+        scheme: "dark",
+    },
+    Look {
+        name: "narrow",
+        width: 360,
+        height: 780,
+        scheme: "light",
+    },
+];
+
+/// Builds, serves and photographs; prints the path of every picture.
+pub fn screenshots() -> Result {
+    crate::install::ensure_all()?;
+    let site = Site::build_and_start("screenshots")?;
+    let out = workspace_root().join("target/screenshots");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let work = std::env::temp_dir().join(format!("consent-screenshots-{}", std::process::id()));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let outcome = runtime.block_on(async {
+        let mut driver = ChromeDriver::start(&work).await?;
+        let mut saved = Vec::new();
+        for look in &LOOKS {
+            let mut page = Page::open(&mut driver).await?;
+            let result = photograph(&site, &mut page, look, &out, &mut saved).await;
+            page.session.close().await;
+            result?;
+        }
+        Ok::<_, String>(saved)
+    });
+    let _ = std::fs::remove_dir_all(&work);
+    let saved = outcome.map_err(|e| format!("{e}{}", site.log_tail()))?;
+    for path in &saved {
+        println!("{}", path.display());
+    }
+    println!("xtask: {} screenshots in {}", saved.len(), out.display());
+    Ok(())
+}
+
+/// One picture: a file name, the address, the controls clicked in turn
+/// (role, name), and the element (role, name) that shows the screen is ready.
+struct Shot(
+    &'static str,
+    String,
+    Vec<(&'static str, &'static str)>,
+    (&'static str, &'static str),
+);
+
+/// Clicks the element with this role and name (a script for `Screen::steps`).
+const CLICK: &str =
+    "const [role, name] = arguments; window.__ts.find(role, name).click(); return true;";
+
+async fn photograph(
+    site: &Site,
+    page: &mut Page,
+    look: &Look,
+    out: &Path,
+    saved: &mut Vec<PathBuf>,
+) -> Result {
+    page.session.viewport(look.width, look.height).await?;
+    page.session.color_scheme(look.scheme).await?;
+    let us = site.new_tenant("US").await?;
+    let eu = site.new_tenant("EU").await?;
+    // The Copilot screens build on each other: saved on (05), then asked to confirm turning off (06).
+    let screens: [Shot; 12] = [
+        Shot(
+            "01-settings",
+            format!("/settings?dev_tenant={us}"),
+            vec![],
+            ("link", COPILOT),
+        ),
+        Shot(
+            "02-copilot-panel",
+            format!("/settings/copilot-data-sharing?dev_tenant={us}"),
+            vec![],
+            ("switch", "Enable data sharing"),
+        ),
+        Shot(
+            "03-marketing-panel",
+            format!("/settings/marketing-data-sharing?dev_tenant={us}"),
+            vec![("switch", "Enable data sharing")],
+            ("checkbox", "I have read and accept…"),
+        ),
+        Shot(
+            "04-notice-reader",
+            format!("/settings/marketing-data-sharing?dev_tenant={us}"),
+            vec![("button", "Read the Marketing engagement notice (version 1)")],
+            ("link", "Open as a full page"),
+        ),
+        Shot(
+            "05-saved",
+            format!("/settings/copilot-data-sharing?dev_tenant={us}"),
+            vec![("switch", "Enable data sharing"), ("button", "Save")],
+            ("status", "Saved"),
+        ),
+        Shot(
+            "06-turn-off-confirmation",
+            format!("/settings/copilot-data-sharing?dev_tenant={us}"),
+            vec![("switch", "Enable data sharing"), ("button", "Save")],
+            ("alertdialog", "Turn off data sharing?"),
+        ),
+        Shot(
+            "07-faq",
+            format!("/faq?dev_tenant={us}"),
+            vec![],
+            ("heading", "Frequently asked questions"),
+        ),
+        Shot(
+            "08-notice",
+            format!("/notices/marketing-human-review?dev_tenant={us}"),
+            vec![],
+            ("navigation", "Contents"),
+        ),
+        Shot(
+            "09-history",
+            format!("/history?dev_tenant={us}"),
+            vec![],
+            ("link", "View receipt"),
+        ),
+        Shot(
+            "10-receipt",
+            format!("/history?dev_tenant={us}"),
+            vec![("link", "View receipt")],
+            ("heading", "Consent receipt"),
+        ),
+        Shot(
+            "11-not-eligible",
+            format!("/settings/copilot-data-sharing?dev_tenant={eu}"),
+            vec![],
+            ("switch", "Enable data sharing"),
+        ),
+        Shot(
+            "12-load-failed",
+            "/settings?dev_tenant=no-such-tenant".to_owned(),
+            vec![],
+            ("button", "Retry"),
+        ),
+    ];
+    for Shot(name, path, steps, (role, ready)) in screens {
+        page.session
+            .navigate(&format!("{}{path}", site.url))
+            .await?;
+        for (step_role, step_name) in steps {
+            page.wait_for(step_role, step_name).await?;
+            page.session
+                .execute(CLICK, json!([step_role, step_name]))
+                .await?;
+        }
+        if role == "status" {
+            page.wait(
+                &format!("{ready:?} announced"),
+                &format!("status().includes({})", json!(ready)),
+            )
+            .await?;
+        } else {
+            page.wait_for(role, ready).await?;
+        }
+        // Let entrance animations finish and fonts settle before the picture.
+        page.session
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 Promise.all(document.getAnimations().filter(a => a.effect.getTiming().iterations !== Infinity).map(a => a.finished))\
+                   .then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
+                json!([]),
+            )
+            .await?;
+        let png = page.session.screenshot().await?;
+        let file = out.join(format!("{}-{name}.png", look.name));
+        std::fs::write(&file, png).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        saved.push(file);
+    }
+    Ok(())
+}
