@@ -76,13 +76,14 @@ async fn control(panel: &HtmlElement, role: &str, name: &str) -> HtmlElement {
     wait_for(&what, || by_role(panel, role, name)).await
 }
 
-/// The text of the panel's alert region (failures).
+/// The text of the panel's alert regions (failures).
 fn alert_text(panel: &HtmlElement) -> String {
-    panel
-        .query_selector("[role=alert]")
-        .unwrap()
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
+    let alerts = panel.query_selector_all("[role=alert]").unwrap();
+    (0..alerts.length())
+        .filter_map(|i| alerts.item(i))
+        .filter_map(|alert| alert.text_content())
+        .collect::<Vec<_>>()
+        .join(" ")
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
