@@ -13,7 +13,7 @@ use consent_core::{ErrorCode, Role, StateChange, Timestamp};
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource, FluentValue};
 use leptos::prelude::*;
 use unic_langid::LanguageIdentifier;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::api::ApiError;
 
@@ -409,8 +409,6 @@ fn intl_list(locale: &str, items: &[String]) -> Option<String> {
         .ok()?;
     method.call1(&format, &list).ok()?.as_string()
 }
-
-use wasm_bindgen::JsCast;
 
 fn locales(tag: &str) -> js_sys::Array {
     js_sys::Array::of1(&JsValue::from_str(tag))
