@@ -35,6 +35,12 @@ pub fn focus_is_lost() -> bool {
     }
 }
 
+/// The id of the element that has focus, if it has one.
+pub fn focused_id() -> Option<String> {
+    let active = web_sys::window()?.document()?.active_element()?;
+    Some(active.id()).filter(|id| !id.is_empty())
+}
+
 /// Moves focus to `element`.
 pub fn focus(element: &Element) {
     if let Some(element) = element.dyn_ref::<HtmlElement>() {

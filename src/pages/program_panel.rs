@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use super::panel::{use_close_panel, CurrentState, PanelHeading, WhenLoaded};
 use super::reconsent_banner::ReconsentBanner;
 use crate::api::{new_idempotency_key, ApiError};
-use crate::components::focus::{focus_by_id, focus_is_lost};
+use crate::components::focus::{focus_by_id, focus_is_lost, focused_id};
 use crate::components::{ConfirmDialog, NoticeReader, SidePanel, Switch, WhatChanged};
 use crate::draft::{use_drafts, Blocked, Draft};
 use crate::embed::use_host_events;
@@ -228,7 +228,8 @@ pub fn ProgramPanel(
     let host = use_host_events();
     let shown_languages = use_shown_languages();
     // Where focus goes after a save when it has nowhere to be (Save turns disabled once nothing is left to save).
-    let focus_after_save = StoredValue::new(switch_id.clone());
+    let save_id = ids.id(&format!("{slug}-save"));
+    let focus_after_save = StoredValue::new((switch_id.clone(), save_id.clone()));
     let send = move || {
         let Some(Attempt { key, change, base }) = attempt.get_value() else {
             return;
@@ -271,9 +272,13 @@ pub fn ProgramPanel(
                     store.apply(document, etag);
                     draft.try_set(Draft::default());
                     saving.try_set(Saving::Done);
-                    if let Some(id) = focus_after_save.try_get_value() {
+                    // Save has nothing left to save and turns disabled: if it
+                    // (or nothing) has focus once the page shows that, move
+                    // focus to the switch rather than let it fall to the page.
+                    if let Some((id, save_id)) = focus_after_save.try_get_value() {
                         request_animation_frame(move || {
-                            if focus_is_lost() {
+                            if focus_is_lost() || focused_id().as_deref() == Some(save_id.as_str())
+                            {
                                 focus_by_id(&id);
                             }
                         });
@@ -644,6 +649,7 @@ pub fn ProgramPanel(
                 <div class="ts-actions">
                     <button
                         type="button"
+                        id=save_id
                         class="ts-button ts-button--primary"
                         class:ts-button--busy=move || slow.get()
                         // While saving, the button keeps focus (aria-disabled) and save() ignores clicks.

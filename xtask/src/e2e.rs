@@ -21,6 +21,8 @@ use crate::server::{self, ApiServer, ServerOptions};
 use crate::shell::{command, run, workspace_root, Result};
 use crate::webdriver::{ChromeDriver, Key, Session};
 
+/// How long the app may take to put focus where it belongs after a change on screen.
+const FOCUS_SETTLES_WITHIN: Duration = Duration::from_secs(2);
 const COPILOT: &str = "Copilot AI features data sharing";
 const MARKETING: &str = "Marketing: human review of anonymized customer data";
 const SWITCH: &str = "Enable data sharing";
@@ -281,15 +283,22 @@ impl Page {
         }
     }
 
-    /// Fails unless focus is somewhere inside the dialog named `dialog` (not lost to the page).
+    /// Fails unless focus is somewhere inside the dialog named `dialog` (not
+    /// lost to the page) within a moment: the app may move it on its next
+    /// rendering step, after the change it reacted to is on screen.
     async fn expect_focus_inside(&mut self, dialog: &str, after: &str) -> Result {
-        let focused = self.focused().await?;
-        if name_matches(&focused["dialog"]["name"], dialog) {
-            Ok(())
-        } else {
-            Err(format!(
-                "after {after}, focus should stay inside {dialog:?}, but it is on {focused}"
-            ))
+        let deadline = Instant::now() + FOCUS_SETTLES_WITHIN;
+        loop {
+            let focused = self.focused().await?;
+            if name_matches(&focused["dialog"]["name"], dialog) {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "after {after}, focus should stay inside {dialog:?}, but it is on {focused}"
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
