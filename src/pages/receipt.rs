@@ -226,10 +226,7 @@ fn ReceiptBody(
         .collect();
 
     view! {
-        <section class="ts-receipt__section">
-            <h2 class="ts-receipt__heading">
-                {tr!(h, "section-event")}
-            </h2>
+        <ReceiptSection title=tr!(h, "section-event")>
             <dl class="ts-facts">
                 <dt>{tr!(h, "label-program")}</dt>
                 <dd>{tr!(t, "program-name", program = receipt.program.as_str())}</dd>
@@ -273,11 +270,8 @@ fn ReceiptBody(
                         }
                     })}
             </dl>
-        </section>
-        <section class="ts-receipt__section">
-            <h2 class="ts-receipt__heading">
-                {tr!(h, "section-parties")}
-            </h2>
+        </ReceiptSection>
+        <ReceiptSection title=tr!(h, "section-parties")>
             <dl class="ts-facts">
                 <dt>{tr!(h, "label-tenant")}</dt>
                 <dd>
@@ -293,11 +287,8 @@ fn ReceiptBody(
                 <dt>{tr!(h, "label-roles")}</dt>
                 <dd>{roles}</dd>
             </dl>
-        </section>
-        <section class="ts-receipt__section">
-            <h2 class="ts-receipt__heading">
-                {tr!(h, "section-notices")}
-            </h2>
+        </ReceiptSection>
+        <ReceiptSection title=tr!(h, "section-notices")>
             {if receipt.notices.is_empty() {
                 view! { <p>{tr!(h, "no-notices")}</p> }.into_any()
             } else {
@@ -352,19 +343,13 @@ fn ReceiptBody(
                 }
                     .into_any()
             }}
-        </section>
-        <section class="ts-receipt__section">
-            <h2 class="ts-receipt__heading">
-                {tr!(h, "section-purposes")}
-            </h2>
+        </ReceiptSection>
+        <ReceiptSection title=tr!(h, "section-purposes")>
             <ul class="ts-receipt__list">
                 {receipt.purposes.iter().map(|p| view! { <li>{p.clone()}</li> }).collect_view()}
             </ul>
-        </section>
-        <section class="ts-receipt__section">
-            <h2 class="ts-receipt__heading">
-                {tr!(h, "section-data")}
-            </h2>
+        </ReceiptSection>
+        <ReceiptSection title=tr!(h, "section-data")>
             <div class="ts-table-scroll">
                 <table class="ts-table ts-table--cards">
                     <caption>{tr!(h, "data-caption")}</caption>
@@ -411,19 +396,13 @@ fn ReceiptBody(
                     </tbody>
                 </table>
             </div>
-        </section>
-        <section class="ts-receipt__section">
-            <h2 class="ts-receipt__heading">
-                {tr!(h, "section-recipients")}
-            </h2>
+        </ReceiptSection>
+        <ReceiptSection title=tr!(h, "section-recipients")>
             <ul class="ts-receipt__list">
                 {receipt.recipients.iter().map(|r| view! { <li>{r.clone()}</li> }).collect_view()}
             </ul>
-        </section>
-        <section class="ts-receipt__section">
-            <h2 class="ts-receipt__heading">
-                {tr!(h, "section-storage")}
-            </h2>
+        </ReceiptSection>
+        <ReceiptSection title=tr!(h, "section-storage")>
             <ul class="ts-receipt__list">
                 {receipt
                     .storage_locations
@@ -435,17 +414,11 @@ fn ReceiptBody(
                 <dt>{tr!(h, "label-jurisdiction")}</dt>
                 <dd>{jurisdiction}</dd>
             </dl>
-        </section>
-        <section class="ts-receipt__section">
-            <h2 class="ts-receipt__heading">
-                {tr!(h, "section-withdrawal")}
-            </h2>
+        </ReceiptSection>
+        <ReceiptSection title=tr!(h, "section-withdrawal")>
             <p>{receipt.withdrawal_method.clone()}</p>
-        </section>
-        <section class="ts-receipt__section">
-            <h2 class="ts-receipt__heading">
-                {tr!(h, "section-record")}
-            </h2>
+        </ReceiptSection>
+        <ReceiptSection title=tr!(h, "section-record")>
             <dl class="ts-facts ts-facts--ids">
                 <dt>{tr!(h, "label-receipt-id")}</dt>
                 <dd>
@@ -464,6 +437,21 @@ fn ReceiptBody(
                 <dt>{tr!(h, "label-schema-version")}</dt>
                 <dd>{receipt.schema_version.clone()}</dd>
             </dl>
+        </ReceiptSection>
+    }
+}
+
+/// One titled part of a receipt.
+#[component]
+fn ReceiptSection(
+    /// The part's heading.
+    title: String,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class="ts-receipt__section">
+            <h2 class="ts-receipt__heading">{title}</h2>
+            {children()}
         </section>
     }
 }
