@@ -276,16 +276,9 @@ async fn backup_and_restore_commands() {
     let server = ServerProcess::start(&database.url, &[]);
     let client = Client::new();
     let admin = dev_token(&client, &server.base, "contoso", "admin").await;
-    let document: Value = client
-        .get(server.url("/api/v1/tenants/contoso/data-sharing"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let notices = program_view(&document, "copilot")["notices"].clone();
+    let notices = server
+        .current_notices(&client, "contoso", "copilot", &admin)
+        .await;
     let changed = client
         .put(server.url("/api/v1/tenants/contoso/data-sharing/copilot"))
         .bearer_auth(&admin)

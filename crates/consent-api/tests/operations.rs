@@ -9,7 +9,7 @@ use std::net::TcpStream;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{dev_token, program_view, ServerProcess, TestDatabase, TestServer};
+use common::{dev_token, ServerProcess, TestDatabase, TestServer};
 use consent_api::{Command, Config, LogFormat};
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
@@ -128,16 +128,9 @@ async fn json_logs_carry_the_request_id() {
     let server = ServerProcess::start(&database.url, &["--log-format", "json"]);
     let client = Client::new();
     let admin = dev_token(&client, &server.base, "contoso", "admin").await;
-    let document: Value = client
-        .get(server.url("/api/v1/tenants/contoso/data-sharing"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let notices = program_view(&document, "copilot")["notices"].clone();
+    let notices = server
+        .current_notices(&client, "contoso", "copilot", &admin)
+        .await;
     let changed = client
         .put(server.url("/api/v1/tenants/contoso/data-sharing/copilot"))
         .bearer_auth(&admin)
@@ -193,18 +186,10 @@ async fn sigterm_finishes_the_request_in_flight() {
     let mut server = ServerProcess::start(&database.url, &[]);
     let client = Client::new();
     let admin = dev_token(&client, &server.base, "contoso", "admin").await;
-    let document: Value = client
-        .get(server.url("/api/v1/tenants/contoso/data-sharing"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let body =
-        json!({"enabled": true, "accept_notices": program_view(&document, "copilot")["notices"]})
-            .to_string();
+    let notices = server
+        .current_notices(&client, "contoso", "copilot", &admin)
+        .await;
+    let body = json!({"enabled": true, "accept_notices": notices}).to_string();
     let address = server.base.trim_start_matches("http://").to_owned();
 
     let mut request = TcpStream::connect(&address).unwrap();

@@ -571,6 +571,26 @@ impl ServerProcess {
         }
     }
 
+    /// The current references of a program's notices, as the process lists them to `token`.
+    pub async fn current_notices(
+        &self,
+        client: &reqwest::Client,
+        tenant: &str,
+        program: &str,
+        token: &str,
+    ) -> Value {
+        let document: Value = client
+            .get(self.url(&format!("/api/v1/tenants/{tenant}/data-sharing")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        program_view(&document, program)["notices"].clone()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
