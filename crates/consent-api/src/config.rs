@@ -1,7 +1,6 @@
-//! Server configuration from the command line and the environment.
-//!
-//! Hand-parsed: a handful of flags does not justify a parser dependency.
-//! A flag given on the command line wins over its environment variable.
+//! Server configuration: what the server needs to start, its defaults and
+//! the combinations refused. The command line that fills it is in
+//! [`crate::cli`].
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -24,47 +23,6 @@ pub const DEFAULT_SWEEP_INTERVAL_SECS: u64 = 60;
 
 /// Who may frame the API's responses, by default: no one.
 pub const DEFAULT_FRAME_ANCESTORS: &str = "'none'";
-
-/// The command-line summary printed by `--help` and after a usage error.
-pub const USAGE: &str = "\
-usage: consent-api [--dev] [--bind ADDR] [--data-dir DIR] [--database-url URL]
-                   [--content-dir DIR] [--signing-key KEY] [--cors-loopback]
-                   [--token-issuer ISS] [--token-audience AUD]
-                   [--sweep-interval-secs N] [--frame-ancestors SOURCES]
-                   [--log-format text|json]
-                   [--static-dir DIR]
-       consent-api backup  [--data-dir DIR | --database-url URL] --out FILE
-       consent-api restore [--data-dir DIR | --database-url URL] --in FILE
-
-  --dev              development mode: seeds demo tenants, enables POST /api/v1/dev/token,
-                     uses a public development signing key unless one is given  [CONSENT_DEV=1]
-  --bind ADDR        address to listen on (default 127.0.0.1:3000; port 0 picks a free one)  [CONSENT_BIND]
-  --data-dir DIR     where the default SQLite database lives (default ./data)  [CONSENT_DATA_DIR]
-  --database-url URL database: sqlite://FILE or postgres://USER@HOST:PORT/DB
-                     (default sqlite://<data-dir>/consent.db)  [CONSENT_DATABASE_URL]
-  --content-dir DIR  notice documents, one file per published version (default ./content)  [CONSENT_CONTENT_DIR]
-  --signing-key KEY  HS256 key for bearer tokens; required outside --dev  [CONSENT_SIGNING_KEY]
-  --cors-loopback    allow browser calls from http://127.0.0.1:* and http://localhost:* (with --dev only)
-  --token-issuer ISS the iss claim bearer tokens must carry (default consent-api)  [CONSENT_TOKEN_ISSUER]
-  --token-audience AUD
-                     the aud claim bearer tokens must carry (default tenant-settings)  [CONSENT_TOKEN_AUDIENCE]
-  --sweep-interval-secs N
-                     how often to record deletions whose deadline passed (default 60; 0 turns
-                     the background sweep off)  [CONSENT_SWEEP_INTERVAL_SECS]
-  --frame-ancestors SOURCES
-                     the CSP frame-ancestors sources allowed to frame responses
-                     (default 'none')  [CONSENT_FRAME_ANCESTORS]
-  --log-format FORMAT
-                     text (default) or json: one JSON object per line, each carrying
-                     the request id of the request it belongs to  [CONSENT_LOG_FORMAT]
-  --static-dir DIR   also serve the built web app (`cargo xtask dist` writes dist/) from
-                     this port: its pages, content-hashed assets and .br/.gz copies
-                     [CONSENT_STATIC_DIR]
-
-  backup             writes every row of the consent ledger, from one consistent snapshot,
-                     to FILE as JSON lines (safe while servers run)
-  restore            loads such a file into a database whose ledger is empty, all or
-                     nothing; SQLite and PostgreSQL backups restore into either";
 
 /// Everything the server needs to start.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,66 +76,6 @@ pub enum Command {
     Restore { database_url: String, file: PathBuf },
 }
 
-impl Command {
-    /// Reads the process's own arguments and environment.
-    pub fn from_process() -> Result<Command, ConfigError> {
-        Command::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
-    }
-
-    /// `backup …` and `restore …` are tools; anything else configures the server.
-    pub fn parse<I, E>(args: I, env: E) -> Result<Command, ConfigError>
-    where
-        I: IntoIterator<Item = String>,
-        E: Fn(&str) -> Option<String>,
-    {
-        let mut args = args.into_iter().peekable();
-        let tool = match args.peek().map(String::as_str) {
-            Some("backup") => "backup",
-            Some("restore") => "restore",
-            _ => return Config::parse(args, env).map(Command::Serve),
-        };
-        args.next();
-        let file_flag = if tool == "backup" { "--out" } else { "--in" };
-        let mut data_dir = env("CONSENT_DATA_DIR").map(PathBuf::from);
-        let mut database_url = env("CONSENT_DATABASE_URL");
-        let mut file = None;
-        while let Some(arg) = args.next() {
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => {
-                    (flag.to_owned(), Some(value.to_owned()))
-                }
-                _ => (arg.clone(), None),
-            };
-            let mut value = |name: &'static str| {
-                inline
-                    .clone()
-                    .or_else(|| args.next())
-                    .ok_or(ConfigError::MissingValue(name))
-            };
-            match flag.as_str() {
-                "-h" | "--help" => return Err(ConfigError::HelpRequested),
-                "--data-dir" => data_dir = Some(value("--data-dir")?.into()),
-                "--database-url" => database_url = Some(value("--database-url")?),
-                "--out" if tool == "backup" => file = Some(PathBuf::from(value("--out")?)),
-                "--in" if tool == "restore" => file = Some(PathBuf::from(value("--in")?)),
-                _ => return Err(ConfigError::UnknownArgument(arg)),
-            }
-        }
-        let file = file.ok_or(ConfigError::MissingValue(file_flag))?;
-        let database_url = Config {
-            data_dir: data_dir.unwrap_or_else(|| Config::default().data_dir),
-            database_url,
-            ..Config::default()
-        }
-        .database_url();
-        Ok(if tool == "backup" {
-            Command::Backup { database_url, file }
-        } else {
-            Command::Restore { database_url, file }
-        })
-    }
-}
-
 /// Why the configuration cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
@@ -205,6 +103,9 @@ pub enum ConfigError {
     BadLogFormat { flag: &'static str, value: String },
     #[error("{0} must not be empty")]
     Empty(&'static str),
+    /// Any other mistake on the command line, in the parser's words.
+    #[error("{0}")]
+    Usage(String),
     #[error(
         "--frame-ancestors: {0:?} is not a list of CSP sources (no ';', ',' or control characters)"
     )]
@@ -233,93 +134,6 @@ impl Default for Config {
 }
 
 impl Config {
-    /// Reads the process's own arguments and environment, then validates.
-    pub fn from_process() -> Result<Config, ConfigError> {
-        Config::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
-    }
-
-    /// Builds a configuration from `args` (without the program name) and an
-    /// environment lookup, then validates it.
-    pub fn parse<I, E>(args: I, env: E) -> Result<Config, ConfigError>
-    where
-        I: IntoIterator<Item = String>,
-        E: Fn(&str) -> Option<String>,
-    {
-        let mut config = Config::default();
-        let flag_set =
-            |name: &str| env(name).is_some_and(|v| matches!(v.trim(), "1" | "true" | "yes"));
-        config.dev = flag_set("CONSENT_DEV");
-        config.cors_loopback = flag_set("CONSENT_CORS_LOOPBACK");
-        if let Some(bind) = env("CONSENT_BIND") {
-            config.bind = parse_address("CONSENT_BIND", &bind)?;
-        }
-        if let Some(dir) = env("CONSENT_DATA_DIR") {
-            config.data_dir = dir.into();
-        }
-        config.database_url = env("CONSENT_DATABASE_URL");
-        if let Some(dir) = env("CONSENT_CONTENT_DIR") {
-            config.content_dir = dir.into();
-        }
-        config.signing_key = env("CONSENT_SIGNING_KEY");
-        if let Some(issuer) = env("CONSENT_TOKEN_ISSUER") {
-            config.token_issuer = issuer;
-        }
-        if let Some(audience) = env("CONSENT_TOKEN_AUDIENCE") {
-            config.token_audience = audience;
-        }
-        if let Some(secs) = env("CONSENT_SWEEP_INTERVAL_SECS") {
-            config.sweep_interval_secs = parse_seconds("CONSENT_SWEEP_INTERVAL_SECS", &secs)?;
-        }
-        if let Some(sources) = env("CONSENT_FRAME_ANCESTORS") {
-            config.frame_ancestors = sources;
-        }
-        if let Some(format) = env("CONSENT_LOG_FORMAT") {
-            config.log_format = parse_log_format("CONSENT_LOG_FORMAT", &format)?;
-        }
-        config.static_dir = env("CONSENT_STATIC_DIR").map(PathBuf::from);
-
-        let mut args = args.into_iter();
-        while let Some(arg) = args.next() {
-            // Accept both `--flag value` and `--flag=value`.
-            let (flag, inline) = match arg.split_once('=') {
-                Some((flag, value)) if flag.starts_with("--") => {
-                    (flag.to_owned(), Some(value.to_owned()))
-                }
-                _ => (arg.clone(), None),
-            };
-            let mut value = |name: &'static str| {
-                inline
-                    .clone()
-                    .or_else(|| args.next())
-                    .ok_or(ConfigError::MissingValue(name))
-            };
-            match flag.as_str() {
-                "-h" | "--help" => return Err(ConfigError::HelpRequested),
-                "--dev" => config.dev = true,
-                "--cors-loopback" => config.cors_loopback = true,
-                "--bind" => config.bind = parse_address("--bind", &value("--bind")?)?,
-                "--data-dir" => config.data_dir = value("--data-dir")?.into(),
-                "--database-url" => config.database_url = Some(value("--database-url")?),
-                "--content-dir" => config.content_dir = value("--content-dir")?.into(),
-                "--signing-key" => config.signing_key = Some(value("--signing-key")?),
-                "--token-issuer" => config.token_issuer = value("--token-issuer")?,
-                "--token-audience" => config.token_audience = value("--token-audience")?,
-                "--sweep-interval-secs" => {
-                    config.sweep_interval_secs =
-                        parse_seconds("--sweep-interval-secs", &value("--sweep-interval-secs")?)?
-                }
-                "--frame-ancestors" => config.frame_ancestors = value("--frame-ancestors")?,
-                "--log-format" => {
-                    config.log_format = parse_log_format("--log-format", &value("--log-format")?)?
-                }
-                "--static-dir" => config.static_dir = Some(value("--static-dir")?.into()),
-                _ => return Err(ConfigError::UnknownArgument(arg)),
-            }
-        }
-        config.validate()?;
-        Ok(config)
-    }
-
     /// Checks the combinations that must never start: no key outside
     /// development mode, loopback CORS outside development mode, an empty
     /// issuer or audience, and frame-ancestors that would break the header.
@@ -374,29 +188,4 @@ impl Config {
             .as_deref()
             .unwrap_or(DEVELOPMENT_SIGNING_KEY)
     }
-}
-
-fn parse_seconds(flag: &'static str, value: &str) -> Result<u64, ConfigError> {
-    value.trim().parse().map_err(|_| ConfigError::BadNumber {
-        flag,
-        value: value.to_owned(),
-    })
-}
-
-fn parse_log_format(flag: &'static str, value: &str) -> Result<LogFormat, ConfigError> {
-    match value.trim() {
-        "text" => Ok(LogFormat::Text),
-        "json" => Ok(LogFormat::Json),
-        _ => Err(ConfigError::BadLogFormat {
-            flag,
-            value: value.to_owned(),
-        }),
-    }
-}
-
-fn parse_address(flag: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
-    value.trim().parse().map_err(|_| ConfigError::BadAddress {
-        flag,
-        value: value.to_owned(),
-    })
 }

@@ -6,6 +6,7 @@
 //! socket accepts connections. Tests start the same [`App`] in-process.
 
 pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod document;
 pub mod extract;

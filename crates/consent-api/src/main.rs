@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use consent_api::config::USAGE;
+use consent_api::cli;
 use consent_api::store::BackupSummary;
 use consent_api::{Command, ConfigError, LogFormat};
 use tracing_subscriber::EnvFilter;
@@ -14,11 +14,11 @@ async fn main() -> ExitCode {
     let command = match Command::from_process() {
         Ok(command) => command,
         Err(ConfigError::HelpRequested) => {
-            println!("{USAGE}");
+            println!("{}", cli::help());
             return ExitCode::SUCCESS;
         }
         Err(error) => {
-            eprintln!("consent-api: {error}\n\n{USAGE}");
+            eprintln!("consent-api: {error}\n\n{}", cli::usage());
             return ExitCode::from(2);
         }
     };

@@ -1,0 +1,449 @@
+//! The command line: `consent-api [FLAGS]` serves, `consent-api backup` and
+//! `consent-api restore` are tools. Every server flag also reads its
+//! environment variable; a flag given on the command line wins over it.
+//!
+//! The environment is looked up through a function, so tests can hand in
+//! their own without touching the process's: each variable found becomes
+//! its flag's default before the arguments are parsed.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+use crate::config::{Command, Config, ConfigError, LogFormat};
+
+/// Reads and changes a tenant's data-sharing settings over HTTP, with an
+/// append-only consent history and a receipt per change.
+#[derive(Debug, Parser)]
+#[command(
+    name = "consent-api",
+    args_override_self = true,
+    args_conflicts_with_subcommands = true,
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    tool: Option<Tool>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+/// The server's flags.
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Development mode: seeds demo tenants, enables POST /api/v1/dev/token, uses a public
+    /// development signing key unless one is given
+    #[arg(long, env = "CONSENT_DEV", value_parser = switch)]
+    dev: bool,
+    /// Address to listen on (default 127.0.0.1:3000; port 0 picks a free one)
+    #[arg(
+        long,
+        env = "CONSENT_BIND",
+        value_name = "ADDR",
+        allow_hyphen_values = true
+    )]
+    bind: Option<String>,
+    /// Where the default SQLite database lives (default ./data)
+    #[arg(
+        long,
+        env = "CONSENT_DATA_DIR",
+        value_name = "DIR",
+        allow_hyphen_values = true
+    )]
+    data_dir: Option<PathBuf>,
+    /// Database: sqlite://FILE or postgres://USER@HOST:PORT/DB (default sqlite://<data-dir>/consent.db)
+    #[arg(
+        long,
+        env = "CONSENT_DATABASE_URL",
+        value_name = "URL",
+        allow_hyphen_values = true
+    )]
+    database_url: Option<String>,
+    /// Notice documents, one file per published version (default ./content)
+    #[arg(
+        long,
+        env = "CONSENT_CONTENT_DIR",
+        value_name = "DIR",
+        allow_hyphen_values = true
+    )]
+    content_dir: Option<PathBuf>,
+    /// HS256 key for bearer tokens; required outside --dev
+    #[arg(
+        long,
+        env = "CONSENT_SIGNING_KEY",
+        value_name = "KEY",
+        allow_hyphen_values = true,
+        hide_env_values = true
+    )]
+    signing_key: Option<String>,
+    /// Allow browser calls from http://127.0.0.1:* and http://localhost:* (with --dev only)
+    #[arg(long, env = "CONSENT_CORS_LOOPBACK", value_parser = switch)]
+    cors_loopback: bool,
+    /// The iss claim bearer tokens must carry (default consent-api)
+    #[arg(
+        long,
+        env = "CONSENT_TOKEN_ISSUER",
+        value_name = "ISS",
+        allow_hyphen_values = true
+    )]
+    token_issuer: Option<String>,
+    /// The aud claim bearer tokens must carry (default tenant-settings)
+    #[arg(
+        long,
+        env = "CONSENT_TOKEN_AUDIENCE",
+        value_name = "AUD",
+        allow_hyphen_values = true
+    )]
+    token_audience: Option<String>,
+    /// How often to record deletions whose deadline passed, in seconds (default 60; 0 turns the
+    /// background sweep off)
+    #[arg(
+        long,
+        env = "CONSENT_SWEEP_INTERVAL_SECS",
+        value_name = "N",
+        allow_hyphen_values = true
+    )]
+    sweep_interval_secs: Option<String>,
+    /// The CSP frame-ancestors sources allowed to frame responses (default 'none')
+    #[arg(
+        long,
+        env = "CONSENT_FRAME_ANCESTORS",
+        value_name = "SOURCES",
+        allow_hyphen_values = true
+    )]
+    frame_ancestors: Option<String>,
+    /// text (default) or json: one JSON object per line, each carrying the request id of the
+    /// request it belongs to
+    #[arg(
+        long,
+        env = "CONSENT_LOG_FORMAT",
+        value_name = "FORMAT",
+        allow_hyphen_values = true
+    )]
+    log_format: Option<String>,
+    /// Also serve the built web app (`cargo xtask dist` writes dist/) from this port: its pages,
+    /// content-hashed assets and .br/.gz copies
+    #[arg(
+        long,
+        env = "CONSENT_STATIC_DIR",
+        value_name = "DIR",
+        allow_hyphen_values = true
+    )]
+    static_dir: Option<PathBuf>,
+}
+
+/// The tools.
+#[derive(Debug, Subcommand)]
+enum Tool {
+    /// Writes every row of the consent ledger, from one consistent snapshot, to FILE as JSON
+    /// lines (safe while servers run)
+    Backup {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The file to write
+        #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+        out: PathBuf,
+    },
+    /// Loads such a file into a database whose ledger is empty, all or nothing; SQLite and
+    /// PostgreSQL backups restore into either
+    Restore {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The file to read
+        #[arg(long = "in", value_name = "FILE", allow_hyphen_values = true)]
+        file: PathBuf,
+    },
+}
+
+/// The database a tool works on.
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// Where the default SQLite database lives (default ./data)
+    #[arg(
+        long,
+        env = "CONSENT_DATA_DIR",
+        value_name = "DIR",
+        allow_hyphen_values = true
+    )]
+    data_dir: Option<PathBuf>,
+    /// Database: sqlite://FILE or postgres://USER@HOST:PORT/DB (default sqlite://<data-dir>/consent.db)
+    #[arg(
+        long,
+        env = "CONSENT_DATABASE_URL",
+        value_name = "URL",
+        allow_hyphen_values = true
+    )]
+    database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    fn url(self) -> String {
+        Config {
+            data_dir: self.data_dir.unwrap_or_else(|| Config::default().data_dir),
+            database_url: self.database_url,
+            ..Config::default()
+        }
+        .database_url()
+    }
+}
+
+/// `1`, `true` or `yes` turn a switch on; any other value leaves it off.
+fn switch(value: &str) -> Result<bool, std::convert::Infallible> {
+    Ok(matches!(value.trim(), "1" | "true" | "yes"))
+}
+
+/// Every flag, by the name errors give it.
+const FLAGS: [&str; 15] = [
+    "--dev",
+    "--bind",
+    "--data-dir",
+    "--database-url",
+    "--content-dir",
+    "--signing-key",
+    "--cors-loopback",
+    "--token-issuer",
+    "--token-audience",
+    "--sweep-interval-secs",
+    "--frame-ancestors",
+    "--log-format",
+    "--static-dir",
+    "--out",
+    "--in",
+];
+
+/// The full `--help` text, generated from the flags.
+pub fn help() -> String {
+    Cli::command().render_long_help().to_string()
+}
+
+/// The one-paragraph summary shown after a usage error.
+pub fn usage() -> String {
+    Cli::command().render_usage().to_string()
+}
+
+impl Command {
+    /// Reads the process's own arguments and environment.
+    pub fn from_process() -> Result<Command, ConfigError> {
+        Command::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
+    }
+
+    /// `backup …` and `restore …` are tools; anything else configures the
+    /// server (validated).
+    pub fn parse<I, E>(args: I, env: E) -> Result<Command, ConfigError>
+    where
+        I: IntoIterator<Item = String>,
+        E: Fn(&str) -> Option<String>,
+    {
+        let matches = matches(args, &env)?;
+        let cli = Cli::from_arg_matches(&matches).map_err(config_error)?;
+        Ok(match cli.tool {
+            Some(Tool::Backup { database, out }) => Command::Backup {
+                database_url: database.url(),
+                file: out,
+            },
+            Some(Tool::Restore { database, file }) => Command::Restore {
+                database_url: database.url(),
+                file,
+            },
+            None => Command::Serve(config(cli.serve, &matches)?),
+        })
+    }
+}
+
+impl Config {
+    /// Reads the process's own arguments and environment, then validates.
+    pub fn from_process() -> Result<Config, ConfigError> {
+        Config::parse(std::env::args().skip(1), |name| std::env::var(name).ok())
+    }
+
+    /// Builds a configuration from `args` (without the program name) and an
+    /// environment lookup, then validates it.
+    pub fn parse<I, E>(args: I, env: E) -> Result<Config, ConfigError>
+    where
+        I: IntoIterator<Item = String>,
+        E: Fn(&str) -> Option<String>,
+    {
+        match Command::parse(args, env)? {
+            Command::Serve(config) => Ok(config),
+            Command::Backup { .. } => Err(ConfigError::UnknownArgument("backup".to_owned())),
+            Command::Restore { .. } => Err(ConfigError::UnknownArgument("restore".to_owned())),
+        }
+    }
+}
+
+/// Parses `args` with each flag's environment variable read through `env`.
+fn matches<I, E>(args: I, env: &E) -> Result<ArgMatches, ConfigError>
+where
+    I: IntoIterator<Item = String>,
+    E: Fn(&str) -> Option<String>,
+{
+    let mut command = with_environment(Cli::command(), env);
+    for tool in ["backup", "restore"] {
+        command = command.mut_subcommand(tool, |sub| with_environment(sub, env));
+    }
+    let args = std::iter::once("consent-api".to_owned()).chain(args);
+    command.try_get_matches_from(args).map_err(config_error)
+}
+
+/// `command` reading its flags' variables through `env` instead of the process's.
+fn with_environment<E>(mut command: clap::Command, env: &E) -> clap::Command
+where
+    E: Fn(&str) -> Option<String>,
+{
+    let variables: Vec<(clap::Id, String)> = command
+        .get_arguments()
+        .filter_map(|arg| {
+            let name = arg.get_env()?.to_str()?.to_owned();
+            Some((arg.get_id().clone(), name))
+        })
+        .collect();
+    for (id, name) in variables {
+        let value = env(&name);
+        command = command.mut_arg(id, move |arg| {
+            let arg = arg.env(None::<&str>);
+            match value {
+                Some(value) => arg.default_value(value),
+                None => arg,
+            }
+        });
+    }
+    command
+}
+
+/// The server's configuration from its parsed flags, validated.
+fn config(args: ServeArgs, matches: &ArgMatches) -> Result<Config, ConfigError> {
+    // A value that came from the environment is named by its variable.
+    let source = |id: &str, flag: &'static str, variable: &'static str| {
+        if matches.value_source(id) == Some(ValueSource::CommandLine) {
+            flag
+        } else {
+            variable
+        }
+    };
+    let defaults = Config::default();
+    let bind = match args.bind {
+        Some(value) => parse_address(source("bind", "--bind", "CONSENT_BIND"), &value)?,
+        None => defaults.bind,
+    };
+    let sweep_interval_secs = match args.sweep_interval_secs {
+        Some(value) => parse_seconds(
+            source(
+                "sweep_interval_secs",
+                "--sweep-interval-secs",
+                "CONSENT_SWEEP_INTERVAL_SECS",
+            ),
+            &value,
+        )?,
+        None => defaults.sweep_interval_secs,
+    };
+    let log_format = match args.log_format {
+        Some(value) => parse_log_format(
+            source("log_format", "--log-format", "CONSENT_LOG_FORMAT"),
+            &value,
+        )?,
+        None => defaults.log_format,
+    };
+    let config = Config {
+        dev: args.dev,
+        bind,
+        data_dir: args.data_dir.unwrap_or(defaults.data_dir),
+        database_url: args.database_url,
+        content_dir: args.content_dir.unwrap_or(defaults.content_dir),
+        signing_key: args.signing_key,
+        cors_loopback: args.cors_loopback,
+        token_issuer: args.token_issuer.unwrap_or(defaults.token_issuer),
+        token_audience: args.token_audience.unwrap_or(defaults.token_audience),
+        sweep_interval_secs,
+        frame_ancestors: args.frame_ancestors.unwrap_or(defaults.frame_ancestors),
+        static_dir: args.static_dir,
+        log_format,
+    };
+    config.validate()?;
+    Ok(config)
+}
+
+/// The parser's error in the server's terms.
+fn config_error(error: clap::Error) -> ConfigError {
+    let argument = match error.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(argument)) => Some(argument.clone()),
+        Some(ContextValue::Strings(arguments)) => arguments.first().cloned(),
+        _ => None,
+    };
+    // "--bind <ADDR>" names the flag "--bind".
+    let flag = argument
+        .as_deref()
+        .and_then(|a| a.split([' ', '=']).next())
+        .and_then(|name| FLAGS.iter().copied().find(|flag| *flag == name));
+    match (error.kind(), flag, argument) {
+        (ErrorKind::DisplayHelp | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand, _, _) => {
+            ConfigError::HelpRequested
+        }
+        (ErrorKind::InvalidValue | ErrorKind::MissingRequiredArgument, Some(flag), _) => {
+            ConfigError::MissingValue(flag)
+        }
+        (ErrorKind::UnknownArgument, _, Some(argument)) => ConfigError::UnknownArgument(argument),
+        _ => ConfigError::Usage(
+            error
+                .kind()
+                .as_str()
+                .map_or_else(|| error.to_string(), str::to_owned),
+        ),
+    }
+}
+
+fn parse_seconds(flag: &'static str, value: &str) -> Result<u64, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::BadNumber {
+        flag,
+        value: value.to_owned(),
+    })
+}
+
+fn parse_log_format(flag: &'static str, value: &str) -> Result<LogFormat, ConfigError> {
+    match value.trim() {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        _ => Err(ConfigError::BadLogFormat {
+            flag,
+            value: value.to_owned(),
+        }),
+    }
+}
+
+fn parse_address(flag: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
+    value.trim().parse().map_err(|_| ConfigError::BadAddress {
+        flag,
+        value: value.to_owned(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Guards the generated command line itself (clap's own consistency checks).
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    // Guards that --help names every flag and the variable it reads.
+    #[test]
+    fn help_lists_every_flag_and_its_variable() {
+        let help = help();
+        for flag in FLAGS {
+            if !matches!(flag, "--out" | "--in") {
+                assert!(help.contains(flag), "{flag} in {help}");
+            }
+        }
+        for variable in ["CONSENT_DEV", "CONSENT_BIND", "CONSENT_SIGNING_KEY"] {
+            assert!(help.contains(variable), "{variable} in {help}");
+        }
+        assert!(
+            help.contains("backup") && help.contains("restore"),
+            "{help}"
+        );
+    }
+}
