@@ -5,15 +5,13 @@
 //! for the binary, announcing `listening on http://ADDR` on stdout once the
 //! socket accepts connections. Tests start the same [`App`] in-process.
 
-pub mod auth;
 pub mod cli;
 pub mod config;
-pub mod document;
-pub mod extract;
+pub mod http;
+pub mod identity;
 pub mod notices;
-pub mod problem;
-pub mod routes;
 pub mod seed;
+pub mod service;
 pub mod state;
 pub mod store;
 pub mod sweep;
@@ -31,8 +29,8 @@ use tokio::net::TcpListener;
 pub use config::{Command, Config, ConfigError, LogFormat};
 pub use state::{system_clock, Clock};
 
-use auth::TokenKeys;
-use notices::{ContentError, NoticeCatalog, SharedNotices};
+use identity::TokenKeys;
+use notices::{ContentError, SharedNotices};
 use state::AppState;
 use store::{BackupError, BackupSummary, OpenError, PublishError, Store};
 
@@ -72,7 +70,7 @@ impl App {
     /// about the configuration, the notices or the database.
     pub async fn start(config: &Config, clock: Clock) -> Result<App, ServerError> {
         config.validate()?;
-        let notices = NoticeCatalog::load(&config.content_dir)?;
+        let notices = notices::load(&config.content_dir)?;
         let store = Store::open(&config.database_url()).await?;
         let now = clock();
         for document in notices.all() {
@@ -97,7 +95,7 @@ impl App {
             clock,
             dev: config.dev,
         };
-        let router = routes::router(state.clone(), config);
+        let router = http::router(state.clone(), config);
         let router = match &config.static_dir {
             Some(dir) => {
                 web::with_web_app(router, web::WebApp::load(dir, &config.frame_ancestors)?)

@@ -2,11 +2,13 @@
 
 use std::sync::Arc;
 
+use axum::extract::FromRef;
 use chrono::{SubsecRound, Utc};
 use consent_core::Timestamp;
 
-use crate::auth::SharedTokenKeys;
+use crate::identity::SharedTokenKeys;
 use crate::notices::SharedNotices;
+use crate::service::change::ChangeService;
 use crate::store::Store;
 
 /// The server's notion of "now", injectable so tests can move time
@@ -34,5 +36,23 @@ impl AppState {
     /// The current time by the server's clock.
     pub fn now(&self) -> Timestamp {
         (self.clock)()
+    }
+}
+
+/// The token keys are the part of the state the caller extractor needs.
+impl FromRef<AppState> for SharedTokenKeys {
+    fn from_ref(state: &AppState) -> SharedTokenKeys {
+        state.tokens.clone()
+    }
+}
+
+/// Change handlers take the change service, made of the shared parts.
+impl FromRef<AppState> for ChangeService {
+    fn from_ref(state: &AppState) -> ChangeService {
+        ChangeService::new(
+            state.store.clone(),
+            state.notices.clone(),
+            state.clock.clone(),
+        )
     }
 }

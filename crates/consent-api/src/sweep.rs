@@ -7,28 +7,6 @@ use tokio::task::JoinHandle;
 
 use crate::state::AppState;
 
-impl AppState {
-    /// Records every deletion that is due now and not yet recorded; returns
-    /// how many this call recorded. Safe to run repeatedly and from several
-    /// server processes at once: each deletion is recorded exactly once.
-    pub async fn sweep_deletions(&self) -> Result<usize, sqlx::Error> {
-        let now = self.now();
-        let notices = self.notices.get();
-        let mut recorded = 0;
-        for due in self.store.due_deletions(now).await? {
-            let event = self
-                .store
-                .complete_deletion(&due, now, |refs| notices.describe(refs, &[]))
-                .await?;
-            if let Some(event_id) = event {
-                tracing::info!(tenant = %due.tenant_id, program = %due.program, event = %event_id, "deletion completed");
-                recorded += 1;
-            }
-        }
-        Ok(recorded)
-    }
-}
-
 /// Runs [`AppState::sweep_deletions`] now and then every `period` until the
 /// task is aborted. A failed sweep is logged and retried at the next tick.
 pub fn spawn_sweeper(state: AppState, period: Duration) -> JoinHandle<()> {

@@ -15,6 +15,8 @@
 //! The index is read once at start. Its inline boot script (trunk writes
 //! one) is allowed by its SHA-256 in the page's Content-Security-Policy, so
 //! the policy needs neither `'unsafe-inline'` nor a nonce.
+//!
+//! Over 400 lines only with its unit tests; the serving code is under 400.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -3,7 +3,7 @@
 mod common;
 
 use common::TestServer;
-use consent_api::routes::UNKNOWN_ROUTE_DETAIL;
+use consent_api::http::UNKNOWN_ROUTE_DETAIL;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{at, TestDatabase, TestServer, START};
+use consent_api::service::event::new_event;
 use consent_api::store::{AcceptedChange, Backend, ChangeOutcome, Store};
 use consent_core::rules::{ConsentAction, ProgramRecord};
 use consent_core::{Actor, ProgramId, Region, Role, Tenant};
@@ -29,14 +30,16 @@ async fn a_change_against_a_superseded_version_stores_nothing() {
         region: Region::new("US"),
     };
     let change = || AcceptedChange {
-        tenant: &tenant,
         expected_version: 0,
-        actor: &actor,
-        at: at(START),
-        action: ConsentAction::OptedIn,
-        before: &before,
-        after: &after,
-        notices: Vec::new(),
+        event: new_event(
+            &tenant,
+            &actor,
+            at(START),
+            ConsentAction::OptedIn,
+            &before,
+            &after,
+            Vec::new(),
+        ),
         idempotency: None,
     };
     assert!(matches!(

@@ -11,6 +11,9 @@
 //! run. A restore goes into a database with an empty ledger (published
 //! notices may already be there, and must then be the same), in one
 //! transaction: all of it or nothing.
+//!
+//! Over 400 lines on purpose: the format is written and read here, side by
+//! side, so that the two directions cannot drift apart.
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};

@@ -2,11 +2,12 @@
 //! each exactly once, however many sweeps (or server processes) run.
 
 use super::events::{self, NewEvent};
-use super::{from_json, read_snapshot, Store};
+use super::snapshot::{read_snapshot, TenantSnapshot};
+use super::{from_json, Store};
 use consent_core::deadline::PendingDeletion;
-use consent_core::receipt::ReceiptNotice;
-use consent_core::rules::{complete_deletion, ConsentAction};
-use consent_core::{Actor, NoticeRef, ProgramId, Timestamp};
+use consent_core::receipt::ConsentReceipt;
+use consent_core::rules::{ConsentAction, ProgramRecord};
+use consent_core::{Actor, ProgramId, Timestamp};
 
 /// An opt-out whose deletion deadline has passed and is not yet recorded as done.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +17,17 @@ pub struct DueDeletion {
     /// The pending deletion exactly as stored: recording it is conditional
     /// on finding it unchanged.
     stored: String,
+}
+
+/// The event that records a completed deletion, as the deletion service made it.
+#[derive(Debug, Clone)]
+pub struct DeletionEvent {
+    pub id: String,
+    pub actor: Actor,
+    pub action: ConsentAction,
+    /// The program's state once the deletion is recorded.
+    pub after: ProgramRecord,
+    pub receipt: ConsentReceipt,
 }
 
 impl Store {
@@ -48,15 +60,15 @@ impl Store {
     }
 
     /// Records `due` as completed at `at`: clears the pending deletion, bumps
-    /// the document version and appends a `deletion_completed` event (by the
-    /// consent service) with its receipt, in one transaction. Returns the
-    /// event id, or `None` when another sweep recorded it first or the
-    /// program changed meanwhile.
+    /// the document version and appends the event `record` makes of the
+    /// tenant and the program's state before, in one transaction. Returns
+    /// the event id, or `None` when another sweep recorded it first, the
+    /// program changed meanwhile or `record` makes no event.
     pub async fn complete_deletion(
         &self,
         due: &DueDeletion,
         at: Timestamp,
-        describe_notices: impl Fn(&[NoticeRef]) -> Vec<ReceiptNotice>,
+        record: impl FnOnce(&TenantSnapshot, &ProgramRecord) -> Option<DeletionEvent>,
     ) -> Result<Option<String>, sqlx::Error> {
         let mut tx = self.begin().await?;
         // The version bump comes first: it takes the write lock (on
@@ -89,24 +101,24 @@ impl Store {
         };
         let mut before = snapshot.program(due.program);
         before.pending_deletion = Some(from_json(&due.stored)?);
-        let Some(after) = complete_deletion(&before, at) else {
+        let Some(event) = record(&snapshot, &before) else {
             return Ok(None); // not due by this clock after all: roll back
         };
-        let (event_id, _) = events::record(
+        events::record(
             &mut tx,
-            NewEvent {
+            &NewEvent {
+                id: event.id.clone(),
                 tenant: &snapshot.tenant,
-                actor: &Actor::consent_service(),
+                actor: &event.actor,
                 at,
-                action: ConsentAction::DeletionCompleted,
+                action: event.action,
                 before: &before,
-                after: &after,
-                notices: describe_notices(&after.accepted_notices),
-                idempotency_key: None,
+                after: &event.after,
+                receipt: event.receipt,
             },
         )
         .await?;
         tx.commit().await?;
-        Ok(Some(event_id))
+        Ok(Some(event.id))
     }
 }

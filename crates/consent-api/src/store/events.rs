@@ -1,23 +1,25 @@
 //! The consent history and its receipts: recording (INSERT only) and reading.
 
-use super::{from_json, json, parse_timestamp, storable, time_ordered_id, timestamp, Store, Tx};
+use super::{from_json, json, parse_timestamp, storable, timestamp, Store, Tx};
 use consent_core::ledger::{HistoryCursor, HistoryQuery};
-use consent_core::receipt::{consent_receipt, ReceiptInput, ReceiptNotice};
+use consent_core::receipt::ConsentReceipt;
 use consent_core::rules::{ConsentAction, ProgramRecord};
 use consent_core::{
     Actor, ConsentEvent, HistoryPage, NoticeRef, ProgramId, ProgramState, Tenant, Timestamp,
 };
 
-/// One event to record, with its receipt.
-pub(super) struct NewEvent<'a> {
+/// One event to record, its id and receipt already made.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    /// The event's id (its receipt carries its own).
+    pub id: String,
     pub tenant: &'a Tenant,
     pub actor: &'a Actor,
     pub at: Timestamp,
     pub action: ConsentAction,
     pub before: &'a ProgramRecord,
     pub after: &'a ProgramRecord,
-    pub notices: Vec<ReceiptNotice>,
-    pub idempotency_key: Option<&'a str>,
+    pub receipt: ConsentReceipt,
 }
 
 /// A change's rows on SQLite, in one round trip to the database (SQLite
@@ -85,20 +87,11 @@ pub(super) struct PreparedEvent {
 }
 
 impl PreparedEvent {
-    /// Gives `event` and its receipt their ids and builds the receipt.
-    pub(super) fn new(event: NewEvent<'_>) -> Result<PreparedEvent, sqlx::Error> {
-        let id = time_ordered_id(event.at);
-        let receipt_id = time_ordered_id(event.at);
-        let receipt = consent_receipt(ReceiptInput {
-            receipt_id: &receipt_id,
-            event_id: &id,
-            tenant: event.tenant,
-            actor: event.actor,
-            action: event.action,
-            at: event.at,
-            after: event.after,
-            notices: event.notices,
-        });
+    /// `event`'s values as stored, recorded under `idempotency_key` if any.
+    pub(super) fn new(
+        event: &NewEvent<'_>,
+        idempotency_key: Option<&str>,
+    ) -> Result<PreparedEvent, sqlx::Error> {
         Ok(PreparedEvent {
             tenant_id: event.tenant.id.clone(),
             at: timestamp(event.at),
@@ -108,10 +101,10 @@ impl PreparedEvent {
             before: json(event.before)?,
             after: json(event.after)?,
             notices: json(&event.after.accepted_notices)?,
-            idempotency_key: event.idempotency_key.map(str::to_owned),
-            receipt: json(&receipt)?,
-            id,
-            receipt_id,
+            idempotency_key: idempotency_key.map(str::to_owned),
+            receipt: json(&event.receipt)?,
+            id: event.id.clone(),
+            receipt_id: event.receipt.receipt_id.clone(),
         })
     }
 }
@@ -153,15 +146,9 @@ pub(super) async fn insert(tx: &mut Tx, event: &PreparedEvent) -> Result<(), sql
     Ok(())
 }
 
-/// Appends `event` and its receipt inside the caller's transaction; returns
-/// their ids.
-pub(super) async fn record(
-    tx: &mut Tx,
-    event: NewEvent<'_>,
-) -> Result<(String, String), sqlx::Error> {
-    let event = PreparedEvent::new(event)?;
-    insert(tx, &event).await?;
-    Ok((event.id, event.receipt_id))
+/// Appends `event` and its receipt inside the caller's transaction.
+pub(super) async fn record(tx: &mut Tx, event: &NewEvent<'_>) -> Result<(), sqlx::Error> {
+    insert(tx, &PreparedEvent::new(event, None)?).await
 }
 
 impl Store {

@@ -21,7 +21,8 @@
 use sqlx::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
 
-use super::{apply_prepared, ChangeOutcome, PreparedChange, Tx};
+use super::changes::{apply_prepared, ChangeOutcome, PreparedChange};
+use super::Tx;
 
 /// The most changes committed in one transaction.
 const MAX_BATCH: usize = 64;

@@ -12,8 +12,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::Duration;
-use consent_api::auth::{Claims, TokenKeys};
 use consent_api::config::{DEFAULT_TOKEN_AUDIENCE, DEFAULT_TOKEN_ISSUER, DEVELOPMENT_SIGNING_KEY};
+use consent_api::identity::{Claims, TokenKeys};
 use consent_api::state::AppState;
 use consent_api::store::{Backend, Store};
 use consent_api::{App, Clock, Config, ServerError};

@@ -11,9 +11,11 @@ use chrono::NaiveDate;
 use consent_core::{NoticeDocument, NoticeVersionSummary};
 use serde::Serialize;
 
-use crate::extract::ApiPath;
-use crate::problem::ApiError;
+use crate::http::extract::ApiPath;
+use crate::http::problem::ApiError;
 use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// One entry of `GET /api/v1/notices`: the current version of a notice.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -101,6 +103,15 @@ fn if_none_match_names(headers: &HeaderMap, etag: &HeaderValue) -> bool {
 }
 
 /// `GET /api/v1/notices`.
+/// The published notices.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(current))
+        .routes(routes!(versions))
+        .routes(routes!(version))
+}
+
 #[utoipa::path(
     get,
     path = "/api/v1/notices",

@@ -9,13 +9,22 @@ use consent_core::ledger::{history_csv as csv_of, HistoryQuery, QueryProblem};
 use consent_core::{ErrorCode, HistoryPage};
 
 use super::visible_snapshot;
-use crate::auth::Caller;
-use crate::extract::ApiPath;
-use crate::problem::ApiError;
+use crate::http::extract::ApiPath;
+use crate::http::problem::ApiError;
+use crate::identity::Caller;
 use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// `GET /api/v1/tenants/{tenant_id}/data-sharing/history`: newest first.
 /// Readers may read it too.
+/// The history and its CSV download.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(history))
+        .routes(routes!(history_csv))
+}
+
 #[utoipa::path(
     get,
     path = "/api/v1/tenants/{tenant_id}/data-sharing/history",

@@ -6,16 +6,23 @@ use axum::http::HeaderValue;
 use axum::response::{IntoResponse, Response};
 
 use super::visible_snapshot;
-use crate::auth::Caller;
-use crate::extract::ApiPath;
-use crate::problem::ApiError;
+use crate::http::extract::ApiPath;
+use crate::http::problem::ApiError;
+use crate::identity::Caller;
 use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The longest receipt id looked up (receipt ids are UUIDs).
 const MAX_RECEIPT_ID_LEN: usize = 64;
 
 /// `GET /api/v1/tenants/{tenant_id}/receipts/{receipt_id}`: the receipt
 /// exactly as it was issued with its event. Readers may read it too.
+/// Receipts.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(receipt))
+}
+
 #[utoipa::path(
     get,
     path = "/api/v1/tenants/{tenant_id}/receipts/{receipt_id}",

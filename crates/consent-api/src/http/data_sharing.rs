@@ -4,23 +4,27 @@ use axum::extract::State;
 use axum::http::header::{CONTENT_TYPE, ETAG, IF_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use consent_core::rules::ChangeContext;
-use consent_core::tenant::can_edit;
-use consent_core::{
-    decide_change, ChangeRequest, DataSharingDocument, ErrorCode, ProgramId, Refusal,
-};
-use sha2::{Digest, Sha256};
+use consent_core::{ChangeRequest, DataSharingDocument, ErrorCode, ProgramId};
 
 use super::{visible_snapshot, IDEMPOTENCY_KEY};
-use crate::auth::Caller;
-use crate::document::data_sharing_document;
-use crate::extract::{ApiJson, ApiPath};
-use crate::problem::ApiError;
+use crate::http::extract::{ApiJson, ApiPath};
+use crate::http::problem::ApiError;
+use crate::identity::Caller;
+use crate::service::change::{ChangeAnswer, ChangeError, ChangeService, ProgramChange};
+use crate::service::document::data_sharing_document;
 use crate::state::AppState;
-use crate::store::{AcceptedChange, ChangeOutcome, IdempotentResponse, StoredResponse};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The longest `Idempotency-Key` accepted.
 const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+/// Reading the document and changing a program.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(document))
+        .routes(routes!(change_program))
+}
 
 /// `GET /api/v1/tenants/{tenant_id}/data-sharing`.
 #[utoipa::path(
@@ -138,6 +142,7 @@ pub async fn document(
 )]
 pub async fn change_program(
     State(state): State<AppState>,
+    State(changes): State<ChangeService>,
     caller: Caller,
     ApiPath((tenant_id, program_id)): ApiPath<(String, String)>,
     headers: HeaderMap,
@@ -146,131 +151,60 @@ pub async fn change_program(
     let snapshot = visible_snapshot(&state, &caller, &tenant_id).await?;
     let program = ProgramId::parse(&program_id)
         .ok_or_else(|| ApiError::not_found(format!("there is no program {program_id:?}")))?;
-    // Readers are refused before any version talk: a stale page is not their problem.
-    if !can_edit(&caller.actor.roles) {
-        return Err(ApiError::refusal(&Refusal::NotAnAdmin));
-    }
-
-    // A retry of a change already made gets the first answer, even though
-    // its If-Match is now stale.
-    let idempotency_key = idempotency_key(&headers)?;
-    let request_hash = fingerprint(program, &request);
-    if let Some(key) = idempotency_key {
-        if let Some(stored) = state.store.idempotent_response(&tenant_id, key).await? {
-            return replay(stored, &request_hash);
-        }
-    }
-
-    let expected_version = if_match(&headers)?;
-    let now = state.now();
-    // One view of the notices for the whole decision, even if one is published meanwhile.
-    let notices = state.notices.get();
-    if expected_version != Some(snapshot.version) {
-        return Err(ApiError::stale(data_sharing_document(
-            &snapshot,
-            &notices,
-            &caller.actor,
-            now,
-        )));
-    }
-
-    // The rules decide on the reference wording; each acceptance must name a
-    // language its version is published in, and is recorded in that language.
-    let shown = notices
-        .resolve_acceptances(&request.accept_notices)
-        .map_err(|unavailable| {
-            ApiError::new(
-                ErrorCode::NoticeLanguageUnavailable,
-                unavailable.to_string(),
-            )
-            .with_field("accept_notices")
-        })?;
-    let request = ChangeRequest {
-        accept_notices: shown,
-        ..request
-    };
-
-    let before = snapshot.program(program);
-    let context = ChangeContext {
-        region: &snapshot.tenant.region,
-        notices: notices.for_program(program),
-        actor: &caller.actor,
-        now,
-    };
-    let decision =
-        decide_change(&before, &request, context).map_err(|refusal| ApiError::refusal(&refusal))?;
-    let Some(action) = decision.action else {
-        // Nothing changes: no event, same version.
-        let document = data_sharing_document(&snapshot, &notices, &caller.actor, now);
-        return document_response(StatusCode::OK, &document);
-    };
-
-    // The document as it will be once stored: the change decides the only
-    // difference, since the conditional version bump fails if anything else changed.
-    let mut after_snapshot = snapshot.clone();
-    after_snapshot.version += 1;
-    for record in after_snapshot
-        .programs
-        .iter_mut()
-        .filter(|r| r.program == program)
-    {
-        *record = decision.after.clone();
-    }
-    let document = data_sharing_document(&after_snapshot, &notices, &caller.actor, now);
-    let body = serde_json::to_string(&document).map_err(ApiError::internal)?;
-
-    let outcome = state
-        .store
-        .apply_change(AcceptedChange {
-            tenant: &snapshot.tenant,
-            expected_version: snapshot.version,
+    // Readers are refused before their headers are looked at.
+    ChangeService::authorize(&caller.actor).map_err(change_refused)?;
+    let answer = changes
+        .change(ProgramChange {
             actor: &caller.actor,
-            at: now,
-            action,
-            before: &before,
-            after: &decision.after,
-            notices: notices.describe(&decision.after.accepted_notices, &request.accept_notices),
-            idempotency: idempotency_key.map(|key| IdempotentResponse {
-                key,
-                request_hash: &request_hash,
-                status: StatusCode::OK.as_u16(),
-                body: &body,
-            }),
+            snapshot,
+            program,
+            request,
+            expected_version: if_match(&headers),
+            idempotency_key: idempotency_key(&headers)?,
         })
-        .await?;
-    match outcome {
-        ChangeOutcome::Applied { event_id, .. } => {
-            tracing::info!(tenant = %tenant_id, %program, action = action.as_str(), event = %event_id, "consent change stored");
+        .await
+        .map_err(change_refused)?;
+    match answer {
+        ChangeAnswer::Stored { document, body } => {
             Ok(json_response(StatusCode::OK, body, Some(document.etag())))
         }
-        ChangeOutcome::Stale | ChangeOutcome::IdempotencyKeyTaken => {
-            // A concurrent request was stored first. If it was this same
-            // request under the same key, answer as it was answered.
-            if let Some(key) = idempotency_key {
-                if let Some(stored) = state.store.idempotent_response(&tenant_id, key).await? {
-                    return replay(stored, &request_hash);
-                }
-            }
-            let current = visible_snapshot(&state, &caller, &tenant_id).await?;
-            Err(ApiError::stale(data_sharing_document(
-                &current,
-                &notices,
-                &caller.actor,
-                state.now(),
-            )))
-        }
+        ChangeAnswer::Unchanged(document) => document_response(StatusCode::OK, &document),
+        ChangeAnswer::Replayed { status, body } => replayed(status, body),
     }
 }
 
-/// The version named by `If-Match`; `None` when it names none (`*`, garbage).
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
-    let value = headers.get(IF_MATCH).ok_or_else(|| {
-        ApiError::new(
+/// A refused change as problem+json.
+fn change_refused(error: ChangeError) -> ApiError {
+    match error {
+        ChangeError::Refused(refusal) => ApiError::refusal(&refusal),
+        ChangeError::PreconditionRequired => ApiError::new(
             ErrorCode::PreconditionRequired,
             "send If-Match with the ETag of the settings you changed, so no one else's change is overwritten",
+        ),
+        ChangeError::Stale(current) => ApiError::stale(*current),
+        ChangeError::LanguageUnavailable(unavailable) => ApiError::new(
+            ErrorCode::NoticeLanguageUnavailable,
+            unavailable.to_string(),
         )
-    })?;
-    Ok(value.to_str().ok().and_then(version_named))
+        .with_field("accept_notices"),
+        ChangeError::KeyReused => ApiError::new(
+            ErrorCode::IdempotencyKeyReused,
+            "this Idempotency-Key was already used for a different change; use a new key",
+        ),
+        ChangeError::NoSuchTenant(tenant_id) => {
+            let shown: String = tenant_id.chars().take(64).collect();
+            ApiError::not_found(format!("there is no tenant {shown:?} for you"))
+        }
+        ChangeError::Database(error) => ApiError::from(error),
+        ChangeError::Encoding(error) => ApiError::internal(error),
+    }
+}
+
+/// The version named by `If-Match`: `None` without the header, `Some(None)`
+/// when it names none (`*`, garbage).
+fn if_match(headers: &HeaderMap) -> Option<Option<i64>> {
+    let value = headers.get(IF_MATCH)?;
+    Some(value.to_str().ok().and_then(version_named))
 }
 
 /// The longest version number an `If-Match` may carry (it fits an `i64`).
@@ -330,28 +264,13 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
     })
 }
 
-/// What makes two requests under one idempotency key "the same request".
-fn fingerprint(program: ProgramId, request: &ChangeRequest) -> String {
-    let canonical = serde_json::json!({"program": program, "request": request}).to_string();
-    Sha256::digest(canonical.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The stored first answer to a key, or a refusal if the key is reused for another request.
-fn replay(stored: StoredResponse, request_hash: &str) -> Result<Response, ApiError> {
-    if stored.request_hash != request_hash {
-        return Err(ApiError::new(
-            ErrorCode::IdempotencyKeyReused,
-            "this Idempotency-Key was already used for a different change; use a new key",
-        ));
-    }
-    let status = StatusCode::from_u16(stored.status).map_err(ApiError::internal)?;
-    let etag = serde_json::from_str::<DataSharingDocument>(&stored.body)
+/// The stored first answer to an idempotency key, marked as replayed.
+fn replayed(status: u16, body: String) -> Result<Response, ApiError> {
+    let status = StatusCode::from_u16(status).map_err(ApiError::internal)?;
+    let etag = serde_json::from_str::<DataSharingDocument>(&body)
         .ok()
         .map(|d| d.etag());
-    let mut response = json_response(status, stored.body, etag);
+    let mut response = json_response(status, body, etag);
     response
         .headers_mut()
         .insert("idempotent-replayed", HeaderValue::from_static("true"));

@@ -10,7 +10,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use consent_core::ErrorCode;
 use serde::de::DeserializeOwned;
 
-use crate::problem::ApiError;
+use crate::http::problem::ApiError;
 
 /// Request bodies larger than this are refused with `413 payload_too_large`.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

@@ -1,12 +1,19 @@
 //! The HTTP surface: routes, fallbacks and the layers around them.
 
+//!
+//! Each resource module has a `router()` whose routes carry their OpenAPI
+//! paths; [`routes`] merges them into the one route list, from which both
+//! the served routes and the OpenAPI document are made.
+
 mod conditional;
 mod data_sharing;
 mod dev;
+pub mod extract;
 mod health;
 mod history;
 mod notices;
 pub mod openapi;
+pub mod problem;
 mod receipts;
 pub mod request_id;
 mod security_headers;
@@ -20,7 +27,6 @@ use axum::http::header::{
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get, post, put};
 use axum::Router;
 use consent_core::tenant::is_valid_tenant_id;
 use consent_core::ErrorCode;
@@ -28,13 +34,15 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
 
-use crate::auth::Caller;
 use crate::config::Config;
-use crate::extract::MAX_BODY_BYTES;
-use crate::problem::ApiError;
+use crate::identity::Caller;
 use crate::state::AppState;
 use crate::store::TenantSnapshot;
+use extract::MAX_BODY_BYTES;
+use problem::ApiError;
 use security_headers::SecurityHeaders;
 
 /// The request header that makes a change safe to retry.
@@ -43,61 +51,23 @@ pub const IDEMPOTENCY_KEY: HeaderName = HeaderName::from_static("idempotency-key
 /// The `detail` of the answer to an address no route serves.
 pub const UNKNOWN_ROUTE_DETAIL: &str = "this API has no such address";
 
+/// Every route with its OpenAPI description: the one route list. `dev`
+/// says whether the development routes answer (they are described either way).
+pub fn routes(dev: bool) -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(health::router())
+        .merge(dev::router(dev))
+        .merge(data_sharing::router())
+        .merge(history::router())
+        .merge(receipts::router())
+        .merge(notices::router())
+        .merge(openapi::router())
+}
+
 /// The whole application: every route, answering errors as problem+json.
-/// Every route here is described in [`openapi::ApiDoc`].
 pub fn router(state: AppState, config: &Config) -> Router {
-    // Outside development mode the dev token route still answers, with a
-    // clear code, before looking at the body.
-    let (dev_token, dev_tenants, dev_notices) = if state.dev {
-        (
-            post(dev::token),
-            post(dev::create_tenant),
-            post(dev::publish_notice),
-        )
-    } else {
-        (
-            any(dev::unavailable),
-            any(dev::unavailable),
-            any(dev::unavailable),
-        )
-    };
-    let router = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/api/v1/dev/token", dev_token)
-        .route("/api/v1/dev/tenants", dev_tenants)
-        .route("/api/v1/dev/notices", dev_notices)
-        .route(
-            "/api/v1/tenants/{tenant_id}/data-sharing",
-            get(data_sharing::document),
-        )
-        .route(
-            "/api/v1/tenants/{tenant_id}/data-sharing/{program_id}",
-            put(data_sharing::change_program),
-        )
-        .route(
-            "/api/v1/tenants/{tenant_id}/data-sharing/history",
-            get(history::history),
-        )
-        .route(
-            "/api/v1/tenants/{tenant_id}/data-sharing/history.csv",
-            get(history::history_csv),
-        )
-        .route(
-            "/api/v1/tenants/{tenant_id}/receipts/{receipt_id}",
-            get(receipts::receipt),
-        )
-        .route("/api/v1/notices", get(notices::list))
-        .route("/api/v1/notices/{notice_id}", get(notices::current))
-        .route(
-            "/api/v1/notices/{notice_id}/versions",
-            get(notices::versions),
-        )
-        .route(
-            "/api/v1/notices/{notice_id}/versions/{version}",
-            get(notices::version),
-        )
-        .route("/api/openapi.json", get(openapi::document))
+    let (routes, _) = routes(state.dev).split_for_parts();
+    let router = routes
         .fallback(unknown_route)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

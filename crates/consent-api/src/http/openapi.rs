@@ -12,34 +12,21 @@ use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::openapi::RefOr;
 use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// The API's description. Every route of [`super::router`] is listed in
-/// `paths`; a test keeps the two in step.
+use crate::state::AppState;
+
+/// The API's description, before the paths: each module's router adds
+/// the paths of its routes (see [`super::routes`]).
 #[derive(OpenApi)]
 #[openapi(
     info(
         title = "Tenant data-sharing consent API",
         description = "Reads and changes a tenant's data-sharing settings, with an append-only consent history and a receipt per change. Errors are application/problem+json with a stable `code`."
     ),
-    paths(
-        super::health::healthz,
-        super::health::readyz,
-        super::dev::token,
-        super::dev::create_tenant,
-        super::dev::publish_notice,
-        super::data_sharing::document,
-        super::data_sharing::change_program,
-        super::history::history,
-        super::history::history_csv,
-        super::receipts::receipt,
-        super::notices::list,
-        super::notices::current,
-        super::notices::versions,
-        super::notices::version,
-        document,
-    ),
     components(schemas(consent_core::Problem, consent_core::ErrorCode)),
-    modifiers(&BearerToken, &EntityTags, &RequestIds),
+    modifiers(&BearerToken),
     tags(
         (name = "data-sharing", description = "A tenant's data-sharing settings"),
         (name = "history", description = "The append-only consent history and its receipts"),
@@ -161,10 +148,23 @@ impl Modify for RequestIds {
     }
 }
 
+/// The whole description: [`ApiDoc`] with the paths of every route, their
+/// `ETag` and `X-Request-Id` headers described.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut openapi = super::routes(true).into_openapi();
+    EntityTags.modify(&mut openapi);
+    RequestIds.modify(&mut openapi);
+    openapi
+}
+
+/// This document's route.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(document))
+}
+
 /// The document as JSON, built once.
 static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
-    let mut document =
-        serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    let mut document = serde_json::to_value(openapi()).expect("the OpenAPI document serialises");
     name_link_fields_as_openapi_does(&mut document);
     document.to_string()
 });

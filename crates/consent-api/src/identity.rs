@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRef, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use consent_core::tenant::is_valid_tenant_id;
@@ -16,8 +16,7 @@ use consent_core::{Actor, Role};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
-use crate::problem::ApiError;
-use crate::state::AppState;
+use crate::http::problem::ApiError;
 
 /// How long a development token is valid.
 pub const DEV_TOKEN_LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
@@ -127,10 +126,16 @@ pub struct Caller {
     pub tenant_id: String,
 }
 
-impl FromRequestParts<AppState> for Caller {
+/// Any state that holds the token keys can verify callers (axum's sub-state).
+impl<S> FromRequestParts<S> for Caller
+where
+    SharedTokenKeys: FromRef<S>,
+    S: Send + Sync,
+{
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Caller, ApiError> {
+        let tokens = SharedTokenKeys::from_ref(state);
         let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
             ApiError::unauthorized("sign in: send an Authorization: Bearer token")
         })?;
@@ -145,7 +150,7 @@ impl FromRequestParts<AppState> for Caller {
             })?;
         let refused =
             || ApiError::unauthorized("the token is invalid or has expired; sign in again");
-        let claims = state.tokens.verify(token).map_err(|error| {
+        let claims = tokens.verify(token).map_err(|error| {
             tracing::debug!(%error, "token refused");
             refused()
         })?;

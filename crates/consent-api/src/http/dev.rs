@@ -3,19 +3,46 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
+use axum::routing::any;
+use axum::{Json, Router};
 use consent_core::notice::NoticeProblem;
 use consent_core::{
     DevTokenRequest, DevTokenResponse, ErrorCode, NoticeDocument, NoticeRef, Region, Role, Tenant,
 };
 use serde::Deserialize;
 
-use crate::auth::DEV_TOKEN_LIFETIME;
-use crate::extract::ApiJson;
+use crate::http::extract::ApiJson;
+use crate::http::problem::ApiError;
+use crate::identity::DEV_TOKEN_LIFETIME;
 use crate::notices::PublishNoticeError;
-use crate::problem::ApiError;
 use crate::seed::dev_identity;
 use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// The development routes. Outside development mode the same addresses
+/// (still described) answer every method with a clear code, before looking
+/// at the body.
+pub fn router(enabled: bool) -> OpenApiRouter<AppState> {
+    let routes = OpenApiRouter::new()
+        .routes(routes!(token))
+        .routes(routes!(create_tenant))
+        .routes(routes!(publish_notice));
+    if enabled {
+        return routes;
+    }
+    let (_, described) = routes.split_for_parts();
+    let unavailable = described
+        .paths
+        .paths
+        .keys()
+        .fold(Router::new(), |router, path| {
+            router.route(path, any(unavailable))
+        });
+    let mut routes = OpenApiRouter::from(unavailable);
+    *routes.get_openapi_mut() = described;
+    routes
+}
 
 /// `POST /api/v1/dev/token`: a token for a development tenant's admin or reader.
 ///

@@ -8,8 +8,10 @@ use axum::Json;
 use consent_core::ErrorCode;
 use serde::Serialize;
 
-use crate::problem::ApiError;
+use crate::http::problem::ApiError;
 use crate::state::AppState;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// The answer of both probes.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -19,6 +21,13 @@ pub struct Health {
 }
 
 const OK: Health = Health { status: "ok" };
+
+/// The probes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+}
 
 /// `GET /healthz`: the process is up.
 #[utoipa::path(

@@ -1,4 +1,4 @@
-//! Assembles the data-sharing document a caller sees, with consent-core's rules.
+//! The data-sharing document a caller sees, assembled with consent-core's rules.
 
 use consent_core::rules::view;
 use consent_core::{tenant::can_edit, Actor, DataSharingDocument, Timestamp};

@@ -1,0 +1,241 @@
+//! The change of one program: the use case behind
+//! `PUT /api/v1/tenants/{tenant_id}/data-sharing/{program_id}`.
+//!
+//! Decides with consent-core's rules, makes the event's ids and receipt,
+//! stores the change in one transaction and builds the answer. The HTTP
+//! handler only reads the request and writes the answer.
+
+use consent_core::rules::ChangeContext;
+use consent_core::tenant::can_edit;
+use consent_core::{decide_change, Actor, ChangeRequest, DataSharingDocument, ProgramId, Refusal};
+use sha2::{Digest, Sha256};
+
+use super::document::data_sharing_document;
+use super::event::new_event;
+use crate::notices::{SharedNotices, UnavailableLanguage};
+use crate::state::Clock;
+use crate::store::{
+    AcceptedChange, ChangeOutcome, IdempotentResponse, Store, StoredResponse, TenantSnapshot,
+};
+
+/// What the change service needs from the server.
+#[derive(Clone)]
+pub struct ChangeService {
+    store: Store,
+    notices: SharedNotices,
+    clock: Clock,
+}
+
+impl ChangeService {
+    /// The service over `store`, deciding against `notices` at `clock`'s time.
+    pub fn new(store: Store, notices: SharedNotices, clock: Clock) -> ChangeService {
+        ChangeService {
+            store,
+            notices,
+            clock,
+        }
+    }
+}
+
+/// A change as the request asked for it.
+#[derive(Debug)]
+pub struct ProgramChange<'a> {
+    /// Who asks.
+    pub actor: &'a Actor,
+    /// The tenant's state the caller may see (read before anything else).
+    pub snapshot: TenantSnapshot,
+    pub program: ProgramId,
+    pub request: ChangeRequest,
+    /// The version `If-Match` names: `None` without the header, `Some(None)`
+    /// when it names none.
+    pub expected_version: Option<Option<i64>>,
+    /// The request's `Idempotency-Key`, if any.
+    pub idempotency_key: Option<&'a str>,
+}
+
+/// The answer to a change.
+#[derive(Debug)]
+pub enum ChangeAnswer {
+    /// The change is stored: the document as it now is, and its JSON.
+    Stored {
+        document: DataSharingDocument,
+        body: String,
+    },
+    /// The request changes nothing: no event, the same version.
+    Unchanged(DataSharingDocument),
+    /// A retry under the same key: the first answer, as stored.
+    Replayed { status: u16, body: String },
+}
+
+/// Why a change was not made; nothing was stored.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    /// The rules (or the caller's role) refuse it.
+    #[error("{0:?}")]
+    Refused(Refusal),
+    /// No `If-Match` was sent.
+    #[error("If-Match is missing")]
+    PreconditionRequired,
+    /// The change was made on another version; the current document.
+    #[error("stale version")]
+    Stale(Box<DataSharingDocument>),
+    /// An acceptance names a language its notice version is not published in.
+    #[error(transparent)]
+    LanguageUnavailable(#[from] UnavailableLanguage),
+    /// The idempotency key was first used for another change.
+    #[error("the idempotency key was used for another change")]
+    KeyReused,
+    /// The tenant is gone (it was there when the request began).
+    #[error("there is no tenant {0:?}")]
+    NoSuchTenant(String),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Encoding(#[from] serde_json::Error),
+}
+
+impl ChangeService {
+    /// Refuses anyone who may not change settings. Readers are refused
+    /// before any version talk: a stale page is not their problem.
+    pub fn authorize(actor: &Actor) -> Result<(), ChangeError> {
+        if can_edit(&actor.roles) {
+            Ok(())
+        } else {
+            Err(ChangeError::Refused(Refusal::NotAnAdmin))
+        }
+    }
+
+    /// Decides `change`, stores it with its event and receipt when it
+    /// changes something, and answers with the resulting document.
+    pub async fn change(&self, change: ProgramChange<'_>) -> Result<ChangeAnswer, ChangeError> {
+        let ProgramChange {
+            actor,
+            snapshot,
+            program,
+            request,
+            expected_version,
+            idempotency_key,
+        } = change;
+        let tenant_id = snapshot.tenant.id.as_str();
+        ChangeService::authorize(actor)?;
+
+        // A retry of a change already made gets the first answer, even though
+        // its If-Match is now stale.
+        let request_hash = fingerprint(program, &request);
+        if let Some(key) = idempotency_key {
+            if let Some(stored) = self.store.idempotent_response(tenant_id, key).await? {
+                return replay(stored, &request_hash);
+            }
+        }
+
+        let expected_version = expected_version.ok_or(ChangeError::PreconditionRequired)?;
+        let now = (self.clock)();
+        // One view of the notices for the whole decision, even if one is published meanwhile.
+        let notices = self.notices.get();
+        if expected_version != Some(snapshot.version) {
+            let current = data_sharing_document(&snapshot, &notices, actor, now);
+            return Err(ChangeError::Stale(Box::new(current)));
+        }
+
+        // The rules decide on the reference wording; each acceptance must name a
+        // language its version is published in, and is recorded in that language.
+        let shown = notices.resolve_acceptances(&request.accept_notices)?;
+        let request = ChangeRequest {
+            accept_notices: shown,
+            ..request
+        };
+
+        let before = snapshot.program(program);
+        let context = ChangeContext {
+            region: &snapshot.tenant.region,
+            notices: notices.for_program(program),
+            actor,
+            now,
+        };
+        let decision = decide_change(&before, &request, context).map_err(ChangeError::Refused)?;
+        let Some(action) = decision.action else {
+            let document = data_sharing_document(&snapshot, &notices, actor, now);
+            return Ok(ChangeAnswer::Unchanged(document));
+        };
+
+        // The document as it will be once stored: the change decides the only
+        // difference, since the conditional version bump fails if anything else changed.
+        let mut after_snapshot = snapshot.clone();
+        after_snapshot.version += 1;
+        for record in after_snapshot
+            .programs
+            .iter_mut()
+            .filter(|r| r.program == program)
+        {
+            *record = decision.after.clone();
+        }
+        let document = data_sharing_document(&after_snapshot, &notices, actor, now);
+        let body = serde_json::to_string(&document)?;
+
+        let described = notices.describe(&decision.after.accepted_notices, &request.accept_notices);
+        let event = new_event(
+            &snapshot.tenant,
+            actor,
+            now,
+            action,
+            &before,
+            &decision.after,
+            described,
+        );
+        let outcome = self
+            .store
+            .apply_change(AcceptedChange {
+                expected_version: snapshot.version,
+                event,
+                idempotency: idempotency_key.map(|key| IdempotentResponse {
+                    key,
+                    request_hash: &request_hash,
+                    status: 200,
+                    body: &body,
+                }),
+            })
+            .await?;
+        match outcome {
+            ChangeOutcome::Applied { event_id, .. } => {
+                tracing::info!(tenant = %tenant_id, %program, action = action.as_str(), event = %event_id, "consent change stored");
+                Ok(ChangeAnswer::Stored { document, body })
+            }
+            ChangeOutcome::Stale | ChangeOutcome::IdempotencyKeyTaken => {
+                // A concurrent request was stored first. If it was this same
+                // request under the same key, answer as it was answered.
+                if let Some(key) = idempotency_key {
+                    if let Some(stored) = self.store.idempotent_response(tenant_id, key).await? {
+                        return replay(stored, &request_hash);
+                    }
+                }
+                let current = self
+                    .store
+                    .snapshot(tenant_id)
+                    .await?
+                    .ok_or_else(|| ChangeError::NoSuchTenant(tenant_id.to_owned()))?;
+                let current = data_sharing_document(&current, &notices, actor, (self.clock)());
+                Err(ChangeError::Stale(Box::new(current)))
+            }
+        }
+    }
+}
+
+/// What makes two requests under one idempotency key "the same request".
+fn fingerprint(program: ProgramId, request: &ChangeRequest) -> String {
+    let canonical = serde_json::json!({"program": program, "request": request}).to_string();
+    Sha256::digest(canonical.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The stored first answer to a key, or a refusal if the key is reused for another request.
+fn replay(stored: StoredResponse, request_hash: &str) -> Result<ChangeAnswer, ChangeError> {
+    if stored.request_hash != request_hash {
+        return Err(ChangeError::KeyReused);
+    }
+    Ok(ChangeAnswer::Replayed {
+        status: stored.status,
+        body: stored.body,
+    })
+}
