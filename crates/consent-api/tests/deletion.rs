@@ -13,28 +13,8 @@ use serde_json::{json, Value};
 
 /// Opts `program` of contoso in and then out; returns the version after.
 async fn opt_in_then_out(server: &TestServer, admin: &str, program: &str) -> i64 {
-    let (_, etag) = server.document("contoso", admin).await;
-    let notices = server.current_notices("contoso", program, admin).await;
-    let on = server
-        .change(
-            "contoso",
-            program,
-            admin,
-            Some(&etag),
-            json!({"enabled": true, "accept_notices": notices}),
-        )
-        .await;
-    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
-    let off = server
-        .change(
-            "contoso",
-            program,
-            admin,
-            Some(on.header("etag").unwrap()),
-            json!({"enabled": false}),
-        )
-        .await;
-    assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+    server.opt_in("contoso", program, admin).await;
+    let off = server.opt_out("contoso", program, admin).await;
     off.body["version"].as_i64().unwrap()
 }
 

@@ -45,17 +45,7 @@ async fn every_answer_carries_the_security_headers() {
     let server = TestServer::start().await;
     let admin = server.token("contoso", "admin").await;
     let auth = format!("Bearer {admin}");
-    let notices = server.current_notices("contoso", "copilot", &admin).await;
-    let opted_in = server
-        .change(
-            "contoso",
-            "copilot",
-            &admin,
-            Some("\"0\""),
-            json!({"enabled": true, "accept_notices": notices}),
-        )
-        .await;
-    assert_eq!(opted_in.status, StatusCode::OK);
+    server.opt_in("contoso", "copilot", &admin).await;
     let page = server
         .get("/api/v1/tenants/contoso/data-sharing/history", &admin)
         .await;

@@ -12,19 +12,8 @@ const HISTORY_CSV: &str = "/api/v1/tenants/contoso/data-sharing/history.csv";
 /// Opts marketing in, then flips its contact preference `flips` times:
 /// 1 + `flips` events, the newest last. Returns the last ETag.
 async fn marketing_events(server: &TestServer, admin: &str, flips: usize) -> String {
-    let notices = server.current_notices("contoso", "marketing", admin).await;
-    let (_, mut etag) = server.document("contoso", admin).await;
-    let on = server
-        .change(
-            "contoso",
-            "marketing",
-            admin,
-            Some(&etag),
-            json!({"enabled": true, "accept_notices": notices}),
-        )
-        .await;
-    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
-    etag = on.header("etag").unwrap().to_owned();
+    let on = server.opt_in("contoso", "marketing", admin).await;
+    let mut etag = on.header("etag").unwrap().to_owned();
     for i in 0..flips {
         let answer = server
             .change(
@@ -173,18 +162,8 @@ async fn readers_read_and_programs_filter() {
     let server = TestServer::start().await;
     let admin = server.token("contoso", "admin").await;
     let reader = server.token("contoso", "reader").await;
-    let etag = marketing_events(&server, &admin, 1).await;
-    let copilot = server.current_notices("contoso", "copilot", &admin).await;
-    let answer = server
-        .change(
-            "contoso",
-            "copilot",
-            &admin,
-            Some(&etag),
-            json!({"enabled": true, "accept_notices": copilot}),
-        )
-        .await;
-    assert_eq!(answer.status, StatusCode::OK);
+    marketing_events(&server, &admin, 1).await;
+    server.opt_in("contoso", "copilot", &admin).await;
 
     for (query, count) in [("", 3), ("?program=copilot", 1), ("?program=marketing", 2)] {
         let page = server.get(&format!("{HISTORY}{query}"), &reader).await;

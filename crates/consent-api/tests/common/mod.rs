@@ -401,6 +401,27 @@ impl TestServer {
         .await
     }
 
+    /// Turns `program` of `tenant` on, accepting its current notices, on the
+    /// current version; the change must be stored (200). Its answer.
+    pub async fn opt_in(&self, tenant: &str, program: &str, token: &str) -> Answer {
+        let (document, etag) = self.document(tenant, token).await;
+        let notices = program_view(&document, program)["notices"].clone();
+        let body = json!({"enabled": true, "accept_notices": notices});
+        let on = self.change(tenant, program, token, Some(&etag), body).await;
+        assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+        on
+    }
+
+    /// Turns `program` of `tenant` off on the current version; the change
+    /// must be stored (200). Its answer.
+    pub async fn opt_out(&self, tenant: &str, program: &str, token: &str) -> Answer {
+        let (_, etag) = self.document(tenant, token).await;
+        let body = json!({"enabled": false});
+        let off = self.change(tenant, program, token, Some(&etag), body).await;
+        assert_eq!(off.status, StatusCode::OK, "{}", off.body);
+        off
+    }
+
     /// The current references of a program's notices, as the document lists them.
     pub async fn current_notices(&self, tenant: &str, program: &str, token: &str) -> Value {
         let (document, _) = self.document(tenant, token).await;
