@@ -16,8 +16,6 @@ use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-/// `GET /api/v1/tenants/{tenant_id}/data-sharing/history`: newest first.
-/// Readers may read it too.
 /// The history and its CSV download.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -25,6 +23,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(history_csv))
 }
 
+/// `GET /api/v1/tenants/{tenant_id}/data-sharing/history`: newest first.
+/// Readers may read it too.
 #[utoipa::path(
     get,
     path = "/api/v1/tenants/{tenant_id}/data-sharing/history",

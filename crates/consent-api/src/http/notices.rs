@@ -102,7 +102,6 @@ fn if_none_match_names(headers: &HeaderMap, etag: &HeaderValue) -> bool {
         .any(|tag| tag == "*" || tag.strip_prefix("W/").unwrap_or(tag) == etag)
 }
 
-/// `GET /api/v1/notices`.
 /// The published notices.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -112,6 +111,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(version))
 }
 
+/// `GET /api/v1/notices`.
 #[utoipa::path(
     get,
     path = "/api/v1/notices",

@@ -16,13 +16,13 @@ use utoipa_axum::routes;
 /// The longest receipt id looked up (receipt ids are UUIDs).
 const MAX_RECEIPT_ID_LEN: usize = 64;
 
-/// `GET /api/v1/tenants/{tenant_id}/receipts/{receipt_id}`: the receipt
-/// exactly as it was issued with its event. Readers may read it too.
 /// Receipts.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(receipt))
 }
 
+/// `GET /api/v1/tenants/{tenant_id}/receipts/{receipt_id}`: the receipt
+/// exactly as it was issued with its event. Readers may read it too.
 #[utoipa::path(
     get,
     path = "/api/v1/tenants/{tenant_id}/receipts/{receipt_id}",
