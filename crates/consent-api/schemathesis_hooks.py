@@ -1,4 +1,4 @@
-"""A check for schemathesis runs against the consent API (loaded by schemathesis.toml).
+"""Checks for schemathesis runs against the consent API (loaded by schemathesis.toml).
 
 A schema-valid change may still be refused for the change's own sake: its
 If-Match names another version (412 stale_version), or a consent rule says
@@ -46,5 +46,41 @@ def change_refusals_are_about_the_change(ctx, response, case):
         raise AssertionError(
             f"A schema-valid change was refused with {response.status_code} `{code}`; "
             f"only {', '.join(sorted(allowed))} may refuse a well-formed change"
+        )
+    return None
+
+
+NOTICE = ("POST", "/api/v1/dev/notices")
+
+# What a schema-valid notice may still be refused for: what is already
+# published (the field each refusal names), or a section id used twice.
+CATALOG_REFUSALS = {
+    "version": "already published",
+    "language": "text; publish that first",
+    "sections": "appears twice",
+}
+
+
+@schemathesis.check
+def dev_notice_refusals_are_about_the_catalog(ctx, response, case):
+    """A schema-valid notice is refused only for what the schema cannot state."""
+    if (case.method.upper(), case.operation.path) != NOTICE:
+        return None
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return None
+    if response.status_code != 422:
+        return None
+    try:
+        problem = response.json()
+    except Exception:  # noqa: BLE001 - any unreadable body is a failure here
+        problem = {}
+    field = problem.get("field")
+    detail = problem.get("detail") or ""
+    expected = CATALOG_REFUSALS.get(field)
+    if problem.get("code") != "invalid_body" or expected is None or expected not in detail:
+        raise AssertionError(
+            f"A schema-valid notice was refused: field `{field}`, {detail!r}; the schema "
+            "should state that check, or only what is already published may refuse it"
         )
     return None

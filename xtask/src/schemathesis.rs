@@ -76,6 +76,8 @@ pub fn run_against_fresh_server() -> Result {
                 &schema,
                 "-H",
                 &auth,
+                "--checks",
+                "all",
                 "--max-examples",
                 MAX_EXAMPLES,
                 "--generation-deterministic",

@@ -201,7 +201,7 @@ pub async fn create_tenant(
     post,
     path = "/api/v1/dev/notices",
     tag = "development",
-    request_body(content = consent_core::NoticeDocument, description = "The notice version; `sha256` may be empty, the server computes it", content_type = "application/json"),
+    request_body(content = super::dev_notice::NewNotice, description = "The notice version; the server computes its `sha256`", content_type = "application/json"),
     responses(
         (status = 201, description = "The version is published (or was already, with the same words): its reference", body = consent_core::NoticeRef),
         (status = 404, description = "`dev_mode_only`: the server is not in development mode", body = consent_core::Problem, content_type = "application/problem+json"),
@@ -213,8 +213,9 @@ pub async fn create_tenant(
 )]
 pub async fn publish_notice(
     State(state): State<AppState>,
-    ApiJson(document): ApiJson<NoticeDocument>,
+    ApiJson(notice): ApiJson<super::dev_notice::NewNotice>,
 ) -> Result<(StatusCode, Json<NoticeRef>), ApiError> {
+    let document = NoticeDocument::from(notice);
     let (id, version) = (document.id.clone(), document.version);
     match state
         .notices

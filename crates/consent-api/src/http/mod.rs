@@ -8,6 +8,7 @@
 mod conditional;
 mod data_sharing;
 mod dev;
+mod dev_notice;
 pub mod extract;
 mod health;
 mod history;
