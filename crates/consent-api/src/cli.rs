@@ -5,6 +5,9 @@
 //! The environment is looked up through a function, so tests can hand in
 //! their own without touching the process's: each variable found becomes
 //! its flag's default before the arguments are parsed.
+//!
+//! Over 400 lines because every flag's help text is written here, once,
+//! where clap generates `--help` from it.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;

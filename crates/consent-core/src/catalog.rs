@@ -5,6 +5,8 @@
 //!
 //! Plain data, no I/O: the server fills it from its content directory and
 //! from notices published while it runs.
+//!
+//! Over 400 lines only with its tables of tests; the catalog is under 300.
 
 use std::collections::BTreeMap;
 

@@ -5,6 +5,10 @@
 //! `CONSENT_TEST_DATABASE_URL` names a PostgreSQL server (`cargo xtask test`
 //! sets it for its second run of this suite), a database created on that
 //! server for the one test and dropped after it.
+//!
+//! Over 400 lines: it is the one harness every API test file shares (an
+//! in-process server, a server process, tokens, and the opt-in/opt-out
+//! sequence), kept together so each test file reads as its scenario only.
 
 #![allow(dead_code)] // each test file uses a different part of this harness
 
