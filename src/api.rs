@@ -307,6 +307,22 @@ impl ApiClient {
         read_json(send(with_json(Request::post(&url), &NewTenant { region })?).await?).await
     }
 
+    /// Development only: moves a tenant made by [`ApiClient::dev_create_tenant`]
+    /// to `region`, its stored choices untouched (as when a tenant's data moves).
+    pub async fn dev_move_tenant(&self, tenant: &str, region: &str) -> Result<Tenant, ApiError> {
+        #[derive(Serialize)]
+        struct Move<'a> {
+            region: &'a str,
+            move_tenant: &'a str,
+        }
+        let url = format!("{}/api/v1/dev/tenants", self.base_url);
+        let body = Move {
+            region,
+            move_tenant: tenant,
+        };
+        read_json(send(with_json(Request::post(&url), &body)?).await?).await
+    }
+
     fn data_sharing_url(&self, tenant: &str, program: Option<ProgramId>) -> String {
         let mut url = format!(
             "{}/api/v1/tenants/{}/data-sharing",

@@ -4,8 +4,8 @@
 //! closing for a moment: reading a notice on its own page, or Back and
 //! Forward. It is dropped on Save, Cancel and "Discard change".
 
-use consent_core::rules::change_needs_current_notices;
-use consent_core::{ChangeRequest, NoticeRef, ProgramId, ProgramView};
+use consent_core::policy::{evaluate, AcceptanceAsk, Evaluation, Proposal, Standing};
+use consent_core::{ChangeRequest, NoticeRef, ProgramId, ProgramView, Refusal, Timestamp};
 use leptos::prelude::*;
 
 /// The unsaved choices of one program's panel; `None` means "as saved".
@@ -24,7 +24,7 @@ pub struct Draft {
 pub enum Blocked {
     /// The change needs the current notices accepted, and the box is not ticked.
     NeedsAcceptance,
-    /// The tenant cannot turn this program on.
+    /// The tenant cannot have this program on (turning it off is all it takes).
     Ineligible,
 }
 
@@ -34,18 +34,38 @@ impl Draft {
         self.enabled.unwrap_or(saved.enabled)
     }
 
+    /// What the consent rules say about this draft, as the person has
+    /// agreed to it so far: the box counts only while it is shown and ticked
+    /// for the current versions, and a switch that says "saving accepts"
+    /// counts as accepting. `now` only matters for a pending deletion.
+    pub fn evaluate_at(&self, saved: &ProgramView, now: Timestamp) -> Evaluation {
+        let standing = Standing::of_view(saved);
+        let mut proposal = Proposal::from(&self.request_without_acceptance(saved));
+        let ask = evaluate(&standing, &proposal, now).ask;
+        let agreed = match ask {
+            AcceptanceAsk::None => false,
+            AcceptanceAsk::SavingAccepts => true,
+            AcceptanceAsk::TickBox => self.accepts_current(saved),
+        };
+        if agreed {
+            proposal.accepts = saved.notices.clone();
+        }
+        evaluate(&standing, &proposal, now)
+    }
+
+    fn evaluate(&self, saved: &ProgramView) -> Evaluation {
+        // Nothing below depends on the clock but the pending deletion, which a draft never reads.
+        self.evaluate_at(saved, Timestamp::UNIX_EPOCH)
+    }
+
     /// The contact preference as the panel shows it (`None` for programs
     /// without one). Opting in allows contact unless the person says otherwise.
     pub fn contact_allowed(&self, saved: &ProgramView) -> Option<bool> {
-        if !saved.id.has_contact_preference() {
-            return None;
-        }
-        let default = if saved.enabled {
-            saved.contact_allowed.unwrap_or(true)
-        } else {
-            true
+        let shown = Draft {
+            enabled: Some(true),
+            ..self.clone()
         };
-        Some(self.contact_allowed.unwrap_or(default))
+        shown.evaluate(saved).contact_allowed
     }
 
     /// Whether the acceptance box is ticked for the notice versions now current.
@@ -55,43 +75,23 @@ impl Draft {
 
     /// Whether the panel shows the "I have read and accept" box: when a
     /// changed notice waits for re-acceptance, and when opting in to a
-    /// program that asks for it explicitly (`explicit_at_opt_in`).
-    pub fn offers_acceptance(&self, saved: &ProgramView, explicit_at_opt_in: bool) -> bool {
-        self.enabled(saved)
-            && if saved.enabled {
-                saved.reconsent_required
-            } else {
-                explicit_at_opt_in
-            }
+    /// program that asks for it explicitly; never for a program the tenant
+    /// can no longer have on.
+    pub fn offers_acceptance(&self, saved: &ProgramView) -> bool {
+        self.evaluate(saved).ask == AcceptanceAsk::TickBox
     }
 
-    /// Whether saving needs the box ticked (the consent rule, applied to this draft).
-    pub fn needs_acceptance(&self, saved: &ProgramView, explicit_at_opt_in: bool) -> bool {
-        self.offers_acceptance(saved, explicit_at_opt_in)
-            && change_needs_current_notices(
-                saved.enabled,
-                saved.contact_allowed,
-                &self.request_without_acceptance(saved),
-            )
-    }
-
-    /// Whether the draft differs from what is saved.
+    /// Whether the draft differs from what is saved (saving would record something).
     pub fn is_dirty(&self, saved: &ProgramView) -> bool {
-        let enabled = self.enabled(saved);
-        enabled != saved.enabled
-            || (enabled && self.contact_allowed(saved) != saved.contact_allowed)
-            || (enabled && saved.reconsent_required && self.accepts_current(saved))
+        self.evaluate(saved).action.is_some()
     }
 
     /// Why the draft cannot be saved yet, if it cannot.
-    pub fn blocked(&self, saved: &ProgramView, explicit_at_opt_in: bool) -> Option<Blocked> {
-        let enabled = self.enabled(saved);
-        if enabled && !saved.enabled && !saved.eligible {
-            Some(Blocked::Ineligible)
-        } else if self.needs_acceptance(saved, explicit_at_opt_in) && !self.accepts_current(saved) {
-            Some(Blocked::NeedsAcceptance)
-        } else {
-            None
+    pub fn blocked(&self, saved: &ProgramView) -> Option<Blocked> {
+        match self.evaluate(saved).refusal? {
+            Refusal::RegionIneligible => Some(Blocked::Ineligible),
+            // Whatever else the rules refuse, the draft needs the notices accepted first.
+            _ => Some(Blocked::NeedsAcceptance),
         }
     }
 
@@ -114,16 +114,24 @@ impl Draft {
 
     fn request_without_acceptance(&self, saved: &ProgramView) -> ChangeRequest {
         let enabled = self.enabled(saved);
-        ChangeRequest {
+        let mut request = ChangeRequest {
             enabled,
             accept_notices: Vec::new(),
             // The preference is only sent while the program is (to be) on.
-            contact_allowed: if enabled {
-                self.contact_allowed(saved)
-            } else {
-                None
-            },
+            contact_allowed: self
+                .contact_allowed
+                .filter(|_| enabled && saved.id.has_contact_preference()),
+        };
+        if enabled {
+            // Sent as shown, the rules' default filled in.
+            request.contact_allowed = evaluate(
+                &Standing::of_view(saved),
+                &Proposal::from(&request),
+                Timestamp::UNIX_EPOCH,
+            )
+            .contact_allowed;
         }
+        request
     }
 }
 
@@ -164,326 +172,4 @@ pub fn use_drafts() -> Drafts {
 }
 
 #[cfg(test)]
-mod tests {
-    use consent_core::{NoticeAcceptance, NoticeRef, ProgramId, ProgramView};
-
-    use super::{Blocked, Draft};
-
-    fn notice(id: &str, version: u32) -> NoticeRef {
-        NoticeRef {
-            id: id.into(),
-            version,
-            sha256: format!("{id}-{version}"),
-        }
-    }
-
-    fn marketing(enabled: bool, contact: bool, reconsent: bool) -> ProgramView {
-        let current = vec![
-            notice("marketing-human-review", 2),
-            notice("marketing-nda", 1),
-        ];
-        ProgramView {
-            id: ProgramId::Marketing,
-            enabled,
-            eligible: true,
-            ineligible_reason: None,
-            contact_allowed: Some(contact),
-            notices: current.clone(),
-            accepted_notices: if enabled {
-                vec![
-                    notice("marketing-human-review", 1),
-                    notice("marketing-nda", 1),
-                ]
-            } else {
-                Vec::new()
-            },
-            reconsent_required: reconsent,
-            updated_at: None,
-            updated_by: None,
-            pending_deletion: None,
-        }
-    }
-
-    fn copilot(enabled: bool, eligible: bool, reconsent: bool) -> ProgramView {
-        ProgramView {
-            id: ProgramId::Copilot,
-            enabled,
-            eligible,
-            ineligible_reason: None,
-            contact_allowed: None,
-            notices: vec![notice("copilot-data-sharing", 2)],
-            accepted_notices: Vec::new(),
-            reconsent_required: reconsent,
-            updated_at: None,
-            updated_by: None,
-            pending_deletion: None,
-        }
-    }
-
-    fn draft(
-        enabled: Option<bool>,
-        contact: Option<bool>,
-        ticked: bool,
-        saved: &ProgramView,
-    ) -> Draft {
-        Draft {
-            enabled,
-            contact_allowed: contact,
-            accepted: ticked.then(|| saved.notices.clone()),
-        }
-    }
-
-    // Guards what Save does with each draft: whether it is offered, what
-    // blocks it, and the request it sends (Marketing asks for the box at
-    // opt-in, Copilot only when a notice changed).
-    #[test]
-    fn drafts_become_the_right_requests() {
-        struct Case {
-            name: &'static str,
-            saved: ProgramView,
-            enabled: Option<bool>,
-            contact: Option<bool>,
-            ticked: bool,
-            explicit: bool,
-            dirty: bool,
-            blocked: Option<Blocked>,
-            accepts: bool,
-            contact_sent: Option<bool>,
-        }
-        let cases = [
-            Case {
-                name: "nothing changed",
-                saved: marketing(false, false, false),
-                enabled: None,
-                contact: None,
-                ticked: false,
-                explicit: true,
-                dirty: false,
-                blocked: None,
-                accepts: false,
-                contact_sent: None,
-            },
-            Case {
-                name: "marketing opt in without the box",
-                saved: marketing(false, false, false),
-                enabled: Some(true),
-                contact: None,
-                ticked: false,
-                explicit: true,
-                dirty: true,
-                blocked: Some(Blocked::NeedsAcceptance),
-                accepts: true,
-                contact_sent: Some(true),
-            },
-            Case {
-                name: "marketing opt in with the box, contact on by default",
-                saved: marketing(false, false, false),
-                enabled: Some(true),
-                contact: None,
-                ticked: true,
-                explicit: true,
-                dirty: true,
-                blocked: None,
-                accepts: true,
-                contact_sent: Some(true),
-            },
-            Case {
-                name: "marketing opt in without contact",
-                saved: marketing(false, false, false),
-                enabled: Some(true),
-                contact: Some(false),
-                ticked: true,
-                explicit: true,
-                dirty: true,
-                blocked: None,
-                accepts: true,
-                contact_sent: Some(false),
-            },
-            Case {
-                name: "marketing stop contact while on",
-                saved: marketing(true, true, false),
-                enabled: None,
-                contact: Some(false),
-                ticked: false,
-                explicit: true,
-                dirty: true,
-                blocked: None,
-                accepts: false,
-                contact_sent: Some(false),
-            },
-            Case {
-                name: "marketing contact back to as saved",
-                saved: marketing(true, true, false),
-                enabled: None,
-                contact: Some(true),
-                ticked: false,
-                explicit: true,
-                dirty: false,
-                blocked: None,
-                accepts: false,
-                contact_sent: Some(true),
-            },
-            Case {
-                name: "marketing turn off",
-                saved: marketing(true, true, false),
-                enabled: Some(false),
-                contact: Some(false),
-                ticked: false,
-                explicit: true,
-                dirty: true,
-                blocked: None,
-                accepts: false,
-                contact_sent: None,
-            },
-            Case {
-                name: "re-acceptance ticked",
-                saved: marketing(true, true, true),
-                enabled: None,
-                contact: None,
-                ticked: true,
-                explicit: true,
-                dirty: true,
-                blocked: None,
-                accepts: true,
-                contact_sent: Some(true),
-            },
-            Case {
-                name: "re-acceptance pending, untouched",
-                saved: marketing(true, true, true),
-                enabled: None,
-                contact: None,
-                ticked: false,
-                explicit: true,
-                dirty: false,
-                blocked: Some(Blocked::NeedsAcceptance),
-                accepts: false,
-                contact_sent: Some(true),
-            },
-            Case {
-                name: "re-acceptance pending, stop contact only",
-                saved: marketing(true, true, true),
-                enabled: None,
-                contact: Some(false),
-                ticked: false,
-                explicit: true,
-                dirty: true,
-                blocked: None,
-                accepts: false,
-                contact_sent: Some(false),
-            },
-            Case {
-                name: "re-acceptance pending, allow contact again",
-                saved: marketing(true, false, true),
-                enabled: None,
-                contact: Some(true),
-                ticked: false,
-                explicit: true,
-                dirty: true,
-                blocked: Some(Blocked::NeedsAcceptance),
-                accepts: false,
-                contact_sent: Some(true),
-            },
-            Case {
-                name: "copilot opt in accepts without a box",
-                saved: copilot(false, true, false),
-                enabled: Some(true),
-                contact: None,
-                ticked: false,
-                explicit: false,
-                dirty: true,
-                blocked: None,
-                accepts: true,
-                contact_sent: None,
-            },
-            Case {
-                name: "copilot outside the US",
-                saved: copilot(false, false, false),
-                enabled: Some(true),
-                contact: None,
-                ticked: false,
-                explicit: false,
-                dirty: true,
-                blocked: Some(Blocked::Ineligible),
-                accepts: true,
-                contact_sent: None,
-            },
-            Case {
-                name: "copilot re-acceptance ticked",
-                saved: copilot(true, true, true),
-                enabled: None,
-                contact: None,
-                ticked: true,
-                explicit: false,
-                dirty: true,
-                blocked: None,
-                accepts: true,
-                contact_sent: None,
-            },
-            Case {
-                name: "copilot turn off while re-acceptance pending",
-                saved: copilot(true, true, true),
-                enabled: Some(false),
-                contact: None,
-                ticked: false,
-                explicit: false,
-                dirty: true,
-                blocked: None,
-                accepts: false,
-                contact_sent: None,
-            },
-        ];
-        for case in cases {
-            let d = draft(case.enabled, case.contact, case.ticked, &case.saved);
-            assert_eq!(d.is_dirty(&case.saved), case.dirty, "{}: dirty", case.name);
-            assert_eq!(
-                d.blocked(&case.saved, case.explicit),
-                case.blocked,
-                "{}: blocked",
-                case.name
-            );
-            let request = d.request(&case.saved);
-            assert_eq!(request.enabled, d.enabled(&case.saved), "{}", case.name);
-            assert_eq!(
-                request.accept_notices
-                    == case
-                        .saved
-                        .notices
-                        .iter()
-                        .cloned()
-                        .map(NoticeAcceptance::from)
-                        .collect::<Vec<_>>(),
-                case.accepts,
-                "{}: accepts {:?}",
-                case.name,
-                request.accept_notices
-            );
-            assert_eq!(
-                request.contact_allowed, case.contact_sent,
-                "{}: contact",
-                case.name
-            );
-        }
-    }
-
-    // Guards a stale tick: a box ticked for older versions accepts nothing newer.
-    #[test]
-    fn a_tick_for_other_versions_does_not_count() {
-        let saved = marketing(false, false, false);
-        let d = Draft {
-            enabled: Some(true),
-            contact_allowed: None,
-            accepted: Some(vec![
-                notice("marketing-human-review", 1),
-                notice("marketing-nda", 1),
-            ]),
-        };
-        assert!(!d.accepts_current(&saved));
-        assert_eq!(d.blocked(&saved, true), Some(Blocked::NeedsAcceptance));
-        assert!(!d.turns_off(&marketing(true, true, false)));
-        assert!(Draft {
-            enabled: Some(false),
-            ..Draft::default()
-        }
-        .turns_off(&marketing(true, true, false)));
-    }
-}
+mod tests;

@@ -16,15 +16,17 @@ mod notices;
 mod pages;
 pub mod perf;
 mod routes;
+mod save;
 pub mod session;
 pub mod state;
 
 use std::any::Any;
 
+use consent_core::routes::{segment, FAQ, HISTORY, NOTICES, NOTICE_VERSION, RECEIPTS, SETTINGS};
 use consent_core::Role;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{path, NavigateOptions};
+use leptos_router::{path, NavigateOptions, ParamSegment, StaticSegment};
 
 use crate::components::focus::focus_by_id;
 use crate::draft::Drafts;
@@ -249,15 +251,33 @@ pub fn App(
             <Router base=router_base>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=ToSettings />
-                    <ParentRoute path=path!("/settings") view=SettingsPage>
+                    <ParentRoute path=StaticSegment(segment(SETTINGS)) view=SettingsPage>
                         <Route path=path!("") view=|| () />
                         <Route path=path!(":setting") view=SettingPanel />
                     </ParentRoute>
-                    <Route path=path!("/history") view=HistoryPage />
-                    <Route path=path!("/history/receipts/:receipt") view=ReceiptPage />
-                    <Route path=path!("/faq") view=FaqPage />
-                    <Route path=path!("/notices/:id") view=NoticePage />
-                    <Route path=path!("/notices/:id/v/:version") view=NoticePage />
+                    <Route path=StaticSegment(segment(HISTORY)) view=HistoryPage />
+                    <Route
+                        path=(
+                            StaticSegment(segment(HISTORY)),
+                            StaticSegment(RECEIPTS),
+                            ParamSegment("receipt"),
+                        )
+                        view=ReceiptPage
+                    />
+                    <Route path=StaticSegment(segment(FAQ)) view=FaqPage />
+                    <Route
+                        path=(StaticSegment(segment(NOTICES)), ParamSegment("id"))
+                        view=NoticePage
+                    />
+                    <Route
+                        path=(
+                            StaticSegment(segment(NOTICES)),
+                            ParamSegment("id"),
+                            StaticSegment(NOTICE_VERSION),
+                            ParamSegment("version"),
+                        )
+                        view=NoticePage
+                    />
                 </Routes>
             </Router>
         }

@@ -2,11 +2,13 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
+use consent_core::routes::{NOTICES, NOTICE_VERSION, RECEIPTS};
 use consent_core::ProgramId;
 use leptos::prelude::*;
 
-/// The settings list.
-pub const SETTINGS: &str = "/settings";
+/// The settings list, the history and the FAQ: declared once, in
+/// `consent_core::routes`, with the router and the server's deep links.
+pub use consent_core::routes::{FAQ, HISTORY, SETTINGS};
 
 /// The panel of one program.
 pub fn panel(program: ProgramId) -> String {
@@ -15,11 +17,8 @@ pub fn panel(program: ProgramId) -> String {
 
 /// The full text of a notice.
 pub fn notice(id: &str) -> String {
-    format!("/notices/{id}")
+    format!("{NOTICES}/{id}")
 }
-
-/// The consent history.
-pub const HISTORY: &str = "/history";
 
 /// The consent history, of one program or (for `None`) of all.
 pub fn history_of(program: Option<ProgramId>) -> String {
@@ -31,16 +30,13 @@ pub fn history_of(program: Option<ProgramId>) -> String {
 
 /// A consent receipt, readable.
 pub fn receipt(id: &str) -> String {
-    format!("{HISTORY}/receipts/{}", js_sys::encode_uri_component(id))
+    format!("{HISTORY}/{RECEIPTS}/{}", js_sys::encode_uri_component(id))
 }
 
 /// The full text of one version of a notice.
 pub fn notice_version(id: &str, version: u32) -> String {
-    format!("/notices/{id}/v/{version}")
+    format!("{NOTICES}/{id}/{NOTICE_VERSION}/{version}")
 }
-
-/// The questions and answers about both programs.
-pub const FAQ: &str = "/faq";
 
 /// One question of the FAQ, opened.
 pub fn faq_question(question_id: &str) -> String {

@@ -353,3 +353,47 @@ async fn back_and_forward_close_and_reopen_the_panel() {
 
     app.unmount();
 }
+
+// Guards the order on a phone (issue 11): the stored state and the switch
+// come before the explanation, so at 375 by 667 px the switch is in view
+// when a panel opens. The app is laid out in a 375 px box (a transform makes
+// it the containing block of the fixed panel layer), whatever the test
+// browser's window; the switch is measured from the panel's top.
+#[wasm_bindgen_test]
+async fn the_switch_is_in_the_first_screen_on_a_phone() {
+    let tenant = fresh_tenant("US").await;
+    for (setting, path) in [
+        (COPILOT, "/settings/copilot-data-sharing"),
+        (MARKETING, "/settings/marketing-data-sharing"),
+    ] {
+        let app = TestApp::mount(&tenant.id, Role::Admin, path);
+        let style = app.root.style();
+        for (property, value) in [
+            ("position", "relative"),
+            ("width", "375px"),
+            ("height", "667px"),
+            ("transform", "translateZ(0)"),
+            ("overflow", "hidden"),
+        ] {
+            style.set_property(property, value).unwrap();
+        }
+        let panel = app.role("dialog", setting).await;
+        let switch = control(&panel, "switch", SWITCH).await;
+        // On a phone the panel fills the screen from its top.
+        let top = panel.get_bounding_client_rect().top();
+        let (switch_top, switch_bottom) = {
+            // The input lies over the switch's track.
+            let r = switch.get_bounding_client_rect();
+            (r.top() - top, r.bottom() - top)
+        };
+        assert!(
+            panel.get_bounding_client_rect().width() <= 375.5,
+            "{setting}: the panel is laid out 375 px wide"
+        );
+        assert!(
+            switch_top >= 0.0 && switch_bottom <= 667.0,
+            "{setting}: the switch spans {switch_top}..{switch_bottom} px from the top of a 667 px screen"
+        );
+        app.unmount();
+    }
+}

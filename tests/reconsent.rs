@@ -272,3 +272,60 @@ async fn older_versions_are_reachable_from_the_notice_screen() {
     .await;
     app.unmount();
 }
+
+// Guards the rule the page and the server share (issue 11): a tenant that
+// moved out of the US while Copilot was on, with a re-acceptance pending, can
+// only turn Copilot off. The page offers no box to tick and no banner asking
+// for acceptance, says why beside the switch, and the one change it offers is
+// saved (before, a tick and Save were answered 422 region_ineligible).
+#[wasm_bindgen_test]
+async fn after_a_move_out_of_the_us_only_turning_off_is_offered() {
+    let tenant = fresh_tenant("US").await;
+    set_program(&tenant.id, ProgramId::Copilot, true).await;
+    publish::publish_new_version("copilot-data-sharing", true).await;
+    ApiClient::new(api_url())
+        .dev_move_tenant(&tenant.id, "EU")
+        .await
+        .expect("moving the tenant to the EU");
+    let before = program(&tenant.id, ProgramId::Copilot).await;
+    assert!(
+        before.enabled && !before.eligible && before.reconsent_required,
+        "the state under test: {before:?}"
+    );
+
+    let app = TestApp::mount(&tenant.id, Role::Admin, "/settings/copilot-data-sharing");
+    let panel = app.role("dialog", COPILOT).await;
+    let switch = control(&panel, "switch", SWITCH).await;
+    assert!(is_checked(&switch));
+    assert!(!is_disabled(&switch), "turning off stays possible");
+    let why = description(&switch);
+    assert!(
+        why.contains("only available to tenants in the United States region")
+            && why.contains("turning it off is the only change you can save"),
+        "the switch is described by {why:?}"
+    );
+    let boxes = panel
+        .query_selector_all("input[type=checkbox]:not([role=switch])")
+        .unwrap();
+    assert_eq!(boxes.length(), 0, "no acceptance box to tick");
+    assert!(by_role(&panel, "heading", BANNER).is_none());
+    let save = control(&panel, "button", "Save").await;
+    assert!(
+        is_disabled(&save),
+        "nothing to save before the switch moves"
+    );
+
+    click(&switch).await;
+    wait_until("Save to be offered for turning off", || !is_disabled(&save)).await;
+    click(&save).await;
+    let confirm = app.role("alertdialog", "Turn off data sharing?").await;
+    click(&control(&confirm, "button", "Turn off").await).await;
+    wait_until("the panel to announce Saved", || {
+        app.status_line(&panel) == "Saved"
+    })
+    .await;
+    let after = program(&tenant.id, ProgramId::Copilot).await;
+    assert!(!after.enabled, "{after:?}");
+
+    app.unmount();
+}

@@ -72,6 +72,7 @@ copilot-about-2 = Freigegebene Daten werden { $days } Tage lang aufbewahrt und v
 copilot-about-3 = Die Einstellung ist aus, bis ein Administrator sie einschaltet. Sie können sie jederzeit ausschalten; freigegebene Daten werden dann innerhalb von { $days } Tagen gelöscht.
 accepts-notice = Wer dies einschaltet und speichert, akzeptiert den Hinweis zur Copilot-Datenfreigabe in Version { $version }.
 only-united-states = Diese Einstellung steht nur Mandanten in der Region Vereinigte Staaten zur Verfügung. Ihr Mandant befindet sich in der Region { $region }.
+only-turning-off = Die Datenfreigabe ist von früher noch eingeschaltet, kann aber nicht mehr eingeschaltet bleiben oder erneut akzeptiert werden: Sie können sie nur noch ausschalten.
 admins-only = Nur Mandantenadministratoren können diese Einstellung ändern.
 marketing-about-1 = Ist diese Einstellung aktiv, prüfen Ingenieure und Data Scientists des Anbieters anonymisierte Daten aus Dynamics 365 Marketing und Power-Platform-Apps, um Modelle für maschinelles Lernen zu entwickeln und zu verbessern. Keine Ihrer Daten landet in den Modellen.
 marketing-about-2 = Bevor sie eingeschaltet werden kann, liest und akzeptiert ein Administrator den Hinweis zur Zusammenarbeit und die zugehörige Geheimhaltungsvereinbarung. Sie können die Einstellung jederzeit ausschalten.
@@ -101,14 +102,24 @@ open-full-page = Als ganze Seite öffnen
 contact-switch-label = Dem Anbieter erlauben, den Systemadministrator zu kontaktieren
 contact-help = Vertreter des Anbieters wenden sich eventuell von Zeit zu Zeit mit Fragen an Ihren Systemadministrator. Sie können dies jederzeit abschalten, ohne die Datenfreigabe zu beenden.
 data-categories-heading = Was freigegeben wird und wie lange es aufbewahrt wird
-category-marketing-name = Marketingdaten
-category-marketing-description = Kontaktdaten und Marketingaktivitäten (E-Mail-Inhalte, Formulare, Webseiten, Veranstaltungen, Customer Journeys) in Ihrer Datenbank und wie Kontakte damit interagiert haben.
-category-query-name = Abfragedaten
-category-query-description = Abfragen Ihrer Benutzer an Ihre Daten aus den Marketing- und Power-Platform-Apps, zugehörige Telemetrie und die Ergebnisse.
-category-copied-retention = Wird in Speicher des Anbieters in Ihrer Region kopiert, getrennt von anderen Mandanten gehalten und nach { $days } Tagen gelöscht.
-category-schema-name = Datenschema
-category-schema-description = Nur Tabellen- und Spaltennamen, nie die Werte darin. Es enthält keine personenbezogenen Daten.
-category-schema-retention = Wird in die Vereinigten Staaten kopiert und bis zu { $months } Monate ab dem Kopieren aufbewahrt; es kann mit den Schemas anderer Kunden zusammengeführt werden.
+category-name = { $category ->
+    [marketing_data] Marketingdaten
+    [query_data] Abfragedaten
+    [data_schema] Datenschema
+   *[other] { $name }
+}
+category-description = { $category ->
+    [marketing_data] Kontaktdaten und Marketingaktivitäten (E-Mail-Inhalte, Formulare, Webseiten, Veranstaltungen, Customer Journeys) in Ihrer Datenbank und wie Kontakte damit interagiert haben.
+    [query_data] Abfragen Ihrer Benutzer an Ihre Daten aus den Marketing- und Power-Platform-Apps, zugehörige Telemetrie und die Ergebnisse.
+    [data_schema] Nur Tabellen- und Spaltennamen, nie die Werte darin. Es enthält keine personenbezogenen Daten.
+   *[other] { $description }
+}
+category-retention = { $category ->
+    [marketing_data] Wird in Speicher des Anbieters in Ihrer Region kopiert, getrennt von anderen Mandanten gehalten und nach { $count } Tagen gelöscht.
+    [query_data] Wird in Speicher des Anbieters in Ihrer Region kopiert, getrennt von anderen Mandanten gehalten und nach { $count } Tagen gelöscht.
+    [data_schema] Wird in die Vereinigten Staaten kopiert und bis zu { $count } Monate ab dem Kopieren aufbewahrt; es kann mit den Schemas anderer Kunden zusammengeführt werden.
+   *[other] { $rule }
+}
 deletion-detail = Die Datenfreigabe wurde ausgeschaltet. Freigegebene Daten werden bis { $due } gelöscht; bis dahin können sie noch verwendet werden.
 deletion-detail-marketing = Die Datenfreigabe wurde ausgeschaltet. Marketing- und Abfragedaten werden bis { $due } gelöscht. Kopien des Datenschemas werden höchstens { $months } Monate ab dem Kopieren aufbewahrt: Bis { $schema_due } sind alle gelöscht.
 

@@ -72,6 +72,7 @@ copilot-about-2 = Shared data is kept for { $days } days and stays inside your t
 copilot-about-3 = It is off unless an administrator turns it on. You can turn it off at any time; shared data is then deleted within { $days } days.
 accepts-notice = Turning this on and saving accepts the Copilot data sharing notice, version { $version }.
 only-united-states = This setting is only available to tenants in the United States region. Your tenant is in the { $region } region.
+only-turning-off = Data sharing is still on from before, but it can no longer be kept on or accepted again: turning it off is the only change you can save.
 admins-only = Only tenant administrators can change this setting.
 marketing-about-1 = When this is on, vendor engineers and data scientists review anonymized data from Dynamics 365 Marketing and Power Platform apps to build and improve machine learning models. None of your data ends up inside the models.
 marketing-about-2 = Before it can be turned on, an administrator reads and accepts the engagement notice and its non-disclosure agreement. You can turn it off at any time.
@@ -101,14 +102,24 @@ open-full-page = Open as a full page
 contact-switch-label = Allow the vendor to contact the system administrator
 contact-help = Vendor representatives may contact your system administrator with questions from time to time. You can turn this off at any time without stopping data sharing.
 data-categories-heading = What is shared, and how long it is kept
-category-marketing-name = Marketing data
-category-marketing-description = Contact details and marketing activity (email content, forms, web pages, events, customer journeys) in your database, and how contacts interacted with them.
-category-query-name = Query data
-category-query-description = Your users' queries against your data from the Marketing and Power Platform apps, related telemetry, and the results.
-category-copied-retention = Copied to vendor storage in your geography, kept apart from other tenants, and purged after { $days } days.
-category-schema-name = Data schema
-category-schema-description = Table and column names only, never the values in them. It contains no personal data.
-category-schema-retention = Copied to the United States and kept for up to { $months } months from when it was copied; it may be combined with other customers' schemas.
+category-name = { $category ->
+    [marketing_data] Marketing data
+    [query_data] Query data
+    [data_schema] Data schema
+   *[other] { $name }
+}
+category-description = { $category ->
+    [marketing_data] Contact details and marketing activity (email content, forms, web pages, events, customer journeys) in your database, and how contacts interacted with them.
+    [query_data] Your users' queries against your data from the Marketing and Power Platform apps, related telemetry, and the results.
+    [data_schema] Table and column names only, never the values in them. It contains no personal data.
+   *[other] { $description }
+}
+category-retention = { $category ->
+    [marketing_data] Copied to vendor storage in your geography, kept apart from other tenants, and purged after { $count } days.
+    [query_data] Copied to vendor storage in your geography, kept apart from other tenants, and purged after { $count } days.
+    [data_schema] Copied to the United States and kept for up to { $count } months from when it was copied; it may be combined with other customers' schemas.
+   *[other] { $rule }
+}
 deletion-detail = Data sharing was turned off. Shared data is deleted by { $due }; until then it may still be used.
 deletion-detail-marketing = Data sharing was turned off. Marketing and query data are purged by { $due }. Copies of the data schema are kept at most { $months } months from when they were copied: all are gone by { $schema_due }.
 

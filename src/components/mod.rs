@@ -6,6 +6,7 @@ pub mod focus;
 pub mod fragment;
 mod notice_reader;
 pub mod notice_view;
+pub mod panel;
 mod side_panel;
 mod switch;
 mod what_changed;

@@ -8,13 +8,12 @@ use crate::i18n::use_i18n;
 
 /// The panel of the Copilot setting: what it does, its notice, the switch.
 ///
-/// Turning it on accepts the current notice, as the panel says beside the
-/// switch; only a materially changed notice asks for a ticked acceptance.
+/// How acceptance is asked for is a program fact in `consent-core`.
 #[component]
 pub fn CopilotPanel() -> impl IntoView {
     let t = use_i18n();
     view! {
-        <ProgramPanel program=ProgramId::Copilot explicit_acceptance=false>
+        <ProgramPanel program=ProgramId::Copilot>
             <p>{tr!(t, "copilot-about-1")}</p>
             <p>{tr!(t, "copilot-about-2", days = DELETION_WINDOW_DAYS)}</p>
             <p>{tr!(t, "copilot-about-3", days = DELETION_WINDOW_DAYS)}</p>

@@ -9,7 +9,6 @@ mod notice;
 mod panel;
 mod program_panel;
 mod receipt;
-mod reconsent_banner;
 mod settings;
 
 pub use faq::FaqPage;

@@ -161,13 +161,7 @@ pub fn is_api_path(path: &str) -> bool {
 
 /// The addresses the app routes in the browser; each answers `index.html`.
 pub fn is_app_route(path: &str) -> bool {
-    path == "/"
-        || ["/settings", "/faq", "/notices", "/history"]
-            .iter()
-            .any(|route| match path.strip_prefix(route) {
-                Some(rest) => rest.is_empty() || rest.starts_with('/'),
-                None => false,
-            })
+    consent_core::routes::is_app_path(path)
 }
 
 /// Whether a file's name carries a hash of its content, as trunk writes them

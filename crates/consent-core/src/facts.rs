@@ -15,6 +15,15 @@ pub enum StorageLocation {
 }
 
 impl StorageLocation {
+    /// A stable machine name (`tenant_geography`, `united_states`), for
+    /// catalogues that word the location in the page's language.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageLocation::TenantGeography => "tenant_geography",
+            StorageLocation::UnitedStates => "united_states",
+        }
+    }
+
     /// The location in words, for a tenant in `region` (`US`, `EU`, ...).
     pub fn describe(self, region: &str) -> String {
         match self {
@@ -83,6 +92,14 @@ pub struct ProgramFacts {
     pub recipients: &'static [&'static str],
     /// How to withdraw, and what follows.
     pub withdrawal_method: &'static str,
+    /// Whether opting in asks the admin to tick "I have read and accept";
+    /// otherwise the panel says beside the switch that saving accepts the notice.
+    pub explicit_acceptance_at_opt_in: bool,
+    /// Whether the panel lists the data categories and their retention
+    /// (Marketing's span several places and periods; Copilot's panel says it in a sentence).
+    pub categories_in_panel: bool,
+    /// The FAQ question (its anchor) a panel links to.
+    pub faq_question: &'static str,
 }
 
 const COPILOT: ProgramFacts = ProgramFacts {
@@ -122,6 +139,9 @@ const COPILOT: ProgramFacts = ProgramFacts {
         "Vendor staff who must view the data to do their work and hold elevated, authorized access. Customer Lockbox and customer-managed keys do not apply to this access.",
     ],
     withdrawal_method: "Turn off \"Enable data sharing\" in Settings > Tenant settings and save. Shared data is deleted within 30 days of opting out and may be used until then.",
+    explicit_acceptance_at_opt_in: false,
+    categories_in_panel: false,
+    faq_question: "copilot-what-is-it",
 };
 
 const MARKETING: ProgramFacts = ProgramFacts {
@@ -162,6 +182,9 @@ const MARKETING: ProgramFacts = ProgramFacts {
         "Subprocessors on the vendor's published subprocessor list.",
     ],
     withdrawal_method: "Turn off data sharing in Settings > Tenant settings and save (or give the vendor written notice by email 30 days in advance). Marketing and query data are purged within 30 days of opting out; schema copies are kept at most 12 months from when they were copied. Contact by vendor representatives can be turned off separately at any time.",
+    explicit_acceptance_at_opt_in: true,
+    categories_in_panel: true,
+    faq_question: "marketing-what-is-it",
 };
 
 /// The facts of `program`.

@@ -4,8 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::deadline::{pending_deletion, PendingDeletion};
+use crate::deadline::PendingDeletion;
 use crate::notice::{acceptance_covers, NoticeRef, NoticeVersion};
+use crate::policy::{evaluate, DeletionChange, Proposal, Standing};
 use crate::wire::{ChangeRequest, ErrorCode, IneligibleReason, ProgramView};
 use crate::{Actor, ActorRef, ProgramId, Region, Timestamp};
 
@@ -209,91 +210,38 @@ pub struct ChangeContext<'a> {
 }
 
 /// Decides whether `request` may change `record`, and what to store and record.
+///
+/// The person must be an admin; everything about the program itself is
+/// weighed by [`crate::policy::evaluate`], the same function the page asks.
 pub fn decide_change(
     record: &ProgramRecord,
     request: &ChangeRequest,
     ctx: ChangeContext<'_>,
 ) -> Result<Decision, Refusal> {
-    let program = record.program;
     if !crate::tenant::can_edit(&ctx.actor.roles) {
         return Err(Refusal::NotAnAdmin);
     }
-    if request.enabled && eligibility(program, ctx.region).is_err() {
-        return Err(Refusal::RegionIneligible);
+    let standing = Standing::of_record(record, ctx.region, ctx.notices);
+    let evaluation = evaluate(&standing, &Proposal::from(request), ctx.now);
+    if let Some(refusal) = evaluation.refusal {
+        return Err(refusal);
     }
-    if request.contact_allowed.is_some() {
-        if !program.has_contact_preference() {
-            return Err(Refusal::ContactNotApplicable);
-        }
-        if !request.enabled {
-            return Err(Refusal::ContactWhileOff);
-        }
-    }
-
-    // Every acceptance sent must name a current version of one of this program's notices.
-    for accepted in &request.accept_notices {
-        let current = ctx.notices.current.iter().find(|c| c.id == accepted.id);
-        match current {
-            None => return Err(Refusal::UnknownNotice(accepted.id.clone())),
-            Some(c) if c.version != accepted.version || c.sha256 != accepted.sha256 => {
-                return Err(Refusal::NoticeOutdated(accepted.id.clone()))
-            }
-            Some(_) => {}
-        }
-    }
-    let mut accepted_notices = record.accepted_notices.clone();
-    for newly in &request.accept_notices {
-        accepted_notices.retain(|a| a.id != newly.id);
-        accepted_notices.push(newly.reference());
-    }
-    accepted_notices.sort_by(|a, b| a.id.cmp(&b.id));
-
-    if change_needs_current_notices(record.enabled, record.contact_allowed, request) {
-        if let Some(missing) = ctx.notices.pending_acceptances(&accepted_notices).first() {
-            return Err(Refusal::NoticeMissing(missing.id.clone()));
-        }
-    }
-
-    let contact_allowed = match (program.has_contact_preference(), request.enabled) {
-        (false, _) => None,
-        // Opting out stops contact too; opting in allows it unless the admin says otherwise.
-        (true, false) => Some(false),
-        (true, true) if !record.enabled => Some(request.contact_allowed.unwrap_or(true)),
-        (true, true) => Some(
-            request
-                .contact_allowed
-                .unwrap_or(record.contact_allowed.unwrap_or(true)),
-        ),
-    };
-
-    let action = match (record.enabled, request.enabled) {
-        (false, true) => Some(ConsentAction::OptedIn),
-        (true, false) => Some(ConsentAction::OptedOut),
-        _ if accepted_notices != sorted(&record.accepted_notices) => {
-            Some(ConsentAction::NoticesAccepted)
-        }
-        (true, true) if contact_allowed != record.contact_allowed => {
-            Some(ConsentAction::ContactChanged)
-        }
-        _ => None,
-    };
-    let Some(action) = action else {
+    let Some(action) = evaluation.action else {
         return Ok(Decision {
             after: record.clone(),
             action: None,
         });
     };
-
-    let pending_deletion = match action {
-        ConsentAction::OptedOut => Some(pending_deletion(program, ctx.now)),
-        ConsentAction::OptedIn => None,
-        _ => record.pending_deletion.clone(),
+    let pending_deletion = match evaluation.deletion {
+        DeletionChange::Starts(deadlines) => Some(deadlines),
+        DeletionChange::Ends => None,
+        DeletionChange::Unchanged => record.pending_deletion.clone(),
     };
     let after = ProgramRecord {
-        program,
+        program: record.program,
         enabled: request.enabled,
-        contact_allowed,
-        accepted_notices,
+        contact_allowed: evaluation.contact_allowed,
+        accepted_notices: evaluation.accepted_notices,
         updated_at: Some(ctx.now),
         updated_by: Some(ctx.actor.reference()),
         pending_deletion,
@@ -319,12 +267,6 @@ pub fn complete_deletion(record: &ProgramRecord, now: Timestamp) -> Option<Progr
         pending_deletion: None,
         ..record.clone()
     })
-}
-
-fn sorted(notices: &[NoticeRef]) -> Vec<NoticeRef> {
-    let mut v = notices.to_vec();
-    v.sort_by(|a, b| a.id.cmp(&b.id));
-    v
 }
 
 #[cfg(test)]

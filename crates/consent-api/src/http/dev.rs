@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use axum::routing::any;
 use axum::{Json, Router};
 use consent_core::notice::NoticeProblem;
+use consent_core::tenant::MAX_TENANT_ID_LEN;
 use consent_core::{
     DevTokenRequest, DevTokenResponse, ErrorCode, NoticeDocument, NoticeRef, Region, Role, Tenant,
 };
@@ -132,17 +133,23 @@ pub struct NewTenant {
         pattern = r"^[^\u0000-\u001f\u007f-\u009f]+$"
     )]
     pub name: Option<String>,
+    /// Instead of making a tenant, moves this one (made by this route, `t-…`)
+    /// to `region`, as when a tenant's data moves: what it chose stays stored.
+    #[serde(default)]
+    #[schema(min_length = 1, max_length = 64)]
+    pub move_tenant: Option<String>,
 }
 
-/// `POST /api/v1/dev/tenants`: a fresh, empty tenant with a unique id.
+/// `POST /api/v1/dev/tenants`: a fresh, empty tenant with a unique id, or
+/// (with `move_tenant`) a tenant of an earlier call moved to another region.
 #[utoipa::path(
     post,
     path = "/api/v1/dev/tenants",
     tag = "development",
     request_body(content = NewTenant, content_type = "application/json"),
     responses(
-        (status = 201, description = "The new, empty tenant", body = consent_core::Tenant),
-        (status = 404, description = "`dev_mode_only`: the server is not in development mode", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 201, description = "The new, empty tenant; with `move_tenant`, that tenant now in `region`", body = consent_core::Tenant),
+        (status = 404, description = "`dev_mode_only`: the server is not in development mode; `not_found`: `move_tenant` names no tenant made by this route", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 413, description = "`payload_too_large`: the body is over 64 KiB", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 415, description = "`invalid_body`: the body is not declared as JSON", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_body`: the body is not valid (`field` names the field)", body = consent_core::Problem, content_type = "application/problem+json"),
@@ -177,6 +184,28 @@ pub async fn create_tenant(
         }
     }
     let region = Region::new(&request.region);
+    if let Some(id) = &request.move_tenant {
+        if !(1..=MAX_TENANT_ID_LEN).contains(&id.len()) {
+            return Err(ApiError::invalid_body(format!(
+                "move_tenant must be a tenant id of 1 to {MAX_TENANT_ID_LEN} bytes"
+            ))
+            .with_field("move_tenant"));
+        }
+        // Only tenants made here: the demo tenants are shared by everyone.
+        let moved = if id.starts_with("t-") {
+            state
+                .store
+                .move_tenant(id, &region)
+                .await
+                .map_err(ApiError::internal)?
+        } else {
+            None
+        };
+        let tenant = moved.ok_or_else(|| {
+            ApiError::not_found(format!("there is no tenant {id:?} made by this route"))
+        })?;
+        return Ok((StatusCode::CREATED, Json(tenant)));
+    }
     let suffix = uuid::Uuid::now_v7().simple().to_string();
     let id = format!("t-{}", &suffix[suffix.len() - 12..]);
     let name = request

@@ -1,0 +1,89 @@
+use consent_core::{pending_deletion, ProgramId, ProgramView, Timestamp};
+
+use super::ProgramStatus;
+
+fn at(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+fn program(enabled: bool, eligible: bool, reconsent: bool, opted_out: Option<&str>) -> ProgramView {
+    ProgramView {
+        id: ProgramId::Copilot,
+        enabled,
+        eligible,
+        ineligible_reason: None,
+        contact_allowed: None,
+        notices: Vec::new(),
+        accepted_notices: Vec::new(),
+        reconsent_required: reconsent,
+        updated_at: None,
+        updated_by: None,
+        pending_deletion: opted_out.map(|t| pending_deletion(ProgramId::Copilot, at(t))),
+    }
+}
+
+// Guards the waits between reads that failed: doubling from 1 s, never over 30 s.
+#[test]
+fn reads_back_off_from_one_second_to_thirty() {
+    let waits: Vec<u64> = (0..8).map(|n| super::read_backoff(n).as_secs()).collect();
+    assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30, 30]);
+    assert_eq!(super::read_backoff(u32::MAX).as_secs(), 30);
+}
+
+// Guards which read failures the page tries again by itself.
+#[test]
+fn only_faults_that_waiting_can_fix_are_retried() {
+    use crate::api::ApiError;
+    for (error, retried) in [
+        (ApiError::Offline, true),
+        (ApiError::Network, true),
+        (ApiError::Server { status: 503 }, true),
+        (ApiError::Server { status: 500 }, true),
+        (ApiError::Unauthorized, false),
+        (ApiError::Forbidden, false),
+        (ApiError::NotFound, false),
+    ] {
+        assert_eq!(super::worth_retrying(&error), retried, "{error:?}");
+    }
+}
+
+// Guards the words of every row state, including when a pending deletion stops showing.
+#[test]
+fn status_of_a_program() {
+    let now = at("2026-11-21T09:30:00Z");
+    let cases = [
+        (program(false, true, false, None), ProgramStatus::Off),
+        (program(true, true, false, None), ProgramStatus::On),
+        (
+            program(false, false, false, None),
+            ProgramStatus::Unavailable,
+        ),
+        (
+            program(true, false, false, None),
+            ProgramStatus::Unavailable,
+        ),
+        (
+            program(true, true, true, None),
+            ProgramStatus::ReacceptanceNeeded,
+        ),
+        (
+            program(false, true, false, Some("2026-11-20T09:30:00Z")),
+            ProgramStatus::DeletionPending {
+                due_by: at("2026-12-20T09:30:00Z"),
+            },
+        ),
+        // The deadline has passed: plain "Off" again.
+        (
+            program(false, true, false, Some("2026-10-01T00:00:00Z")),
+            ProgramStatus::Off,
+        ),
+        // Turned on again after an opt-out: the old deadline no longer matters.
+        (
+            program(true, true, false, Some("2026-11-20T09:30:00Z")),
+            ProgramStatus::On,
+        ),
+    ];
+    for (view, expected) in cases {
+        assert_eq!(ProgramStatus::of(&view, now), expected, "{view:?}");
+    }
+}
