@@ -111,7 +111,10 @@ pub fn a11y_script() -> Result<PathBuf> {
         run(npm)?;
     }
     if !script.is_file() {
-        return Err(format!("{} is missing after npm run bundle", script.display()));
+        return Err(format!(
+            "{} is missing after npm run bundle",
+            script.display()
+        ));
     }
     Ok(script)
 }

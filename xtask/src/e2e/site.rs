@@ -71,7 +71,10 @@ impl Site {
             .as_str()
             .ok_or_else(|| format!("no development token: {token}"))?;
         let path = format!("/api/v1/tenants/{tenant}/data-sharing");
-        let request = self.http.get(format!("{}{path}", self.url)).bearer_auth(token);
+        let request = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .bearer_auth(token);
         answer(&path, request.send().await).await
     }
 

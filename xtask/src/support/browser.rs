@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use thirtyfour::{Key, WebDriver};
 
 use crate::shell::Result;
@@ -92,7 +92,7 @@ impl ChromeDriver {
         let Value::Object(capabilities) = capabilities else {
             unreachable!("the capabilities are a JSON object")
         };
-        let driver = WebDriver::new(self.url.as_str(), Map::clone(&capabilities))
+        let driver = WebDriver::new(self.url.as_str(), capabilities)
             .await
             .map_err(|e| format!("cannot open a browser session: {e}"))?;
         Ok(Browser { driver, profile })
