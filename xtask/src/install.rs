@@ -1,8 +1,11 @@
 //! Installs what the project needs, skipping what is already there at the
 //! right version: the wasm target, Debian's binaryen, Chromium and
-//! ChromeDriver, trunk, the wasm-bindgen CLI matching `Cargo.lock`, and
+//! ChromeDriver, trunk, the wasm-bindgen CLI matching `Cargo.lock`,
 //! axe-core (npm, pinned by `xtask/axe/package-lock.json`) for the
-//! accessibility tests.
+//! accessibility tests, and dom-accessibility-api (npm, pinned by
+//! `xtask/a11y/package-lock.json`, bundled for the browser by esbuild from
+//! the same lock file): the role and accessible-name engine of the browser
+//! tests and the keyboard run.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -37,6 +40,7 @@ pub fn ensure_all() -> Result {
         &["install", "wasm-bindgen-cli", "--version", &bindgen],
     )?;
     axe_script()?;
+    a11y_script()?;
     println!(
         "xtask: tools ready in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -69,6 +73,54 @@ pub fn axe_script() -> Result<PathBuf> {
     }
     Ok(script)
 }
+
+/// The dom-accessibility-api release `xtask/a11y/package-lock.json` pins.
+pub const A11Y_VERSION: &str = "0.7.1";
+
+/// The path of the browser script that defines `window.__a11y` (roles,
+/// accessible names and descriptions by dom-accessibility-api): installed
+/// with npm when missing or not the pinned version, and bundled again by
+/// esbuild (`npm run bundle`) whenever it is older than its entry file or the
+/// lock file. The browser tests compile it in; the keyboard run injects it.
+pub fn a11y_script() -> Result<PathBuf> {
+    let dir = workspace_root().join("xtask/a11y");
+    let package = dir.join("node_modules/dom-accessibility-api/package.json");
+    let esbuild = dir.join("node_modules/.bin/esbuild");
+    let script = dir.join(A11Y_BUNDLE);
+    let installed = || {
+        std::fs::read_to_string(&package)
+            .is_ok_and(|text| text.contains(&format!("\"version\": \"{A11Y_VERSION}\"")))
+            && esbuild.is_file()
+    };
+    if !installed() {
+        npm_ci(&dir, &format!("dom-accessibility-api {A11Y_VERSION}"))?;
+        if !installed() {
+            return Err(format!(
+                "{} is not dom-accessibility-api {A11Y_VERSION} after npm ci",
+                package.display()
+            ));
+        }
+    }
+    let modified = |path: &std::path::Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let sources = ["entry.js", "package-lock.json"].map(|file| modified(&dir.join(file)));
+    let bundled = modified(&script);
+    if bundled.is_none() || sources.iter().any(|source| *source > bundled) {
+        println!("xtask: bundling dom-accessibility-api for the browser");
+        let mut npm = command("npm", &["run", "--silent", "bundle"]);
+        npm.current_dir(&dir);
+        run(npm)?;
+    }
+    if !script.is_file() {
+        return Err(format!(
+            "{} is missing after npm run bundle",
+            script.display()
+        ));
+    }
+    Ok(script)
+}
+
+/// Where the bundle goes, under `xtask/a11y/` (the browser tests include it from there).
+const A11Y_BUNDLE: &str = "dist/a11y.js";
 
 /// `npm ci` in `dir` (installing Node.js and npm from Debian first if missing).
 pub fn npm_ci(dir: &std::path::Path, what: &str) -> Result {
@@ -194,6 +246,21 @@ mod tests {
             std::fs::read_to_string(workspace_root().join("xtask/axe/package-lock.json")).unwrap();
         assert!(
             lock.contains(&format!("\"version\": \"{AXE_VERSION}\"")),
+            "{lock}"
+        );
+    }
+
+    // Guards that the dom-accessibility-api version checked for is the one the lock file installs.
+    #[test]
+    fn a11y_version_matches_the_lock_file() {
+        let lock =
+            std::fs::read_to_string(workspace_root().join("xtask/a11y/package-lock.json")).unwrap();
+        let entry = lock
+            .split("\"node_modules/dom-accessibility-api\"")
+            .nth(1)
+            .expect("the lock file pins dom-accessibility-api");
+        assert!(
+            entry.contains(&format!("\"version\": \"{A11Y_VERSION}\"")),
             "{lock}"
         );
     }

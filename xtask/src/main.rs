@@ -14,6 +14,7 @@ mod schemathesis;
 mod screenshots;
 mod server;
 mod shell;
+mod support;
 mod test;
 mod webdriver;
 

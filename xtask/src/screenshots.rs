@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::e2e::{Page, Site};
 use crate::shell::{workspace_root, Result};
-use crate::webdriver::ChromeDriver;
+use crate::support::browser::ChromeDriver;
 
 const COPILOT: &str = "Copilot AI features data sharing";
 

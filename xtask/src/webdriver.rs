@@ -6,6 +6,9 @@
 //! loopback HTTP, sent with the bench's small HTTP client: lighter than a
 //! WebDriver crate and nothing to download.
 
+// Only the bench uses this client now; it moves to thirtyfour like the keyboard run.
+#![allow(dead_code)]
+
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

@@ -1,0 +1,58 @@
+//! The keyboard end-to-end run, a step of `cargo xtask test`: the app built
+//! by trunk, served with the API by one real `consent-api --static-dir`,
+//! driven in headless Chromium with real key presses over WebDriver (Tab,
+//! Shift+Tab, Space, Enter, Escape), so focus moves exactly as it does for a
+//! person at a keyboard. Synthetic DOM key events cannot show that.
+//!
+//! It walks the whole opt-in and opt-out of both programs, and checks that
+//! dialogs keep focus inside (Tab from the last control wraps to the first,
+//! Shift+Tab the other way), that Escape closes them, that focus goes back to
+//! what opened them, and that no screen scrolls sideways at 320 px.
+//!
+//! Roles and accessible names come from the same engine as the browser
+//! tests' (dom-accessibility-api, `xtask/a11y/`), installed in every page
+//! with the helpers of `page_helpers.js`.
+
+mod flows;
+mod page;
+mod site;
+
+use std::path::Path;
+
+pub use page::Page;
+pub use site::Site;
+
+use crate::shell::Result;
+use crate::support::browser::ChromeDriver;
+
+const COPILOT: &str = "Copilot AI features data sharing";
+const MARKETING: &str = "Marketing: human review of anonymized customer data";
+const SWITCH: &str = "Enable data sharing";
+
+/// `cargo xtask e2e`, and the last step of `cargo xtask test`.
+pub fn e2e() -> Result {
+    crate::install::ensure_all()?;
+    let site = Site::build_and_start("e2e")?;
+    let work = std::env::temp_dir().join(format!("consent-e2e-browsers-{}", std::process::id()));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let outcome = runtime.block_on(keyboard_flows(&site, &work));
+    let _ = std::fs::remove_dir_all(&work);
+    outcome.map_err(|e| format!("{e}{}", site.log_tail()))
+}
+
+async fn keyboard_flows(site: &Site, work: &Path) -> Result {
+    let mut driver = ChromeDriver::start(work).await?;
+    let mut page = Page::open(&mut driver).await?;
+    let outcome = async {
+        flows::copilot_by_keyboard(site, &mut page).await?;
+        flows::marketing_by_keyboard(site, &mut page).await?;
+        flows::narrow_screens(site, &mut page).await?;
+        flows::motion_and_contrast_preferences(site, &mut page).await
+    }
+    .await;
+    page.session.close().await;
+    outcome
+}

@@ -1,0 +1,3 @@
+//! What several xtask commands share.
+
+pub mod browser;
