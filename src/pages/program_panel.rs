@@ -15,7 +15,7 @@ use crate::api::{new_idempotency_key, ApiError};
 use crate::components::focus::{focus_by_id, focus_is_lost, focused_id};
 use crate::components::{ConfirmDialog, NoticeReader, SidePanel, Switch, WhatChanged};
 use crate::draft::{use_drafts, Blocked, Draft};
-use crate::embed::use_host_events;
+use crate::host::use_host_events;
 use crate::i18n::{error_text, use_i18n, I18n};
 use crate::notices::{program_notice_versions, use_shown_languages, NoticeVersionsRead};
 use crate::routes::{self, use_ids, use_route_base};
