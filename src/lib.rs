@@ -10,6 +10,7 @@
 pub mod i18n;
 pub mod api;
 mod components;
+mod data;
 mod draft;
 mod embed;
 mod host;
