@@ -5,8 +5,9 @@
 //!   with the sign-in wait, the slow notice, the back-off retries and the
 //!   sign-in renewal written once. Screens render it with
 //!   [`crate::components::ReadView`].
-//! - [`Retry`]: the countdown to the next try after a failed read, shared by
-//!   [`Read`] and the settings store.
+//! - [`Retry`]: the countdown to the next try after a failed read; the
+//!   back-off rules ([`read_backoff`], [`worth_retrying`]) are shared with
+//!   the settings store (`state.rs`).
 //! - [`Timeout`]: a timer that is cleared when its component goes away.
 
 mod read;
