@@ -10,9 +10,12 @@
 pub mod i18n;
 pub mod api;
 mod components;
+mod data;
 mod draft;
-pub mod embed;
+mod embed;
+mod host;
 mod notices;
+mod options;
 mod pages;
 pub mod perf;
 mod routes;
@@ -23,15 +26,16 @@ pub mod state;
 use std::any::Any;
 
 use consent_core::routes::{segment, FAQ, HISTORY, NOTICES, NOTICE_VERSION, RECEIPTS, SETTINGS};
-use consent_core::Role;
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, NavigateOptions, ParamSegment, StaticSegment};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::components::focus::focus_by_id;
 use crate::draft::Drafts;
-use crate::embed::HostEvents;
-use crate::i18n::{chosen_language, remember_language, role_key, use_i18n, I18n, Language};
+use crate::host::HostEvents;
+use crate::i18n::{remember_language, role_key, use_i18n, I18n, Language};
 use crate::notices::ShownLanguages;
 use crate::pages::{
     FaqPage, HistoryPage, NotFound, NoticePage, ReceiptPage, SettingPanel, SettingsPage,
@@ -40,92 +44,8 @@ use crate::routes::{Ids, RouteBase};
 use crate::session::{Session, SignIn};
 use crate::state::SettingsStore;
 
-pub use crate::embed::{mount_js, MountHandle};
+pub use crate::options::{AppOptions, Theme, DEFAULT_DEV_TENANT};
 pub use crate::session::TokenSource;
-
-/// The tenant the standalone app shows when the address names none.
-pub const DEFAULT_DEV_TENANT: &str = "contoso";
-
-/// Everything a host passes to show the settings (the props of [`App`]).
-#[derive(Debug, Clone)]
-pub struct AppOptions {
-    /// The consent API's origin (`https://portal.example`); empty for the page's own origin.
-    pub api_base_url: String,
-    /// The tenant whose settings to show.
-    pub tenant: String,
-    /// How to authenticate to the API.
-    pub token: TokenSource,
-    /// The path the app's routes live under (`/admin/data-sharing`); empty for the site root.
-    pub base_path: String,
-    /// The language to show (`de-DE`); `None` for the browser's.
-    pub locale: Option<String>,
-    /// Whether the page offers its own language switch (standalone); a host
-    /// passes its own locale instead.
-    pub language_switch: bool,
-    /// The colour theme; [`Theme::Auto`] follows the person's system setting.
-    pub theme: Theme,
-}
-
-/// The colour theme a host asks for, set as `data-theme` on the app's root element.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Theme {
-    /// Light or dark, as the person's system prefers (`prefers-color-scheme`).
-    #[default]
-    Auto,
-    /// Always light.
-    Light,
-    /// Always dark.
-    Dark,
-}
-
-impl Theme {
-    /// The theme named `auto`, `light` or `dark`; `None` for anything else.
-    pub fn parse(name: &str) -> Option<Theme> {
-        match name {
-            "auto" => Some(Theme::Auto),
-            "light" => Some(Theme::Light),
-            "dark" => Some(Theme::Dark),
-            _ => None,
-        }
-    }
-
-    /// The name the stylesheet matches on (`data-theme="dark"`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Theme::Auto => "auto",
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
-    }
-}
-
-impl AppOptions {
-    /// The standalone development app: same-origin API and a development
-    /// identity, chosen by `?dev_tenant=fabrikam&dev_role=reader` in `query`
-    /// (by default Contoso's admin).
-    pub fn standalone(query: &str) -> AppOptions {
-        let params = web_sys::UrlSearchParams::new_with_str(query).ok();
-        let param = |name: &str| {
-            params
-                .as_ref()
-                .and_then(|p| p.get(name))
-                .filter(|v| !v.trim().is_empty())
-        };
-        let role = param("dev_role")
-            .and_then(|role| Role::parse(&role))
-            .unwrap_or(Role::Admin);
-        AppOptions {
-            api_base_url: String::new(),
-            tenant: param("dev_tenant").unwrap_or_else(|| DEFAULT_DEV_TENANT.to_owned()),
-            token: TokenSource::Development(role),
-            base_path: String::new(),
-            // A language chosen here before, else the browser's.
-            locale: param("lang").or_else(chosen_language),
-            language_switch: true,
-            theme: Theme::Auto,
-        }
-    }
-}
 
 /// A mounted app. Dropping it (or calling [`Mounted::unmount`]) removes the
 /// app and its listeners from the page.
@@ -175,6 +95,45 @@ impl Drop for Mounted {
         self.view.take();
         self.owner.cleanup();
     }
+}
+
+/// The app mounted by JavaScript's `mount(element, options)`.
+#[wasm_bindgen]
+pub struct MountHandle {
+    mounted: Option<Mounted>,
+}
+
+#[wasm_bindgen]
+impl MountHandle {
+    /// Removes the app, its listeners and its timers from the page; the
+    /// host's element stays. Calling it again does nothing.
+    pub fn unmount(&mut self) {
+        if let Some(mounted) = self.mounted.take() {
+            mounted.unmount();
+        }
+    }
+}
+
+/// `mount(element, options)` for JavaScript hosts: shows the settings inside
+/// `element` and returns a handle whose `unmount()` removes them.
+///
+/// `options`: `tenant` (string, required); `token` (string) or `getToken`
+/// (a function returning a string or a `Promise` of one, called before every
+/// request and once more after a 401); `apiBaseUrl` (string, default: the
+/// page's origin); `basePath` (string, default `""`); `locale` (a BCP 47
+/// tag such as `"de-DE"`, default: the browser's languages); `languageSwitch`
+/// (boolean, default `false`: the page then follows the host's locale only);
+/// `theme` (`"auto"`, the default, `"light"` or `"dark"`).
+/// Invalid options throw an `Error` saying which one is wrong.
+#[wasm_bindgen(js_name = mount)]
+pub fn mount_js(element: JsValue, options: JsValue) -> Result<MountHandle, JsValue> {
+    let element: web_sys::HtmlElement = element
+        .dyn_into()
+        .map_err(|_| embed::js_error("mount: the first argument must be an HTML element"))?;
+    let options = embed::options_from_js(&options).map_err(|message| embed::js_error(&message))?;
+    Ok(MountHandle {
+        mounted: Some(mount(element, options)),
+    })
 }
 
 /// The whole app: session, settings store, routes.
@@ -400,16 +359,5 @@ mod tests {
         );
         assert!(chosen.len() > 20, "{chosen:?}");
         assert_eq!(chosen, system);
-    }
-
-    // Guards the names a host may pass as `theme`.
-    #[test]
-    fn theme_names_round_trip() {
-        use super::Theme;
-        for theme in [Theme::Auto, Theme::Light, Theme::Dark] {
-            assert_eq!(Theme::parse(theme.as_str()), Some(theme));
-        }
-        assert_eq!(Theme::parse("Dark"), None);
-        assert_eq!(Theme::parse(""), None);
     }
 }

@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, ETag};
+use crate::data::{read_backoff, worth_retrying, ReadTrouble, SLOW_AFTER};
 use crate::i18n::I18n;
 use crate::session::{Session, SignIn};
 
@@ -34,38 +35,6 @@ pub enum Loadable {
     Failed(ApiError),
     Ready(Snapshot),
 }
-
-/// A read of the settings that failed and is tried again by itself.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReadTrouble {
-    /// What went wrong the last time.
-    pub error: ApiError,
-    /// Seconds until the next try; `None` when the page does not try again
-    /// by itself (the error is not one that waiting can fix).
-    pub retry_in: Option<u32>,
-}
-
-/// How long to wait before the `attempt`-th try again (1 s, 2 s, 4 s, … at most 30 s).
-pub fn read_backoff(attempt: u32) -> Duration {
-    const FIRST_SECS: u64 = 1;
-    const LONGEST_SECS: u64 = 30;
-    let secs = FIRST_SECS
-        .checked_shl(attempt.min(16))
-        .unwrap_or(LONGEST_SECS);
-    Duration::from_secs(secs.min(LONGEST_SECS))
-}
-
-/// Whether waiting and reading again can fix `error` (the server was down,
-/// slow or unreachable), as opposed to a refusal that would only repeat.
-pub fn worth_retrying(error: &ApiError) -> bool {
-    matches!(
-        error,
-        ApiError::Offline | ApiError::Network | ApiError::Server { .. }
-    )
-}
-
-/// How long a read may take before the page says the server is slow.
-const SLOW_AFTER: Duration = Duration::from_millis(1500);
 
 /// A `Copy` handle to the app's copy of the tenant's settings.
 #[derive(Clone, Copy)]

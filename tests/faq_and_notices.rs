@@ -146,6 +146,81 @@ async fn search_questions_filters_as_you_type() {
     app.unmount();
 }
 
+// Guards the words people arrive with (a public FAQ says "withdraw my
+// consent"): each finds the questions about stopping sharing, in English
+// and in German, and still hides the questions about other things.
+#[wasm_bindgen_test]
+async fn words_for_stopping_sharing_find_those_questions() {
+    const STOPPING: [(&str, &str); 3] = [
+        ("copilot-faq", "copilot-how-to-withdraw"),
+        ("copilot-faq", "copilot-after-withdrawal"),
+        ("marketing-faq", "marketing-how-to-opt-out"),
+    ];
+    let tenant = fresh_tenant("US").await;
+    for (language, label, words) in [
+        (
+            "en",
+            "Search questions",
+            &[
+                "withdraw",
+                "revoke",
+                "opt out",
+                "consent",
+                "withdraw my consent",
+            ][..],
+        ),
+        (
+            "de",
+            "Fragen durchsuchen",
+            &[
+                "widerrufen",
+                "Einwilligung",
+                "abmelden",
+                "Einwilligung widerrufen",
+            ][..],
+        ),
+    ] {
+        let client = ApiClient::new(api_url());
+        let heading = |document: &NoticeDocument, id: &str| {
+            document
+                .sections
+                .iter()
+                .find(|s| s.id == id)
+                .unwrap_or_else(|| panic!("{id} in {}", document.id))
+                .heading
+                .clone()
+        };
+        let copilot = client.get_notice("copilot-faq", language).await.unwrap();
+        let marketing = client.get_notice("marketing-faq", language).await.unwrap();
+        let wanted: Vec<String> = STOPPING
+            .iter()
+            .map(|(faq, id)| match *faq {
+                "copilot-faq" => heading(&copilot, id),
+                _ => heading(&marketing, id),
+            })
+            .collect();
+        let unrelated = heading(&copilot, "copilot-lockbox-and-keys");
+
+        let app = TestApp::mount_in(&tenant.id, Role::Admin, "/faq", Some(language), false);
+        wait_for("the questions", || question(&app.root, &unrelated)).await;
+        let search = wait_for("the filter box", || by_label(&app.root, label)).await;
+        for word in words {
+            type_into(&search, word);
+            wait_until(
+                &format!("{word:?} to find the questions about stopping sharing"),
+                || {
+                    wanted
+                        .iter()
+                        .all(|q| question(&app.root, q).is_some_and(|d| shown(&d)))
+                        && !shown(&question(&app.root, &unrelated).unwrap())
+                },
+            )
+            .await;
+        }
+        app.unmount();
+    }
+}
+
 // Guards deep links: /faq#<question-id> opens that question, scrolls to it
 // and puts focus on it; "Link to this question" gives that address.
 #[wasm_bindgen_test]

@@ -1,8 +1,9 @@
-//! Saving text the app fetched (with its credentials) as a file on the person's device.
+//! Saving text the app fetched (with its credentials) as a file on the
+//! person's device, and the line that says how it went.
 
 use std::time::Duration;
 
-use leptos::prelude::set_timeout;
+use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, Url};
 
@@ -39,4 +40,64 @@ pub fn save_text(parent: &Element, file_name: &str, mime: &str, text: &str) -> R
         REVOKE_AFTER,
     );
     Ok(())
+}
+
+/// What the person last asked to download, and how it went.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Download {
+    Idle,
+    Working(String),
+    Done(String),
+    Failed(String),
+}
+
+/// The polite line that says how a download went (and an alert when it failed).
+#[component]
+pub fn DownloadStatus(
+    /// The download to report on.
+    download: RwSignal<Download>,
+) -> impl IntoView {
+    view! {
+        <p class="ts-download-status" role="status" aria-live="polite">
+            {move || match download.get() {
+                Download::Working(text) => text.to_owned(),
+                Download::Done(text) => text,
+                _ => String::new(),
+            }}
+        </p>
+        <div class="ts-alert-slot" role="alert">
+            {move || match download.get() {
+                Download::Failed(text) => Some(view! { <p class="ts-alert">{text}</p> }),
+                _ => None,
+            }}
+        </div>
+    }
+}
+
+/// The file name a downloaded receipt is saved under.
+pub fn receipt_file_name(tenant: &str, receipt_id: &str) -> String {
+    let safe: String = receipt_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect();
+    format!("{tenant}-consent-receipt-{safe}.json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::receipt_file_name;
+
+    // Guards the receipt file name: the tenant and the receipt id, nothing a file system would trip on.
+    #[test]
+    fn receipt_file_names_are_plain() {
+        assert_eq!(
+            receipt_file_name("t-1", "0b7c-4e"),
+            "t-1-consent-receipt-0b7c-4e.json"
+        );
+        assert_eq!(
+            receipt_file_name("t-1", "../x/y"),
+            "t-1-consent-receipt-xy.json"
+        );
+    }
 }

@@ -84,3 +84,8 @@ pub fn trap_tab(container: &Element, event: &KeyboardEvent) {
         let _ = first.focus();
     }
 }
+
+/// The id of a program's row link, where focus returns when its panel closes.
+pub fn row_id(ids: crate::routes::Ids, program: consent_core::ProgramId) -> String {
+    ids.id(&format!("row-{}", program.as_str()))
+}

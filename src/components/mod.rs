@@ -7,13 +7,18 @@ pub mod fragment;
 mod notice_reader;
 pub mod notice_view;
 pub mod panel;
+mod read_view;
+mod settings_read;
 mod side_panel;
 mod switch;
+pub mod table;
 mod what_changed;
 
 pub use confirm_dialog::ConfirmDialog;
 pub use notice_reader::NoticeReader;
 pub use notice_view::{NoticeBlocks, NoticeView};
+pub use read_view::ReadView;
+pub use settings_read::{ReadTrouble, SlowRead};
 pub use side_panel::SidePanel;
 pub use switch::Switch;
 pub use what_changed::WhatChanged;

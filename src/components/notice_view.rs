@@ -157,12 +157,18 @@ fn Runs(
         .collect_view()
 }
 
-/// Every word of a document's section, for searching: heading and text.
+/// Every word of a document's section, for searching: heading, text and
+/// the section's search terms.
 pub fn section_text(section: &Section) -> String {
     let mut text = section.heading.clone();
-    for run in section.blocks.iter().flat_map(Block::runs) {
+    let runs = section
+        .blocks
+        .iter()
+        .flat_map(Block::runs)
+        .map(|run| &run.text);
+    for words in runs.chain(&section.search_terms) {
         text.push(' ');
-        text.push_str(&run.text);
+        text.push_str(words);
     }
     text
 }

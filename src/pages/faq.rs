@@ -6,10 +6,10 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 use crate::components::fragment::follow_fragment;
 use crate::components::notice_view::section_text;
-use crate::components::NoticeBlocks;
-use crate::i18n::{error_text, use_i18n};
+use crate::components::{NoticeBlocks, ReadView};
+use crate::data::use_read;
+use crate::i18n::use_i18n;
 use crate::routes::{self, use_ids, use_route_base, SETTINGS};
-use crate::session::use_session;
 
 /// The documents the FAQ shows, in order: one per program.
 const FAQ_NOTICES: [&str; 2] = ["copilot-faq", "marketing-faq"];
@@ -21,30 +21,26 @@ const FAQ_NOTICES: [&str; 2] = ["copilot-faq", "marketing-faq"];
 #[component]
 pub fn FaqPage() -> impl IntoView {
     let t = use_i18n();
-    let session = use_session();
     let ids = use_ids();
     let base = use_route_base();
     let query = RwSignal::new(String::new());
-    let faqs = LocalResource::new(move || {
-        let client = session.client();
-        async move {
-            let mut documents = Vec::new();
-            for id in FAQ_NOTICES {
-                documents.push(client.get_notice(id, t.lang_tag()).await?);
-            }
-            Ok::<_, ApiError>(documents)
+    let faqs = use_read(move |client, _tenant| async move {
+        let mut documents = Vec::new();
+        for id in FAQ_NOTICES {
+            documents.push(client.get_notice(id, t.lang_tag()).await?);
         }
+        Ok::<_, ApiError>(documents)
     });
-    let loaded = Signal::derive(move || matches!(faqs.get(), Some(Ok(_))));
+    let loaded = Signal::derive(move || faqs.is_ready());
     follow_fragment(loaded, move |question| ids.id(&format!("q-{question}")));
 
     // The searchable text of every question, once loaded.
-    let texts = Memo::new(move |_| match faqs.get() {
-        Some(Ok(documents)) => documents
+    let texts = Memo::new(move |_| match faqs.value() {
+        Some(documents) => documents
             .iter()
             .flat_map(|d| d.sections.iter().map(|s| section_text(s).to_lowercase()))
             .collect::<Vec<_>>(),
-        _ => Vec::new(),
+        None => Vec::new(),
     });
     let matching = Memo::new(move |_| {
         query.with(|q| texts.with(|all| all.iter().filter(|text| matches(q, text)).count()))
@@ -60,6 +56,12 @@ pub fn FaqPage() -> impl IntoView {
         }
     };
 
+    let groups = move |documents: Vec<NoticeDocument>| {
+        documents
+            .into_iter()
+            .map(|document| view! { <FaqGroup document query=query.read_only() /> })
+            .collect_view()
+    };
     let search_id = ids.id("faq-search");
     view! {
         <div class="ts-page ts-faq">
@@ -87,8 +89,10 @@ pub fn FaqPage() -> impl IntoView {
             <p class="ts-faq__count" role="status">
                 {count_text}
             </p>
-            {move || match faqs.get() {
-                None => view! {
+            <ReadView
+                read=faqs
+                failed=Signal::derive(move || tr!(t, "faq-load-failed"))
+                loading=move || view! {
                     <div class="ts-faq__loading" aria-busy="true">
                         <p class="ts-visually-hidden" role="status">
                             {tr!(t, "loading-faq")}
@@ -98,19 +102,8 @@ pub fn FaqPage() -> impl IntoView {
                         <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
                     </div>
                 }
-                .into_any(),
-                Some(Err(error)) => view! {
-                    <div class="ts-load-failed" role="alert">
-                        <p>{format!("{} {}", tr!(t, "faq-load-failed"), error_text(t, &error, None))}</p>
-                    </div>
-                }
-                .into_any(),
-                Some(Ok(documents)) => documents
-                    .into_iter()
-                    .map(|document| view! { <FaqGroup document query=query.read_only() /> })
-                    .collect_view()
-                    .into_any(),
-            }}
+                ready=groups
+            />
         </div>
     }
 }
@@ -182,7 +175,10 @@ fn matches(query: &str, text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use consent_core::NoticeDocument;
+
     use super::matches;
+    use crate::components::notice_view::section_text;
 
     // Guards the FAQ filter: every word must appear, in any case and order.
     #[test]
@@ -198,6 +194,52 @@ mod tests {
             ("retention", false),
         ] {
             assert_eq!(matches(query, text), expected, "{query:?}");
+        }
+    }
+
+    // Guards the FAQ's search words: the words people use for stopping
+    // sharing find the questions about it, in English and in German.
+    #[test]
+    fn stopping_sharing_is_found_by_the_words_people_use() {
+        let files = [
+            include_str!("../../content/copilot-faq/2.en.json"),
+            include_str!("../../content/marketing-faq/2.en.json"),
+            include_str!("../../content/copilot-faq/2.de.json"),
+            include_str!("../../content/marketing-faq/2.de.json"),
+        ];
+        let english = [
+            "withdraw",
+            "revoke",
+            "opt out",
+            "consent",
+            "withdraw my consent",
+        ];
+        let german = ["widerrufen", "Einwilligung", "abmelden", "Widerruf"];
+        for (file, words) in files
+            .into_iter()
+            .zip([&english[..], &english, &german, &german])
+        {
+            let document: NoticeDocument = serde_json::from_str(file).unwrap();
+            let stopping = ["how-to-withdraw", "after-withdrawal", "how-to-opt-out"];
+            for word in words {
+                let found: Vec<&str> = document
+                    .sections
+                    .iter()
+                    .filter(|s| matches(word, &section_text(s).to_lowercase()))
+                    .map(|s| s.id.as_str())
+                    .collect();
+                let wanted: Vec<&str> = document
+                    .sections
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .filter(|id| stopping.iter().any(|end| id.ends_with(end)))
+                    .collect();
+                assert!(
+                    wanted.iter().all(|id| found.contains(id)),
+                    "{} {word:?}: found {found:?}, wanted {wanted:?}",
+                    document.id
+                );
+            }
         }
     }
 }

@@ -2,7 +2,7 @@
 //! newest first, a page at a time, with its receipts and a CSV export.
 
 use consent_core::tenant::CONSENT_SERVICE_ACTOR_ID;
-use consent_core::{state_changes, ConsentEvent, ProgramId};
+use consent_core::{state_changes, ConsentEvent, HistoryPage as HistoryPageData, ProgramId};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -10,19 +10,14 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 
 use crate::api::ApiError;
-use crate::components::download::save_text;
+use crate::components::download::{receipt_file_name, save_text, Download, DownloadStatus};
 use crate::components::focus::focus;
+use crate::components::table::column_label;
+use crate::components::ReadView;
+use crate::data::use_read;
 use crate::i18n::{change_text, error_text, use_i18n, I18n};
 use crate::routes::{self, use_ids, use_route_base};
-use crate::session::{use_session, Session, SignIn};
-
-/// Where loading the first page stands.
-#[derive(Debug, Clone, PartialEq)]
-enum Phase {
-    Loading,
-    Failed(ApiError),
-    Ready,
-}
+use crate::session::{use_session, Session};
 
 /// Where loading an older page stands.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,60 +27,26 @@ enum Older {
     Failed(ApiError),
 }
 
-/// What the person last asked to download, and how it went.
-#[derive(Debug, Clone, PartialEq)]
-pub(super) enum Download {
-    Idle,
-    Working(String),
-    Done(String),
-    Failed(String),
-}
-
 /// A `Copy` handle to the rows shown and how to get more.
+///
+/// One per first page read: a new filter reads a new first page and makes
+/// new rows, so an older page asked for under the old filter finds its rows
+/// gone and is dropped.
 #[derive(Clone, Copy)]
 struct HistoryRows {
     events: RwSignal<Vec<ConsentEvent>>,
     next_cursor: RwSignal<Option<String>>,
-    phase: RwSignal<Phase>,
     older: RwSignal<Older>,
-    /// Counts first-page loads, so an answer for an earlier filter never lands in a later one.
-    generation: StoredValue<u32>,
 }
 
 impl HistoryRows {
-    fn new() -> HistoryRows {
+    /// The rows of the newest page.
+    fn new(first: HistoryPageData) -> HistoryRows {
         HistoryRows {
-            events: RwSignal::new(Vec::new()),
-            next_cursor: RwSignal::new(None),
-            phase: RwSignal::new(Phase::Loading),
+            events: RwSignal::new(first.events),
+            next_cursor: RwSignal::new(first.next_cursor),
             older: RwSignal::new(Older::Idle),
-            generation: StoredValue::new(0),
         }
-    }
-
-    /// Reads the newest page of `program`'s history (all programs for `None`).
-    fn load(self, session: Session, program: Option<ProgramId>) {
-        let generation = self.generation.get_value().wrapping_add(1);
-        self.generation.set_value(generation);
-        self.phase.set(Phase::Loading);
-        self.older.set(Older::Idle);
-        let (client, tenant) = (session.client(), session.tenant());
-        spawn_local(async move {
-            let result = client.get_history(&tenant, program, None, None).await;
-            if self.generation.try_get_value() != Some(generation) {
-                return;
-            }
-            match result {
-                Ok(page) => {
-                    self.events.try_set(page.events);
-                    self.next_cursor.try_set(page.next_cursor);
-                    self.phase.try_set(Phase::Ready);
-                }
-                Err(error) => {
-                    self.phase.try_set(Phase::Failed(error));
-                }
-            }
-        });
     }
 
     /// Appends the next older page.
@@ -96,16 +57,12 @@ impl HistoryRows {
         if self.older.get_untracked() == Older::Loading {
             return;
         }
-        let generation = self.generation.get_value();
         self.older.set(Older::Loading);
         let (client, tenant) = (session.client(), session.tenant());
         spawn_local(async move {
             let result = client
                 .get_history(&tenant, program, None, Some(&cursor))
                 .await;
-            if self.generation.try_get_value() != Some(generation) {
-                return;
-            }
             match result {
                 Ok(page) => {
                     self.events.try_update(|events| events.extend(page.events));
@@ -136,34 +93,13 @@ pub fn HistoryPage() -> impl IntoView {
     let ids = use_ids();
     let navigate = StoredValue::new_local(use_navigate());
     let program = program_filter();
-    let rows = HistoryRows::new();
     let download = RwSignal::new(Download::Idle);
     let page = NodeRef::<html::Div>::new();
-
-    // Load once signed in, and again whenever the filter changes.
-    Effect::new(move |_| {
+    // The newest page, read again whenever the filter changes.
+    let first = use_read(move |client, tenant| {
         let program = program.get();
-        match session.sign_in() {
-            SignIn::Pending => {}
-            SignIn::Ready => rows.load(session, program),
-            SignIn::Failed(error) => rows.phase.set(Phase::Failed(error)),
-        }
+        async move { client.get_history(&tenant, program, None, None).await }
     });
-    let retry = move || {
-        if let SignIn::Failed(_) = session.sign_in_untracked() {
-            rows.phase.set(Phase::Loading);
-            spawn_local(async move {
-                session.renew().await;
-                // Signed in now: the effect above loads. Failed again: say so again.
-                if let SignIn::Failed(error) = session.sign_in_untracked() {
-                    rows.phase.try_set(Phase::Failed(error));
-                }
-            });
-        } else {
-            rows.load(session, program.get_untracked());
-        }
-    };
-
     let filter_id = ids.id("history-program");
     let choose_program = move |value: String| {
         let chosen = ProgramId::parse(&value);
@@ -254,55 +190,18 @@ pub fn HistoryPage() -> impl IntoView {
                 </button>
             </div>
             <DownloadStatus download />
-            {move || match rows.phase.get() {
-                Phase::Loading => view! { <TableSkeleton /> }.into_any(),
-                Phase::Failed(error) => {
+            <ReadView
+                read=first
+                failed=Signal::derive(move || tr!(h, "history-load-failed"))
+                loading=|| view! { <TableSkeleton /> }
+                ready=move |first: HistoryPageData| {
+                    let rows = HistoryRows::new(first);
                     view! {
-                        <div class="ts-load-failed" role="alert">
-                            <p>{format!("{} {}", tr!(h, "history-load-failed"), error_text(t, &error, None))}</p>
-                            <button type="button" class="ts-button" on:click=move |_| retry()>
-                                {tr!(t, "retry")}
-                            </button>
-                        </div>
-                    }
-                        .into_any()
-                }
-                Phase::Ready => {
-                    view! {
-                        <HistoryTable
-                            events=rows.events.read_only()
-                            program=program
-                            download
-                            page
-                        />
+                        <HistoryTable events=rows.events.read_only() program=program download page />
                         <OlderEvents rows program page />
                     }
-                        .into_any()
                 }
-            }}
-        </div>
-    }
-}
-
-/// The polite line that says how a download went (and an alert when it failed).
-#[component]
-pub(super) fn DownloadStatus(
-    /// The download to report on.
-    download: RwSignal<Download>,
-) -> impl IntoView {
-    view! {
-        <p class="ts-download-status" role="status" aria-live="polite">
-            {move || match download.get() {
-                Download::Working(text) => text.to_owned(),
-                Download::Done(text) => text,
-                _ => String::new(),
-            }}
-        </p>
-        <div class="ts-alert-slot" role="alert">
-            {move || match download.get() {
-                Download::Failed(text) => Some(view! { <p class="ts-alert">{text}</p> }),
-                _ => None,
-            }}
+            />
         </div>
     }
 }
@@ -599,17 +498,6 @@ fn OlderEvents(
     }
 }
 
-/// A column's name inside a cell. On narrow screens a table's rows stack into
-/// cards and these stand in for the column headers; assistive technology
-/// has the real headers, so they are hidden from it.
-pub(super) fn column_label(text: String) -> impl IntoView {
-    view! {
-        <span class="ts-table__label" aria-hidden="true">
-            {text}
-        </span>
-    }
-}
-
 /// What an event changed, in words: read from its before and after states,
 /// or from its action when those cannot be compared.
 pub fn change_words(h: I18n, event: &ConsentEvent) -> Vec<String> {
@@ -625,16 +513,6 @@ pub fn change_words(h: I18n, event: &ConsentEvent) -> Vec<String> {
             .map(|change| change_text(h, change))
             .collect()
     }
-}
-
-/// The file name a downloaded receipt is saved under.
-pub fn receipt_file_name(tenant: &str, receipt_id: &str) -> String {
-    let safe: String = receipt_id
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-        .take(64)
-        .collect();
-    format!("{tenant}-consent-receipt-{safe}.json")
 }
 
 #[cfg(test)]
@@ -737,18 +615,5 @@ mod tests {
         for (event, expected) in cases {
             assert_eq!(change_words(h, &event), expected, "{:?}", event.action);
         }
-    }
-
-    // Guards the receipt file name: the tenant and the receipt id, nothing a file system would trip on.
-    #[test]
-    fn receipt_file_names_are_plain() {
-        assert_eq!(
-            receipt_file_name("t-1", "0b7c-4e"),
-            "t-1-consent-receipt-0b7c-4e.json"
-        );
-        assert_eq!(
-            receipt_file_name("t-1", "../x/y"),
-            "t-1-consent-receipt-xy.json"
-        );
     }
 }

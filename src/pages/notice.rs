@@ -7,38 +7,54 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::ApiError;
 use crate::components::fragment::follow_fragment;
-use crate::components::NoticeView;
-use crate::i18n::{error_text, use_i18n};
+use crate::components::{NoticeView, ReadView};
+use crate::data::use_read;
+use crate::i18n::use_i18n;
 use crate::notices::{load_notice, use_shown_languages, NoticeWithVersions};
 use crate::routes::{self, use_ids, use_route_base, FAQ, SETTINGS};
-use crate::session::use_session;
 
 /// The notice named in the address, at the version named there or its current one.
 #[component]
 pub fn NoticePage() -> impl IntoView {
     let t = use_i18n();
     let params = use_params_map();
-    let session = use_session();
     let ids = use_ids();
     let base = use_route_base();
     let shown_languages = use_shown_languages();
     let wanted =
         Memo::new(move |_| params.with(|p| (p.get("id").unwrap_or_default(), p.get("version"))));
-    let notice = LocalResource::new(move || {
+    // `None`: no such notice or version.
+    let notice = use_read(move |client, _tenant| {
         let (id, version) = wanted.get();
-        let client = session.client();
         async move {
             let version = match version {
                 None => None,
-                Some(text) => Some(text.parse::<u32>().map_err(|_| ApiError::NotFound)?),
+                Some(text) => match text.parse::<u32>() {
+                    Ok(version) => Some(version),
+                    Err(_) => return Ok(None),
+                },
             };
-            let notice = load_notice(&client, &id, version, t.lang_tag()).await?;
-            shown_languages.record(&notice.document);
-            Ok(notice)
+            match load_notice(&client, &id, version, t.lang_tag()).await {
+                Ok(notice) => {
+                    shown_languages.record(&notice.document);
+                    Ok(Some(notice))
+                }
+                Err(ApiError::NotFound) => Ok(None),
+                Err(error) => Err(error),
+            }
         }
     });
-    let loaded = Signal::derive(move || matches!(notice.get(), Some(Ok(_))));
+    let loaded = Signal::derive(move || notice.is_ready());
     follow_fragment(loaded, move |section| ids.id(&format!("n-{section}")));
+
+    let article = move |notice: Option<NoticeWithVersions>| match notice {
+        Some(notice) => view! { <NoticeArticle notice /> }.into_any(),
+        None => view! {
+            <h1 class="ts-page__title">{tr!(t, "not-found-heading")}</h1>
+            <p>{tr!(t, "not-found-body")}</p>
+        }
+        .into_any(),
+    };
 
     view! {
         <div class="ts-page ts-notice-page">
@@ -46,8 +62,10 @@ pub fn NoticePage() -> impl IntoView {
                 <a href=base.href(SETTINGS)>{tr!(t, "back-to-settings")}</a>
                 <a href=base.href(FAQ)>{tr!(t, "faq-heading")}</a>
             </p>
-            {move || match notice.get() {
-                None => view! {
+            <ReadView
+                read=notice
+                failed=Signal::derive(move || tr!(t, "notice-load-failed"))
+                loading=move || view! {
                     <div aria-busy="true">
                         <p class="ts-visually-hidden" role="status">
                             {tr!(t, "loading-notice")}
@@ -57,20 +75,8 @@ pub fn NoticePage() -> impl IntoView {
                         <span class="ts-skeleton ts-skeleton--line" aria-hidden="true"></span>
                     </div>
                 }
-                .into_any(),
-                Some(Err(ApiError::NotFound)) => view! {
-                    <h1 class="ts-page__title">{tr!(t, "not-found-heading")}</h1>
-                    <p>{tr!(t, "not-found-body")}</p>
-                }
-                .into_any(),
-                Some(Err(error)) => view! {
-                    <div class="ts-load-failed" role="alert">
-                        <p>{format!("{} {}", tr!(t, "notice-load-failed"), error_text(t, &error, None))}</p>
-                    </div>
-                }
-                .into_any(),
-                Some(Ok(notice)) => view! { <NoticeArticle notice /> }.into_any(),
-            }}
+                ready=article
+            />
         </div>
     }
 }

@@ -7,9 +7,9 @@ use leptos_router::NavigateOptions;
 
 use super::copilot_panel::CopilotPanel;
 use super::marketing_panel::MarketingPanel;
-use super::settings::{row_id, ReadTrouble, SlowRead};
 use super::NotFound;
-use crate::components::focus::{focus_by_id, focus_is_lost};
+use crate::components::focus::{focus_by_id, focus_is_lost, row_id};
+use crate::components::{ReadTrouble, SlowRead};
 use crate::routes::{use_ids, SETTINGS};
 use crate::state::{use_settings, Loadable};
 

@@ -6,23 +6,21 @@ use consent_core::tenant::CONSENT_SERVICE_ACTOR_ID;
 use consent_core::ConsentReceipt;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use super::history::{column_label, receipt_file_name, Download, DownloadStatus};
-use crate::api::{parse_receipt, ApiError};
-use crate::components::download::save_text;
-use crate::i18n::{consent_status_key, error_text, event_type_key, role_key, use_i18n, yes_no};
+use crate::api::parse_receipt;
+use crate::components::download::{receipt_file_name, save_text, Download, DownloadStatus};
+use crate::components::table::column_label;
+use crate::components::ReadView;
+use crate::data::use_read;
+use crate::i18n::{consent_status_key, event_type_key, role_key, use_i18n, yes_no};
 use crate::routes::{self, use_route_base};
-use crate::session::{use_session, SignIn};
 
-/// Where loading the receipt stands.
+/// A receipt as issued: parsed, and the JSON exactly as the server sent it.
 #[derive(Debug, Clone, PartialEq)]
-enum Loaded {
-    Loading,
-    Failed(ApiError),
-    /// The receipt, and the JSON exactly as the server sent it.
-    Ready(Box<ConsentReceipt>, String),
+struct Issued {
+    receipt: Box<ConsentReceipt>,
+    json: String,
 }
 
 /// A consent receipt: what happened, who consented for which tenant, under
@@ -31,58 +29,22 @@ enum Loaded {
 pub fn ReceiptPage() -> impl IntoView {
     let t = use_i18n();
     let h = t;
-    let session = use_session();
     let base = use_route_base();
     let params = use_params_map();
     let receipt_id = Memo::new(move |_| params.with(|p| p.get("receipt").unwrap_or_default()));
-    let loaded = RwSignal::new(Loaded::Loading);
-    let generation = StoredValue::new(0u32);
     let download = RwSignal::new(Download::Idle);
     let page = NodeRef::<html::Div>::new();
-
-    let load = move |id: String| {
-        let this = generation.get_value().wrapping_add(1);
-        generation.set_value(this);
-        loaded.set(Loaded::Loading);
-        let (client, tenant) = (session.client(), session.tenant());
-        spawn_local(async move {
-            let result = client
-                .get_receipt_json(&tenant, &id)
-                .await
-                .and_then(|json| Ok((parse_receipt(&json)?, json)));
-            if generation.try_get_value() != Some(this) {
-                return;
-            }
-            loaded.try_set(match result {
-                Ok((receipt, json)) => Loaded::Ready(Box::new(receipt), json),
-                Err(error) => Loaded::Failed(error),
-            });
-        });
-    };
-    Effect::new(move |_| {
+    let issued = use_read(move |client, tenant| {
         let id = receipt_id.get();
-        match session.sign_in() {
-            SignIn::Pending => {}
-            SignIn::Ready => load(id),
-            SignIn::Failed(error) => loaded.set(Loaded::Failed(error)),
+        async move {
+            let json = client.get_receipt_json(&tenant, &id).await?;
+            let receipt = Box::new(parse_receipt(&json)?);
+            Ok(Issued { receipt, json })
         }
     });
-    let retry = move || {
-        if let SignIn::Failed(_) = session.sign_in_untracked() {
-            loaded.set(Loaded::Loading);
-            spawn_local(async move {
-                session.renew().await;
-                if let SignIn::Failed(error) = session.sign_in_untracked() {
-                    loaded.try_set(Loaded::Failed(error));
-                }
-            });
-        } else {
-            load(receipt_id.get_untracked());
-        }
-    };
 
     let save_json = move || {
-        let Loaded::Ready(receipt, json) = loaded.get_untracked() else {
+        let Some(Issued { receipt, json }) = issued.value_untracked() else {
             return;
         };
         let name = receipt_file_name(&receipt.principal.id, &receipt.receipt_id);
@@ -108,8 +70,8 @@ pub fn ReceiptPage() -> impl IntoView {
             </p>
             <div class="ts-page__header">
                 <h1 class="ts-page__title">{tr!(h, "receipt-heading")}</h1>
-                {move || match loaded.get() {
-                    Loaded::Ready(receipt, _) => {
+                {move || match issued.value() {
+                    Some(Issued { receipt, .. }) => {
                         Some(view! { <p class="ts-page__intro">{tr!(
                                 h, "receipt-intro",
                                 program = tr!(h, "program-name", program = receipt.program.as_str()),
@@ -118,54 +80,39 @@ pub fn ReceiptPage() -> impl IntoView {
                     _ => None,
                 }}
             </div>
-            {move || match loaded.get() {
-                Loaded::Loading => {
-                    view! {
-                        <div aria-busy="true">
-                            <p class="ts-visually-hidden" role="status">
-                                {tr!(h, "receipt-loading")}
-                            </p>
-                            <div aria-hidden="true">
-                                <span class="ts-skeleton ts-skeleton--title"></span>
-                                <span class="ts-skeleton ts-skeleton--line"></span>
-                                <span class="ts-skeleton ts-skeleton--line"></span>
-                                <span class="ts-skeleton ts-skeleton--line"></span>
-                            </div>
+            <ReadView
+                read=issued
+                failed=Signal::derive(move || tr!(h, "receipt-load-failed"))
+                loading=move || view! {
+                    <div aria-busy="true">
+                        <p class="ts-visually-hidden" role="status">
+                            {tr!(h, "receipt-loading")}
+                        </p>
+                        <div aria-hidden="true">
+                            <span class="ts-skeleton ts-skeleton--title"></span>
+                            <span class="ts-skeleton ts-skeleton--line"></span>
+                            <span class="ts-skeleton ts-skeleton--line"></span>
+                            <span class="ts-skeleton ts-skeleton--line"></span>
                         </div>
-                    }
-                        .into_any()
+                    </div>
                 }
-                Loaded::Failed(error) => {
-                    view! {
-                        <div class="ts-load-failed" role="alert">
-                            <p>{format!("{} {}", tr!(h, "receipt-load-failed"), error_text(t, &error, None))}</p>
-                            <button type="button" class="ts-button" on:click=move |_| retry()>
-                                {tr!(t, "retry")}
-                            </button>
-                        </div>
-                    }
-                        .into_any()
+                ready=move |Issued { receipt, .. }: Issued| view! {
+                    <div class="ts-actions ts-receipt__actions">
+                        <button
+                            type="button"
+                            class="ts-button ts-button--primary"
+                            on:click=move |_| save_json()
+                        >
+                            {tr!(h, "download-json")}
+                        </button>
+                        <button type="button" class="ts-button" on:click=move |_| print()>
+                            {tr!(h, "print")}
+                        </button>
+                    </div>
+                    <DownloadStatus download />
+                    <ReceiptBody receipt=*receipt />
                 }
-                Loaded::Ready(receipt, _) => {
-                    view! {
-                        <div class="ts-actions ts-receipt__actions">
-                            <button
-                                type="button"
-                                class="ts-button ts-button--primary"
-                                on:click=move |_| save_json()
-                            >
-                                {tr!(h, "download-json")}
-                            </button>
-                            <button type="button" class="ts-button" on:click=move |_| print()>
-                                {tr!(h, "print")}
-                            </button>
-                        </div>
-                        <DownloadStatus download />
-                        <ReceiptBody receipt=*receipt />
-                    }
-                        .into_any()
-                }
-            }}
+            />
         </div>
     }
 }

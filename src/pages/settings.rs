@@ -4,9 +4,10 @@ use consent_core::ProgramId;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
-use crate::i18n::{error_text, use_i18n, I18n};
+use crate::components::focus::row_id;
+use crate::components::{ReadTrouble, SlowRead};
+use crate::i18n::{use_i18n, I18n};
 use crate::routes::{self, use_ids, use_route_base};
-use crate::session::{use_session, SignIn};
 use crate::state::{now, use_settings, Loadable, ProgramStatus};
 
 /// Which part of the page to show while the settings load.
@@ -134,69 +135,6 @@ fn LoadFailed() -> impl IntoView {
     }
 }
 
-/// What the page says when reading the settings failed: what went wrong
-/// (announced), the countdown to the next try the page makes by itself, and
-/// a button to try now. With settings on screen, it says they may be out of
-/// date and leaves them, and every unsaved change, in place.
-#[component]
-pub fn ReadTrouble() -> impl IntoView {
-    let t = use_i18n();
-    let store = use_settings();
-    let session = use_session();
-    let trouble = Memo::new(move |_| store.trouble());
-    let message = move || {
-        let trouble = trouble.get()?;
-        let shown = matches!(store.state(), Loadable::Ready(_));
-        let lead = match session.sign_in() {
-            SignIn::Failed(_) => tr!(t, "dev-sign-in-failed"),
-            _ if shown => tr!(t, "refresh-failed"),
-            _ => tr!(t, "load-failed"),
-        };
-        Some(format!("{lead} {}", error_text(t, &trouble.error, None)))
-    };
-    let countdown = move || trouble.get().and_then(|t| t.retry_in);
-    view! {
-        <p class="ts-read-trouble__message" role="alert">
-            {message}
-        </p>
-        {move || {
-            trouble
-                .get()
-                .map(|_| {
-                    let label = if countdown().is_some() {
-                        tr!(t, "retry-now")
-                    } else {
-                        tr!(t, "retry")
-                    };
-                    view! {
-                        <p class="ts-read-trouble__countdown">
-                            {move || countdown().map(|seconds| tr!(t, "retrying-in", seconds = seconds))}
-                        </p>
-                        <button
-                            type="button"
-                            class="ts-button"
-                            on:click=move |_| store.retry(session)
-                        >
-                            {label}
-                        </button>
-                    }
-                })
-        }}
-    }
-}
-
-/// Says, once a read has waited a while, that the server is slow and the page is still waiting.
-#[component]
-pub fn SlowRead() -> impl IntoView {
-    let t = use_i18n();
-    let store = use_settings();
-    view! {
-        <p class="ts-note ts-note--progress" role="status">
-            {move || store.slow().then(|| tr!(t, "server-slow"))}
-        </p>
-    }
-}
-
 /// The list of settings, filtered by the search box.
 #[component]
 fn SettingsList(
@@ -264,11 +202,6 @@ fn SettingRow(
             <span class="ts-setting__chevron" aria-hidden="true"></span>
         </li>
     }
-}
-
-/// The id of a program's row link, where focus returns when its panel closes.
-pub fn row_id(ids: crate::routes::Ids, program: ProgramId) -> String {
-    ids.id(&format!("row-{}", program.as_str()))
 }
 
 /// Whether every word of `query` appears in the program's name, full name or summary.

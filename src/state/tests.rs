@@ -22,31 +22,6 @@ fn program(enabled: bool, eligible: bool, reconsent: bool, opted_out: Option<&st
     }
 }
 
-// Guards the waits between reads that failed: doubling from 1 s, never over 30 s.
-#[test]
-fn reads_back_off_from_one_second_to_thirty() {
-    let waits: Vec<u64> = (0..8).map(|n| super::read_backoff(n).as_secs()).collect();
-    assert_eq!(waits, [1, 2, 4, 8, 16, 30, 30, 30]);
-    assert_eq!(super::read_backoff(u32::MAX).as_secs(), 30);
-}
-
-// Guards which read failures the page tries again by itself.
-#[test]
-fn only_faults_that_waiting_can_fix_are_retried() {
-    use crate::api::ApiError;
-    for (error, retried) in [
-        (ApiError::Offline, true),
-        (ApiError::Network, true),
-        (ApiError::Server { status: 503 }, true),
-        (ApiError::Server { status: 500 }, true),
-        (ApiError::Unauthorized, false),
-        (ApiError::Forbidden, false),
-        (ApiError::NotFound, false),
-    ] {
-        assert_eq!(super::worth_retrying(&error), retried, "{error:?}");
-    }
-}
-
 // Guards the words of every row state, including when a pending deletion stops showing.
 #[test]
 fn status_of_a_program() {

@@ -171,6 +171,11 @@ pub struct Section {
     pub id: String,
     pub heading: String,
     pub blocks: Vec<Block>,
+    /// Other words people use for what the section is about ("withdraw",
+    /// "opt out"), which a search finds it by; never shown. Part of the
+    /// hashed wording, so adding terms means publishing a new version.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub search_terms: Vec<String>,
 }
 
 /// A block of text inside a section.
@@ -547,6 +552,7 @@ mod tests {
             id: "b".into(),
             heading: "B".into(),
             blocks: old.sections[0].blocks.clone(),
+            search_terms: Vec::new(),
         });
         assert_eq!(new.changed_sections(&old), ["A", "B"]);
         assert!(old.changed_sections(&old).is_empty());

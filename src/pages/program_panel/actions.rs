@@ -9,7 +9,7 @@ use leptos::task::spawn_local;
 use crate::api::{new_idempotency_key, ApiError};
 use crate::components::focus::{focus_by_id, focus_is_lost, focused_id};
 use crate::draft::Draft;
-use crate::embed::HostEvents;
+use crate::host::HostEvents;
 use crate::notices::ShownLanguages;
 use crate::save::{
     Attempt, Next, NextStep, Question, SaveController, SAVE_PROGRESS_AFTER, SLOW_SAVE_AFTER,

@@ -18,7 +18,7 @@ use crate::components::panel::{
 };
 use crate::components::{NoticeReader, SidePanel};
 use crate::draft::{use_drafts, Blocked, Draft};
-use crate::embed::use_host_events;
+use crate::host::use_host_events;
 use crate::i18n::use_i18n;
 use crate::notices::{program_notice_versions, use_shown_languages, NoticeVersionsRead};
 use crate::routes::{self, use_ids, use_route_base};
