@@ -263,6 +263,30 @@ async fn a_failed_load_says_so_and_offers_retry() {
     app.unmount();
 }
 
+// Guards the history's read under faults (the page's shared read): a 503 is
+// said, counted down and tried again by itself, and the rows come once the
+// API answers again.
+#[wasm_bindgen_test]
+async fn a_failing_read_is_tried_again_by_itself() {
+    let tenant = fresh_tenant("US").await;
+    set_program(&tenant.id, ProgramId::Copilot, true).await;
+    fault::set_fault(fault::Fault::Status(503, Some("GET"))).await;
+    let app = TestApp::mount_on(fault::proxy_url(), &tenant.id, Role::Admin, "/history");
+    let alert = wait_for("an alert", || {
+        by_text(&app.root, "The history could not be loaded.")
+    })
+    .await;
+    assert!(alert.closest("[role=alert]").unwrap().is_some());
+    app.text("Trying again in").await;
+    app.role("button", "Retry now").await;
+
+    fault::set_fault(fault::Fault::Pass).await;
+    let table = app.role("table", ALL_EVENTS).await;
+    wait_rows(&table, 1).await;
+    app.gone("button", "Retry now").await;
+    app.unmount();
+}
+
 // Guards Export CSV: the file is fetched with the person's credentials and
 // saved under the server's name, filtered like the table; its URL is released.
 #[wasm_bindgen_test]
