@@ -315,6 +315,20 @@ pub fn by_role(root: &Element, role: &str, name: &str) -> Option<HtmlElement> {
     a11y::find(root, role, name).map(JsCast::unchecked_into)
 }
 
+/// The perceivable live region (`status`, `alert`) under `root` that announces
+/// `text`: such roles take no accessible name from their content, a screen
+/// reader reads out their text.
+pub fn live_region(root: &Element, role: &str, text: &str) -> Option<HtmlElement> {
+    all(root, "*")
+        .into_iter()
+        .find(|e| {
+            a11y::role_of(e).as_deref() == Some(role)
+                && a11y::perceivable(e)
+                && normalized(&text_without_hidden(e)) == text
+        })
+        .map(JsCast::unchecked_into)
+}
+
 /// The visible form control under `root` whose label is `label`.
 pub fn by_label(root: &Element, label: &str) -> Option<HtmlInputElement> {
     all(root, "input")
