@@ -41,7 +41,6 @@ const AUDITED_TAGS: [&str; 7] = [
     "best-practice",
 ];
 
-const SWITCH: &str = "Enable data sharing";
 const ALL_EVENTS: &str = "Consent events, newest first";
 
 /// Adds the app's stylesheet and axe-core to the test page (once), as a host page would link the CSS.
@@ -128,12 +127,6 @@ fn mount(tenant: &str, role: Role, path: &str, theme: Theme) -> TestApp {
     TestApp::mount_with(tenant, TokenSource::Development(role), path, theme)
 }
 
-/// Waits for a control inside `within`.
-async fn control(within: &HtmlElement, role: &str, name: &str) -> HtmlElement {
-    let what = format!("{role} {name:?}");
-    wait_for(&what, || by_role(within, role, name)).await
-}
-
 // Guards the audit itself: on markup with known faults axe reports them, so a clean result means something.
 #[wasm_bindgen_test]
 async fn the_audit_reports_known_faults() {
@@ -206,7 +199,7 @@ async fn copilot_panel_and_turn_off_confirmation_have_no_violations() {
         let app = mount(&tenant.id, Role::Admin, "/settings", theme);
         app.wait_row_state(COPILOT, "On").await;
         let panel = app.open_panel(COPILOT).await;
-        let switch = control(&panel, "switch", SWITCH).await;
+        let switch = panel_switch(&panel).await;
         wait_until("the switch to show on", || is_checked(&switch)).await;
         audit(&app, &format!("Copilot panel, {theme:?}")).await;
 
@@ -224,7 +217,7 @@ async fn discard_dialog_has_no_violations() {
     let tenant = fresh_tenant("US").await;
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     let panel = app.open_panel(COPILOT).await;
-    click(&control(&panel, "switch", SWITCH).await).await;
+    click(&panel_switch(&panel).await).await;
     press(&panel, "Escape");
     app.role("alertdialog", "Discard your change?").await;
     audit(&app, "discard dialog").await;
@@ -238,7 +231,7 @@ async fn marketing_panel_and_notice_reader_have_no_violations() {
     for theme in [Theme::Light, Theme::Dark] {
         let app = mount(&tenant.id, Role::Admin, "/settings", theme);
         let panel = app.open_panel(MARKETING).await;
-        let switch = control(&panel, "switch", SWITCH).await;
+        let switch = panel_switch(&panel).await;
         click(&switch).await;
         audit(&app, &format!("Marketing panel, switched on, {theme:?}")).await;
 
@@ -337,7 +330,7 @@ async fn reader_and_ineligible_panels_have_no_violations() {
     for theme in [Theme::Light, Theme::Dark] {
         let app = mount(&eu.id, Role::Admin, "/settings", theme);
         let panel = app.open_panel(COPILOT).await;
-        let switch = control(&panel, "switch", SWITCH).await;
+        let switch = panel_switch(&panel).await;
         assert!(is_disabled(&switch));
         app.text("only available to tenants in the United States region")
             .await;
@@ -362,7 +355,7 @@ async fn failure_states_have_no_violations() {
         let tenant = fresh_tenant("US").await;
         let app = mount(&tenant.id, Role::Admin, "/settings", theme);
         let panel = app.open_panel(COPILOT).await;
-        click(&control(&panel, "switch", SWITCH).await).await;
+        click(&panel_switch(&panel).await).await;
         // Another admin turns it on first: this save is refused as a conflict.
         set_program(&tenant.id, ProgramId::Copilot, true).await;
         click(&control(&panel, "button", "Save").await).await;

@@ -8,17 +8,8 @@ use common::*;
 use consent_core::{ProgramId, Role, Timestamp};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
-use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const SWITCH: &str = "Enable data sharing";
-
-/// Waits for a control inside the panel.
-async fn control(panel: &HtmlElement, role: &str, name: &str) -> HtmlElement {
-    let what = format!("{role} {name:?} in the panel");
-    wait_for(&what, || by_role(panel, role, name)).await
-}
 
 /// The time of day of `at` as the person's browser writes it (independent of the app).
 fn time_of_day(at: Timestamp) -> String {
@@ -52,7 +43,7 @@ async fn says_who_turned_it_on_and_keeps_the_draft() {
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     app.wait_row_state(COPILOT, "On").await;
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     wait_until("the switch to show on", || is_checked(&switch)).await;
 
     // Another admin turns it off, then on again, while this page is open.
@@ -83,7 +74,7 @@ async fn says_what_the_other_admin_turned_on() {
     let tenant = fresh_tenant("US").await;
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     click(&switch).await;
     wait_until("the switch to show the draft", || is_checked(&switch)).await;
 
@@ -124,7 +115,7 @@ async fn names_the_other_program_when_that_one_changed() {
     let tenant = fresh_tenant("US").await;
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     click(&switch).await;
 
     set_program(&tenant.id, ProgramId::Marketing, true).await;

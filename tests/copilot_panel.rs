@@ -7,17 +7,9 @@ use common::*;
 use consent_core::{ProgramId, Role};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement};
+use web_sys::Element;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-const SWITCH: &str = "Enable data sharing";
-
-/// Waits for a control inside the panel.
-async fn control(panel: &HtmlElement, role: &str, name: &str) -> HtmlElement {
-    let what = format!("{role} {name:?} in the panel");
-    wait_for(&what, || by_role(panel, role, name)).await
-}
 
 // Guards the panel's frame: a labelled modal dialog that takes focus, with the switch named right.
 #[wasm_bindgen_test]
@@ -27,7 +19,7 @@ async fn panel_is_a_labelled_modal_dialog_with_focus_inside() {
     let panel = app.open_panel(COPILOT).await;
 
     assert_eq!(panel.get_attribute("aria-modal").as_deref(), Some("true"));
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     assert_eq!(switch.get_attribute("type").as_deref(), Some("checkbox"));
     wait_until("focus to move into the panel", || {
         focused().is_some_and(|f| panel.contains(Some(&f)))
@@ -47,7 +39,7 @@ async fn save_waits_for_a_change_and_cancel_restores() {
     let tenant = fresh_tenant("US").await;
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     let save = control(&panel, "button", "Save").await;
 
     assert!(!is_checked(&switch));
@@ -68,7 +60,7 @@ async fn save_waits_for_a_change_and_cancel_restores() {
     assert_eq!(app.row_state(COPILOT).await, "Off");
 
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     assert!(
         !is_checked(&switch),
         "the cancelled change must not come back"
@@ -93,7 +85,7 @@ async fn turning_on_is_saved_announced_and_kept() {
     ))
     .await;
 
-    click(&control(&panel, "switch", SWITCH).await).await;
+    click(&panel_switch(&panel).await).await;
     click(&control(&panel, "button", "Save").await).await;
     wait_until("the panel to announce Saved", || {
         app.status_line(&panel) == "Saved"
@@ -112,7 +104,7 @@ async fn turning_on_is_saved_announced_and_kept() {
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     app.wait_row_state(COPILOT, "On").await;
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     wait_until("the switch to show on", || is_checked(&switch)).await;
     app.unmount();
 }
@@ -126,7 +118,7 @@ async fn turning_off_asks_first_and_shows_the_deletion_date() {
     app.wait_row_state(COPILOT, "On").await;
     let panel = app.open_panel(COPILOT).await;
 
-    click(&control(&panel, "switch", SWITCH).await).await;
+    click(&panel_switch(&panel).await).await;
     click(&control(&panel, "button", "Save").await).await;
     let confirm = app.role("alertdialog", "Turn off data sharing?").await;
     let deleted_by = date_in_days(30.0);
@@ -163,7 +155,7 @@ async fn keep_sharing_cancels_turning_off() {
     set_program(&tenant.id, ProgramId::Copilot, true).await;
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings/copilot-data-sharing");
     let panel = app.role("dialog", COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     wait_until("the switch to show on", || is_checked(&switch)).await;
 
     click(&switch).await;
@@ -199,7 +191,7 @@ async fn ineligible_tenant_sees_the_switch_disabled_with_the_reason() {
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     app.wait_row_state(COPILOT, "Unavailable").await;
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
 
     assert!(is_disabled(&switch));
     assert!(
@@ -220,7 +212,7 @@ async fn reader_sees_the_setting_read_only() {
     let app = TestApp::mount(&tenant.id, Role::Reader, "/settings");
     app.wait_row_state(COPILOT, "Off").await;
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
 
     wait_until("the switch to be disabled", || is_disabled(&switch)).await;
     assert!(is_disabled(&control(&panel, "button", "Save").await));
@@ -237,7 +229,7 @@ async fn a_conflicting_save_keeps_the_draft_and_offers_the_current_state() {
     let tenant = fresh_tenant("US").await;
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     click(&switch).await;
     wait_until("the switch to show the draft", || is_checked(&switch)).await;
 
@@ -273,7 +265,7 @@ async fn show_the_current_setting_drops_the_draft() {
     let tenant = fresh_tenant("US").await;
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     click(&switch).await;
     set_program(&tenant.id, ProgramId::Copilot, true).await;
     set_program(&tenant.id, ProgramId::Copilot, false).await;
@@ -311,7 +303,7 @@ async fn escape_closes_the_panel_and_focus_returns_to_the_row() {
 
     // With an unsaved change, Escape asks first.
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     click(&switch).await;
     press(&switch, "Escape");
     let ask = app.role("alertdialog", "Discard your change?").await;

@@ -119,7 +119,7 @@ async fn search_questions_filters_as_you_type() {
     assert!(shown(&question(&app.root, lockbox).unwrap()));
     app.gone("heading", &marketing.title).await;
     assert_eq!(
-        by_role(&app.root, "status", "1 question matches.").map(|_| ()),
+        live_region(&app.root, "status", "1 question matches.").map(|_| ()),
         Some(())
     );
 

@@ -20,8 +20,6 @@ use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SWITCH: &str = "Enable data sharing";
-
 /// A host's token function: waits `delay` ms before answering, and answers
 /// a token the API refuses while `refuse` is set.
 struct SlowHost {
@@ -69,11 +67,6 @@ async fn sleep(ms: u32) {
             .unwrap();
     });
     JsFuture::from(promise).await.unwrap();
-}
-
-async fn control(panel: &HtmlElement, role: &str, name: &str) -> HtmlElement {
-    let what = format!("{role} {name:?} in the panel");
-    wait_for(&what, || by_role(panel, role, name)).await
 }
 
 /// The text of the panel's alert regions (failures).
@@ -133,7 +126,7 @@ async fn a_slow_save_shows_progress_and_announces_the_outcome() {
     let (host, token) = SlowHost::for_admin_of(&tenant.id).await;
     let app = TestApp::mount_with(&tenant.id, token, "/settings", Theme::Auto);
     let panel = app.open_panel(COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     click(&switch).await;
 
     host.delay.store(1_500, Ordering::SeqCst);

@@ -238,7 +238,7 @@ async fn empty_history_says_so() {
     let app = TestApp::mount(&tenant.id, Role::Admin, "/history");
     // Before any answer has arrived, the page shows it is loading, not a blank.
     leptos::task::tick().await;
-    assert!(by_role(&app.root, "status", "Loading the history…").is_some());
+    assert!(live_region(&app.root, "status", "Loading the history…").is_some());
     app.text("No changes have been recorded yet.").await;
     app.unmount();
 

@@ -13,14 +13,7 @@ use web_sys::{Element, HtmlElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SWITCH: &str = "Enable data sharing";
 const CONTACT: &str = "Allow the vendor to contact the system administrator";
-
-/// Waits for a control inside `container`.
-async fn control(container: &HtmlElement, role: &str, name: &str) -> HtmlElement {
-    let what = format!("{role} {name:?} in the panel");
-    wait_for(&what, || by_role(container, role, name)).await
-}
 
 /// The current Marketing notices (engagement notice, then NDA), as the API lists them.
 async fn marketing_notices(tenant: &str) -> Vec<NoticeRef> {
@@ -52,7 +45,7 @@ async fn opting_in_needs_both_documents_accepted_and_allows_contact() {
 
     assert!(by_role(&panel, "checkbox", &accept_label(&notices)).is_none());
     assert!(by_role(&panel, "switch", CONTACT).is_none());
-    click(&control(&panel, "switch", SWITCH).await).await;
+    click(&panel_switch(&panel).await).await;
 
     let accept = control(&panel, "checkbox", &accept_label(&notices)).await;
     let contact = control(&panel, "switch", CONTACT).await;
@@ -101,7 +94,7 @@ async fn opting_in_without_contact() {
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings/marketing-data-sharing");
     let panel = app.role("dialog", MARKETING).await;
 
-    click(&control(&panel, "switch", SWITCH).await).await;
+    click(&panel_switch(&panel).await).await;
     click(&control(&panel, "switch", CONTACT).await).await;
     click(&control(&panel, "checkbox", &accept_label(&notices)).await).await;
     click(&control(&panel, "button", "Save").await).await;
@@ -176,7 +169,7 @@ async fn turning_off_states_the_purge_date_and_the_schema_limit() {
     app.wait_row_state(MARKETING, "On").await;
     let panel = app.open_panel(MARKETING).await;
 
-    click(&control(&panel, "switch", SWITCH).await).await;
+    click(&panel_switch(&panel).await).await;
     click(&control(&panel, "button", "Save").await).await;
     let confirm = app.role("alertdialog", "Turn off data sharing?").await;
     let expected = pending_deletion(ProgramId::Marketing, tenant_settings::state::now());
@@ -252,7 +245,7 @@ async fn reading_the_documents_keeps_the_panel_state() {
     let notice = publish::current_version("marketing-human-review").await;
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     let panel = app.open_panel(MARKETING).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     click(&switch).await;
     click(&control(&panel, "switch", CONTACT).await).await;
     let accept = control(&panel, "checkbox", &accept_label(&notices)).await;
@@ -317,7 +310,7 @@ async fn reading_the_documents_keeps_the_panel_state() {
         .back()
         .unwrap();
     let panel = app.role("dialog", MARKETING).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     let accept = control(&panel, "checkbox", &accept_label(&notices)).await;
     wait_until("the draft to be restored", || {
         is_checked(&switch) && is_checked(&accept)
@@ -330,7 +323,7 @@ async fn reading_the_documents_keeps_the_panel_state() {
     click(&control(&panel, "button", "Cancel").await).await;
     app.gone("dialog", MARKETING).await;
     let panel = app.open_panel(MARKETING).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     assert!(!is_checked(&switch));
     let (after, _) = settings_of(&tenant.id).await;
     assert!(!after.program(ProgramId::Marketing).unwrap().enabled);
@@ -346,7 +339,7 @@ async fn reader_sees_everything_and_changes_nothing() {
     let app = TestApp::mount(&tenant.id, Role::Reader, "/settings");
     app.wait_row_state(MARKETING, "On").await;
     let panel = app.open_panel(MARKETING).await;
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     let contact = control(&panel, "switch", CONTACT).await;
     wait_until("both switches to be disabled", || {
         is_disabled(&switch) && is_disabled(&contact)
@@ -368,7 +361,7 @@ async fn a_conflicting_save_keeps_the_draft() {
     let notices = marketing_notices(&tenant.id).await;
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     let panel = app.open_panel(MARKETING).await;
-    click(&control(&panel, "switch", SWITCH).await).await;
+    click(&panel_switch(&panel).await).await;
     click(&control(&panel, "switch", CONTACT).await).await;
     click(&control(&panel, "checkbox", &accept_label(&notices)).await).await;
 

@@ -10,19 +10,11 @@ use common::*;
 use consent_core::{NoticeRef, ProgramId, Role};
 use tenant_settings::api::ApiClient;
 use wasm_bindgen_test::*;
-use web_sys::HtmlElement;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-const SWITCH: &str = "Enable data sharing";
 const CONTACT: &str = "Allow the vendor to contact the system administrator";
 const BANNER: &str = "Accept the changed notice to keep sharing";
-
-/// Waits for a control inside `container`.
-async fn control(container: &HtmlElement, role: &str, name: &str) -> HtmlElement {
-    let what = format!("{role} {name:?}");
-    wait_for(&what, || by_role(container, role, name)).await
-}
 
 /// A program's current notices and acceptances, as the API has them.
 async fn program(tenant: &str, program: ProgramId) -> consent_core::ProgramView {
@@ -79,7 +71,7 @@ async fn a_material_change_asks_again_and_says_what_changed() {
     );
     assert!(by_text(&banner, "no data is shared under this setting").is_some());
 
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     assert!(is_checked(&switch), "the choice stays on");
     let save = control(&panel, "button", "Save").await;
     assert!(is_disabled(&save));
@@ -186,7 +178,7 @@ async fn a_notice_changed_while_the_panel_is_open_is_explained() {
     let before = program(&tenant.id, ProgramId::Marketing).await;
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     let panel = app.open_panel(MARKETING).await;
-    click(&control(&panel, "switch", SWITCH).await).await;
+    click(&panel_switch(&panel).await).await;
     click(&control(&panel, "checkbox", &marketing_label(&before.notices)).await).await;
 
     let (new, _) = publish::publish_new_version("marketing-nda", true).await;
@@ -200,7 +192,7 @@ async fn a_notice_changed_while_the_panel_is_open_is_explained() {
     click(&control(&panel, "button", "Show the current setting").await).await;
     let current = program(&tenant.id, ProgramId::Marketing).await;
     assert_eq!(current.notices[1].version, new.version);
-    let switch = control(&panel, "switch", SWITCH).await;
+    let switch = panel_switch(&panel).await;
     wait_until("the switch to show the stored state", || {
         !is_checked(&switch)
     })

@@ -16,7 +16,7 @@ async fn lists_the_tenant_and_both_settings_off() {
     let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
     // Before any answer has arrived, the page shows it is loading, not a blank.
     leptos::task::tick().await;
-    assert!(by_role(&app.root, "status", "Loading settings…").is_some());
+    assert!(live_region(&app.root, "status", "Loading settings…").is_some());
 
     app.role("heading", "Tenant settings").await;
     app.text(&tenant.name).await;

@@ -4,10 +4,16 @@
 
 #![allow(dead_code)]
 
+pub mod a11y;
+pub mod controls;
 pub mod fault;
 pub mod ledger;
 
 use std::cell::RefCell;
+
+pub use a11y::accessible_name;
+#[allow(unused_imports)] // not every test file opens a panel
+pub use controls::*;
 
 use consent_core::{ChangeRequest, DataSharingDocument, ProgramId, Role, Tenant};
 use tenant_settings::api::{ApiClient, ETag};
@@ -304,11 +310,22 @@ async fn next_poll() {
     JsFuture::from(promise).await.unwrap();
 }
 
-/// The visible element under `root` with this role and accessible name.
+/// The perceivable element under `root` with this role and accessible name.
 pub fn by_role(root: &Element, role: &str, name: &str) -> Option<HtmlElement> {
+    a11y::find(root, role, name).map(JsCast::unchecked_into)
+}
+
+/// The perceivable live region (`status`, `alert`) under `root` that announces
+/// `text`: such roles take no accessible name from their content, a screen
+/// reader reads out their text.
+pub fn live_region(root: &Element, role: &str, text: &str) -> Option<HtmlElement> {
     all(root, "*")
         .into_iter()
-        .find(|e| role_of(e).as_deref() == Some(role) && accessible_name(e) == name && visible(e))
+        .find(|e| {
+            a11y::role_of(e).as_deref() == Some(role)
+                && a11y::perceivable(e)
+                && normalized(&text_without_hidden(e)) == text
+        })
         .map(JsCast::unchecked_into)
 }
 
@@ -316,7 +333,7 @@ pub fn by_role(root: &Element, role: &str, name: &str) -> Option<HtmlElement> {
 pub fn by_label(root: &Element, label: &str) -> Option<HtmlInputElement> {
     all(root, "input")
         .into_iter()
-        .find(|e| accessible_name(e) == label && visible(e))
+        .find(|e| accessible_name(e) == label && a11y::perceivable(e))
         .map(|e| e.unchecked_into())
 }
 
@@ -329,19 +346,9 @@ pub fn by_text(root: &Element, text: &str) -> Option<HtmlElement> {
         .map(JsCast::unchecked_into)
 }
 
-/// The switch's accessible description: the text of the elements it points to.
+/// An element's accessible description (a row link's state, a switch's explanation).
 pub fn description(element: &impl AsRef<Element>) -> String {
-    let element = element.as_ref();
-    let document = web_sys::window().unwrap().document().unwrap();
-    let ids = element
-        .get_attribute("aria-describedby")
-        .unwrap_or_default();
-    let parts: Vec<String> = ids
-        .split_whitespace()
-        .filter_map(|id| document.get_element_by_id(id))
-        .map(|e| text_without_hidden(&e))
-        .collect();
-    normalized(&parts.join(" "))
+    a11y::accessible_description(element.as_ref())
 }
 
 /// The element that has keyboard focus.
@@ -407,6 +414,13 @@ pub fn date_in_days(days: f64) -> String {
 /// The calendar date `days` from now, as `Intl` writes it in `locale`
 /// (the browser's own when `None`).
 pub fn date_in_days_in(locale: Option<&str>, days: f64) -> String {
+    date_at_in(locale, js_sys::Date::now() + days * 86_400_000.0)
+}
+
+/// The date of the moment `millis` (since the epoch) in the long style, as
+/// `Intl` writes it in `locale` (the browser's own when `None`) and the
+/// person's time zone.
+pub fn date_at_in(locale: Option<&str>, millis: f64) -> String {
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"dateStyle".into(), &"long".into()).unwrap();
     let locales = js_sys::Array::new();
@@ -414,9 +428,7 @@ pub fn date_in_days_in(locale: Option<&str>, days: f64) -> String {
         locales.push(&JsValue::from_str(locale));
     }
     let format = js_sys::Intl::DateTimeFormat::new(&locales, &options);
-    let at = js_sys::Date::new(&JsValue::from_f64(
-        js_sys::Date::now() + days * 86_400_000.0,
-    ));
+    let at = js_sys::Date::new(&JsValue::from_f64(millis));
     format
         .format()
         .call1(&JsValue::UNDEFINED, &at)
@@ -431,74 +443,6 @@ fn all(root: &Element, selector: &str) -> Vec<Element> {
         .filter_map(|i| nodes.item(i))
         .filter_map(|n| n.dyn_into::<Element>().ok())
         .collect()
-}
-
-/// The ARIA role: the explicit one, or the implicit role of the few elements the app uses.
-fn role_of(element: &Element) -> Option<String> {
-    if let Some(role) = element.get_attribute("role") {
-        return Some(role);
-    }
-    let tag = element.tag_name().to_ascii_lowercase();
-    let implicit = match tag.as_str() {
-        "a" if element.has_attribute("href") => "link",
-        "button" => "button",
-        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => "heading",
-        "ul" | "ol" => "list",
-        "nav" => "navigation",
-        "li" => "listitem",
-        "table" => "table",
-        "tr" => "row",
-        "td" => "cell",
-        "th" if element.get_attribute("scope").as_deref() == Some("row") => "rowheader",
-        "th" => "columnheader",
-        "select" => "combobox",
-        "input" => match element.get_attribute("type").as_deref() {
-            Some("checkbox") => "checkbox",
-            Some("search") => "searchbox",
-            _ => "textbox",
-        },
-        _ => return None,
-    };
-    Some(implicit.to_owned())
-}
-
-/// A simplified accessible name: aria-labelledby, aria-label, a `<label for>`, or the content.
-fn accessible_name(element: &Element) -> String {
-    let document = web_sys::window().unwrap().document().unwrap();
-    if let Some(ids) = element.get_attribute("aria-labelledby") {
-        let parts: Vec<String> = ids
-            .split_whitespace()
-            .filter_map(|id| document.get_element_by_id(id))
-            .map(|e| text_without_hidden(&e))
-            .collect();
-        return normalized(&parts.join(" "));
-    }
-    if let Some(label) = element.get_attribute("aria-label") {
-        return normalized(&label);
-    }
-    if element.tag_name().eq_ignore_ascii_case("table") {
-        return element
-            .query_selector("caption")
-            .unwrap()
-            .map(|caption| normalized(&text_without_hidden(&caption)))
-            .unwrap_or_default();
-    }
-    if ["input", "select"]
-        .iter()
-        .any(|tag| element.tag_name().eq_ignore_ascii_case(tag))
-    {
-        let id = element.id();
-        if id.is_empty() {
-            return String::new();
-        }
-        return all(&document.document_element().unwrap(), "label")
-            .into_iter()
-            .find(|l| l.get_attribute("for").as_deref() == Some(id.as_str()))
-            .map(|l| text_without_hidden(&l))
-            .map(|t| normalized(&t))
-            .unwrap_or_default();
-    }
-    normalized(&text_without_hidden(element))
 }
 
 /// The text of `element`, leaving out what is hidden from assistive technology.
@@ -521,7 +465,7 @@ fn text_without_hidden(element: &Element) -> String {
     text
 }
 
-/// Whether a person (or a screen reader) can perceive `element`.
+/// Whether `element` is outside anything hidden (its text is on the page).
 fn visible(element: &Element) -> bool {
     element
         .closest("[hidden], [aria-hidden=\"true\"]")
