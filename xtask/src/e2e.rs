@@ -9,16 +9,13 @@
 //! Shift+Tab the other way), that Escape closes them, that focus goes back to
 //! what opened them, and that no screen scrolls sideways at 320 px.
 
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use hyper::Method;
 use serde_json::{json, Value};
 
-use crate::bench::http::{bearer, Connection};
-use crate::server::{self, ApiServer, ServerOptions};
-use crate::shell::{command, run, workspace_root, Result};
+use crate::shell::Result;
+pub use crate::support::site::Site;
 use crate::webdriver::{ChromeDriver, Key, Session};
 
 /// How long the app may take to put focus where it belongs after a change on screen.
@@ -120,92 +117,6 @@ window.__ts = (() => {
   };
 })();
 "#;
-
-/// The app built by trunk and served with the API by one `consent-api --static-dir`.
-pub struct Site {
-    api: ApiServer,
-    data_dir: PathBuf,
-    pub url: String,
-    pub addr: SocketAddr,
-}
-
-impl Site {
-    /// Builds the app (trunk, debug) into `target/<name>-dist` and starts the server on a fresh database.
-    pub fn build_and_start(name: &str) -> Result<Site> {
-        run(command("cargo", &["fetch"]))?;
-        server::build()?;
-        let dist = workspace_root().join(format!("target/{name}-dist"));
-        let dist_arg = dist.to_string_lossy().into_owned();
-        run(command(
-            "trunk",
-            &["build", "--offline", "--dist", &dist_arg],
-        ))?;
-        let data_dir = std::env::temp_dir().join(format!("consent-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&data_dir);
-        std::fs::create_dir_all(&data_dir)
-            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-        let api = ApiServer::start(ServerOptions {
-            bind: "127.0.0.1:0",
-            data_dir: &data_dir,
-            cors_loopback: false,
-            log: Some(data_dir.join("consent-api.log")),
-            static_dir: Some(&dist),
-        })?;
-        let url = api.url.clone();
-        let addr = url
-            .strip_prefix("http://")
-            .and_then(|a| a.parse().ok())
-            .ok_or_else(|| format!("the server announced an odd address: {url}"))?;
-        println!("xtask: the app and the API at {url}");
-        Ok(Site {
-            api,
-            data_dir,
-            url,
-            addr,
-        })
-    }
-
-    /// A fresh tenant in `region` ("US" or "EU"); answers its id.
-    pub async fn new_tenant(&self, region: &str) -> Result<String> {
-        let mut connection = Connection::open(self.addr).await?;
-        let body = format!("{{\"region\":\"{region}\"}}");
-        let tenant = connection
-            .send(Method::POST, "/api/v1/dev/tenants", &[], Some(&body))
-            .await?
-            .json()?;
-        tenant["id"]
-            .as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| format!("no tenant id in {tenant}"))
-    }
-
-    /// The tenant's settings document, as the API has stored it.
-    pub async fn settings_of(&self, tenant: &str) -> Result<Value> {
-        let mut connection = Connection::open(self.addr).await?;
-        let token = crate::bench::dev_token(&mut connection, tenant).await?;
-        let authorization = bearer(&token)?;
-        connection
-            .send(
-                Method::GET,
-                &format!("/api/v1/tenants/{tenant}/data-sharing"),
-                &[("authorization", &authorization)],
-                None,
-            )
-            .await?
-            .json()
-    }
-
-    /// The end of the server's log, to explain a failure.
-    pub fn log_tail(&self) -> String {
-        self.api.log_tail()
-    }
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.data_dir);
-    }
-}
 
 /// Whether `program` ("copilot", "marketing") is on in a settings document.
 fn enabled(document: &Value, program: &str) -> bool {

@@ -1,10 +1,6 @@
-//! Headless Chromium driven through Debian's chromedriver, for the bench's
-//! cold loads, the keyboard end-to-end run and the screenshots.
-//!
-//! The WebDriver commands needed (sessions, navigation, scripts, real key
-//! input, screenshots, a few Chrome DevTools commands) are JSON over
-//! loopback HTTP, sent with the bench's small HTTP client: lighter than a
-//! WebDriver crate and nothing to download.
+//! The keyboard end-to-end run's own WebDriver client (JSON over loopback
+//! HTTP). The bench and the screenshots use `support::browser` (thirtyfour);
+//! this file goes once the keyboard run does too.
 
 use std::net::{SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -14,7 +10,7 @@ use std::time::{Duration, Instant};
 use hyper::Method;
 use serde_json::{json, Value};
 
-use crate::bench::http::Connection;
+use crate::bench::load::Connection;
 use crate::shell::Result;
 
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -156,12 +152,6 @@ impl Session {
         .map(drop)
     }
 
-    /// Makes the page see `prefers-color-scheme: <scheme>` ("light" or "dark").
-    pub async fn color_scheme(&mut self, scheme: &str) -> Result {
-        self.emulate_media(&[("prefers-color-scheme", scheme)])
-            .await
-    }
-
     /// Makes the page see these media features (`("prefers-reduced-motion", "reduce")`);
     /// an empty list ends the emulation.
     pub async fn emulate_media(&mut self, features: &[(&str, &str)]) -> Result {
@@ -209,15 +199,6 @@ impl Session {
             .unwrap_or_default())
     }
 
-    /// A PNG of the viewport.
-    pub async fn screenshot(&mut self) -> Result<Vec<u8>> {
-        let value = self.call(Method::GET, "/screenshot", None).await?;
-        let text = value
-            .as_str()
-            .ok_or_else(|| format!("no screenshot in {value}"))?;
-        decode_base64(text)
-    }
-
     /// Loads `url` (returns once the page's load event has fired).
     pub async fn navigate(&mut self, url: &str) -> Result {
         self.call(Method::POST, "/url", Some(json!({"url": url})))
@@ -230,16 +211,6 @@ impl Session {
         self.call(
             Method::POST,
             "/execute/sync",
-            Some(json!({"script": script, "args": args})),
-        )
-        .await
-    }
-
-    /// Runs a script that answers by calling its last argument.
-    pub async fn execute_async(&mut self, script: &str, args: Value) -> Result<Value> {
-        self.call(
-            Method::POST,
-            "/execute/async",
             Some(json!({"script": script, "args": args})),
         )
         .await
@@ -275,34 +246,6 @@ impl Key {
     }
 }
 
-/// Decodes standard base64 (WebDriver sends screenshots so).
-fn decode_base64(text: &str) -> Result<Vec<u8>> {
-    let value = |c: u8| -> Result<u32> {
-        Ok(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return Err(format!("not base64: {:?}", c as char)),
-        } as u32)
-    };
-    let bytes: Vec<u8> = text
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace() && *b != b'=')
-        .collect();
-    let mut out = Vec::with_capacity(bytes.len() * 3 / 4);
-    for chunk in bytes.chunks(4) {
-        let mut bits = 0u32;
-        for (i, c) in chunk.iter().enumerate() {
-            bits |= value(*c)? << (18 - 6 * i);
-        }
-        let whole = (chunk.len() * 6) / 8;
-        out.extend_from_slice(&bits.to_be_bytes()[1..1 + whole]);
-    }
-    Ok(out)
-}
-
 /// A WebDriver command; answers its `value`, or the driver's error.
 async fn command(
     connection: &mut Connection,
@@ -320,21 +263,4 @@ async fn command(
         ));
     }
     Ok(value["value"].take())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::decode_base64;
-
-    // Guards decoding screenshots: padding, every alphabet range, and refusing junk.
-    #[test]
-    fn base64_decodes_what_webdriver_sends() {
-        assert_eq!(decode_base64("").unwrap(), b"");
-        assert_eq!(decode_base64("TQ==").unwrap(), b"M");
-        assert_eq!(decode_base64("TWE=").unwrap(), b"Ma");
-        assert_eq!(decode_base64("TWFu").unwrap(), b"Man");
-        assert_eq!(decode_base64("iVBORw0KGgo=").unwrap(), b"\x89PNG\r\n\x1a\n");
-        assert_eq!(decode_base64("+/+/").unwrap(), [0xfb, 0xff, 0xbf]);
-        assert!(decode_base64("a$==").is_err());
-    }
 }

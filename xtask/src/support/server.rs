@@ -1,35 +1,55 @@
-//! Starts the consent API server as a child process and learns its address.
+//! Starts the consent API for every xtask command (run, test, e2e, bench,
+//! screenshots, schemathesis) with the workspace's launcher
+//! (`crates/server-launcher`, which the API's own process tests use too).
 
-use std::fs::File;
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+
+use server_launcher::Launch;
+pub use server_launcher::Server as ApiServer;
 
 use crate::shell::{command, run, workspace_root, Result};
 
-/// How long a fresh server may take to migrate, seed and listen.
-const START_DEADLINE: Duration = Duration::from_secs(60);
-
-/// A running consent API; stopped when dropped.
-pub struct ApiServer {
-    child: Child,
-    /// `http://127.0.0.1:PORT`
-    pub url: String,
-    log: Option<PathBuf>,
+/// Which build of the server to start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    /// `target/debug/consent-api` ([`build`] makes it).
+    Debug,
+    /// `target/server/consent-api`, the production build (`cargo xtask dist` makes it).
+    Release,
 }
 
-/// How to start the server.
+/// How to start the server. It always runs in development mode (`--dev`):
+/// seeded tenants and the development token route.
 pub struct ServerOptions<'a> {
+    pub build: Build,
     pub bind: &'a str,
+    /// SQLite under this directory, unless `database_url` names another database.
     pub data_dir: &'a Path,
+    pub database_url: Option<&'a str>,
     /// Allow CORS from loopback origins (browser tests run on another port).
     pub cors_loopback: bool,
     /// Where the server's log goes; `None` shows it in the terminal.
     pub log: Option<PathBuf>,
     /// A built app to serve beside the API (`--static-dir`).
     pub static_dir: Option<&'a Path>,
+    /// No background sweep of expired records (`--sweep-interval-secs 0`): steadier figures.
+    pub no_sweep: bool,
+}
+
+impl<'a> ServerOptions<'a> {
+    /// The debug build on a free loopback port, over SQLite in `data_dir`.
+    pub fn dev(data_dir: &'a Path) -> ServerOptions<'a> {
+        ServerOptions {
+            build: Build::Debug,
+            bind: "127.0.0.1:0",
+            data_dir,
+            database_url: None,
+            cors_loopback: false,
+            log: None,
+            static_dir: None,
+            no_sweep: false,
+        }
+    }
 }
 
 /// Builds the server binary (debug profile).
@@ -37,93 +57,36 @@ pub fn build() -> Result {
     run(command("cargo", &["build", "--package", "consent-api"]))
 }
 
-impl ApiServer {
-    /// Starts the built server in development mode and waits for its `listening on` line.
-    pub fn start(options: ServerOptions<'_>) -> Result<ApiServer> {
-        let root = workspace_root();
-        let binary = root.join("target/debug/consent-api");
-        let data_dir = options.data_dir.to_string_lossy().into_owned();
-        let content_dir = root.join("content").to_string_lossy().into_owned();
-        let mut args = vec![
-            "--dev",
-            "--bind",
-            options.bind,
-            "--data-dir",
-            &data_dir,
-            "--content-dir",
-            &content_dir,
-        ];
-        if options.cors_loopback {
-            args.push("--cors-loopback");
-        }
-        let static_dir = options
-            .static_dir
-            .map(|dir| dir.to_string_lossy().into_owned());
-        if let Some(dir) = &static_dir {
-            args.extend(["--static-dir", dir.as_str()]);
-        }
-        let mut cmd = command(&binary.to_string_lossy(), &args);
-        cmd.stdin(Stdio::null()).stdout(Stdio::piped());
-        if let Some(log) = &options.log {
-            let file =
-                File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
-            cmd.stderr(file);
-        }
-        let mut child = cmd
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-
-        // Read stdout on a thread so a silent server cannot hang us past the deadline.
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (found, url) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout)
-                .lines()
-                .map_while(std::result::Result::ok)
-            {
-                if let Some(url) = line.strip_prefix("listening on ") {
-                    let _ = found.send(url.trim().to_owned());
-                }
-                println!("consent-api: {line}");
-            }
-        });
-        let mut server = ApiServer {
-            child,
-            url: String::new(),
-            log: options.log,
-        };
-        match url.recv_timeout(START_DEADLINE) {
-            Ok(url) => {
-                server.url = url;
-                Ok(server)
-            }
-            Err(_) => Err(format!(
-                "the consent API did not start listening{}",
-                server.log_tail()
-            )),
-        }
+/// Starts the server and waits for its `listening on` line.
+pub fn start(options: ServerOptions<'_>) -> Result<ApiServer> {
+    let root = workspace_root();
+    let binary = root.join(match options.build {
+        Build::Debug => "target/debug/consent-api",
+        Build::Release => "target/server/consent-api",
+    });
+    let mut launch = Launch::new(binary)
+        .args(["--dev", "--bind", options.bind])
+        .arg("--content-dir")
+        .arg(root.join("content"))
+        // Freshly installed tools (for example PostgreSQL's) are on this PATH.
+        .env("PATH", crate::shell::path_with_cargo_bin())
+        .current_dir(&root)
+        .echo("consent-api: ");
+    launch = match options.database_url {
+        Some(url) => launch.args(["--database-url", url]),
+        None => launch.arg("--data-dir").arg(options.data_dir),
+    };
+    if options.cors_loopback {
+        launch = launch.arg("--cors-loopback");
     }
-
-    /// Whether the server process has exited (and how).
-    pub fn exited(&mut self) -> Option<std::process::ExitStatus> {
-        self.child.try_wait().ok().flatten()
+    if options.no_sweep {
+        launch = launch.args(["--sweep-interval-secs", "0"]);
     }
-
-    /// The end of the server's log, to explain a failure.
-    pub fn log_tail(&self) -> String {
-        let Some(log) = &self.log else {
-            return String::new();
-        };
-        let text = std::fs::read_to_string(log).unwrap_or_default();
-        let lines: Vec<&str> = text.lines().collect();
-        let tail = lines[lines.len().saturating_sub(30)..].join("\n");
-        format!("\n--- last lines of {} ---\n{tail}", log.display())
+    if let Some(dir) = options.static_dir {
+        launch = launch.arg("--static-dir").arg(dir);
     }
-}
-
-impl Drop for ApiServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    if let Some(log) = options.log {
+        launch = launch.log_to(log);
     }
+    launch.start()
 }
