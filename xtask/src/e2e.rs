@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 
 use crate::shell::Result;
-pub use crate::support::site::Site;
+use crate::support::site::Site;
 use crate::webdriver::{ChromeDriver, Key, Session};
 
 /// How long the app may take to put focus where it belongs after a change on screen.
