@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::fault::{reset_proxy, seen_for_settings, set_fault, Fault, Seen};
+use common::fault::{
+    no_more_settings_requests_than, reset_proxy, seen_for_settings, set_fault, Fault, Method, Seen,
+};
 use common::*;
 use consent_core::{ProgramId, Role};
 use wasm_bindgen_test::*;
@@ -19,6 +21,10 @@ const SERVER_FAILED: &str = "The server ran into a problem";
 const UNREACHABLE: &str = "The server could not be reached";
 const OUTCOME_UNKNOWN: &str = "it is not known whether your change was saved";
 const SLOW: &str = "The server is taking longer than usual";
+/// How long the proxy's log is watched to show that a change is not sent
+/// again by itself: past the page's first two waits before reading again
+/// (1 s, then 2 s), so a save retried on the reads' schedule would show.
+const NO_RESEND_WITHIN_MS: f64 = 3_500.0;
 
 /// The app for a fresh US tenant, through the proxy, with Copilot's panel
 /// open and turned on but not saved (the draft a fault must not lose).
@@ -57,7 +63,7 @@ fn starts(requests: &[Seen]) -> Vec<f64> {
 async fn a_stopped_api_is_said_and_the_page_recovers_by_itself() {
     reset_proxy().await;
     let tenant = fresh_tenant("US").await.id;
-    set_fault(Fault::Refuse).await;
+    set_fault(Fault::REFUSE).await;
     let app = TestApp::mount_on(fault::proxy_url(), &tenant, Role::Admin, "/settings");
 
     let alert = app.text(UNREACHABLE).await;
@@ -70,7 +76,7 @@ async fn a_stopped_api_is_said_and_the_page_recovers_by_itself() {
     app.role("button", "Retry now").await;
     assert!(by_role(&app.root, "link", COPILOT).is_none());
 
-    set_fault(Fault::Pass).await;
+    set_fault(Fault::PASS).await;
     // The next try comes at most 30 s later; it is 1 s, 2 s or 4 s here.
     wait_async("the list once the API is back", 15_000.0, || async {
         by_role(&app.root, "link", COPILOT)
@@ -90,7 +96,7 @@ async fn a_stopped_api_is_said_and_the_page_recovers_by_itself() {
 async fn a_slow_load_says_the_server_is_slow_then_shows_the_settings() {
     reset_proxy().await;
     let tenant = fresh_tenant("US").await.id;
-    set_fault(Fault::Delay(3000, Some("GET"))).await;
+    set_fault(Fault::delay(3000).on(Method::Get)).await;
     let app = TestApp::mount_on(fault::proxy_url(), &tenant, Role::Admin, "/settings");
 
     app.text(SLOW).await;
@@ -103,7 +109,7 @@ async fn a_slow_load_says_the_server_is_slow_then_shows_the_settings() {
     })
     .await;
     assert!(by_text(&app.root, SLOW).is_none());
-    let reads = seen_for_settings(&tenant, "GET").await;
+    let reads = seen_for_settings(&tenant, Method::Get).await;
     assert_eq!(
         reads.len(),
         1,
@@ -118,7 +124,7 @@ async fn a_slow_load_says_the_server_is_slow_then_shows_the_settings() {
 #[wasm_bindgen_test]
 async fn failing_reads_are_retried_with_backoff_and_keep_the_draft() {
     let (app, tenant, _panel) = panel_with_a_draft().await;
-    set_fault(Fault::Status(503, Some("GET"))).await;
+    set_fault(Fault::status(503).on(Method::Get)).await;
     come_back_to_the_page();
 
     app.text("The settings shown may be out of date").await;
@@ -128,7 +134,7 @@ async fn failing_reads_are_retried_with_backoff_and_keep_the_draft() {
     draft_is_kept(&app).await;
 
     let failed = wait_async("four failed reads", 15_000.0, || async {
-        let failed: Vec<Seen> = seen_for_settings(&tenant, "GET")
+        let failed: Vec<Seen> = seen_for_settings(&tenant, Method::Get)
             .await
             .into_iter()
             .filter(|r| r.status == 503)
@@ -146,7 +152,7 @@ async fn failing_reads_are_retried_with_backoff_and_keep_the_draft() {
     }
     draft_is_kept(&app).await;
 
-    set_fault(Fault::Pass).await;
+    set_fault(Fault::PASS).await;
     click(&app.role("button", "Retry now").await).await;
     wait_until("the page to leave the error state", || {
         by_text(&app.root, "may be out of date").is_none()
@@ -154,7 +160,7 @@ async fn failing_reads_are_retried_with_backoff_and_keep_the_draft() {
     })
     .await;
     draft_is_kept(&app).await;
-    let after = seen_for_settings(&tenant, "GET").await;
+    let after = seen_for_settings(&tenant, Method::Get).await;
     let last = after.last().unwrap();
     assert_eq!(
         (last.status, last.if_none_match.is_some()),
@@ -170,7 +176,7 @@ async fn failing_reads_are_retried_with_backoff_and_keep_the_draft() {
 #[wasm_bindgen_test]
 async fn a_slow_save_shows_progress_then_saves_once() {
     let (app, tenant, panel) = panel_with_a_draft().await;
-    set_fault(Fault::Delay(3000, Some("PUT"))).await;
+    set_fault(Fault::delay(3000).on(Method::Put)).await;
     click(&app.role("button", "Save").await).await;
 
     wait_until("Saving…", || {
@@ -193,7 +199,7 @@ async fn a_slow_save_shows_progress_then_saves_once() {
     .await;
     app.wait_row_state(COPILOT, "On").await;
 
-    let puts = seen_for_settings(&tenant, "PUT").await;
+    let puts = seen_for_settings(&tenant, Method::Put).await;
     assert_eq!(puts.len(), 1, "{puts:?}");
     assert!(puts[0].ended_ms - puts[0].started_ms >= 3000.0);
     assert_eq!(settings_of(&tenant).await.0.version, 1);
@@ -207,7 +213,7 @@ async fn a_slow_save_shows_progress_then_saves_once() {
 #[wasm_bindgen_test]
 async fn a_lost_answer_is_retried_under_the_same_key_and_applied_once() {
     let (app, tenant, panel) = panel_with_a_draft().await;
-    set_fault(Fault::DropAnswer("PUT")).await;
+    set_fault(Fault::drop_answer().on(Method::Put)).await;
     click(&app.role("button", "Save").await).await;
 
     app.text(OUTCOME_UNKNOWN).await;
@@ -222,15 +228,14 @@ async fn a_lost_answer_is_retried_under_the_same_key_and_applied_once() {
         "the server did store the change whose answer was lost"
     );
     // Nothing is sent again until the person asks.
-    sleep_ms(2500).await;
-    assert_eq!(seen_for_settings(&tenant, "PUT").await.len(), 1);
+    no_more_settings_requests_than(&tenant, Method::Put, 1, NO_RESEND_WITHIN_MS).await;
 
-    set_fault(Fault::Pass).await;
+    set_fault(Fault::PASS).await;
     click(&app.role("button", "Retry").await).await;
     wait_until("Saved", || app.status_line(&panel) == "Saved").await;
     app.wait_row_state(COPILOT, "On").await;
 
-    let puts = seen_for_settings(&tenant, "PUT").await;
+    let puts = seen_for_settings(&tenant, Method::Put).await;
     assert_eq!(puts.len(), 2, "{puts:?}");
     let key = puts[0].idempotency_key.clone();
     assert!(key.is_some(), "a change always carries a key");
@@ -253,20 +258,19 @@ async fn a_lost_answer_is_retried_under_the_same_key_and_applied_once() {
 #[wasm_bindgen_test]
 async fn a_failed_save_is_never_sent_again_by_itself() {
     let (app, tenant, panel) = panel_with_a_draft().await;
-    set_fault(Fault::Status(500, Some("PUT"))).await;
+    set_fault(Fault::status(500).on(Method::Put)).await;
     click(&app.role("button", "Save").await).await;
 
     app.text(SERVER_FAILED).await;
     draft_is_kept(&app).await;
-    sleep_ms(2500).await;
-    let puts = seen_for_settings(&tenant, "PUT").await;
+    let puts = no_more_settings_requests_than(&tenant, Method::Put, 1, NO_RESEND_WITHIN_MS).await;
     assert_eq!(puts.len(), 1, "sent once: {puts:?}");
     assert_eq!(settings_of(&tenant).await.0.version, 0);
 
-    set_fault(Fault::Pass).await;
+    set_fault(Fault::PASS).await;
     click(&app.role("button", "Retry").await).await;
     wait_until("Saved", || app.status_line(&panel) == "Saved").await;
-    let puts = seen_for_settings(&tenant, "PUT").await;
+    let puts = seen_for_settings(&tenant, Method::Put).await;
     assert_eq!(puts.len(), 2, "{puts:?}");
     assert_eq!(puts[1].idempotency_key, puts[0].idempotency_key);
     assert_eq!(settings_of(&tenant).await.0.version, 1);

@@ -4,7 +4,7 @@
 mod common;
 mod publish;
 
-use common::fault::{reset_proxy, seen, seen_for_settings, Seen};
+use common::fault::{reset_proxy, seen, seen_for_settings, Method, Seen};
 use common::*;
 use consent_core::{ProgramId, Role};
 use tenant_settings::perf::{PANEL_INTERACTIVE, SETTINGS_RENDERED};
@@ -55,7 +55,7 @@ async fn the_app_marks_when_settings_show_and_the_panel_takes_input() {
 /// The latest read of the tenant's settings the proxy saw, once there are `count`.
 async fn nth_read(tenant: &str, count: usize) -> Seen {
     wait_async(&format!("read number {count}"), 5_000.0, || async {
-        let reads = seen_for_settings(tenant, "GET").await;
+        let reads = seen_for_settings(tenant, Method::Get).await;
         (reads.len() >= count && reads[count - 1].status != 0).then(|| reads[count - 1].clone())
     })
     .await
@@ -117,7 +117,10 @@ async fn a_panel_link_reads_its_notices_together_with_the_settings() {
     let requests = seen().await;
     let settings = requests
         .iter()
-        .find(|r| r.method == "GET" && r.path == format!("/api/v1/tenants/{tenant}/data-sharing"))
+        .find(|r| {
+            r.method == Method::Get.as_str()
+                && r.path == format!("/api/v1/tenants/{tenant}/data-sharing")
+        })
         .expect("the settings were read");
     let versions = requests
         .iter()

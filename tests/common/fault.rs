@@ -1,9 +1,12 @@
 //! The fault-injecting proxy `cargo xtask test` starts in front of the
 //! consent API (`xtask/src/fault_proxy.rs`): switching its faults, and what
-//! it saw.
+//! it saw. The faults and the record are the proxy's own types
+//! (`crates/fault-vocabulary`).
 
 use gloo_net::http::Request;
-use serde::Deserialize;
+
+use fault_vocabulary::paths;
+pub use fault_vocabulary::{Fault, Method, Seen};
 
 /// Where the app reaches the API through the proxy (`CONSENT_FAULT_PROXY_URL` at compile time).
 pub fn proxy_url() -> &'static str {
@@ -24,36 +27,14 @@ fn control_url() -> &'static str {
     }
 }
 
-/// What the proxy does to requests from now on.
-pub enum Fault {
-    /// Forward everything.
-    Pass,
-    /// Refuse connections: the API looks stopped.
-    Refuse,
-    /// Wait this many ms before forwarding requests with this method (all when `None`).
-    Delay(u32, Option<&'static str>),
-    /// Answer this status (500 or 503) to requests with this method, without forwarding.
-    Status(u16, Option<&'static str>),
-    /// Forward requests with this method, then close the connection without answering.
-    DropAnswer(&'static str),
-}
-
 /// Switches the proxy's behaviour.
 pub async fn set_fault(fault: Fault) {
-    let method = |m: Option<&str>| m.map(|m| format!("&method={m}")).unwrap_or_default();
-    let query = match fault {
-        Fault::Pass => "mode=pass".to_owned(),
-        Fault::Refuse => "mode=refuse".to_owned(),
-        Fault::Delay(ms, m) => format!("mode=delay&ms={ms}{}", method(m)),
-        Fault::Status(status, m) => format!("mode=status&status={status}{}", method(m)),
-        Fault::DropAnswer(m) => format!("mode=drop{}", method(Some(m))),
-    };
-    control(&format!("/fault?{query}")).await;
+    control(&format!("{}?{}", paths::FAULT, fault.to_query())).await;
 }
 
 /// Back to passing everything through, and forget what was seen.
 pub async fn reset_proxy() {
-    control("/reset").await;
+    control(paths::RESET).await;
 }
 
 async fn control(path: &str) {
@@ -64,25 +45,9 @@ async fn control(path: &str) {
     assert!(response.ok(), "the fault proxy refused {path}");
 }
 
-/// One request the proxy saw.
-#[derive(Debug, Clone, Deserialize)]
-pub struct Seen {
-    pub method: String,
-    pub path: String,
-    pub idempotency_key: Option<String>,
-    pub if_none_match: Option<String>,
-    /// When the request arrived and when it was answered, in ms since the proxy started.
-    pub started_ms: f64,
-    pub ended_ms: f64,
-    /// What the browser got; 0 for no answer.
-    pub status: u16,
-    /// `pass`, `delay`, `status`, `drop` or `refuse`.
-    pub fault: String,
-}
-
 /// Every request the proxy saw since it was last reset, oldest first (preflights left out).
 pub async fn seen() -> Vec<Seen> {
-    let response = Request::get(&format!("{}/requests", control_url()))
+    let response = Request::get(&format!("{}{}", control_url(), paths::REQUESTS))
         .send()
         .await
         .expect("reading what the fault proxy saw");
@@ -91,17 +56,58 @@ pub async fn seen() -> Vec<Seen> {
 }
 
 /// The requests for a tenant's settings document (`GET` or `PUT …/data-sharing[/program]`).
-pub async fn seen_for_settings(tenant: &str, method: &str) -> Vec<Seen> {
+pub async fn seen_for_settings(tenant: &str, method: Method) -> Vec<Seen> {
     let document = format!("/api/v1/tenants/{tenant}/data-sharing");
     seen()
         .await
         .into_iter()
         .filter(|r| {
-            r.method == method
+            r.method == method.as_str()
                 && (r.path == document
                     || r.path
                         .strip_prefix(&document)
                         .is_some_and(|rest| rest.starts_with('/') && !rest.starts_with("/history")))
         })
         .collect()
+}
+
+/// How often the proxy's log is read while watching it.
+const LOG_POLL_MS: i32 = 100;
+
+/// Watches the proxy's log for `within_ms`: once it holds `count` requests
+/// for the tenant's settings with `method` (which must happen within the
+/// same time), the test fails the moment another one arrives, naming it;
+/// answers the `count` requests when none did by the deadline.
+///
+/// The deadline is what "never" means for the behaviour checked, so pick
+/// it from the app's own timing (for example, past its first retry wait).
+pub async fn no_more_settings_requests_than(
+    tenant: &str,
+    method: Method,
+    count: usize,
+    within_ms: f64,
+) -> Vec<Seen> {
+    let start = js_sys::Date::now();
+    let mut reached = false;
+    loop {
+        let requests = seen_for_settings(tenant, method).await;
+        assert!(
+            requests.len() <= count,
+            "expected no more than {count} {method} of the settings, but the proxy saw {} \
+             after {:.0} ms: {requests:#?}",
+            requests.len(),
+            js_sys::Date::now() - start
+        );
+        reached |= requests.len() == count;
+        if js_sys::Date::now() - start >= within_ms {
+            assert!(
+                reached,
+                "expected {count} {method} of the settings within {within_ms} ms, the proxy saw \
+                 {}: {requests:#?}",
+                requests.len()
+            );
+            return requests;
+        }
+        super::sleep_ms(LOG_POLL_MS).await;
+    }
 }

@@ -23,11 +23,15 @@
 //!
 //! CORS preflights (`OPTIONS`) are always forwarded: a fault is about the
 //! API, not about the browser's permission to ask it.
+//!
+//! The faults and the request record are typed once, in
+//! `crates/fault-vocabulary`, for this proxy and for the browser tests.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use fault_vocabulary::{paths, Applied, Fault, Mode, Seen};
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Bytes, Incoming};
 use hyper::header::{HeaderValue, CONNECTION, CONTENT_TYPE, HOST};
@@ -39,61 +43,25 @@ use tokio::sync::watch;
 
 use crate::shell::Result;
 
-/// What the proxy does to requests.
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Mode {
-    Pass,
-    Refuse,
-    Delay(u64),
-    Status(u16),
-    Drop,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Fault {
-    mode: Mode,
-    /// Only requests with this method are affected; `None` for all.
-    method: Option<Method>,
-}
-
-impl Fault {
-    const PASS: Fault = Fault {
-        mode: Mode::Pass,
-        method: None,
-    };
-
-    /// What happens to a request with `method`.
-    fn for_request(&self, method: &Method) -> Mode {
-        let applies =
-            *method != Method::OPTIONS && self.method.as_ref().is_none_or(|m| m == method);
-        if applies {
-            self.mode.clone()
-        } else {
-            Mode::Pass
-        }
-    }
-}
-
-/// One request the proxy saw.
-#[derive(Debug, Clone)]
-struct Recorded {
-    method: String,
-    path: String,
-    idempotency_key: Option<String>,
-    if_none_match: Option<String>,
-    started_ms: f64,
-    ended_ms: f64,
-    /// The status the browser got; 0 when it got no answer.
-    status: u16,
-    /// What the proxy did: `pass`, `delay`, `status`, `drop`, `refuse`, `upstream-error`.
-    fault: &'static str,
+/// `cargo xtask fault-proxy`'s command line.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The consent API to stand in front of: http://IP:PORT
+    #[arg(long, env = "CONSENT_FAULT_UPSTREAM")]
+    pub upstream: String,
+    /// Where the browser reaches the API through the proxy (port 0: a free one)
+    #[arg(long, env = "CONSENT_FAULT_BIND", default_value = "127.0.0.1:0")]
+    pub bind: String,
+    /// Where tests switch faults and read what was seen (port 0: a free one)
+    #[arg(long, env = "CONSENT_FAULT_CONTROL", default_value = "127.0.0.1:0")]
+    pub control: String,
 }
 
 struct Shared {
     upstream: SocketAddr,
     epoch: Instant,
     fault: watch::Sender<Fault>,
-    log: Mutex<Vec<Recorded>>,
+    log: Mutex<Vec<Seen>>,
 }
 
 impl Shared {
@@ -101,7 +69,7 @@ impl Shared {
         self.epoch.elapsed().as_secs_f64() * 1000.0
     }
 
-    fn record(&self, entry: Recorded) {
+    fn record(&self, entry: Seen) {
         self.log
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -197,30 +165,11 @@ impl Drop for FaultProxy {
 }
 
 /// `cargo xtask fault-proxy --upstream URL [--bind ADDR] [--control ADDR]`.
-pub fn command(args: &[String]) -> Result {
-    let mut upstream = None;
-    let mut bind = "127.0.0.1:0".to_owned();
-    let mut control = "127.0.0.1:0".to_owned();
-    let mut args = args.iter();
-    while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value"))?
-            .clone();
-        match flag.as_str() {
-            "--upstream" => upstream = Some(value),
-            "--bind" => bind = value,
-            "--control" => control = value,
-            _ => return Err(format!("unknown flag {flag}")),
-        }
-    }
-    let upstream = upstream.ok_or(
-        "usage: cargo xtask fault-proxy --upstream http://IP:PORT [--bind ADDR] [--control ADDR]",
-    )?;
-    let proxy = FaultProxy::start_on(&upstream, &bind, &control)?;
+pub fn command(args: Args) -> Result {
+    let proxy = FaultProxy::start_on(&args.upstream, &args.bind, &args.control)?;
     println!(
-        "fault proxy on {} (control on {}) in front of {upstream}",
-        proxy.url, proxy.control_url
+        "fault proxy on {} (control on {}) in front of {}",
+        proxy.url, proxy.control_url, args.upstream
     );
     proxy.wait();
     Ok(())
@@ -339,7 +288,7 @@ async fn proxy_request(
     request: Request<Incoming>,
 ) -> std::result::Result<Response<Full<Bytes>>, Dropped> {
     let started_ms = shared.now_ms();
-    let mode = shared.fault.borrow().for_request(request.method());
+    let mode = shared.fault.borrow().for_request(request.method().as_str());
     let header = |name: &str| {
         request
             .headers()
@@ -347,7 +296,7 @@ async fn proxy_request(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned)
     };
-    let mut entry = Recorded {
+    let mut entry = Seen {
         method: request.method().to_string(),
         path: request
             .uri()
@@ -358,26 +307,20 @@ async fn proxy_request(
         started_ms,
         ended_ms: started_ms,
         status: 0,
-        fault: "pass",
+        fault: Applied::from(mode),
     };
     let origin = header("origin");
     let outcome = match mode {
         Mode::Refuse => {
             // A connection accepted just before the socket closed: as if refused.
-            entry.fault = "refuse";
             Err(Dropped)
         }
-        Mode::Status(status) => {
-            entry.fault = "status";
-            Ok(injected_error(status, origin.as_deref()))
-        }
+        Mode::Status(status) => Ok(injected_error(status, origin.as_deref())),
         Mode::Delay(ms) => {
-            entry.fault = "delay";
             tokio::time::sleep(Duration::from_millis(ms)).await;
             forward(&shared, request).await
         }
         Mode::Drop => {
-            entry.fault = "drop";
             let _ = forward(&shared, request).await;
             Err(Dropped)
         }
@@ -466,14 +409,14 @@ fn control_request(shared: &Shared, request: &Request<Incoming>) -> Response<Ful
     let query = request.uri().query().unwrap_or("");
     let (status, body) = match (request.method(), request.uri().path()) {
         (&Method::OPTIONS, _) => (StatusCode::NO_CONTENT, String::new()),
-        (&Method::POST, "/fault") => match parse_fault(query) {
+        (&Method::POST, paths::FAULT) => match Fault::from_query(query) {
             Ok(fault) => {
-                shared.fault.send_replace(fault.clone());
+                shared.fault.send_replace(fault);
                 (StatusCode::OK, format!("{fault:?}"))
             }
             Err(e) => (StatusCode::BAD_REQUEST, e),
         },
-        (&Method::POST, "/reset") => {
+        (&Method::POST, paths::RESET) => {
             shared.fault.send_replace(Fault::PASS);
             shared
                 .log
@@ -482,7 +425,7 @@ fn control_request(shared: &Shared, request: &Request<Incoming>) -> Response<Ful
                 .clear();
             (StatusCode::OK, "reset".to_owned())
         }
-        (&Method::GET, "/requests") => (StatusCode::OK, requests_json(shared)),
+        (&Method::GET, paths::REQUESTS) => (StatusCode::OK, requests_json(shared)),
         _ => (StatusCode::NOT_FOUND, "unknown control request".to_owned()),
     };
     let mut response = Response::new(Full::new(Bytes::from(body)));
@@ -499,111 +442,5 @@ fn control_request(shared: &Shared, request: &Request<Incoming>) -> Response<Ful
 
 fn requests_json(shared: &Shared) -> String {
     let log = shared.log.lock().unwrap_or_else(PoisonError::into_inner);
-    let entries: Vec<serde_json::Value> = log
-        .iter()
-        .map(|r| {
-            serde_json::json!({
-                "method": r.method,
-                "path": r.path,
-                "idempotency_key": r.idempotency_key,
-                "if_none_match": r.if_none_match,
-                "started_ms": r.started_ms,
-                "ended_ms": r.ended_ms,
-                "status": r.status,
-                "fault": r.fault,
-            })
-        })
-        .collect();
-    serde_json::Value::Array(entries).to_string()
-}
-
-/// Reads `mode=…&ms=…&status=…&method=…`.
-fn parse_fault(query: &str) -> Result<Fault> {
-    let param = |name: &str| {
-        query.split('&').find_map(|pair| {
-            let (key, value) = pair.split_once('=')?;
-            (key == name).then_some(value)
-        })
-    };
-    let number = |name: &str| -> Result<u64> {
-        param(name)
-            .ok_or_else(|| format!("{name}= is missing"))?
-            .parse()
-            .map_err(|_| format!("{name}= must be a number"))
-    };
-    let mode = match param("mode").unwrap_or("pass") {
-        "pass" => Mode::Pass,
-        "refuse" => Mode::Refuse,
-        "delay" => Mode::Delay(number("ms")?),
-        "status" => match number("status")? {
-            status @ (500 | 503) => Mode::Status(status as u16),
-            other => return Err(format!("status={other}: only 500 and 503 are injected")),
-        },
-        "drop" => Mode::Drop,
-        other => return Err(format!("unknown mode {other:?}")),
-    };
-    let method = match param("method") {
-        None | Some("") => None,
-        Some(name) => {
-            Some(Method::from_bytes(name.as_bytes()).map_err(|_| format!("bad method {name:?}"))?)
-        }
-    };
-    Ok(Fault { mode, method })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // Guards the control port's vocabulary: each mode, the method filter, and refusals.
-    #[test]
-    fn faults_are_read_from_the_query() {
-        let put = Some(Method::PUT);
-        for (query, expected) in [
-            ("mode=pass", Ok(Fault::PASS)),
-            ("", Ok(Fault::PASS)),
-            (
-                "mode=refuse",
-                Ok(Fault {
-                    mode: Mode::Refuse,
-                    method: None,
-                }),
-            ),
-            (
-                "mode=delay&ms=2500",
-                Ok(Fault {
-                    mode: Mode::Delay(2500),
-                    method: None,
-                }),
-            ),
-            (
-                "mode=status&status=503&method=PUT",
-                Ok(Fault {
-                    mode: Mode::Status(503),
-                    method: put.clone(),
-                }),
-            ),
-            (
-                "mode=drop&method=PUT",
-                Ok(Fault {
-                    mode: Mode::Drop,
-                    method: put.clone(),
-                }),
-            ),
-        ] {
-            assert_eq!(parse_fault(query), expected, "{query}");
-        }
-        for query in ["mode=delay", "mode=status&status=404", "mode=explode"] {
-            assert!(parse_fault(query).is_err(), "{query}");
-        }
-        let fault = parse_fault("mode=drop&method=PUT").unwrap();
-        assert_eq!(fault.for_request(&Method::PUT), Mode::Drop);
-        assert_eq!(fault.for_request(&Method::GET), Mode::Pass);
-        assert_eq!(
-            parse_fault("mode=status&status=500")
-                .unwrap()
-                .for_request(&Method::OPTIONS),
-            Mode::Pass
-        );
-    }
+    serde_json::to_string(&*log).unwrap_or_else(|_| "[]".to_owned())
 }

@@ -12,63 +12,85 @@ mod postgres;
 mod run;
 mod schemathesis;
 mod screenshots;
-mod server;
 mod shell;
 mod support;
 mod test;
-mod webdriver;
 
 use std::process::ExitCode;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+use clap::{Parser, Subcommand};
 
-commands:
-  run       install what is missing, start the consent API (development mode,
-            SQLite under ./data) and the app on http://127.0.0.1:8080
-  test      install what is missing and run every test: native unit tests,
-            API tests (on SQLite, then on a throwaway PostgreSQL cluster),
-            and browser tests in headless Chromium
-  test-postgres [ARGS]
-            only the API tests on a throwaway PostgreSQL cluster; ARGS go to
-            cargo test (e.g. --test crash)
-  soak      the crash test with many kill cycles, on SQLite and PostgreSQL
-            (--cycles N, default 200)
-  dist      the production build: the app in dist/ (with .br and .gz copies)
-            and the server in target/server/consent-api
-  e2e       build the app, serve it from the consent API and drive both
-            programs' opt-in and opt-out with real key presses in headless
-            Chromium (also the last step of test)
-  screenshots
-            build and serve the app, then save PNGs of every screen (light,
-            dark, 360 px wide) to target/screenshots/
-  bench     the production build's weight, start-up in headless Chromium and
-            API throughput under load, with the budgets checked (~3-5 min)
-  fault-proxy --upstream http://IP:PORT [--bind ADDR] [--control ADDR]
-            a fault-injecting proxy in front of a consent API, for running
-            the browser fault tests by hand (see xtask/src/fault_proxy.rs)
-  install   only install what is missing";
+/// The project's own set-up and orchestration: every command first installs
+/// whatever is missing.
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", bin_name = "cargo xtask")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Install what is missing, start the consent API (development mode,
+    /// SQLite under ./data) and the app on http://127.0.0.1:8080
+    Run,
+    /// Install what is missing and run every test: native unit tests, API
+    /// tests (on SQLite, then on a throwaway PostgreSQL cluster), and browser
+    /// tests in headless Chromium
+    Test,
+    /// Only the API tests on a throwaway PostgreSQL cluster
+    TestPostgres {
+        /// Passed to cargo test (e.g. --test crash)
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        cargo_args: Vec<String>,
+    },
+    /// The crash test with many kill cycles, on SQLite and PostgreSQL
+    Soak {
+        /// Kill cycles per database
+        #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(1..))]
+        cycles: u32,
+    },
+    /// The production build: the app in dist/ (with .br and .gz copies) and
+    /// the server in target/server/consent-api
+    Dist,
+    /// Build the app, serve it from the consent API and drive both programs'
+    /// opt-in and opt-out with real key presses in headless Chromium (also
+    /// the last step of test)
+    E2e,
+    /// Build and serve the app, then save PNGs of every screen (light, dark,
+    /// 360 px wide) to target/screenshots/
+    Screenshots,
+    /// The production build's weight, start-up in headless Chromium and API
+    /// throughput under load, with the budgets checked (~3-5 min)
+    Bench,
+    /// The measuring half of bench, run as an optimised build
+    #[command(hide = true)]
+    BenchMeasure {
+        /// When the whole bench started, in ms since the Unix epoch
+        #[arg(long, env = bench::STARTED_AT)]
+        started_ms: Option<u128>,
+    },
+    /// A fault-injecting proxy in front of a consent API, for running the
+    /// browser fault tests by hand (see xtask/src/fault_proxy.rs)
+    FaultProxy(fault_proxy::Args),
+    /// Only install what is missing
+    Install,
+}
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let outcome = match args.first().map(String::as_str) {
-        Some("run") => run::run(),
-        Some("test") => test::test(),
-        Some("test-postgres") => test::test_postgres(&args[1..]),
-        Some("soak") => test::soak(&args[1..]),
-        Some("dist") => dist::dist().map(|_| ()),
-        Some("bench") => bench::bench(),
-        Some("e2e") => e2e::e2e(),
-        Some("screenshots") => screenshots::screenshots(),
-        // The measuring half of `bench`, run as an optimised build.
-        Some("bench-measure") => bench::measure(),
-        Some("fault-proxy") => fault_proxy::command(&args[1..]),
-        Some("install") => install::ensure_all(),
-        Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        _ => Err(format!("unknown or missing command\n\n{USAGE}")),
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Run => run::run(),
+        Command::Test => test::test(),
+        Command::TestPostgres { cargo_args } => test::test_postgres(&cargo_args),
+        Command::Soak { cycles } => test::soak(cycles),
+        Command::Dist => dist::dist().map(|_| ()),
+        Command::Bench => bench::bench(),
+        Command::BenchMeasure { started_ms } => bench::measure(started_ms),
+        Command::E2e => e2e::e2e(),
+        Command::Screenshots => screenshots::screenshots(),
+        Command::FaultProxy(args) => fault_proxy::command(args),
+        Command::Install => install::ensure_all(),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -76,5 +98,52 @@ fn main() -> ExitCode {
             eprintln!("xtask: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    // Guards the command line: clap's own consistency checks, and the flags as the README writes them.
+    #[test]
+    fn the_command_line_reads_as_documented() {
+        Cli::command().debug_assert();
+        let parse = |line: &str| Cli::try_parse_from(line.split_whitespace());
+        assert!(matches!(
+            parse("xtask soak --cycles 5").unwrap().command,
+            Command::Soak { cycles: 5 }
+        ));
+        assert!(matches!(
+            parse("xtask soak").unwrap().command,
+            Command::Soak { cycles: 200 }
+        ));
+        assert!(parse("xtask soak --cycles 0").is_err());
+        match parse("xtask test-postgres --test crash -- --nocapture")
+            .unwrap()
+            .command
+        {
+            Command::TestPostgres { cargo_args } => {
+                assert_eq!(cargo_args, ["--test", "crash", "--", "--nocapture"]);
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse("xtask fault-proxy --upstream http://127.0.0.1:3999 --bind 127.0.0.1:3998")
+            .unwrap()
+            .command
+        {
+            Command::FaultProxy(args) => {
+                assert_eq!(args.upstream, "http://127.0.0.1:3999");
+                assert_eq!(args.bind, "127.0.0.1:3998");
+                assert_eq!(args.control, "127.0.0.1:0");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            parse("xtask fault-proxy").is_err(),
+            "the upstream is required"
+        );
+        assert!(parse("xtask explode").is_err());
     }
 }

@@ -5,8 +5,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::server::{self, ApiServer, ServerOptions};
 use crate::shell::{command, run as run_cmd, workspace_root, Result};
+use crate::support::server::{self, ServerOptions};
 
 /// Where the app is served (Trunk.toml says the same) and where its `/api` proxy points.
 const APP_URL: &str = "http://127.0.0.1:8080";
@@ -22,12 +22,9 @@ pub fn run() -> Result {
     let data_dir = workspace_root().join("data");
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
-    let mut api = ApiServer::start(ServerOptions {
+    let mut api = server::start(ServerOptions {
         bind: API_BIND,
-        data_dir: &data_dir,
-        cors_loopback: false,
-        log: None,
-        static_dir: None,
+        ..ServerOptions::dev(&data_dir)
     })?;
     println!(
         "xtask: consent API at {} (database: {})",

@@ -1,14 +1,12 @@
 //! Property-based testing of the API from its own OpenAPI document, with
 //! schemathesis (from PyPI) in a virtual environment under `target/tools/`.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::path::PathBuf;
-use std::time::Duration;
 
 use crate::install::apt_install;
-use crate::server::{ApiServer, ServerOptions};
 use crate::shell::{command, first_line_of, run, workspace_root, Result};
+use crate::support::http::{block_on, Api};
+use crate::support::server::{self, ServerOptions};
 
 const VERSION: &str = "4.32.5";
 /// Examples per operation: enough to find shape mistakes, bounded in time.
@@ -52,14 +50,12 @@ pub fn run_against_fresh_server() -> Result {
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let outcome = (|| {
-        let api = ApiServer::start(ServerOptions {
-            bind: "127.0.0.1:0",
-            data_dir: &data_dir,
-            cors_loopback: false,
+        let api = server::start(ServerOptions {
             log: Some(data_dir.join("consent-api.log")),
-            static_dir: None,
+            ..ServerOptions::dev(&data_dir)
         })?;
-        let token = dev_token(&api.url, "contoso", "admin")?;
+        let client = Api::new(&api.url)?;
+        let token = block_on(client.dev_token("contoso", "admin"))?;
         let st = venv().join("bin/st").to_string_lossy().into_owned();
         let schema = format!("{}/api/openapi.json", api.url);
         let auth = format!("Authorization: Bearer {token}");
@@ -91,51 +87,4 @@ pub fn run_against_fresh_server() -> Result {
     })();
     let _ = std::fs::remove_dir_all(&data_dir);
     outcome
-}
-
-/// A development token, fetched with a plain HTTP/1.1 request (no client library needed here).
-pub fn dev_token(base_url: &str, tenant: &str, role: &str) -> Result<String> {
-    let address = base_url
-        .strip_prefix("http://")
-        .ok_or("the API URL is not http://")?;
-    let body = format!("{{\"tenant\":\"{tenant}\",\"role\":\"{role}\"}}");
-    let request = format!(
-        "POST /api/v1/dev/token HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    let mut stream =
-        TcpStream::connect(address).map_err(|e| format!("cannot reach {address}: {e}"))?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .map_err(|e| e.to_string())?;
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
-    let mut answer = String::new();
-    stream
-        .read_to_string(&mut answer)
-        .map_err(|e| e.to_string())?;
-    token_from_answer(&answer).ok_or_else(|| format!("no token in the answer: {answer}"))
-}
-
-fn token_from_answer(answer: &str) -> Option<String> {
-    if !answer.starts_with("HTTP/1.1 200") {
-        return None;
-    }
-    let rest = &answer[answer.find("\"token\":\"")? + "\"token\":\"".len()..];
-    Some(rest[..rest.find('"')?].to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    // Guards reading the token out of the dev token answer, and refusing an error answer.
-    #[test]
-    fn token_is_read_only_from_a_200_answer() {
-        let ok = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\r\n{\"token\":\"abc.def.ghi\",\"name\":\"Ada\"}";
-        assert_eq!(token_from_answer(ok).as_deref(), Some("abc.def.ghi"));
-        let refused = "HTTP/1.1 404 Not Found\r\n\r\n{\"code\":\"not_found\",\"token\":\"x\"}";
-        assert_eq!(token_from_answer(refused), None);
-    }
 }

@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::e2e::{Page, Site};
+use crate::e2e::page_scripts;
 use crate::shell::{workspace_root, Result};
-use crate::support::browser::ChromeDriver;
+use crate::support::browser::{ChromeDriver, Session};
+use crate::support::site::Site;
 
 const COPILOT: &str = "Copilot AI features data sharing";
 
@@ -60,9 +61,9 @@ pub fn screenshots() -> Result {
         let mut driver = ChromeDriver::start(&work).await?;
         let mut saved = Vec::new();
         for look in &LOOKS {
-            let mut page = Page::open(&mut driver).await?;
-            let result = photograph(&site, &mut page, look, &out, &mut saved).await;
-            page.session.close().await;
+            let session = driver.session().await?;
+            let result = photograph(&site, &session, look, &out, &mut saved).await;
+            session.close().await;
             result?;
         }
         Ok::<_, String>(saved)
@@ -89,15 +90,25 @@ struct Shot(
 const CLICK: &str =
     "const [role, name] = arguments; window.__ts.find(role, name).click(); return true;";
 
+/// Waits for an element with this role and name (found by the page helpers).
+async fn wait_for(session: &Session, role: &str, name: &str) -> Result {
+    let expression = format!("window.__ts.exists({}, {})", json!(role), json!(name));
+    session
+        .wait_until(&format!("{role} {name:?}"), &expression)
+        .await
+        .map(drop)
+}
+
 async fn photograph(
     site: &Site,
-    page: &mut Page,
+    page: &Session,
     look: &Look,
     out: &Path,
     saved: &mut Vec<PathBuf>,
 ) -> Result {
-    page.session.viewport(look.width, look.height).await?;
-    page.session.color_scheme(look.scheme).await?;
+    page.before_every_page(&page_scripts()?).await?;
+    page.viewport(look.width, look.height).await?;
+    page.color_scheme(look.scheme).await?;
     let us = site.new_tenant("US").await?;
     let eu = site.new_tenant("EU").await?;
     // The Copilot screens build on each other: saved on (05), then asked to confirm turning off (06).
@@ -176,34 +187,29 @@ async fn photograph(
         ),
     ];
     for Shot(name, path, steps, (role, ready)) in screens {
-        page.session
-            .navigate(&format!("{}{path}", site.url))
-            .await?;
+        page.navigate(&format!("{}{path}", site.url)).await?;
         for (step_role, step_name) in steps {
-            page.wait_for(step_role, step_name).await?;
-            page.session
-                .execute(CLICK, json!([step_role, step_name]))
-                .await?;
+            wait_for(page, step_role, step_name).await?;
+            page.execute(CLICK, json!([step_role, step_name])).await?;
         }
         if role == "status" {
-            page.wait(
+            page.wait_until(
                 &format!("{ready:?} announced"),
-                &format!("status().includes({})", json!(ready)),
+                &format!("window.__ts.status().includes({})", json!(ready)),
             )
             .await?;
         } else {
-            page.wait_for(role, ready).await?;
+            wait_for(page, role, ready).await?;
         }
         // Let entrance animations finish and fonts settle before the picture.
-        page.session
-            .execute_async(
+        page.execute_async(
                 "const done = arguments[arguments.length - 1];\
                  Promise.all(document.getAnimations().filter(a => a.effect.getTiming().iterations !== Infinity).map(a => a.finished))\
                    .then(() => requestAnimationFrame(() => requestAnimationFrame(() => done(true))));",
                 json!([]),
             )
             .await?;
-        let png = page.session.screenshot().await?;
+        let png = page.screenshot().await?;
         let file = out.join(format!("{}-{name}.png", look.name));
         std::fs::write(&file, png).map_err(|e| format!("cannot write {}: {e}", file.display()))?;
         saved.push(file);

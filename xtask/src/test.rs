@@ -14,8 +14,8 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use crate::fault_proxy::FaultProxy;
-use crate::server::{self, ApiServer, ServerOptions};
 use crate::shell::{command, run, workspace_root, Result};
+use crate::support::server::{self, ServerOptions};
 
 /// The variable naming axe-core's `axe.min.js` to the accessibility tests' build.
 const AXE_CORE_JS: &str = "AXE_CORE_JS";
@@ -135,12 +135,8 @@ pub fn postgres_tests(cargo_args: &[String]) -> Result {
 }
 
 /// `cargo xtask soak [--cycles N]`: the crash test with many kill cycles, on SQLite and on PostgreSQL.
-pub fn soak(args: &[String]) -> Result {
-    let cycles = match args {
-        [] => "200".to_owned(),
-        [flag, n] if flag == "--cycles" && n.parse::<u32>().is_ok_and(|n| n > 0) => n.clone(),
-        _ => return Err("usage: cargo xtask soak [--cycles N]".to_owned()),
-    };
+pub fn soak(cycles: u32) -> Result {
+    let cycles = cycles.to_string();
     let soak_run = |database: Option<&str>| {
         let args = [
             "test",
@@ -180,12 +176,10 @@ fn browser_tests() -> Result {
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let outcome = (|| {
         let log = data_dir.join("consent-api.log");
-        let mut api = ApiServer::start(ServerOptions {
-            bind: "127.0.0.1:0",
-            data_dir: &data_dir,
+        let mut api = server::start(ServerOptions {
             cors_loopback: true,
             log: Some(log),
-            static_dir: None,
+            ..ServerOptions::dev(&data_dir)
         })?;
         println!("xtask: consent API for browser tests at {}", api.url);
         // The fault tests reach the same API through a proxy they can break.

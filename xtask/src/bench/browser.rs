@@ -1,4 +1,4 @@
-//! Cold loads in headless Chromium (see `crate::webdriver`).
+//! Cold loads in headless Chromium (see `crate::support::browser`).
 //!
 //! Every load is cold: a new browser with a new, empty profile, so nothing
 //! (HTTP cache, compiled WebAssembly, connections) survives from the one
@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use crate::shell::Result;
-use crate::webdriver::ChromeDriver;
+use crate::support::browser::ChromeDriver;
 
 /// Installed before any script of the page: records every CSP violation.
 const RECORD_VIOLATIONS: &str = "window.__cspViolations = [];\
@@ -68,7 +68,7 @@ pub async fn cold_load(
     marks: &[&str],
     inspect: bool,
 ) -> Result<(ColdLoad, Option<(Vec<Resource>, String)>)> {
-    let mut session = driver.session().await?;
+    let session = driver.session().await?;
     let outcome = async {
         session.before_every_page(RECORD_VIOLATIONS).await?;
         session.navigate(url).await?;

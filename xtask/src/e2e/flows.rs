@@ -5,7 +5,7 @@ use serde_json::json;
 use thirtyfour::Key;
 
 use super::page::{name_matches, Page};
-use super::site::{enabled, Site};
+use crate::support::site::{enabled, Site};
 use super::{COPILOT, MARKETING, SWITCH};
 use crate::shell::Result;
 

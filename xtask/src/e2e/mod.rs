@@ -15,12 +15,12 @@
 
 mod flows;
 mod page;
-mod site;
 
 use std::path::Path;
 
-pub use page::Page;
-pub use site::Site;
+pub use page::{page_scripts, Page};
+
+use crate::support::site::Site;
 
 use crate::shell::Result;
 use crate::support::browser::ChromeDriver;

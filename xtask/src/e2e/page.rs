@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use thirtyfour::Key;
 
 use crate::shell::Result;
-use crate::support::browser::{Browser, ChromeDriver};
+use crate::support::browser::{ChromeDriver, Session};
 
 /// How long the app may take to put focus where it belongs after a change on screen.
 const FOCUS_SETTLES_WITHIN: Duration = Duration::from_secs(2);
@@ -31,7 +31,7 @@ pub fn page_scripts() -> Result<String> {
 
 /// A browser page with the helpers, and what a keyboard user does in it.
 pub struct Page {
-    pub session: Browser,
+    pub session: Session,
 }
 
 impl Page {

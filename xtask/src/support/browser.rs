@@ -1,7 +1,13 @@
-//! Headless Chromium driven through Debian's chromedriver with thirtyfour:
-//! WebDriver for navigation, scripts and real key input, and Chrome DevTools
-//! commands (sent through chromedriver) for the viewport, emulated media
-//! features and scripts installed before a page's own.
+//! Headless Chromium driven through Debian's chromedriver with thirtyfour,
+//! for the bench's cold loads, the keyboard end-to-end run and the
+//! screenshots.
+//!
+//! [`ChromeDriver`] starts the driver on a free loopback port; every
+//! [`ChromeDriver::session`] is a new browser with a new, empty profile.
+//! [`Session`] adds what our runs need on top of thirtyfour's `WebDriver`
+//! (which stays reachable as `session.driver`): scripts before every page,
+//! viewport and media emulation through Chrome DevTools, key chords and
+//! the console.
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -9,7 +15,9 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use thirtyfour::{Key, WebDriver};
+use thirtyfour::{ChromiumLikeCapabilities, DesiredCapabilities, LoggingPrefsLogLevel, WebDriver};
+
+pub use thirtyfour::Key;
 
 use crate::shell::Result;
 
@@ -28,6 +36,13 @@ const CHROMIUM_FLAGS: [&str; 9] = [
     "--disable-sync",
     "--window-size=1280,800",
 ];
+
+/// How long chromedriver may take to answer its status as ready.
+const DRIVER_DEADLINE: Duration = Duration::from_secs(20);
+/// How long a page load or an asynchronous script may take.
+const PAGE_DEADLINE: Duration = Duration::from_secs(30);
+/// How long [`Session::wait_until`] waits for a condition on the page.
+pub const WAIT_DEADLINE: Duration = Duration::from_secs(10);
 
 /// A running chromedriver; stopped when dropped.
 pub struct ChromeDriver {
@@ -57,45 +72,60 @@ impl ChromeDriver {
             profiles: profiles.to_owned(),
             sessions: 0,
         };
-        let status = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = format!("{}/status", driver.url);
+        let client = crate::support::http::client()?;
+        let deadline = Instant::now() + DRIVER_DEADLINE;
         loop {
-            let answer = status.get(format!("{}/status", driver.url)).send().await;
-            if let Ok(answer) = answer {
-                if answer
+            let ready = match client.get(&status).send().await {
+                Ok(answer) => answer
                     .json::<Value>()
                     .await
-                    .is_ok_and(|v| v["value"]["ready"] == true)
-                {
-                    return Ok(driver);
-                }
+                    .is_ok_and(|v| v["value"]["ready"] == true),
+                Err(_) => false,
+            };
+            if ready {
+                return Ok(driver);
             }
             if Instant::now() > deadline {
-                return Err("chromedriver did not become ready within 20 s".to_owned());
+                return Err(format!(
+                    "chromedriver did not become ready within {DRIVER_DEADLINE:?}"
+                ));
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
-    /// A new browser with a new, empty profile.
-    pub async fn session(&mut self) -> Result<Browser> {
+    /// A new headless browser with a new, empty profile.
+    pub async fn session(&mut self) -> Result<Session> {
         self.sessions += 1;
         let profile = self.profiles.join(format!("profile-{}", self.sessions));
-        let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| (*f).to_owned()).collect();
-        args.push(format!("--user-data-dir={}", profile.display()));
-        let capabilities = json!({
-            "browserName": "chrome",
-            "goog:chromeOptions": {"binary": CHROMIUM, "args": args},
-            "goog:loggingPrefs": {"browser": "ALL"},
-            "timeouts": {"script": 30000, "pageLoad": 30000}
-        });
-        let Value::Object(capabilities) = capabilities else {
-            unreachable!("the capabilities are a JSON object")
-        };
-        let driver = WebDriver::new(self.url.as_str(), capabilities)
+        let mut capabilities = DesiredCapabilities::chrome();
+        let fail = |e: thirtyfour::error::WebDriverError| format!("browser capabilities: {e}");
+        capabilities.set_binary(CHROMIUM).map_err(fail)?;
+        for flag in CHROMIUM_FLAGS {
+            capabilities.add_arg(flag).map_err(fail)?;
+        }
+        capabilities
+            .add_arg(&format!("--user-data-dir={}", profile.display()))
+            .map_err(fail)?;
+        capabilities
+            .set_browser_log_level(LoggingPrefsLogLevel::All)
+            .map_err(fail)?;
+        let driver = WebDriver::new(&self.url, capabilities)
             .await
-            .map_err(|e| format!("cannot open a browser session: {e}"))?;
-        Ok(Browser { driver, profile })
+            .map_err(|e| format!("cannot start a browser: {e}"))?;
+        let session = Session { driver, profile };
+        session
+            .driver
+            .set_page_load_timeout(PAGE_DEADLINE)
+            .await
+            .map_err(|e| format!("page load timeout: {e}"))?;
+        session
+            .driver
+            .set_script_timeout(PAGE_DEADLINE)
+            .await
+            .map_err(|e| format!("script timeout: {e}"))?;
+        Ok(session)
     }
 }
 
@@ -107,19 +137,33 @@ impl Drop for ChromeDriver {
 }
 
 /// One browser.
-pub struct Browser {
-    driver: WebDriver,
+pub struct Session {
+    pub driver: WebDriver,
     profile: PathBuf,
 }
 
-impl Browser {
+/// A WebDriver failure as a sentence naming what was being done.
+fn failed(what: &str) -> impl Fn(thirtyfour::error::WebDriverError) -> String + '_ {
+    move |e| format!("WebDriver {what}: {e}")
+}
+
+/// Script arguments: a JSON array as a list (anything else is one argument).
+fn arguments(args: Value) -> Vec<Value> {
+    match args {
+        Value::Array(list) => list,
+        Value::Null => Vec::new(),
+        one => vec![one],
+    }
+}
+
+impl Session {
     /// Runs a Chrome DevTools Protocol command in the page's browser.
     pub async fn devtools(&self, cmd: &str, params: Value) -> Result<Value> {
         self.driver
             .cdp()
             .send_raw(cmd, params)
             .await
-            .map_err(|e| format!("DevTools {cmd}: {e}"))
+            .map_err(failed(cmd))
     }
 
     /// Runs `source` in every new document before its own scripts.
@@ -161,8 +205,9 @@ impl Browser {
     }
 
     /// Presses keys with the browser's real input pipeline (focus moves,
-    /// default actions happen), as one chord: `&[Key::Shift, Key::Tab]`
-    /// holds Shift while Tab is pressed.
+    /// default actions happen), each chord in turn: `&[Key::Shift, Key::Tab]`
+    /// holds Shift while Tab is pressed. (For the keyboard run.)
+    #[allow(dead_code)]
     pub async fn press(&self, chord: &[Key]) -> Result {
         let mut actions = self.driver.action_chain();
         for key in chord {
@@ -171,25 +216,14 @@ impl Browser {
         for key in chord.iter().rev() {
             actions = actions.key_up(key.clone());
         }
-        actions
-            .perform()
-            .await
-            .map_err(|e| format!("pressing {chord:?}: {e}"))?;
-        actions
-            .reset_actions()
-            .await
-            .map_err(|e| format!("releasing {chord:?}: {e}"))
+        actions.perform().await.map_err(failed("key press"))
     }
 
     /// The browser console's messages since the last call (errors of the page included).
     pub async fn console(&self) -> Result<Vec<String>> {
-        let entries = self
-            .driver
-            .browser_log()
-            .await
-            .map_err(|e| format!("reading the console: {e}"))?;
+        let entries = self.driver.browser_log().await.map_err(failed("console"))?;
         Ok(entries
-            .iter()
+            .into_iter()
             .map(|e| format!("{} {}", e.level, e.message))
             .collect())
     }
@@ -199,7 +233,7 @@ impl Browser {
         self.driver
             .screenshot_as_png()
             .await
-            .map_err(|e| format!("taking a screenshot: {e}"))
+            .map_err(failed("screenshot"))
     }
 
     /// Loads `url` (returns once the page's load event has fired).
@@ -207,27 +241,52 @@ impl Browser {
         self.driver
             .goto(url)
             .await
-            .map_err(|e| format!("loading {url}: {e}"))
+            .map_err(|e| format!("WebDriver navigating to {url}: {e}"))
     }
 
-    /// Runs a script in the page with `args` (a JSON array) and answers what it returns.
+    /// Runs a script in the page and answers what it returns (`args`: a JSON array).
     pub async fn execute(&self, script: &str, args: Value) -> Result<Value> {
-        let answer = self
-            .driver
+        self.driver
             .execute(script.to_owned(), arguments(args))
             .await
-            .map_err(|e| format!("running a script in the page: {e}"))?;
-        Ok(answer.json().clone())
+            .map(|answer| answer.json().clone())
+            .map_err(failed("script"))
     }
 
     /// Runs a script that answers by calling its last argument.
     pub async fn execute_async(&self, script: &str, args: Value) -> Result<Value> {
-        let answer = self
-            .driver
+        self.driver
             .execute_async(script.to_owned(), arguments(args))
             .await
-            .map_err(|e| format!("running a script in the page: {e}"))?;
-        Ok(answer.json().clone())
+            .map(|answer| answer.json().clone())
+            .map_err(failed("asynchronous script"))
+    }
+
+    /// Waits until the JavaScript `expression` is truthy in the page and
+    /// answers its value; after [`WAIT_DEADLINE`], fails naming `what`, with
+    /// the start of the page's text and the console.
+    pub async fn wait_until(&self, what: &str, expression: &str) -> Result<Value> {
+        let script = format!("return ({expression});");
+        let started = Instant::now();
+        loop {
+            let value = self.execute(&script, Value::Null).await?;
+            if !(value.is_null() || value == false || value == "" || value == 0) {
+                return Ok(value);
+            }
+            if started.elapsed() > WAIT_DEADLINE {
+                let text = self
+                    .execute("return document.body.innerText.slice(0, 600);", Value::Null)
+                    .await
+                    .unwrap_or_default();
+                let console = self.console().await.unwrap_or_default();
+                return Err(format!(
+                    "waited {WAIT_DEADLINE:?} for {what}; the page shows {text}; \
+                     the console says: {}",
+                    console.join("\n")
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     /// Ends the browser and removes its profile.
@@ -237,11 +296,15 @@ impl Browser {
     }
 }
 
-/// A script's arguments: the elements of a JSON array (anything else is one argument).
-fn arguments(args: Value) -> Vec<Value> {
-    match args {
-        Value::Array(values) => values,
-        Value::Null => Vec::new(),
-        other => vec![other],
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Guards how script arguments reach WebDriver: an array is the list, anything else one argument.
+    #[test]
+    fn script_arguments_are_a_list() {
+        assert_eq!(arguments(json!([1, "a"])), vec![json!(1), json!("a")]);
+        assert_eq!(arguments(json!(null)), Vec::<Value>::new());
+        assert_eq!(arguments(json!({"x": 1})), vec![json!({"x": 1})]);
     }
 }

@@ -1,3 +1,7 @@
-//! What several xtask commands share.
+//! What the commands share: the server launcher, the HTTP client, the
+//! built app served with the API, and headless Chromium over WebDriver.
 
 pub mod browser;
+pub mod http;
+pub mod server;
+pub mod site;

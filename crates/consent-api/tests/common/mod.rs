@@ -535,9 +535,11 @@ pub fn admin_claims_json(expires_in_secs: i64) -> Value {
 pub const BINARY: &str = env!("CARGO_BIN_EXE_consent-api");
 
 /// A `consent-api` process in development mode over `database_url`, on a
-/// free port, its log in a file; killed when dropped.
+/// free port, its log in a file; killed when dropped. Started by the
+/// workspace's launcher (`crates/server-launcher`, which xtask uses too);
+/// the process itself (`child`, `kill`, `wait_exit`, …) is reached through it.
 pub struct ServerProcess {
-    pub child: std::process::Child,
+    server: server_launcher::Server,
     /// `http://127.0.0.1:PORT`
     pub base: String,
     /// Where its stderr (the log) goes.
@@ -545,14 +547,25 @@ pub struct ServerProcess {
     _log_dir: TempDir,
 }
 
+impl std::ops::Deref for ServerProcess {
+    type Target = server_launcher::Server;
+    fn deref(&self) -> &server_launcher::Server {
+        &self.server
+    }
+}
+
+impl std::ops::DerefMut for ServerProcess {
+    fn deref_mut(&mut self) -> &mut server_launcher::Server {
+        &mut self.server
+    }
+}
+
 impl ServerProcess {
     /// Starts the binary and waits (at most 60 s) for its `listening on` line.
     pub fn start(database_url: &str, extra_args: &[&str]) -> ServerProcess {
-        use std::io::{BufRead, BufReader};
-        use std::process::{Command, Stdio};
         let log_dir = tempfile::tempdir().expect("a temporary directory");
         let log = log_dir.path().join("consent-api.log");
-        let mut child = Command::new(BINARY)
+        let server = server_launcher::Launch::new(BINARY)
             .args([
                 "--dev",
                 "--bind",
@@ -564,33 +577,12 @@ impl ServerProcess {
             .arg(fixture_content())
             .args(["--database-url", database_url])
             .args(extra_args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).expect("a log file"))
-            .spawn()
-            .expect("the binary starts");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        let (found, url) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Some(url) = line.strip_prefix("listening on ") {
-                    let _ = found.send(url.trim().to_owned());
-                }
-            }
-        });
-        let base = match url.recv_timeout(std::time::Duration::from_secs(60)) {
-            Ok(base) => base,
-            Err(_) => {
-                let _ = child.kill();
-                panic!(
-                    "the server did not start:\n{}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                );
-            }
-        };
+            .log_to(&log)
+            .start()
+            .unwrap_or_else(|e| panic!("the server did not start: {e}"));
         ServerProcess {
-            child,
-            base,
+            base: server.url.clone(),
+            server,
             log,
             _log_dir: log_dir,
         }
@@ -616,16 +608,6 @@ impl ServerProcess {
         program_view(&document, program)["notices"].clone()
     }
 
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.base)
-    }
-
-    /// SIGKILL: no chance to finish anything.
-    pub fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
     /// Sends `signal` (e.g. `libc::SIGTERM`).
     pub fn signal(&self, signal: i32) {
         let pid = i32::try_from(self.child.id()).expect("a pid");
@@ -634,29 +616,9 @@ impl ServerProcess {
         assert_eq!(sent, 0, "signal {signal} could not be sent");
     }
 
-    /// Its exit status, waiting at most `within`.
-    pub fn wait_exit(&mut self, within: std::time::Duration) -> Option<std::process::ExitStatus> {
-        let deadline = std::time::Instant::now() + within;
-        loop {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return Some(status);
-            }
-            if std::time::Instant::now() > deadline {
-                return None;
-            }
-            std::thread::sleep(std::time::Duration::from_millis(20));
-        }
-    }
-
     /// Its log so far.
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        self.kill();
     }
 }
 

@@ -1,5 +1,6 @@
-//! A minimal HTTP/1.1 client on hyper: one kept-alive connection per
-//! worker, as load generators such as wrk do, and bounded load runs.
+//! The load generator: one kept-alive HTTP/1.1 connection per worker on
+//! hyper, as load generators such as wrk do, and bounded load runs. (Talking
+//! to the API otherwise goes through `support::http`.)
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -24,11 +25,6 @@ pub struct Answer {
 impl Answer {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    pub fn json(&self) -> Result<serde_json::Value> {
-        serde_json::from_slice(&self.body)
-            .map_err(|e| format!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
 }
 
@@ -236,8 +232,8 @@ pub struct Toggle {
     pub authorization: String,
     pub etag: String,
     pub enabled: bool,
-    /// The program's current notices (JSON), accepted when switching on.
-    pub notices: String,
+    /// The program's current notices, accepted when switching on.
+    pub notices: serde_json::Value,
     pub sequence: u64,
 }
 
@@ -245,10 +241,11 @@ impl Step for Toggle {
     async fn step(&mut self, connection: &mut Connection) -> Result<Option<String>> {
         let enabled = !self.enabled;
         let body = if enabled {
-            format!("{{\"enabled\":true,\"accept_notices\":{}}}", self.notices)
+            serde_json::json!({"enabled": true, "accept_notices": self.notices})
         } else {
-            "{\"enabled\":false}".to_owned()
-        };
+            serde_json::json!({"enabled": false})
+        }
+        .to_string();
         self.sequence += 1;
         // Keys are per tenant, and each worker has a tenant of its own.
         let key = format!("bench-{}", self.sequence);

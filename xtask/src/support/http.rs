@@ -1,0 +1,143 @@
+//! The one HTTP client of xtask (reqwest, JSON by serde_json): development
+//! tenants and tokens, and the settings document, from a running consent
+//! API. The bench's load generator keeps its own kept-alive connections
+//! (`bench/load.rs`): it measures, it does not talk to the API.
+
+use std::time::Duration;
+
+use reqwest::{Client, StatusCode};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::shell::Result;
+
+/// How long one call to a local service may take.
+const CALL_DEADLINE: Duration = Duration::from_secs(30);
+
+/// A client for loopback services (no proxy from the environment).
+pub fn client() -> Result<Client> {
+    Client::builder()
+        .no_proxy()
+        .timeout(CALL_DEADLINE)
+        .build()
+        .map_err(|e| format!("cannot build an HTTP client: {e}"))
+}
+
+/// A consent API at `base` (`http://127.0.0.1:PORT`).
+#[derive(Clone)]
+pub struct Api {
+    client: Client,
+    base: String,
+}
+
+/// The settings document and its `ETag`.
+pub struct Document {
+    pub value: Value,
+    pub etag: String,
+}
+
+#[derive(Serialize)]
+struct TokenRequest<'a> {
+    tenant: &'a str,
+    role: &'a str,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    token: String,
+}
+
+#[derive(Serialize)]
+struct TenantRequest<'a> {
+    region: &'a str,
+}
+
+#[derive(Deserialize)]
+struct TenantAnswer {
+    id: String,
+}
+
+impl Api {
+    pub fn new(base: &str) -> Result<Api> {
+        Ok(Api {
+            client: client()?,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// A development token for `role` ("admin", "reader") of `tenant` (the server runs with `--dev`).
+    pub async fn dev_token(&self, tenant: &str, role: &str) -> Result<String> {
+        let answer: TokenAnswer = self
+            .post("/api/v1/dev/token", &TokenRequest { tenant, role })
+            .await?;
+        Ok(answer.token)
+    }
+
+    /// A fresh development tenant in `region` ("US" or "EU"); answers its id.
+    pub async fn new_tenant(&self, region: &str) -> Result<String> {
+        let answer: TenantAnswer = self
+            .post("/api/v1/dev/tenants", &TenantRequest { region })
+            .await?;
+        Ok(answer.id)
+    }
+
+    /// The tenant's settings document as the API has stored it, read with `token`.
+    pub async fn settings(&self, tenant: &str, token: &str) -> Result<Document> {
+        let url = format!("{}/api/v1/tenants/{tenant}/data-sharing", self.base);
+        let answer = self
+            .client
+            .get(&url)
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| format!("GET {url}: {e}"))?;
+        let etag = answer
+            .headers()
+            .get("etag")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let value = read_json(answer, &url).await?;
+        Ok(Document { value, etag })
+    }
+
+    async fn post<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        body: &impl Serialize,
+    ) -> Result<T> {
+        let url = format!("{}{path}", self.base);
+        let answer = self
+            .client
+            .post(&url)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| format!("POST {url}: {e}"))?;
+        let value = read_json(answer, &url).await?;
+        serde_json::from_value(value.clone())
+            .map_err(|e| format!("POST {url}: unexpected answer ({e}): {value}"))
+    }
+}
+
+/// The JSON body of a successful answer, or a sentence with the status and body.
+async fn read_json(answer: reqwest::Response, url: &str) -> Result<Value> {
+    let status = answer.status();
+    let text = answer
+        .text()
+        .await
+        .map_err(|e| format!("{url}: reading the answer: {e}"))?;
+    if status != StatusCode::OK && status != StatusCode::CREATED {
+        return Err(format!("{url}: {status} {text}"));
+    }
+    serde_json::from_str(&text).map_err(|e| format!("{url}: not JSON ({e}): {text}"))
+}
+
+/// Runs `future` to completion on a runtime of its own (for callers that are not async).
+pub fn block_on<T>(future: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?
+        .block_on(future)
+}

@@ -1,0 +1,79 @@
+//! The app built by trunk and served with the API by one
+//! `consent-api --static-dir`: what the keyboard run and the screenshots
+//! look at.
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::shell::{command, run, workspace_root, Result};
+use crate::support::http::Api;
+use crate::support::server::{self, ApiServer, ServerOptions};
+
+pub struct Site {
+    api: ApiServer,
+    client: Api,
+    data_dir: PathBuf,
+    pub url: String,
+}
+
+impl Site {
+    /// Builds the app (trunk, debug) into `target/<name>-dist` and starts the server on a fresh database.
+    pub fn build_and_start(name: &str) -> Result<Site> {
+        run(command("cargo", &["fetch"]))?;
+        server::build()?;
+        let dist = workspace_root().join(format!("target/{name}-dist"));
+        let dist_arg = dist.to_string_lossy().into_owned();
+        run(command(
+            "trunk",
+            &["build", "--offline", "--dist", &dist_arg],
+        ))?;
+        let data_dir = std::env::temp_dir().join(format!("consent-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&data_dir);
+        std::fs::create_dir_all(&data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+        let api = server::start(ServerOptions {
+            log: Some(data_dir.join("consent-api.log")),
+            static_dir: Some(&dist),
+            ..ServerOptions::dev(&data_dir)
+        })?;
+        let url = api.url.clone();
+        println!("xtask: the app and the API at {url}");
+        Ok(Site {
+            client: Api::new(&url)?,
+            api,
+            data_dir,
+            url,
+        })
+    }
+
+    /// A fresh tenant in `region` ("US" or "EU"); answers its id.
+    pub async fn new_tenant(&self, region: &str) -> Result<String> {
+        self.client.new_tenant(region).await
+    }
+
+    /// The tenant's settings document, as the API has stored it.
+    pub async fn settings_of(&self, tenant: &str) -> Result<Value> {
+        let token = self.client.dev_token(tenant, "admin").await?;
+        Ok(self.client.settings(tenant, &token).await?.value)
+    }
+
+    /// The end of the server's log, to explain a failure.
+    pub fn log_tail(&self) -> String {
+        self.api.log_tail()
+    }
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.data_dir);
+    }
+}
+
+/// Whether `program` ("copilot", "marketing") is on in a settings document.
+pub fn enabled(document: &Value, program: &str) -> bool {
+    document["programs"]
+        .as_array()
+        .and_then(|programs| programs.iter().find(|p| p["id"] == program))
+        .is_some_and(|p| p["enabled"] == true)
+}
