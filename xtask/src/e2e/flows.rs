@@ -5,9 +5,9 @@ use serde_json::json;
 use thirtyfour::Key;
 
 use super::page::{name_matches, Page};
-use crate::support::site::{enabled, Site};
 use super::{COPILOT, MARKETING, SWITCH};
 use crate::shell::Result;
+use crate::support::site::{enabled, Site};
 
 /// Opens the settings of a fresh tenant and waits for its rows.
 async fn open_settings(site: &Site, page: &mut Page, region: &str) -> Result<String> {

@@ -83,6 +83,7 @@ impl From<NewNotice> for NoticeDocument {
                     id: section.id,
                     heading: section.heading,
                     blocks: section.blocks,
+                    search_terms: section.search_terms,
                 })
                 .collect(),
         }
@@ -103,6 +104,9 @@ pub struct NewSection {
     /// At least one.
     #[schema(min_items = 1, value_type = Vec<NewBlock>)]
     blocks: Vec<Block>,
+    /// Other words a search finds the section by (FAQ questions); never shown.
+    #[serde(default)]
+    search_terms: Vec<String>,
 }
 
 /// A block of text inside a section.
