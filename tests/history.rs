@@ -270,7 +270,7 @@ async fn a_failed_load_says_so_and_offers_retry() {
 async fn a_failing_read_is_tried_again_by_itself() {
     let tenant = fresh_tenant("US").await;
     set_program(&tenant.id, ProgramId::Copilot, true).await;
-    fault::set_fault(fault::Fault::Status(503, Some("GET"))).await;
+    fault::set_fault(fault::Fault::status(503).on(fault::Method::Get)).await;
     let app = TestApp::mount_on(fault::proxy_url(), &tenant.id, Role::Admin, "/history");
     let alert = wait_for("an alert", || {
         by_text(&app.root, "The history could not be loaded.")
@@ -280,7 +280,7 @@ async fn a_failing_read_is_tried_again_by_itself() {
     app.text("Trying again in").await;
     app.role("button", "Retry now").await;
 
-    fault::set_fault(fault::Fault::Pass).await;
+    fault::set_fault(fault::Fault::PASS).await;
     let table = app.role("table", ALL_EVENTS).await;
     wait_rows(&table, 1).await;
     app.gone("button", "Retry now").await;
