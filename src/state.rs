@@ -4,15 +4,13 @@
 //! it with what the server answered. The page never assumes a change
 //! happened until the API says so.
 
-use std::time::Duration;
-
 use consent_core::policy::{evaluate, Proposal, Standing};
 use consent_core::{DataSharingDocument, ProgramId, ProgramView, Timestamp};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::api::{ApiError, ETag};
-use crate::data::{read_backoff, worth_retrying, ReadTrouble, SLOW_AFTER};
+use crate::data::{ReadTrouble, Retry, Timeout, SLOW_AFTER};
 use crate::i18n::I18n;
 use crate::session::{Session, SignIn};
 
@@ -42,16 +40,14 @@ pub struct SettingsStore {
     state: RwSignal<Loadable>,
     /// Counts loads, so an answer to an older request never overwrites a newer one.
     generation: StoredValue<u32>,
-    /// The last read failed; set while a try again is pending.
-    trouble: RwSignal<Option<ReadTrouble>>,
+    /// The last read failed, and the countdown to the next try.
+    retry: Retry,
     /// A read has been waiting for the server for a while.
     slow: RwSignal<bool>,
+    /// Says so once a read takes longer than [`SLOW_AFTER`].
+    slow_timer: Timeout,
     /// The generation of the read on its way, if one is.
     reading: StoredValue<Option<u32>>,
-    /// Failed reads in a row, which sets the next wait.
-    failures: StoredValue<u32>,
-    /// The pending one-second tick of the countdown to the next try.
-    tick: StoredValue<Option<TimeoutHandle>>,
     /// The session the last read used, for reading again without being asked.
     session: StoredValue<Option<Session>>,
 }
@@ -62,11 +58,10 @@ impl SettingsStore {
         SettingsStore {
             state: RwSignal::new(Loadable::Loading),
             generation: StoredValue::new(0),
-            trouble: RwSignal::new(None),
+            retry: Retry::new(),
             slow: RwSignal::new(false),
+            slow_timer: Timeout::new(),
             reading: StoredValue::new(None),
-            failures: StoredValue::new(0),
-            tick: StoredValue::new(None),
             session: StoredValue::new(None),
         }
     }
@@ -94,14 +89,11 @@ impl SettingsStore {
         let (client, tenant) = (session.client(), session.tenant());
         let still_current = move || store.generation.try_get_value() == Some(generation);
         self.reading.set_value(Some(generation));
-        set_timeout(
-            move || {
-                if store.reading.try_get_value() == Some(Some(generation)) {
-                    store.slow.try_set(true);
-                }
-            },
-            SLOW_AFTER,
-        );
+        self.slow_timer.start(SLOW_AFTER, move || {
+            if store.reading.try_get_value() == Some(Some(generation)) {
+                store.slow.try_set(true);
+            }
+        });
         spawn_local(async move {
             let result = match shown {
                 Some(snapshot) => client
@@ -117,8 +109,7 @@ impl SettingsStore {
             store.slow.try_set(false);
             match result {
                 Ok((document, etag)) => {
-                    store.failures.try_set_value(0);
-                    store.trouble.try_set(None);
+                    store.retry.succeeded();
                     let fresh = Snapshot { document, etag };
                     // A 304 changes nothing: leave the signal alone, so nothing re-renders.
                     if store.snapshot_untracked().as_ref() != Some(&fresh) {
@@ -141,12 +132,7 @@ impl SettingsStore {
         if self.reading.try_get_value().flatten().is_some() {
             return;
         }
-        let waiting = self
-            .trouble
-            .try_get_untracked()
-            .flatten()
-            .is_some_and(|t| t.retry_in.is_some());
-        if waiting {
+        if self.retry.counting_down() {
             self.retry(session);
         } else if self.snapshot_untracked().is_some() {
             self.load(session);
@@ -180,67 +166,25 @@ impl SettingsStore {
         if self.snapshot_untracked().is_none() {
             self.state.try_set(Loadable::Failed(error.clone()));
         }
-        if !worth_retrying(&error) {
-            self.trouble.try_set(Some(ReadTrouble {
-                error,
-                retry_in: None,
-            }));
-            return;
-        }
-        let attempt = self.failures.try_get_value().unwrap_or(0);
-        self.failures.try_set_value(attempt.saturating_add(1));
-        let seconds = read_backoff(attempt).as_secs() as u32;
-        self.trouble.try_set(Some(ReadTrouble {
-            error,
-            retry_in: Some(seconds),
-        }));
-        self.count_down();
-    }
-
-    /// One second of the countdown to the next try; tries at zero.
-    fn count_down(&self) {
         let store = *self;
-        let handle = set_timeout_with_handle(
-            move || {
-                store.tick.try_set_value(None);
-                let left = store
-                    .trouble
-                    .try_get_untracked()
-                    .flatten()
-                    .and_then(|t| t.retry_in);
-                match left {
-                    Some(seconds) if seconds > 1 => {
-                        store.trouble.try_update(|t| {
-                            if let Some(t) = t {
-                                t.retry_in = Some(seconds - 1);
-                            }
-                        });
-                        store.count_down();
-                    }
-                    Some(_) => {
-                        if let Some(session) = store.session.try_get_value().flatten() {
-                            store.retry(session);
-                        }
-                    }
-                    None => {}
+        self.retry.failed(
+            error,
+            Callback::new(move |()| {
+                if let Some(session) = store.session.try_get_value().flatten() {
+                    store.retry(session);
                 }
-            },
-            Duration::from_secs(1),
-        )
-        .ok();
-        self.tick.try_set_value(handle);
+            }),
+        );
     }
 
     /// Stops a pending try again (a new read starts, or the app goes away).
     pub fn cancel_retry(&self) {
-        if let Some(handle) = self.tick.try_update_value(Option::take).flatten() {
-            handle.clear();
-        }
+        self.retry.cancel();
     }
 
     /// The failed read and the countdown to the next try, if the last read failed (tracked).
     pub fn trouble(&self) -> Option<ReadTrouble> {
-        self.trouble.get()
+        self.retry.trouble()
     }
 
     /// Whether a read has been waiting for the server for a while (tracked).
@@ -265,10 +209,8 @@ impl SettingsStore {
         // A save may finish after the app was unmounted; then there is nothing to update.
         self.generation.try_update_value(|g| *g = g.wrapping_add(1));
         self.reading.try_set_value(None);
-        self.cancel_retry();
-        self.trouble.try_set(None);
+        self.retry.succeeded();
         self.slow.try_set(false);
-        self.failures.try_set_value(0);
         self.state
             .try_set(Loadable::Ready(Snapshot { document, etag }));
     }

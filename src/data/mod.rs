@@ -15,5 +15,5 @@ mod retry;
 mod timer;
 
 pub use read::{use_read, Read, ReadState, ReadStatus};
-pub use retry::{read_backoff, worth_retrying, ReadTrouble, Retry, SLOW_AFTER};
+pub use retry::{ReadTrouble, Retry, SLOW_AFTER};
 pub use timer::Timeout;

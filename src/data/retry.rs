@@ -65,6 +65,14 @@ impl Retry {
         self.trouble.get()
     }
 
+    /// Whether a try again is counting down (untracked).
+    pub fn counting_down(self) -> bool {
+        self.trouble
+            .try_get_untracked()
+            .flatten()
+            .is_some_and(|t| t.retry_in.is_some())
+    }
+
     /// The read succeeded: the trouble and the back-off are over.
     pub fn succeeded(self) {
         self.tick.stop();

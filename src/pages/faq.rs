@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::ApiError;
 use crate::components::fragment::follow_fragment;
 use crate::components::notice_view::section_text;
-use crate::components::{NoticeBlocks, ReadView};
+use crate::components::{NoticeBlocks, ReadView, SearchBox};
 use crate::data::use_read;
 use crate::i18n::use_i18n;
 use crate::routes::{self, use_ids, use_route_base, SETTINGS};
@@ -72,20 +72,7 @@ pub fn FaqPage() -> impl IntoView {
                 <h1 class="ts-page__title">{tr!(t, "faq-heading")}</h1>
                 <p class="ts-page__intro">{tr!(t, "faq-intro")}</p>
             </div>
-            <div class="ts-search">
-                <label class="ts-search__label" for=search_id.clone()>
-                    {tr!(t, "faq-search-label")}
-                </label>
-                <input
-                    class="ts-search__input"
-                    type="search"
-                    id=search_id
-                    autocomplete="off"
-                    spellcheck="false"
-                    prop:value=move || query.get()
-                    on:input=move |ev| query.set(event_target_value(&ev))
-                />
-            </div>
+            <SearchBox id=search_id label=tr!(t, "faq-search-label") query=query />
             <p class="ts-faq__count" role="status">
                 {count_text}
             </p>

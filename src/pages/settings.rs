@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
 use crate::components::focus::row_id;
-use crate::components::{ReadTrouble, SlowRead};
+use crate::components::{ReadTrouble, SearchBox, SlowRead};
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::state::{now, use_settings, Loadable, ProgramStatus};
@@ -38,20 +38,7 @@ pub fn SettingsPage() -> impl IntoView {
                 <h1 class="ts-page__title">{tr!(t, "settings-heading")}</h1>
                 <TenantLine />
             </div>
-            <div class="ts-search">
-                <label class="ts-search__label" for=search_id.clone()>
-                    {tr!(t, "search-label")}
-                </label>
-                <input
-                    class="ts-search__input"
-                    type="search"
-                    id=search_id
-                    autocomplete="off"
-                    spellcheck="false"
-                    prop:value=move || query.get()
-                    on:input=move |ev| query.set(event_target_value(&ev))
-                />
-            </div>
+            <SearchBox id=search_id label=tr!(t, "search-label") query=query />
             {move || match phase.get() {
                 Phase::Loading => view! { <ListSkeleton /> }.into_any(),
                 Phase::Failed => view! { <LoadFailed /> }.into_any(),

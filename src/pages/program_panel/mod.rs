@@ -10,11 +10,11 @@ use consent_core::facts::program_facts;
 use consent_core::{rules, DataSharingDocument, NoticeRef, ProgramId, ProgramView, Region};
 use leptos::prelude::*;
 
-use super::panel::{use_close_panel, WhenLoaded};
 use crate::components::focus::focus_by_id;
 use crate::components::panel::{
-    read_button_id, AcceptanceBox, ContactSwitch, CurrentState, DataCategories, NoticeLinks,
-    PanelFooter, PanelHeading, PanelQuestion, ProgramSwitch, ReconsentBanner, SaveFailure,
+    read_button_id, use_close_panel, AcceptanceBox, ContactSwitch, CurrentState, DataCategories,
+    NoticeLinks, PanelFooter, PanelHeading, PanelQuestion, ProgramSwitch, ReconsentBanner,
+    SaveFailure, WhenLoaded,
 };
 use crate::components::{NoticeReader, SidePanel};
 use crate::draft::{use_drafts, Blocked, Draft};
