@@ -4,6 +4,7 @@
 //! server uses these rules to decide; the app uses the same rules to explain.
 //! Builds for native targets and for `wasm32-unknown-unknown`.
 
+pub mod canonical;
 pub mod catalog;
 pub mod changes;
 pub mod deadline;

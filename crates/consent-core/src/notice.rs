@@ -4,8 +4,8 @@
 //! ever inserted into the page as markup. Its `sha256` is taken over its
 //! canonical JSON, so a consent receipt proves which words were shown.
 
+use crate::canonical::{canonical_json, sha256_hex};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// Names one published version of a notice: what an admin accepts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -236,15 +236,14 @@ pub enum NoticeProblem {
 impl NoticeDocument {
     /// The hex SHA-256 of the canonical JSON of this document without `sha256`.
     ///
-    /// Canonical means compact with object keys sorted (serde_json's default
-    /// map is ordered by key), so the hash does not depend on file formatting.
+    /// Canonical means compact with object keys sorted, so the hash does not
+    /// depend on file formatting (see [`crate::canonical`]).
     pub fn canonical_sha256(&self) -> String {
         let mut value = serde_json::to_value(self).expect("a notice always serialises");
         if let Some(object) = value.as_object_mut() {
             object.remove("sha256");
         }
-        let digest = Sha256::digest(value.to_string().as_bytes());
-        digest.iter().map(|b| format!("{b:02x}")).collect()
+        sha256_hex(&canonical_json(&value))
     }
 
     /// Checks the document's shape; if `sha256` is given, that it matches.

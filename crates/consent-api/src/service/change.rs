@@ -5,10 +5,10 @@
 //! stores the change in one transaction and builds the answer. The HTTP
 //! handler only reads the request and writes the answer.
 
+use consent_core::canonical::{canonical_json, sha256_hex};
 use consent_core::rules::ChangeContext;
 use consent_core::tenant::can_edit;
 use consent_core::{decide_change, Actor, ChangeRequest, DataSharingDocument, ProgramId, Refusal};
-use sha2::{Digest, Sha256};
 
 use super::document::data_sharing_document;
 use super::event::new_event;
@@ -222,11 +222,9 @@ impl ChangeService {
 
 /// What makes two requests under one idempotency key "the same request".
 fn fingerprint(program: ProgramId, request: &ChangeRequest) -> String {
-    let canonical = serde_json::json!({"program": program, "request": request}).to_string();
-    Sha256::digest(canonical.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    sha256_hex(&canonical_json(
+        &serde_json::json!({"program": program, "request": request}),
+    ))
 }
 
 /// The stored first answer to a key, or a refusal if the key is reused for another request.
