@@ -1,0 +1,62 @@
+//! Messages from the Fluent catalogues, each language's parsed once.
+
+use std::cell::OnceCell;
+
+use fluent_bundle::{FluentArgs, FluentBundle, FluentResource};
+use unic_langid::LanguageIdentifier;
+
+use super::intl::format_number;
+use super::{I18n, Language};
+
+impl I18n {
+    /// The message `key`, without values.
+    pub fn t(self, key: &str) -> String {
+        self.format(key, None)
+    }
+
+    /// The message `key` with `args` filled in; see `tr!`.
+    pub fn t_args(self, key: &str, args: &FluentArgs) -> String {
+        self.format(key, Some(args))
+    }
+
+    fn format(self, key: &str, args: Option<&FluentArgs>) -> String {
+        CATALOGUES.with(|catalogues| {
+            let in_language = |language: Language| {
+                let bundle = catalogues[language as usize].get_or_init(|| bundle(language));
+                let pattern = bundle.get_message(key)?.value()?;
+                let mut errors = Vec::new();
+                let text = bundle.format_pattern(pattern, args, &mut errors);
+                errors.is_empty().then(|| text.into_owned())
+            };
+            // A catalogue lacking a key is caught by a test; should one slip
+            // through, English is better than a blank.
+            in_language(self.language)
+                .or_else(|| in_language(Language::English))
+                .unwrap_or_else(|| key.to_owned())
+        })
+    }
+}
+
+thread_local! {
+    /// Each language's catalogue, parsed the first time it is needed.
+    static CATALOGUES: [OnceCell<FluentBundle<FluentResource>>; 2] = const { [OnceCell::new(), OnceCell::new()] };
+}
+
+fn bundle(language: Language) -> FluentBundle<FluentResource> {
+    let id: LanguageIdentifier = language.tag().parse().unwrap_or_default();
+    let mut bundle = FluentBundle::new(vec![id]);
+    // The app sets the page's `lang` and never mixes scripts; isolation marks
+    // would only get in the way of copying and searching the text.
+    bundle.set_use_isolating(false);
+    bundle.set_formatter(Some(match language {
+        Language::English => format_number::<0>,
+        Language::German => format_number::<1>,
+    }));
+    for source in language.sources() {
+        // The catalogues are part of the build and checked by a test, so a
+        // syntax error cannot reach a person; keep what did parse.
+        let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(r, _)| r);
+        bundle.add_resource_overriding(resource);
+    }
+    bundle
+}
