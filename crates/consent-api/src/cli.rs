@@ -49,22 +49,8 @@ struct ServeArgs {
         allow_hyphen_values = true
     )]
     bind: Option<String>,
-    /// Where the default SQLite database lives (default ./data)
-    #[arg(
-        long,
-        env = "CONSENT_DATA_DIR",
-        value_name = "DIR",
-        allow_hyphen_values = true
-    )]
-    data_dir: Option<PathBuf>,
-    /// Database: sqlite://FILE or postgres://USER@HOST:PORT/DB (default sqlite://<data-dir>/consent.db)
-    #[arg(
-        long,
-        env = "CONSENT_DATABASE_URL",
-        value_name = "URL",
-        allow_hyphen_values = true
-    )]
-    database_url: Option<String>,
+    #[command(flatten)]
+    database: DatabaseArgs,
     /// Notice documents, one file per published version (default ./content)
     #[arg(
         long,
@@ -352,8 +338,8 @@ fn config(args: ServeArgs, matches: &ArgMatches) -> Result<Config, ConfigError> 
     let config = Config {
         dev: args.dev,
         bind,
-        data_dir: args.data_dir.unwrap_or(defaults.data_dir),
-        database_url: args.database_url,
+        data_dir: args.database.data_dir.unwrap_or(defaults.data_dir),
+        database_url: args.database.database_url,
         content_dir: args.content_dir.unwrap_or(defaults.content_dir),
         signing_key: args.signing_key,
         cors_loopback: args.cors_loopback,
