@@ -5,7 +5,8 @@
 //! accessibility tests, and dom-accessibility-api (npm, pinned by
 //! `xtask/a11y/package-lock.json`, bundled for the browser by esbuild from
 //! the same lock file): the role and accessible-name engine of the browser
-//! tests and the keyboard run.
+//! tests and the keyboard run, and oidc-provider (npm, pinned by
+//! `xtask/oidc/package-lock.json`): the real OpenID provider of the identity tests.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -41,6 +42,7 @@ pub fn ensure_all() -> Result {
     )?;
     axe_script()?;
     a11y_script()?;
+    oidc_provider()?;
     println!(
         "xtask: tools ready in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -72,6 +74,31 @@ pub fn axe_script() -> Result<PathBuf> {
         }
     }
     Ok(script)
+}
+
+/// The oidc-provider release `xtask/oidc/package-lock.json` pins (the last
+/// major that runs on Debian's Node.js 20).
+pub const OIDC_PROVIDER_VERSION: &str = "8.8.1";
+
+/// The path of the OpenID provider script the identity tests start
+/// (its packages installed with npm when missing or not the pinned version).
+pub fn oidc_provider() -> Result<PathBuf> {
+    let dir = workspace_root().join("xtask/oidc");
+    let package = dir.join("node_modules/oidc-provider/package.json");
+    let installed = || {
+        std::fs::read_to_string(&package)
+            .is_ok_and(|text| text.contains(&format!("\"version\": \"{OIDC_PROVIDER_VERSION}\"")))
+    };
+    if !installed() {
+        npm_ci(&dir, &format!("oidc-provider {OIDC_PROVIDER_VERSION}"))?;
+        if !installed() {
+            return Err(format!(
+                "{} is not oidc-provider {OIDC_PROVIDER_VERSION} after npm ci",
+                package.display()
+            ));
+        }
+    }
+    Ok(dir.join("provider.js"))
 }
 
 /// The dom-accessibility-api release `xtask/a11y/package-lock.json` pins.

@@ -16,7 +16,8 @@ use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use crate::config::{Command, Config, ConfigError, LogFormat};
+use crate::config::{Command, Config, ConfigError, IdentityProvider, LogFormat};
+use crate::identity::ClaimMapping;
 
 /// Reads and changes a tenant's data-sharing settings over HTTP, with an
 /// append-only consent history and a receipt per change.
@@ -68,6 +69,100 @@ struct ServeArgs {
         hide_env_values = true
     )]
     signing_key: Option<String>,
+    /// Verify tokens with the keys of this OpenID issuer (found through its
+    /// /.well-known/openid-configuration); tokens must carry it as iss
+    #[arg(
+        long,
+        env = "CONSENT_OIDC_ISSUER",
+        value_name = "URL",
+        allow_hyphen_values = true
+    )]
+    oidc_issuer: Option<String>,
+    /// Verify tokens with the JWKS at this address (fetched at start, again every
+    /// --jwks-refresh-secs and when a token names an unknown key)
+    #[arg(
+        long,
+        env = "CONSENT_JWKS_URL",
+        value_name = "URL",
+        allow_hyphen_values = true
+    )]
+    jwks_url: Option<String>,
+    /// Verify tokens with the JWKS in this file (read at start)
+    #[arg(
+        long,
+        env = "CONSENT_JWKS_FILE",
+        value_name = "PATH",
+        allow_hyphen_values = true
+    )]
+    jwks_file: Option<PathBuf>,
+    /// How often to fetch the provider's keys again, in seconds (default 3600)
+    #[arg(
+        long,
+        env = "CONSENT_JWKS_REFRESH_SECS",
+        value_name = "N",
+        allow_hyphen_values = true
+    )]
+    jwks_refresh_secs: Option<String>,
+    /// The claim naming the user's tenant (default tenant; Entra ID: tid); a dotted name reads
+    /// a nested claim
+    #[arg(
+        long,
+        env = "CONSENT_TENANT_CLAIM",
+        value_name = "CLAIM",
+        allow_hyphen_values = true
+    )]
+    tenant_claim: Option<String>,
+    /// The claim listing the user's roles (default roles; Keycloak: realm_access.roles)
+    #[arg(
+        long,
+        env = "CONSENT_ROLES_CLAIM",
+        value_name = "CLAIM",
+        allow_hyphen_values = true
+    )]
+    roles_claim: Option<String>,
+    /// A role name that may change settings; repeat for several (default admin; the variable
+    /// takes a comma-separated list)
+    #[arg(
+        long = "admin-role",
+        env = "CONSENT_ADMIN_ROLES",
+        value_name = "NAME",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    admin_roles: Vec<String>,
+    /// A role name that may only read; repeat for several (default reader)
+    #[arg(
+        long = "reader-role",
+        env = "CONSENT_READER_ROLES",
+        value_name = "NAME",
+        value_delimiter = ',',
+        allow_hyphen_values = true
+    )]
+    reader_roles: Vec<String>,
+    /// Changes one tenant may make per minute, across all processes (default 30; 0: no limit)
+    #[arg(
+        long,
+        env = "CONSENT_CHANGES_PER_MINUTE",
+        value_name = "N",
+        allow_hyphen_values = true
+    )]
+    changes_per_minute: Option<String>,
+    /// Requests one caller may make per second, per process (default 50; 0: no limit)
+    #[arg(
+        long,
+        env = "CONSENT_REQUESTS_PER_SECOND",
+        value_name = "N",
+        allow_hyphen_values = true
+    )]
+    requests_per_second: Option<String>,
+    /// Requests one caller may make at once above that rate (default 100)
+    #[arg(
+        long,
+        env = "CONSENT_REQUEST_BURST",
+        value_name = "N",
+        allow_hyphen_values = true
+    )]
+    request_burst: Option<String>,
     /// Allow browser calls from http://127.0.0.1:* and http://localhost:* (with --dev only)
     #[arg(long, env = "CONSENT_CORS_LOOPBACK", value_parser = switch)]
     cors_loopback: bool,
@@ -185,8 +280,19 @@ fn switch(value: &str) -> Result<bool, std::convert::Infallible> {
 }
 
 /// Every flag, by the name errors give it.
-const FLAGS: [&str; 15] = [
+const FLAGS: [&str; 26] = [
     "--dev",
+    "--oidc-issuer",
+    "--jwks-url",
+    "--jwks-file",
+    "--jwks-refresh-secs",
+    "--tenant-claim",
+    "--roles-claim",
+    "--admin-role",
+    "--reader-role",
+    "--changes-per-minute",
+    "--requests-per-second",
+    "--request-burst",
     "--bind",
     "--data-dir",
     "--database-url",
@@ -237,7 +343,7 @@ impl Command {
                 database_url: database.url(),
                 file,
             },
-            None => Command::Serve(config(cli.serve, &matches)?),
+            None => Command::Serve(Box::new(config(cli.serve, &matches)?)),
         })
     }
 }
@@ -256,7 +362,7 @@ impl Config {
         E: Fn(&str) -> Option<String>,
     {
         match Command::parse(args, env)? {
-            Command::Serve(config) => Ok(config),
+            Command::Serve(config) => Ok(*config),
             Command::Backup { .. } => Err(ConfigError::UnknownArgument("backup".to_owned())),
             Command::Restore { .. } => Err(ConfigError::UnknownArgument("restore".to_owned())),
         }
@@ -335,6 +441,58 @@ fn config(args: ServeArgs, matches: &ArgMatches) -> Result<Config, ConfigError> 
         )?,
         None => defaults.log_format,
     };
+    let number = |value: Option<String>, id: &str, flag, variable, default: u64| match value {
+        Some(value) => parse_seconds(source(id, flag, variable), &value),
+        None => Ok(default),
+    };
+    let jwks_refresh_secs = number(
+        args.jwks_refresh_secs,
+        "jwks_refresh_secs",
+        "--jwks-refresh-secs",
+        "CONSENT_JWKS_REFRESH_SECS",
+        defaults.jwks_refresh_secs,
+    )?;
+    let limit = |value: Option<String>, id: &str, flag, variable, default: u32| {
+        let n = number(value, id, flag, variable, u64::from(default))?;
+        u32::try_from(n).map_err(|_| ConfigError::BadNumber {
+            flag,
+            value: n.to_string(),
+        })
+    };
+    let changes_per_minute = limit(
+        args.changes_per_minute,
+        "changes_per_minute",
+        "--changes-per-minute",
+        "CONSENT_CHANGES_PER_MINUTE",
+        defaults.changes_per_minute,
+    )?;
+    let requests_per_second = limit(
+        args.requests_per_second,
+        "requests_per_second",
+        "--requests-per-second",
+        "CONSENT_REQUESTS_PER_SECOND",
+        defaults.requests_per_second,
+    )?;
+    let request_burst = limit(
+        args.request_burst,
+        "request_burst",
+        "--request-burst",
+        "CONSENT_REQUEST_BURST",
+        defaults.request_burst,
+    )?;
+    let identity_provider = match (args.oidc_issuer, args.jwks_url, args.jwks_file) {
+        (None, None, None) => None,
+        (Some(issuer), None, None) => Some(IdentityProvider::OidcIssuer(issuer)),
+        (None, Some(url), None) => Some(IdentityProvider::JwksUrl(url)),
+        (None, None, Some(path)) => Some(IdentityProvider::JwksFile(path)),
+        _ => return Err(ConfigError::SeveralKeySources),
+    };
+    let claims = ClaimMapping {
+        tenant_claim: args.tenant_claim.unwrap_or(defaults.claims.tenant_claim),
+        roles_claim: args.roles_claim.unwrap_or(defaults.claims.roles_claim),
+        admin_roles: or_default(args.admin_roles, defaults.claims.admin_roles),
+        reader_roles: or_default(args.reader_roles, defaults.claims.reader_roles),
+    };
     let config = Config {
         dev: args.dev,
         bind,
@@ -345,6 +503,12 @@ fn config(args: ServeArgs, matches: &ArgMatches) -> Result<Config, ConfigError> 
         cors_loopback: args.cors_loopback,
         token_issuer: args.token_issuer.unwrap_or(defaults.token_issuer),
         token_audience: args.token_audience.unwrap_or(defaults.token_audience),
+        identity_provider,
+        jwks_refresh_secs,
+        claims,
+        changes_per_minute,
+        requests_per_second,
+        request_burst,
         sweep_interval_secs,
         frame_ancestors: args.frame_ancestors.unwrap_or(defaults.frame_ancestors),
         static_dir: args.static_dir,
@@ -352,6 +516,16 @@ fn config(args: ServeArgs, matches: &ArgMatches) -> Result<Config, ConfigError> 
     };
     config.validate()?;
     Ok(config)
+}
+
+/// The names given, trimmed, or the default when none is.
+fn or_default(given: Vec<String>, default: Vec<String>) -> Vec<String> {
+    let given: Vec<String> = given.iter().map(|n| n.trim().to_owned()).collect();
+    if given.is_empty() {
+        default
+    } else {
+        given
+    }
 }
 
 /// The parser's error in the server's terms.

@@ -5,6 +5,8 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+use crate::identity::ClaimMapping;
+
 /// The signing key used in development mode when none is given. It is public
 /// (it is in the source), so tokens signed with it prove nothing.
 pub const DEVELOPMENT_SIGNING_KEY: &str = "development-only-signing-key-never-use-in-production";
@@ -20,6 +22,18 @@ pub const DEFAULT_TOKEN_AUDIENCE: &str = "tenant-settings";
 
 /// How often, by default, the server records deletions whose deadline passed.
 pub const DEFAULT_SWEEP_INTERVAL_SECS: u64 = 60;
+
+/// How often, by default, the identity provider's keys are fetched again.
+pub const DEFAULT_JWKS_REFRESH_SECS: u64 = 3600;
+
+/// Changes one tenant may record per minute, by default (all processes together).
+pub const DEFAULT_CHANGES_PER_MINUTE: u32 = 30;
+
+/// Requests one caller may make per second, by default (per process).
+pub const DEFAULT_REQUESTS_PER_SECOND: u32 = 50;
+
+/// Requests one caller may make at once above the steady rate, by default.
+pub const DEFAULT_REQUEST_BURST: u32 = 100;
 
 /// Who may frame the API's responses, by default: no one.
 pub const DEFAULT_FRAME_ANCESTORS: &str = "'none'";
@@ -45,6 +59,18 @@ pub struct Config {
     pub token_issuer: String,
     /// The `aud` claim tokens must carry.
     pub token_audience: String,
+    /// Where the identity provider's public keys are; `None`: HS256 only.
+    pub identity_provider: Option<IdentityProvider>,
+    /// Seconds between fetches of the provider's keys (when fetched from an address).
+    pub jwks_refresh_secs: u64,
+    /// Which claims name the tenant and roles, and which roles count.
+    pub claims: ClaimMapping,
+    /// Changes per tenant per minute; 0 turns the limit off.
+    pub changes_per_minute: u32,
+    /// Requests per caller per second, per process; 0 turns the limit off.
+    pub requests_per_second: u32,
+    /// Requests a caller may make at once above the steady rate.
+    pub request_burst: u32,
     /// Seconds between background deletion sweeps; 0 turns them off.
     pub sweep_interval_secs: u64,
     /// The `frame-ancestors` sources of the Content-Security-Policy header.
@@ -53,6 +79,18 @@ pub struct Config {
     pub static_dir: Option<PathBuf>,
     /// How log lines are written.
     pub log_format: LogFormat,
+}
+
+/// Where the identity provider's public keys (a JWKS) are found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdentityProvider {
+    /// `--jwks-url`: fetched at start and refreshed.
+    JwksUrl(String),
+    /// `--jwks-file`: read once at start.
+    JwksFile(PathBuf),
+    /// `--oidc-issuer`: the JWKS address from the issuer's OpenID
+    /// configuration; tokens must carry this issuer.
+    OidcIssuer(String),
 }
 
 /// How log lines are written (to stderr).
@@ -69,7 +107,7 @@ pub enum LogFormat {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     /// Run the server.
-    Serve(Config),
+    Serve(Box<Config>),
     /// Write the ledger of `database_url` to `file`.
     Backup { database_url: String, file: PathBuf },
     /// Load the ledger in `file` into `database_url`.
@@ -89,10 +127,19 @@ pub enum ConfigError {
     #[error("{flag}: {value:?} is not a socket address such as 127.0.0.1:3000")]
     BadAddress { flag: &'static str, value: String },
     #[error(
-        "no signing key: pass --signing-key KEY (or set CONSENT_SIGNING_KEY), \
-         or run with --dev to use the public development key"
+        "no way to verify tokens: pass --oidc-issuer URL, --jwks-url URL or --jwks-file PATH \
+         for an identity provider's keys, or --signing-key KEY (CONSENT_SIGNING_KEY) for HS256 \
+         tokens, or run with --dev to use the public development key"
     )]
     MissingSigningKey,
+    #[error(
+        "--oidc-issuer, --jwks-url and --jwks-file each name the provider's keys: give only one"
+    )]
+    SeveralKeySources,
+    #[error("{flag}: {value:?} must be an https:// address (http:// only on loopback)")]
+    InsecureAddress { flag: &'static str, value: String },
+    #[error("{0} must be more than 0")]
+    Zero(&'static str),
     #[error("the signing key must be at least {MIN_SIGNING_KEY_BYTES} bytes long")]
     WeakSigningKey,
     #[error("--cors-loopback is only allowed together with --dev")]
@@ -125,6 +172,12 @@ impl Default for Config {
             cors_loopback: false,
             token_issuer: DEFAULT_TOKEN_ISSUER.to_owned(),
             token_audience: DEFAULT_TOKEN_AUDIENCE.to_owned(),
+            identity_provider: None,
+            jwks_refresh_secs: DEFAULT_JWKS_REFRESH_SECS,
+            claims: ClaimMapping::default(),
+            changes_per_minute: DEFAULT_CHANGES_PER_MINUTE,
+            requests_per_second: DEFAULT_REQUESTS_PER_SECOND,
+            request_burst: DEFAULT_REQUEST_BURST,
             sweep_interval_secs: DEFAULT_SWEEP_INTERVAL_SECS,
             frame_ancestors: DEFAULT_FRAME_ANCESTORS.to_owned(),
             log_format: LogFormat::Text,
@@ -152,13 +205,37 @@ impl Config {
         {
             return Err(ConfigError::BadFrameAncestors(self.frame_ancestors.clone()));
         }
+        match &self.identity_provider {
+            Some(IdentityProvider::JwksUrl(url)) => secure_address("--jwks-url", url)?,
+            Some(IdentityProvider::OidcIssuer(url)) => secure_address("--oidc-issuer", url)?,
+            Some(IdentityProvider::JwksFile(_)) | None => {}
+        }
+        if self.jwks_refresh_secs == 0 {
+            return Err(ConfigError::Zero("--jwks-refresh-secs"));
+        }
+        if self.claims.tenant_claim.trim().is_empty() {
+            return Err(ConfigError::Empty("--tenant-claim"));
+        }
+        if self.claims.roles_claim.trim().is_empty() {
+            return Err(ConfigError::Empty("--roles-claim"));
+        }
+        let roles = self
+            .claims
+            .admin_roles
+            .iter()
+            .chain(&self.claims.reader_roles);
+        if self.claims.admin_roles.is_empty() || roles.into_iter().any(|r| r.trim().is_empty()) {
+            return Err(ConfigError::Empty("--admin-role"));
+        }
         if !self.dev {
             match &self.signing_key {
-                None => return Err(ConfigError::MissingSigningKey),
+                None if self.identity_provider.is_none() => {
+                    return Err(ConfigError::MissingSigningKey)
+                }
                 Some(key) if key.len() < MIN_SIGNING_KEY_BYTES => {
                     return Err(ConfigError::WeakSigningKey)
                 }
-                Some(_) => {}
+                _ => {}
             }
             if self.cors_loopback {
                 return Err(ConfigError::CorsWithoutDev);
@@ -181,11 +258,40 @@ impl Config {
             .then(|| std::time::Duration::from_secs(self.sweep_interval_secs))
     }
 
-    /// The key tokens are signed with: the configured one, else (development
-    /// mode only, see [`Config::validate`]) the public development key.
-    pub fn signing_key(&self) -> &str {
-        self.signing_key
-            .as_deref()
-            .unwrap_or(DEVELOPMENT_SIGNING_KEY)
+    /// The HS256 key: the configured one, else in development mode the
+    /// public development key; `None` when only the provider's keys count.
+    pub fn signing_key(&self) -> Option<&str> {
+        match &self.signing_key {
+            Some(key) => Some(key),
+            None if self.dev => Some(DEVELOPMENT_SIGNING_KEY),
+            None => None,
+        }
+    }
+
+    /// The `iss` the identity provider's tokens carry: the OpenID issuer,
+    /// else the configured token issuer.
+    pub fn provider_issuer(&self) -> &str {
+        match &self.identity_provider {
+            Some(IdentityProvider::OidcIssuer(issuer)) => issuer,
+            _ => &self.token_issuer,
+        }
+    }
+}
+
+/// Keys are fetched only over TLS, except from this machine (tests, a local provider).
+fn secure_address(flag: &'static str, url: &str) -> Result<(), ConfigError> {
+    let loopback = ["http://127.0.0.1", "http://localhost", "http://[::1]"]
+        .iter()
+        .any(|host| {
+            url.strip_prefix(host)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([':', '/']))
+        });
+    if url.starts_with("https://") && url.len() > "https://".len() || loopback {
+        Ok(())
+    } else {
+        Err(ConfigError::InsecureAddress {
+            flag,
+            value: url.to_owned(),
+        })
     }
 }

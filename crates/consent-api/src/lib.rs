@@ -29,7 +29,9 @@ use tokio::net::TcpListener;
 pub use config::{Command, Config, ConfigError, LogFormat};
 pub use state::{system_clock, Clock};
 
-use identity::TokenKeys;
+use config::IdentityProvider;
+use identity::jwks::{self, Jwks, JwksError, JwksSource};
+use identity::{TokenKeys, TokenVerifier};
 use notices::{ContentError, SharedNotices};
 use state::AppState;
 use store::{BackupError, BackupSummary, OpenError, PublishError, Store};
@@ -56,6 +58,8 @@ pub enum ServerError {
     Serve(std::io::Error),
     #[error(transparent)]
     WebApp(#[from] web::WebAppError),
+    #[error("cannot read the identity provider's keys: {0}")]
+    Keys(#[from] JwksError),
 }
 
 /// A ready server: notices loaded, database migrated, routes built.
@@ -63,6 +67,8 @@ pub struct App {
     state: AppState,
     router: Router,
     sweep_interval: Option<std::time::Duration>,
+    /// The provider's keys and how often to fetch them again, when fetched from an address.
+    key_refresh: Option<(Jwks, std::time::Duration)>,
 }
 
 impl App {
@@ -84,14 +90,44 @@ impl App {
                     .map_err(ServerError::Seed)?;
             }
         }
+        let provider = match &config.identity_provider {
+            None => None,
+            Some(provider) => {
+                let source = match provider {
+                    IdentityProvider::JwksUrl(url) => JwksSource::Url(url.clone()),
+                    IdentityProvider::JwksFile(path) => JwksSource::File(path.clone()),
+                    IdentityProvider::OidcIssuer(issuer) => {
+                        JwksSource::Url(jwks::discover(issuer).await?)
+                    }
+                };
+                Some((
+                    Jwks::load(source).await?,
+                    config.provider_issuer().to_owned(),
+                ))
+            }
+        };
+        let key_refresh =
+            provider
+                .as_ref()
+                .filter(|(jwks, _)| jwks.is_remote())
+                .map(|(jwks, _)| {
+                    (
+                        jwks.clone(),
+                        std::time::Duration::from_secs(config.jwks_refresh_secs),
+                    )
+                });
+        let verifier = TokenVerifier {
+            hs256: config
+                .signing_key()
+                .map(|key| TokenKeys::new(key, &config.token_issuer, &config.token_audience)),
+            provider,
+            audience: config.token_audience.clone(),
+            mapping: config.claims.clone(),
+        };
         let state = AppState {
             store,
             notices: SharedNotices::new(notices),
-            tokens: Arc::new(TokenKeys::new(
-                config.signing_key(),
-                &config.token_issuer,
-                &config.token_audience,
-            )),
+            identity: Arc::new(verifier),
             clock,
             dev: config.dev,
         };
@@ -106,6 +142,7 @@ impl App {
             state,
             router,
             sweep_interval: config.sweep_interval(),
+            key_refresh,
         })
     }
 
@@ -136,13 +173,17 @@ impl App {
         let sweeper = self
             .sweep_interval
             .map(|period| sweep::spawn_sweeper(self.state.clone(), period));
+        let refresher = self
+            .key_refresh
+            .as_ref()
+            .map(|(jwks, period)| jwks.spawn_refresher(*period));
         let served = axum::serve(listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(ServerError::Serve);
-        if let Some(sweeper) = sweeper {
-            sweeper.abort();
-            let _ = sweeper.await;
+        for task in sweeper.into_iter().chain(refresher) {
+            task.abort();
+            let _ = task.await;
         }
         self.state.store.close().await;
         served

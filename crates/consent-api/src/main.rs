@@ -28,7 +28,7 @@ async fn main() -> ExitCode {
     };
     init_logs(log_format);
     let outcome = match command {
-        Command::Serve(config) => consent_api::run(config, consent_api::shutdown_signal())
+        Command::Serve(config) => consent_api::run(*config, consent_api::shutdown_signal())
             .await
             .map_err(|e| e.to_string()),
         Command::Backup { database_url, file } => consent_api::backup_to_file(&database_url, &file)

@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use chrono::{SubsecRound, Utc};
 use consent_core::Timestamp;
 
-use crate::identity::SharedTokenKeys;
+use crate::identity::SharedVerifier;
 use crate::notices::SharedNotices;
 use crate::service::change::ChangeService;
 use crate::store::Store;
@@ -26,7 +26,8 @@ pub struct AppState {
     pub store: Store,
     /// The published notices; read a snapshot with `notices.get()`.
     pub notices: SharedNotices,
-    pub tokens: SharedTokenKeys,
+    /// Verifies bearer tokens (and issues development ones).
+    pub identity: SharedVerifier,
     pub clock: Clock,
     /// Development mode: the dev token route answers.
     pub dev: bool,
@@ -39,10 +40,10 @@ impl AppState {
     }
 }
 
-/// The token keys are the part of the state the caller extractor needs.
-impl FromRef<AppState> for SharedTokenKeys {
-    fn from_ref(state: &AppState) -> SharedTokenKeys {
-        state.tokens.clone()
+/// The verifier is the part of the state the caller extractors need.
+impl FromRef<AppState> for SharedVerifier {
+    fn from_ref(state: &AppState) -> SharedVerifier {
+        state.identity.clone()
     }
 }
 

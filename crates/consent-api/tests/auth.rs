@@ -336,7 +336,8 @@ fn with(mut claims: Value, key: &str, value: Option<Value>) -> Value {
 }
 
 // Guards identity against forged, expired and misused tokens: each is 401
-// unauthorized, whatever route it is sent to.
+// unauthorized, whatever route it is sent to. A genuine token that names no
+// tenant or no mapped role is 403 forbidden.
 #[tokio::test]
 async fn forged_expired_and_misused_tokens_are_unauthorized() {
     let server = TestServer::start().await;
@@ -412,49 +413,6 @@ async fn forged_expired_and_misused_tokens_are_unauthorized() {
             format!("Bearer {}", hs256(&with(good.clone(), "sub", None))),
         ),
         (
-            "missing tenant",
-            format!("Bearer {}", hs256(&with(good.clone(), "tenant", None))),
-        ),
-        (
-            "empty tenant",
-            format!(
-                "Bearer {}",
-                hs256(&with(good.clone(), "tenant", Some(json!(""))))
-            ),
-        ),
-        (
-            "malformed tenant",
-            format!(
-                "Bearer {}",
-                hs256(&with(good.clone(), "tenant", Some(json!("con/toso"))))
-            ),
-        ),
-        (
-            "unknown role",
-            format!(
-                "Bearer {}",
-                hs256(&with(good.clone(), "roles", Some(json!(["owner"]))))
-            ),
-        ),
-        (
-            "no roles",
-            format!(
-                "Bearer {}",
-                hs256(&with(good.clone(), "roles", Some(json!([]))))
-            ),
-        ),
-        (
-            "missing roles",
-            format!("Bearer {}", hs256(&with(good.clone(), "roles", None))),
-        ),
-        (
-            "roles not an array",
-            format!(
-                "Bearer {}",
-                hs256(&with(good.clone(), "roles", Some(json!("admin"))))
-            ),
-        ),
-        (
             "exp not a number",
             format!(
                 "Bearer {}",
@@ -497,10 +455,74 @@ async fn forged_expired_and_misused_tokens_are_unauthorized() {
             assert_eq!(answer.problem_code(), "unauthorized", "{case} {path}");
         }
     }
+    let unmapped: Vec<(&str, String)> = vec![
+        (
+            "missing tenant",
+            format!("Bearer {}", hs256(&with(good.clone(), "tenant", None))),
+        ),
+        (
+            "empty tenant",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "tenant", Some(json!(""))))
+            ),
+        ),
+        (
+            "malformed tenant",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "tenant", Some(json!("con/toso"))))
+            ),
+        ),
+        (
+            "unknown role",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "roles", Some(json!(["owner"]))))
+            ),
+        ),
+        (
+            "no roles",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "roles", Some(json!([]))))
+            ),
+        ),
+        (
+            "missing roles",
+            format!("Bearer {}", hs256(&with(good.clone(), "roles", None))),
+        ),
+        (
+            "roles not a list",
+            format!(
+                "Bearer {}",
+                hs256(&with(good.clone(), "roles", Some(json!(42))))
+            ),
+        ),
+    ];
+    for (case, authorization) in &unmapped {
+        let headers = [
+            ("authorization", authorization.as_str()),
+            ("if-match", "\"0\""),
+        ];
+        for (method, path) in &paths {
+            let body = (*method == Method::PUT).then(|| json!({"enabled": false}));
+            let answer = server.call(method.clone(), path, &headers, body).await;
+            assert_eq!(
+                answer.status,
+                StatusCode::FORBIDDEN,
+                "{case} {path}: {}",
+                answer.body
+            );
+            assert_eq!(answer.problem_code(), "forbidden", "{case} {path}");
+        }
+    }
     assert_eq!(server.event_count("contoso").await, 0);
-    // The untouched claims are accepted, with a known role among unknown ones too.
+    // The untouched claims are accepted, with a known role among unknown
+    // ones too, and one role given as a plain string.
     let extra_role = with(good.clone(), "roles", Some(json!(["owner", "admin"])));
-    for claims in [&good, &extra_role] {
+    let one_role = with(good.clone(), "roles", Some(json!("admin")));
+    for claims in [&good, &extra_role, &one_role] {
         assert_eq!(server.get(DOC, &hs256(claims)).await.status, StatusCode::OK);
     }
 }

@@ -42,14 +42,14 @@ fn configuration_is_parsed_and_validated() {
     assert_eq!(dev.content_dir.to_str(), Some("/c"));
     assert_eq!(
         dev.signing_key(),
-        consent_api::config::DEVELOPMENT_SIGNING_KEY
+        Some(consent_api::config::DEVELOPMENT_SIGNING_KEY)
     );
 
     let prod = parse(&["--signing-key", KEY, "--database-url=sqlite://x.db"], &[]).unwrap();
     assert!(!prod.dev);
     assert_eq!(prod.bind.to_string(), "127.0.0.1:3000");
     assert_eq!(prod.database_url(), "sqlite://x.db");
-    assert_eq!(prod.signing_key(), KEY);
+    assert_eq!(prod.signing_key(), Some(KEY));
 
     let from_env = parse(
         &[],
@@ -452,4 +452,89 @@ async fn loopback_cors_only_when_asked() {
         .unwrap()
         .to_ascii_lowercase()
         .contains("content-disposition"));
+}
+
+// Guards the identity flags: a provider instead of a shared key outside
+// --dev, claim mapping from flags or variables, and the refusals.
+#[test]
+fn identity_provider_and_claim_flags() {
+    use consent_api::config::IdentityProvider;
+    let entra = parse(
+        &[
+            "--oidc-issuer",
+            "https://login.example/tenant-1/v2.0",
+            "--tenant-claim",
+            "tid",
+            "--admin-role",
+            "Global admin",
+            "--admin-role",
+            "Dynamics 365 admin",
+            "--jwks-refresh-secs",
+            "600",
+        ],
+        &[("CONSENT_READER_ROLES", "Reports reader,Auditor")],
+    )
+    .unwrap();
+    assert_eq!(
+        entra.identity_provider,
+        Some(IdentityProvider::OidcIssuer(
+            "https://login.example/tenant-1/v2.0".into()
+        ))
+    );
+    assert_eq!(entra.signing_key(), None, "no shared key outside --dev");
+    assert_eq!(
+        entra.provider_issuer(),
+        "https://login.example/tenant-1/v2.0"
+    );
+    assert_eq!(entra.claims.tenant_claim, "tid");
+    assert_eq!(entra.claims.roles_claim, "roles");
+    assert_eq!(
+        entra.claims.admin_roles,
+        vec!["Global admin", "Dynamics 365 admin"]
+    );
+    assert_eq!(entra.claims.reader_roles, vec!["Reports reader", "Auditor"]);
+    assert_eq!(entra.jwks_refresh_secs, 600);
+
+    let both = parse(&["--jwks-file", "/keys.json", "--signing-key", KEY], &[]).unwrap();
+    assert_eq!(both.signing_key(), Some(KEY));
+    assert_eq!(both.provider_issuer(), "consent-api");
+    let local = parse(&["--jwks-url", "http://127.0.0.1:9000/jwks"], &[]);
+    assert!(local.is_ok(), "{local:?}");
+
+    let refused: [(&[&str], ConfigError); 5] = [
+        (
+            &["--jwks-url", "http://idp.example/jwks"],
+            ConfigError::InsecureAddress {
+                flag: "--jwks-url",
+                value: "http://idp.example/jwks".into(),
+            },
+        ),
+        (
+            &["--oidc-issuer", "http://localhost.evil.example"],
+            ConfigError::InsecureAddress {
+                flag: "--oidc-issuer",
+                value: "http://localhost.evil.example".into(),
+            },
+        ),
+        (
+            &[
+                "--jwks-file",
+                "/k.json",
+                "--jwks-url",
+                "https://idp.example/k",
+            ],
+            ConfigError::SeveralKeySources,
+        ),
+        (
+            &["--jwks-file", "/k.json", "--jwks-refresh-secs", "0"],
+            ConfigError::Zero("--jwks-refresh-secs"),
+        ),
+        (
+            &["--jwks-file", "/k.json", "--tenant-claim", " "],
+            ConfigError::Empty("--tenant-claim"),
+        ),
+    ];
+    for (args, error) in refused {
+        assert_eq!(parse(args, &[]), Err(error), "{args:?}");
+    }
 }

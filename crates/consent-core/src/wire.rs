@@ -205,6 +205,14 @@ pub enum ErrorCode {
     IdempotencyKeyReused,
     /// The route exists only in development mode (404).
     DevModeOnly,
+    /// The caller is the wrong kind for this route: a person's token on a
+    /// service route, a service's token on a tenant's settings, or a
+    /// service token without the route's scope (403).
+    InsufficientScope,
+    /// Too many requests or changes; `Retry-After` says when to try again (429).
+    RateLimited,
+    /// A tenant, or a line of a tenant file, is not acceptable (422).
+    InvalidTenant,
     /// The server failed; nothing was changed (500/503).
     Internal,
 }

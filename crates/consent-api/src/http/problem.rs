@@ -137,7 +137,8 @@ pub fn code_name(code: ErrorCode) -> String {
 fn default_status(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden | ErrorCode::InsufficientScope => StatusCode::FORBIDDEN,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::NotFound | ErrorCode::DevModeOnly => StatusCode::NOT_FOUND,
         ErrorCode::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
         ErrorCode::StaleVersion => StatusCode::PRECONDITION_FAILED,
@@ -148,7 +149,8 @@ fn default_status(code: ErrorCode) -> StatusCode {
         | ErrorCode::NoticeNotAccepted
         | ErrorCode::NoticeLanguageUnavailable
         | ErrorCode::ContactNotApplicable
-        | ErrorCode::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+        | ErrorCode::IdempotencyKeyReused
+        | ErrorCode::InvalidTenant => StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -170,6 +172,9 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::ContactNotApplicable => "Contact preference not applicable",
         ErrorCode::IdempotencyKeyReused => "Idempotency key reused",
         ErrorCode::DevModeOnly => "Development mode only",
+        ErrorCode::InsufficientScope => "Wrong kind of caller",
+        ErrorCode::RateLimited => "Too many requests",
+        ErrorCode::InvalidTenant => "Invalid tenant",
         ErrorCode::Internal => "Server error",
     }
 }

@@ -12,6 +12,8 @@
 
 #![allow(dead_code)] // each test file uses a different part of this harness
 
+pub mod oidc;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
