@@ -240,6 +240,39 @@ enum Tool {
         #[arg(long = "in", value_name = "FILE", allow_hyphen_values = true)]
         file: PathBuf,
     },
+    /// Registers and lists tenants (the operator's side of tenant provisioning)
+    Tenants {
+        #[command(subcommand)]
+        tool: TenantsTool,
+    },
+}
+
+/// The tenant tools.
+#[derive(Debug, Subcommand)]
+enum TenantsTool {
+    /// Registers every tenant of a CSV file (header id,name,region; RFC 4180) in one
+    /// transaction: new ones are created, known ones renamed or moved (a move out of the US
+    /// turns Copilot off). A bad line stops the import, naming its line; nothing is stored
+    Import {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The CSV file to read
+        #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+        file: PathBuf,
+        /// Notice documents, for the receipts of the events a move records (default ./content)
+        #[arg(
+            long,
+            env = "CONSENT_CONTENT_DIR",
+            value_name = "DIR",
+            allow_hyphen_values = true
+        )]
+        content_dir: Option<PathBuf>,
+    },
+    /// Writes every registered tenant as CSV (id,name,region,created_at) to stdout
+    List {
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 /// The database a tool works on.
@@ -280,7 +313,7 @@ fn switch(value: &str) -> Result<bool, std::convert::Infallible> {
 }
 
 /// Every flag, by the name errors give it.
-const FLAGS: [&str; 26] = [
+const FLAGS: [&str; 27] = [
     "--dev",
     "--oidc-issuer",
     "--jwks-url",
@@ -307,6 +340,7 @@ const FLAGS: [&str; 26] = [
     "--static-dir",
     "--out",
     "--in",
+    "--file",
 ];
 
 /// The full `--help` text, generated from the flags.
@@ -343,6 +377,23 @@ impl Command {
                 database_url: database.url(),
                 file,
             },
+            Some(Tool::Tenants {
+                tool:
+                    TenantsTool::Import {
+                        database,
+                        file,
+                        content_dir,
+                    },
+            }) => Command::ImportTenants {
+                database_url: database.url(),
+                file,
+                content_dir: content_dir.unwrap_or_else(|| Config::default().content_dir),
+            },
+            Some(Tool::Tenants {
+                tool: TenantsTool::List { database },
+            }) => Command::ListTenants {
+                database_url: database.url(),
+            },
             None => Command::Serve(Box::new(config(cli.serve, &matches)?)),
         })
     }
@@ -365,6 +416,9 @@ impl Config {
             Command::Serve(config) => Ok(*config),
             Command::Backup { .. } => Err(ConfigError::UnknownArgument("backup".to_owned())),
             Command::Restore { .. } => Err(ConfigError::UnknownArgument("restore".to_owned())),
+            Command::ImportTenants { .. } | Command::ListTenants { .. } => {
+                Err(ConfigError::UnknownArgument("tenants".to_owned()))
+            }
         }
     }
 }
@@ -379,6 +433,13 @@ where
     for tool in ["backup", "restore"] {
         command = command.mut_subcommand(tool, |sub| with_environment(sub, env));
     }
+    command = command.mut_subcommand("tenants", |tenants| {
+        ["import", "list"]
+            .into_iter()
+            .fold(tenants, |tenants, tool| {
+                tenants.mut_subcommand(tool, |sub| with_environment(sub, env))
+            })
+    });
     let args = std::iter::once("consent-api".to_owned()).chain(args);
     command.try_get_matches_from(args).map_err(config_error)
 }
@@ -597,7 +658,7 @@ mod tests {
     fn help_lists_every_flag_and_its_variable() {
         let help = help();
         for flag in FLAGS {
-            if !matches!(flag, "--out" | "--in") {
+            if !matches!(flag, "--out" | "--in" | "--file") {
                 assert!(help.contains(flag), "{flag} in {help}");
             }
         }

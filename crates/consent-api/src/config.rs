@@ -112,6 +112,14 @@ pub enum Command {
     Backup { database_url: String, file: PathBuf },
     /// Load the ledger in `file` into `database_url`.
     Restore { database_url: String, file: PathBuf },
+    /// Register the tenants of the CSV `file` in `database_url`.
+    ImportTenants {
+        database_url: String,
+        file: PathBuf,
+        content_dir: PathBuf,
+    },
+    /// Write the tenants of `database_url` as CSV to stdout.
+    ListTenants { database_url: String },
 }
 
 /// Why the configuration cannot be used.

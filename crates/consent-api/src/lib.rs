@@ -15,6 +15,7 @@ pub mod service;
 pub mod state;
 pub mod store;
 pub mod sweep;
+pub mod tenants;
 pub mod web;
 
 use std::future::Future;

@@ -24,7 +24,7 @@ async fn main() -> ExitCode {
     };
     let log_format = match &command {
         Command::Serve(config) => config.log_format,
-        Command::Backup { .. } | Command::Restore { .. } => LogFormat::Text,
+        _ => LogFormat::Text,
     };
     init_logs(log_format);
     let outcome = match command {
@@ -39,6 +39,19 @@ async fn main() -> ExitCode {
             consent_api::restore_from_file(&database_url, &file)
                 .await
                 .map(|summary| report("restored", &summary, &file))
+                .map_err(|e| e.to_string())
+        }
+        Command::ImportTenants {
+            database_url,
+            file,
+            content_dir,
+        } => consent_api::tenants::import(&database_url, &content_dir, &file)
+            .await
+            .map(|summary| println!("{summary}"))
+            .map_err(|e| e.to_string()),
+        Command::ListTenants { database_url } => {
+            consent_api::tenants::list(&database_url, &mut std::io::stdout().lock())
+                .await
                 .map_err(|e| e.to_string())
         }
     };

@@ -258,7 +258,7 @@ async fn dev_mode_makes_fresh_isolated_tenants() {
 
 // Guards the new tenant's region and name as sent: 1 to 16 ASCII letters
 // (stored upper-case, never trimmed into shape) and 1 to 200 characters of
-// name, or none for a generated one; anything else is 422 naming the field.
+// name, not all blank, or none for a generated one; anything else is 422 naming the field.
 #[tokio::test]
 async fn new_tenant_region_and_name_are_checked_as_sent() {
     let server = TestServer::start().await;
@@ -273,7 +273,8 @@ async fn new_tenant_region_and_name_are_checked_as_sent() {
         (json!({"region": "Bst"}), Ok("BST")),
         (json!({"region": sixteen}), Ok(sixteen.as_str())),
         (json!({"region": "US", "name": null}), Ok("US")),
-        (json!({"region": "US", "name": " "}), Ok("US")),
+        (json!({"region": "US", "name": " Contoso "}), Ok("US")),
+        (json!({"region": "US", "name": " "}), Err("name")),
         (json!({"region": "US", "name": longest_name}), Ok("US")),
         (json!({"region": ""}), Err("region")),
         (json!({"region": " us "}), Err("region")),

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// Every route the server answers: method, documented path, a concrete
 /// path to call, and the error statuses its description must list.
-const ROUTES: [(&str, &str, &str, &[u16]); 15] = [
+const ROUTES: [(&str, &str, &str, &[u16]); 18] = [
     ("get", "/healthz", "/healthz", &[500]),
     ("get", "/readyz", "/readyz", &[500, 503]),
     (
@@ -80,6 +80,24 @@ const ROUTES: [(&str, &str, &str, &[u16]); 15] = [
         &[404, 500],
     ),
     ("get", "/api/openapi.json", "/api/openapi.json", &[500]),
+    (
+        "put",
+        "/api/v1/tenants/{tenant_id}",
+        "/api/v1/tenants/northwind",
+        &[401, 403, 413, 415, 422, 429, 500],
+    ),
+    (
+        "get",
+        "/api/v1/tenants/{tenant_id}",
+        "/api/v1/tenants/northwind",
+        &[401, 403, 404, 429, 500],
+    ),
+    (
+        "get",
+        "/api/v1/tenants",
+        "/api/v1/tenants",
+        &[401, 403, 422, 429, 500],
+    ),
 ];
 
 async fn openapi(server: &TestServer) -> Value {
@@ -142,7 +160,13 @@ async fn every_route_is_described_with_its_errors() {
             .keys()
             .filter(|s| s.starts_with('2'))
             .count();
-        assert_eq!(success, 1, "{method} {path} has one success answer");
+        // Registering a tenant answers 201 (created) or 200 (already there).
+        let expected = if (method, path) == ("put", "/api/v1/tenants/{tenant_id}") {
+            2
+        } else {
+            1
+        };
+        assert_eq!(success, expected, "{method} {path}: its success answers");
 
         let http = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
         let body = matches!(method, "put" | "post").then(|| json!({"enabled": false}));
@@ -329,7 +353,28 @@ async fn the_document_states_the_limits_the_server_enforces() {
             }
         }
     }
-    assert_eq!(tenant_routes, 5);
+    assert_eq!(tenant_routes, 7);
+
+    // Service routes name the scope they need; the tenant routes a person's token.
+    for (method, path) in [
+        ("put", "/api/v1/tenants/{tenant_id}"),
+        ("get", "/api/v1/tenants/{tenant_id}"),
+        ("get", "/api/v1/tenants"),
+    ] {
+        assert_eq!(
+            document["paths"][path][method]["security"],
+            json!([{"service": ["consent.tenants.write"]}]),
+            "{method} {path}"
+        );
+    }
+    assert_eq!(
+        document["paths"]["/api/v1/tenants/{tenant_id}/data-sharing"]["get"]["security"],
+        json!([{"bearer": []}])
+    );
+    assert_eq!(
+        document["components"]["securitySchemes"]["service"]["scheme"],
+        "bearer"
+    );
 
     let schemas = &document["components"]["schemas"];
     let fields = [

@@ -213,7 +213,7 @@ async fn unknown_routes_are_problems() {
     let server = TestServer::start().await;
     let cases = [
         (Method::GET, "/nowhere", StatusCode::NOT_FOUND),
-        (Method::GET, "/api/v1/tenants", StatusCode::NOT_FOUND),
+        (Method::GET, "/api/v1/tenant", StatusCode::NOT_FOUND),
         (
             Method::DELETE,
             "/api/v1/notices",

@@ -57,6 +57,47 @@ pub struct ConsentEvent {
     pub receipt_id: String,
     /// The `Idempotency-Key` the change was made with, if any.
     pub idempotency_key: Option<String>,
+    /// What else the event says: the region move of `region_changed`, the
+    /// reason of a change the service made.
+    #[serde(flatten)]
+    pub detail: EventDetail,
+}
+
+/// The parts of an event only some actions have.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventDetail {
+    /// `region_changed`: the tenant's region before and after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<RegionMove>,
+    /// Why the service made the change (`region_ineligible`: the tenant
+    /// left the region the program is offered in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<ChangeReason>,
+}
+
+impl EventDetail {
+    /// Whether the event says nothing beyond its action.
+    pub fn is_empty(&self) -> bool {
+        self.region.is_none() && self.reason.is_none()
+    }
+}
+
+/// A tenant's move between regions (region codes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RegionMove {
+    pub before: String,
+    pub after: String,
+}
+
+/// Why the service, not a person, changed a program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeReason {
+    /// The tenant moved to a region where the program is not offered.
+    RegionIneligible,
 }
 
 /// `GET /api/v1/tenants/{tenant_id}/data-sharing/history`: one page, newest first.

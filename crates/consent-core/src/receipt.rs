@@ -176,9 +176,9 @@ pub fn receipt_event_type(action: ConsentAction, enabled_after: bool) -> Receipt
         ConsentAction::OptedIn => ReceiptEventType::Given,
         ConsentAction::OptedOut => ReceiptEventType::Withdrawn,
         ConsentAction::NoticesAccepted if enabled_after => ReceiptEventType::Renewed,
-        ConsentAction::NoticesAccepted | ConsentAction::ContactChanged => {
-            ReceiptEventType::Modified
-        }
+        ConsentAction::NoticesAccepted
+        | ConsentAction::ContactChanged
+        | ConsentAction::RegionChanged => ReceiptEventType::Modified,
         ConsentAction::DeletionCompleted => ReceiptEventType::Expired,
     }
 }

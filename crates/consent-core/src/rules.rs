@@ -141,6 +141,9 @@ pub enum ConsentAction {
     ContactChanged,
     NoticesAccepted,
     DeletionCompleted,
+    /// The tenant's region changed (recorded under Copilot, whose
+    /// eligibility the region decides).
+    RegionChanged,
 }
 
 impl ConsentAction {
@@ -152,6 +155,7 @@ impl ConsentAction {
             ConsentAction::ContactChanged => "contact_changed",
             ConsentAction::NoticesAccepted => "notices_accepted",
             ConsentAction::DeletionCompleted => "deletion_completed",
+            ConsentAction::RegionChanged => "region_changed",
         }
     }
 }
@@ -226,30 +230,73 @@ pub fn decide_change(
     if let Some(refusal) = evaluation.refusal {
         return Err(refusal);
     }
+    Ok(decision(
+        record,
+        request.enabled,
+        evaluation,
+        ctx.actor,
+        ctx.now,
+    ))
+}
+
+/// The record an evaluated change leaves, and what it records.
+fn decision(
+    record: &ProgramRecord,
+    enabled: bool,
+    evaluation: crate::policy::Evaluation,
+    actor: &Actor,
+    now: Timestamp,
+) -> Decision {
     let Some(action) = evaluation.action else {
-        return Ok(Decision {
+        return Decision {
             after: record.clone(),
             action: None,
-        });
+        };
     };
     let pending_deletion = match evaluation.deletion {
         DeletionChange::Starts(deadlines) => Some(deadlines),
         DeletionChange::Ends => None,
         DeletionChange::Unchanged => record.pending_deletion.clone(),
     };
-    let after = ProgramRecord {
-        program: record.program,
-        enabled: request.enabled,
-        contact_allowed: evaluation.contact_allowed,
-        accepted_notices: evaluation.accepted_notices,
-        updated_at: Some(ctx.now),
-        updated_by: Some(ctx.actor.reference()),
-        pending_deletion,
-    };
-    Ok(Decision {
-        after,
+    Decision {
+        after: ProgramRecord {
+            program: record.program,
+            enabled,
+            contact_allowed: evaluation.contact_allowed,
+            accepted_notices: evaluation.accepted_notices,
+            updated_at: Some(now),
+            updated_by: Some(actor.reference()),
+            pending_deletion,
+        },
         action: Some(action),
-    })
+    }
+}
+
+/// What a tenant's move to `region` does to a program: one that is on but
+/// not offered there is turned off, as its admin's opt-out would (the
+/// deletion clock starts), by `actor` (the service that moved the tenant).
+/// `None` when the move leaves the program as it is.
+pub fn on_region_change(
+    record: &ProgramRecord,
+    region: &Region,
+    notices: NoticeSet<'_>,
+    actor: &Actor,
+    now: Timestamp,
+) -> Option<Decision> {
+    if !record.enabled || eligibility(record.program, region).is_ok() {
+        return None;
+    }
+    let standing = Standing::of_record(record, region, notices);
+    let turn_off = ChangeRequest {
+        enabled: false,
+        accept_notices: Vec::new(),
+        contact_allowed: None,
+    };
+    let evaluation = evaluate(&standing, &Proposal::from(&turn_off), now);
+    // Turning off is always allowed; a refusal here would be a broken rule.
+    debug_assert!(evaluation.refusal.is_none(), "{:?}", evaluation.refusal);
+    let decided = decision(record, false, evaluation, actor, now);
+    decided.action.is_some().then_some(decided)
 }
 
 /// The record to store once the deletion deadline of an opt-out has passed

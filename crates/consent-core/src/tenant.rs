@@ -51,6 +51,70 @@ pub fn is_valid_tenant_id(id: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
+/// The longest region code a tenant may have.
+pub const MAX_REGION_LEN: usize = 16;
+
+/// The longest display name a tenant may have, in characters.
+pub const MAX_TENANT_NAME_LEN: usize = 200;
+
+/// Why a tenant's id, name or region cannot be registered.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TenantProblem {
+    #[error(
+        "the tenant id must be 1 to {MAX_TENANT_ID_LEN} ASCII letters, digits, '-', '_' or '.'"
+    )]
+    BadId,
+    #[error("the name must be 1 to {MAX_TENANT_NAME_LEN} characters, none a control character")]
+    BadName,
+    #[error("the region must be a code of 1 to {MAX_REGION_LEN} letters, such as US or EU")]
+    BadRegion,
+}
+
+impl TenantProblem {
+    /// The field at fault.
+    pub fn field(&self) -> &'static str {
+        match self {
+            TenantProblem::BadId => "id",
+            TenantProblem::BadName => "name",
+            TenantProblem::BadRegion => "region",
+        }
+    }
+}
+
+/// The region of code `code`, checked as sent (before any trimming): 1 to
+/// [`MAX_REGION_LEN`] ASCII letters, any case (stored upper-case).
+pub fn checked_region(code: &str) -> Result<Region, TenantProblem> {
+    if (1..=MAX_REGION_LEN).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_alphabetic()) {
+        Ok(Region::new(code))
+    } else {
+        Err(TenantProblem::BadRegion)
+    }
+}
+
+/// Whether `name` can be a tenant's display name: 1 to
+/// [`MAX_TENANT_NAME_LEN`] characters, none a control character (they have
+/// no place in a name, and PostgreSQL's text cannot hold NUL at all).
+pub fn is_valid_tenant_name(name: &str) -> bool {
+    (1..=MAX_TENANT_NAME_LEN).contains(&name.chars().count())
+        && !name.chars().any(char::is_control)
+        && !name.trim().is_empty()
+}
+
+/// A tenant to register, every part checked.
+pub fn checked_tenant(id: &str, name: &str, region: &str) -> Result<Tenant, TenantProblem> {
+    if !is_valid_tenant_id(id) {
+        return Err(TenantProblem::BadId);
+    }
+    if !is_valid_tenant_name(name) {
+        return Err(TenantProblem::BadName);
+    }
+    Ok(Tenant {
+        id: id.to_owned(),
+        name: name.to_owned(),
+        region: checked_region(region)?,
+    })
+}
+
 /// What a signed-in person may do with a tenant's settings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

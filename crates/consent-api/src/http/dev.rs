@@ -1,14 +1,19 @@
 //! Development identities: tokens for the demo tenants' people, and fresh
 //! tenants so that browser tests never share state.
 
-use axum::extract::State;
+use axum::extract::{FromRef, State};
+use consent_core::Actor;
+
+use crate::service::tenant::TenantService;
 use axum::http::StatusCode;
 use axum::routing::any;
 use axum::{Json, Router};
 use consent_core::notice::NoticeProblem;
-use consent_core::tenant::MAX_TENANT_ID_LEN;
+use consent_core::tenant::{
+    checked_region, is_valid_tenant_name, TenantProblem, MAX_TENANT_ID_LEN,
+};
 use consent_core::{
-    DevTokenRequest, DevTokenResponse, ErrorCode, NoticeDocument, NoticeRef, Region, Role, Tenant,
+    DevTokenRequest, DevTokenResponse, ErrorCode, NoticeDocument, NoticeRef, Role, Tenant,
 };
 use serde::Deserialize;
 
@@ -116,12 +121,6 @@ pub async fn token(
     }))
 }
 
-/// The longest region code a new tenant may have.
-pub const MAX_REGION_LEN: usize = 16;
-
-/// The longest display name a new tenant may have, in characters.
-pub const MAX_TENANT_NAME_LEN: usize = 200;
-
 /// `POST /api/v1/dev/tenants` body.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -130,16 +129,18 @@ pub struct NewTenant {
     /// Region code (`US`, `EU`, ...): 1 to 16 ASCII letters, any case (stored upper-case).
     #[schema(min_length = 1, max_length = 16, pattern = "^[A-Za-z]+$")]
     pub region: String,
-    /// Display name, 1 to 200 characters, no control characters; a generated one when absent or null.
+    /// Display name, 1 to 200 characters, not all blank, no control characters; a generated one when absent or null.
     #[serde(default)]
+    // The same pattern as the provisioning route's name (consent_core::tenant::is_valid_tenant_name).
     #[schema(
         min_length = 1,
         max_length = 200,
-        pattern = r"^[^\u0000-\u001f\u007f-\u009f]+$"
+        pattern = r"^[^\u0000-\u001f\u007f-\u009f]*[^\s\u0000-\u001f\u007f-\u009f][^\u0000-\u001f\u007f-\u009f]*$"
     )]
     pub name: Option<String>,
     /// Instead of making a tenant, moves this one (made by this route, `t-…`)
-    /// to `region`, as when a tenant's data moves: what it chose stays stored.
+    /// to `region`, as the provisioning route does: the move is recorded, and
+    /// a program the new region does not offer is turned off.
     #[serde(default)]
     #[schema(min_length = 1, max_length = 64)]
     pub move_tenant: Option<String>,
@@ -167,28 +168,17 @@ pub async fn create_tenant(
 ) -> Result<(StatusCode, Json<Tenant>), ApiError> {
     // Checked as sent, before Region::new trims it: the document's pattern
     // and this check must agree on every value.
-    let region_ok = (1..=MAX_REGION_LEN).contains(&request.region.len())
-        && request.region.bytes().all(|b| b.is_ascii_alphabetic());
-    if !region_ok {
-        return Err(ApiError::invalid_body(format!(
-            "the region must be a code of 1 to {MAX_REGION_LEN} letters, such as US or EU"
-        ))
-        .with_field("region"));
-    }
+    let region = checked_region(&request.region)
+        .map_err(|problem| ApiError::invalid_body(problem.to_string()).with_field("region"))?;
     if let Some(name) = &request.name {
-        // No control characters: they have no place in a display name, and
-        // PostgreSQL's text cannot hold NUL at all.
-        if !(1..=MAX_TENANT_NAME_LEN).contains(&name.chars().count())
-            || name.chars().any(char::is_control)
-        {
+        if !is_valid_tenant_name(name) {
             return Err(ApiError::invalid_body(format!(
-                "the name must be 1 to {MAX_TENANT_NAME_LEN} characters, none a control character; \
-                 leave it out for a generated one"
+                "{}; leave it out for a generated one",
+                TenantProblem::BadName
             ))
             .with_field("name"));
         }
     }
-    let region = Region::new(&request.region);
     if let Some(id) = &request.move_tenant {
         if !(1..=MAX_TENANT_ID_LEN).contains(&id.len()) {
             return Err(ApiError::invalid_body(format!(
@@ -197,19 +187,29 @@ pub async fn create_tenant(
             .with_field("move_tenant"));
         }
         // Only tenants made here: the demo tenants are shared by everyone.
-        let moved = if id.starts_with("t-") {
-            state
-                .store
-                .move_tenant(id, &region)
-                .await
-                .map_err(ApiError::internal)?
+        let existing = if id.starts_with("t-") {
+            state.store.tenant(id).await?
         } else {
             None
         };
-        let tenant = moved.ok_or_else(|| {
+        let existing = existing.ok_or_else(|| {
             ApiError::not_found(format!("there is no tenant {id:?} made by this route"))
         })?;
-        return Ok((StatusCode::CREATED, Json(tenant)));
+        // Moved as the provisioning route moves a tenant: the move is
+        // recorded, and what the new region does not offer is turned off.
+        let moved = Tenant {
+            region,
+            ..existing.tenant
+        };
+        let mover = Actor {
+            id: "dev-tenants".to_owned(),
+            name: "dev-tenants".to_owned(),
+            roles: Vec::new(),
+        };
+        TenantService::from_ref(&state)
+            .register(&mover, std::slice::from_ref(&moved))
+            .await?;
+        return Ok((StatusCode::CREATED, Json(moved)));
     }
     let suffix = uuid::Uuid::now_v7().simple().to_string();
     let id = format!("t-{}", &suffix[suffix.len() - 12..]);

@@ -118,7 +118,7 @@ pub async fn history_csv(
 }
 
 /// The query string as name/value pairs, in order.
-fn query_pairs(uri: &Uri) -> Result<Vec<(String, String)>, ApiError> {
+pub(super) fn query_pairs(uri: &Uri) -> Result<Vec<(String, String)>, ApiError> {
     Query::<Vec<(String, String)>>::try_from_uri(uri)
         .map(|Query(pairs)| pairs)
         .map_err(|_| {
@@ -131,7 +131,7 @@ fn query_pairs(uri: &Uri) -> Result<Vec<(String, String)>, ApiError> {
 /// nothing, and reading it as absent would silently widen the answer.
 /// Runs after the parameters were read, so unknown and repeated ones are
 /// reported as such first.
-fn refuse_empty_values(pairs: &[(String, String)]) -> Result<(), ApiError> {
+pub(super) fn refuse_empty_values(pairs: &[(String, String)]) -> Result<(), ApiError> {
     match pairs.iter().find(|(_, value)| value.is_empty()) {
         Some((name, _)) => Err(ApiError::new(
             ErrorCode::InvalidQuery,

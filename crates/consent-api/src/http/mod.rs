@@ -18,6 +18,7 @@ pub mod problem;
 mod receipts;
 pub mod request_id;
 mod security_headers;
+mod tenants;
 
 use std::time::Duration;
 
@@ -62,6 +63,7 @@ pub fn routes(dev: bool) -> OpenApiRouter<AppState> {
         .merge(history::router())
         .merge(receipts::router())
         .merge(notices::router())
+        .merge(tenants::router())
         .merge(openapi::router())
 }
 

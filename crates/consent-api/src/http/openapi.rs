@@ -31,6 +31,7 @@ use crate::state::AppState;
         (name = "data-sharing", description = "A tenant's data-sharing settings"),
         (name = "history", description = "The append-only consent history and its receipts"),
         (name = "notices", description = "The published notices admins accept"),
+        (name = "tenants", description = "Tenant provisioning, for the operator's services (scope consent.tenants.write)"),
         (name = "development", description = "Development mode only: demo identities, fresh tenants and notice versions published at runtime"),
         (name = "operations", description = "Probes"),
         (name = "meta", description = "This document"),
@@ -38,7 +39,7 @@ use crate::state::AppState;
 )]
 pub struct ApiDoc;
 
-/// Declares the bearer token (an HS256 JWT) the tenant routes require.
+/// Declares the bearer tokens: a person's (the tenant routes) and a service's (the service routes).
 struct BearerToken;
 
 impl Modify for BearerToken {
@@ -47,6 +48,17 @@ impl Modify for BearerToken {
         let mut scheme = Http::new(HttpAuthScheme::Bearer);
         scheme.bearer_format = Some("JWT".to_owned());
         components.add_security_scheme("bearer", SecurityScheme::Http(scheme));
+        // Services (pipelines, data stores, provisioning) call with their own
+        // tokens; each route lists the consent scope it needs.
+        let mut service = Http::new(HttpAuthScheme::Bearer);
+        service.bearer_format = Some("JWT".to_owned());
+        service.description = Some(
+            "A service's access token (client credentials) whose `scope` or `scp` holds the \
+             route's consent scope: consent.tenants.write, consent.decisions.read, \
+             consent.subscriptions.write or consent.deletions.attest"
+                .to_owned(),
+        );
+        components.add_security_scheme("service", SecurityScheme::Http(service));
     }
 }
 

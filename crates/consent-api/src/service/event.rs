@@ -40,6 +40,7 @@ pub fn new_event<'a>(
         before,
         after,
         receipt,
+        detail: Default::default(),
     }
 }
 

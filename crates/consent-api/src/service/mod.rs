@@ -7,3 +7,4 @@ pub mod change;
 pub mod deletion;
 pub mod document;
 pub mod event;
+pub mod tenant;

@@ -144,6 +144,7 @@ const LEDGER: &[Table] = &[
             ("receipt_id", Text),
             ("idempotency_key", Text),
             ("seq", Integer),
+            ("detail", Text),
         ],
         key: &["seq", "id"],
     },

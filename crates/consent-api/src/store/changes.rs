@@ -227,7 +227,7 @@ pub(crate) async fn apply_prepared(
 }
 
 /// A `program_state` row's values, serialised.
-struct ProgramStateValues {
+pub(super) struct ProgramStateValues {
     program: &'static str,
     enabled: bool,
     contact_allowed: Option<bool>,
@@ -238,7 +238,7 @@ struct ProgramStateValues {
 }
 
 impl ProgramStateValues {
-    fn new(record: &ProgramRecord) -> Result<ProgramStateValues, sqlx::Error> {
+    pub(super) fn new(record: &ProgramRecord) -> Result<ProgramStateValues, sqlx::Error> {
         Ok(ProgramStateValues {
             program: record.program.as_str(),
             enabled: record.enabled,
@@ -252,7 +252,7 @@ impl ProgramStateValues {
 }
 
 /// Stores `state` as the current state of its program.
-async fn write_program_state(
+pub(super) async fn write_program_state(
     tx: &mut Tx,
     tenant_id: &str,
     state: &ProgramStateValues,

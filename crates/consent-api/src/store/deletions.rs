@@ -115,6 +115,7 @@ impl Store {
                 before: &before,
                 after: &event.after,
                 receipt: event.receipt,
+                detail: Default::default(),
             },
         )
         .await?;

@@ -1,6 +1,7 @@
 //! The consent history and its receipts: recording (INSERT only) and reading.
 
 use super::{from_json, json, parse_timestamp, storable, timestamp, Store, Tx};
+use consent_core::ledger::EventDetail;
 use consent_core::ledger::{HistoryCursor, HistoryQuery};
 use consent_core::receipt::ConsentReceipt;
 use consent_core::rules::{ConsentAction, ProgramRecord};
@@ -20,6 +21,8 @@ pub struct NewEvent<'a> {
     pub before: &'a ProgramRecord,
     pub after: &'a ProgramRecord,
     pub receipt: ConsentReceipt,
+    /// What the event says beyond its action (a region move, a reason).
+    pub detail: EventDetail,
 }
 
 /// A change's rows on SQLite, in one round trip to the database (SQLite
@@ -55,16 +58,16 @@ pub(super) const INSERT_CHANGE_WITH_ANSWER_SQLITE: &str = concat!(
 /// The statement that appends an event, its `seq` taken on SQLite as the
 /// next number under the database's single write lock.
 const INSERT_EVENT_SQLITE: &str = "INSERT INTO consent_events \
-     (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, seq) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, (SELECT COALESCE(MAX(seq), 0) + 1 FROM consent_events))";
+     (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, detail, seq) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, (SELECT COALESCE(MAX(seq), 0) + 1 FROM consent_events))";
 
 /// The same on PostgreSQL, where writers to different tenants run at once:
 /// `seq` comes from a sequence, which never hands out a number twice. The
 /// caller holds its tenant's row lock, so within a tenant the numbers still
 /// follow the order of the commits.
 const INSERT_EVENT_POSTGRES: &str = "INSERT INTO consent_events \
-     (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, seq) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, nextval('consent_events_seq'))";
+     (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, detail, seq) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, nextval('consent_events_seq'))";
 
 const INSERT_RECEIPT: &str =
     "INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) \
@@ -84,6 +87,8 @@ pub(super) struct PreparedEvent {
     pub notices: String,
     pub idempotency_key: Option<String>,
     pub receipt: String,
+    /// `None` when the event says nothing beyond its action.
+    pub detail: Option<String>,
 }
 
 impl PreparedEvent {
@@ -103,6 +108,9 @@ impl PreparedEvent {
             notices: json(&event.after.accepted_notices)?,
             idempotency_key: idempotency_key.map(str::to_owned),
             receipt: json(&event.receipt)?,
+            detail: (!event.detail.is_empty())
+                .then(|| json(&event.detail))
+                .transpose()?,
             id: event.id.clone(),
             receipt_id: event.receipt.receipt_id.clone(),
         })
@@ -130,6 +138,7 @@ pub(super) async fn insert(tx: &mut Tx, event: &PreparedEvent) -> Result<(), sql
             .bind(&event.notices)
             .bind(&event.receipt_id)
             .bind(&event.idempotency_key)
+            .bind(&event.detail)
             .execute(&mut *conn)
             .await?;
     });
@@ -163,7 +172,7 @@ impl Store {
         let fetch = i64::from(query.limit).saturating_add(1);
         let rows = on_pool!(&self.pool, |pool| {
             sqlx::query_as::<_, EventRow>(
-            "SELECT seq, id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key \
+            "SELECT seq, id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, detail \
              FROM consent_events \
              WHERE tenant_id = $1 AND ($2 IS NULL OR program = $2) AND ($3 IS NULL OR seq < $3) \
              ORDER BY seq DESC LIMIT $4",
@@ -226,6 +235,7 @@ struct EventRow {
     notices: String,
     receipt_id: String,
     idempotency_key: Option<String>,
+    detail: Option<String>,
 }
 
 /// The event of a history row; `None` for a program or action this build
@@ -254,5 +264,10 @@ fn event_of(row: EventRow) -> Result<Option<ConsentEvent>, sqlx::Error> {
         notices: from_json::<Vec<NoticeRef>>(&row.notices)?,
         receipt_id: row.receipt_id,
         idempotency_key: row.idempotency_key,
+        // A detail in a shape this build does not read is left out, not a failure.
+        detail: row
+            .detail
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default(),
     }))
 }

@@ -52,6 +52,7 @@ mod idempotency;
 mod notices;
 mod open;
 mod snapshot;
+mod tenants;
 mod writer;
 
 pub use backup::{BackupError, BackupSummary};
@@ -62,6 +63,7 @@ pub use idempotency::{IdempotentResponse, StoredResponse};
 pub use notices::PublishError;
 pub use open::{redacted, OpenError};
 pub use snapshot::TenantSnapshot;
+pub use tenants::{MoveEvent, Registered, TenantRecord};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use consent_core::Timestamp;

@@ -44,30 +44,6 @@ impl Store {
         })
     }
 
-    /// Development only: moves a tenant to `region`, its stored choices
-    /// untouched. `None` when there is no such tenant.
-    pub async fn move_tenant(
-        &self,
-        tenant_id: &str,
-        region: &Region,
-    ) -> Result<Option<Tenant>, sqlx::Error> {
-        if !storable(tenant_id) {
-            return Ok(None);
-        }
-        let moved = on_pool!(&self.pool, |pool| {
-            sqlx::query("UPDATE tenants SET region = $2 WHERE id = $1")
-                .bind(tenant_id)
-                .bind(region.code())
-                .execute(pool)
-                .await
-                .map(|done| done.rows_affected())
-        })?;
-        if moved == 0 {
-            return Ok(None);
-        }
-        Ok(self.snapshot(tenant_id).await?.map(|s| s.tenant))
-    }
-
     /// The tenant `tenant_id` and its state, or `None` if there is no such tenant.
     pub async fn snapshot(&self, tenant_id: &str) -> Result<Option<TenantSnapshot>, sqlx::Error> {
         if !storable(tenant_id) {

@@ -152,6 +152,7 @@ fn event(name: &str) -> ConsentEvent {
         ],
         receipt_id: "r1".into(),
         idempotency_key: None,
+        detail: Default::default(),
     }
 }
 

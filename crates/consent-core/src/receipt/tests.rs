@@ -42,7 +42,9 @@ fn after(program: ProgramId, action: ConsentAction) -> ProgramRecord {
         ConsentAction::OptedOut => {
             record.pending_deletion = Some(pending_deletion(program, AT.parse().unwrap()))
         }
-        ConsentAction::NoticesAccepted | ConsentAction::DeletionCompleted => {}
+        ConsentAction::NoticesAccepted
+        | ConsentAction::DeletionCompleted
+        | ConsentAction::RegionChanged => {}
     }
     if program.has_contact_preference() {
         record.contact_allowed = Some(record.enabled);

@@ -747,3 +747,57 @@ fn deletion_completes_at_the_deadline() {
         None
     );
 }
+
+// Guards the region rule: leaving the US while Copilot is on turns it off
+// as an opt-out would (deletion clock started, the service as its actor);
+// any other move, or Copilot already off, changes nothing.
+#[test]
+fn leaving_the_us_turns_copilot_off() {
+    let f = fixture(ProgramId::Copilot);
+    let service = Actor {
+        id: "provisioner".into(),
+        name: "provisioner".into(),
+        roles: vec![],
+    };
+    let eu = Region::new("EU");
+    let moved = on_region_change(&on(ProgramId::Copilot), &eu, notices(&f), &service, at(NOW))
+        .expect("Copilot is turned off");
+    assert_eq!(moved.action, Some(ConsentAction::OptedOut));
+    assert!(!moved.after.enabled);
+    assert_eq!(
+        moved.after.pending_deletion.map(|d| d.due_by),
+        Some(at("2026-12-21T09:30:00Z"))
+    );
+    assert_eq!(
+        moved.after.updated_by.map(|a| a.id),
+        Some("provisioner".into())
+    );
+    // The choice the admin made stays accepted: only sharing stops.
+    assert_eq!(
+        moved.after.accepted_notices,
+        on(ProgramId::Copilot).accepted_notices
+    );
+
+    let untouched = [
+        (
+            ProgramRecord::initial(ProgramId::Copilot),
+            Region::new("EU"),
+        ),
+        (on(ProgramId::Copilot), Region::new("US")),
+    ];
+    for (record, region) in untouched {
+        assert!(
+            on_region_change(&record, &region, notices(&f), &service, at(NOW)).is_none(),
+            "{record:?} to {region:?}"
+        );
+    }
+    let m = fixture(ProgramId::Marketing);
+    assert!(on_region_change(
+        &on(ProgramId::Marketing),
+        &eu,
+        notices(&m),
+        &service,
+        at(NOW)
+    )
+    .is_none());
+}
