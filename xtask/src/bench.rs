@@ -157,6 +157,7 @@ fn start_server(work: &Path, site: &Path, database_url: Option<&str>) -> Result<
         })),
         static_dir: Some(site),
         no_sweep: true,
+        unlimited: true,
         ..ServerOptions::dev(&data_dir)
     })
 }

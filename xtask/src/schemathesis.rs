@@ -50,8 +50,10 @@ pub fn run_against_fresh_server() -> Result {
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
     let outcome = (|| {
+        // The contract under fuzzing, not the rate limits (tested on their own).
         let api = server::start(ServerOptions {
             log: Some(data_dir.join("consent-api.log")),
+            unlimited: true,
             ..ServerOptions::dev(&data_dir)
         })?;
         let client = Api::new(&api.url)?;

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod identity;
+pub mod limits;
 pub mod notices;
 pub mod seed;
 pub mod service;
@@ -131,6 +132,11 @@ impl App {
             identity: Arc::new(verifier),
             clock,
             dev: config.dev,
+            requests: Arc::new(limits::RequestLimits::new(
+                config.requests_per_second,
+                config.request_burst,
+            )),
+            changes_per_minute: config.changes_per_minute,
         };
         let router = http::router(state.clone(), config);
         let router = match &config.static_dir {

@@ -7,6 +7,7 @@ use chrono::{SubsecRound, Utc};
 use consent_core::Timestamp;
 
 use crate::identity::SharedVerifier;
+use crate::limits::SharedRequestLimits;
 use crate::notices::SharedNotices;
 use crate::service::change::ChangeService;
 use crate::store::Store;
@@ -31,6 +32,10 @@ pub struct AppState {
     pub clock: Clock,
     /// Development mode: the dev token route answers.
     pub dev: bool,
+    /// The requests each caller may make (this process).
+    pub requests: SharedRequestLimits,
+    /// The changes each tenant may make per minute (all processes); 0: no limit.
+    pub changes_per_minute: u32,
 }
 
 impl AppState {
@@ -47,6 +52,13 @@ impl FromRef<AppState> for SharedVerifier {
     }
 }
 
+/// The request limits are checked by the caller extractors too.
+impl FromRef<AppState> for SharedRequestLimits {
+    fn from_ref(state: &AppState) -> SharedRequestLimits {
+        state.requests.clone()
+    }
+}
+
 /// Change handlers take the change service, made of the shared parts.
 impl FromRef<AppState> for ChangeService {
     fn from_ref(state: &AppState) -> ChangeService {
@@ -55,5 +67,6 @@ impl FromRef<AppState> for ChangeService {
             state.notices.clone(),
             state.clock.clone(),
         )
+        .with_change_limit(state.changes_per_minute)
     }
 }

@@ -34,6 +34,9 @@ pub struct ServerOptions<'a> {
     pub static_dir: Option<&'a Path>,
     /// No background sweep of expired records (`--sweep-interval-secs 0`): steadier figures.
     pub no_sweep: bool,
+    /// No rate limits (`--requests-per-second 0 --changes-per-minute 0`):
+    /// for load that is meant to go through (benchmarks, schema fuzzing).
+    pub unlimited: bool,
 }
 
 impl<'a> ServerOptions<'a> {
@@ -48,6 +51,7 @@ impl<'a> ServerOptions<'a> {
             log: None,
             static_dir: None,
             no_sweep: false,
+            unlimited: false,
         }
     }
 }
@@ -81,6 +85,9 @@ pub fn start(options: ServerOptions<'_>) -> Result<ApiServer> {
     }
     if options.no_sweep {
         launch = launch.args(["--sweep-interval-secs", "0"]);
+    }
+    if options.unlimited {
+        launch = launch.args(["--requests-per-second", "0", "--changes-per-minute", "0"]);
     }
     if let Some(dir) = options.static_dir {
         launch = launch.arg("--static-dir").arg(dir);

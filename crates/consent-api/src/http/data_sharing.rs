@@ -70,7 +70,9 @@ pub fn router() -> OpenApiRouter<AppState> {
                 ))
             )),
         (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: the token maps to no tenant or role this service knows; `insufficient_scope`: a service's token, not a person's", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such tenant for this caller (another tenant's data answers alike)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many requests from this caller; `Retry-After` says when to try again", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -125,7 +127,7 @@ pub async fn document(
                 ))
             )),
         (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
-        (status = 403, description = "`forbidden`: only administrators may change settings", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: only administrators may change settings, or the token maps to no tenant or role this service knows; `insufficient_scope`: a service's token, not a person's", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such tenant for this caller, no such program, or an accepted notice that is not one of the program's", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 412, description = "`stale_version`: If-Match names an older version; `current` holds the current document", body = consent_core::Problem, content_type = "application/problem+json",
             links(("retry_on_current" = (
@@ -137,6 +139,7 @@ pub async fn document(
         (status = 415, description = "`invalid_body`: the body is not declared as JSON", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_body` (`field` names the field), `region_ineligible`, `notice_not_accepted`, `notice_language_unavailable` (an accepted notice names a language its version is not published in), `contact_not_applicable` or `idempotency_key_reused`; nothing was stored", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 428, description = "`precondition_required`: If-Match is missing", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many requests from this caller, or this tenant made too many changes in the last minute; `Retry-After` says when to try again", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -190,6 +193,10 @@ fn change_refused(error: ChangeError) -> ApiError {
         ChangeError::KeyReused => ApiError::new(
             ErrorCode::IdempotencyKeyReused,
             "this Idempotency-Key was already used for a different change; use a new key",
+        ),
+        ChangeError::RateLimited(seconds) => ApiError::rate_limited(
+            format!("this tenant made too many changes in the last minute; try again in {seconds} s"),
+            seconds,
         ),
         ChangeError::NoSuchTenant(tenant_id) => {
             let shown: String = tenant_id.chars().take(64).collect();

@@ -51,8 +51,10 @@ pub fn router() -> OpenApiRouter<AppState> {
                 ))
             )),
         (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: the token maps to no tenant or role this service knows; `insufficient_scope`: a service's token, not a person's", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such tenant for this caller (another tenant's data answers alike)", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_query`: an unknown, repeated or malformed parameter (`field` names it)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many requests from this caller; `Retry-After` says when to try again", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -85,8 +87,10 @@ pub async fn history(
             body = String, content_type = "text/csv",
             headers(("Content-Disposition" = String, description = "attachment; filename=\"<tenant>-consent-history.csv\""))),
         (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: the token maps to no tenant or role this service knows; `insufficient_scope`: a service's token, not a person's", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such tenant for this caller (another tenant's data answers alike)", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`invalid_query`: an unknown, repeated or malformed parameter (`field` names it)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many requests from this caller; `Retry-After` says when to try again", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
     )
 )]

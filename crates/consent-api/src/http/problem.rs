@@ -14,6 +14,8 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 #[derive(Debug, Clone)]
 pub struct ApiError {
     problem: Box<Problem>,
+    /// Seconds to send as `Retry-After` (429).
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -30,7 +32,15 @@ impl ApiError {
                 field: None,
                 current: None,
             }),
+            retry_after: None,
         }
+    }
+
+    /// `429 rate_limited`, to be tried again in `seconds` (`Retry-After`).
+    pub fn rate_limited(detail: impl Into<String>, seconds: u64) -> ApiError {
+        let mut error = ApiError::new(ErrorCode::RateLimited, detail);
+        error.retry_after = Some(seconds.max(1));
+        error
     }
 
     /// Overrides the status where a code is used with a less usual one (415, 503).
@@ -119,6 +129,9 @@ impl IntoResponse for ApiError {
         headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if status == StatusCode::UNAUTHORIZED {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let Some(seconds) = self.retry_after {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }
         response
     }

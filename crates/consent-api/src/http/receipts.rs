@@ -35,7 +35,9 @@ pub fn router() -> OpenApiRouter<AppState> {
     responses(
         (status = 200, description = "The consent receipt as issued", body = consent_core::ConsentReceipt),
         (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 403, description = "`forbidden`: the token maps to no tenant or role this service knows; `insufficient_scope`: a service's token, not a person's", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such tenant for this caller, or no such receipt of this tenant", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`rate_limited`: too many requests from this caller; `Retry-After` says when to try again", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
     )
 )]

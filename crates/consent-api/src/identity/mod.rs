@@ -22,14 +22,16 @@ pub use hs256::{Claims, TokenKeys, DEV_TOKEN_LIFETIME};
 pub use verifier::{TokenRefusal, TokenVerifier, LEEWAY_SECS};
 
 use crate::http::problem::ApiError;
+use crate::limits::{retry_after_secs, SharedRequestLimits};
 
 /// Shares the verifier between handlers without copying it.
 pub type SharedVerifier = Arc<TokenVerifier>;
 
-/// The principal behind the request's bearer token.
+/// The principal behind the request's bearer token, within its request limit.
 async fn principal<S>(parts: &Parts, state: &S) -> Result<Principal, ApiError>
 where
     SharedVerifier: FromRef<S>,
+    SharedRequestLimits: FromRef<S>,
 {
     let verifier = SharedVerifier::from_ref(state);
     let header = parts
@@ -45,19 +47,34 @@ where
         .ok_or_else(|| {
             ApiError::unauthorized("the Authorization header must be 'Bearer <token>'")
         })?;
-    verifier.verify(token).await.map_err(|refusal| {
+    let principal = verifier.verify(token).await.map_err(|refusal| {
         tracing::info!(cause = refusal.cause(), "token refused");
         match refusal {
             TokenRefusal::Unmapped(why) => ApiError::new(ErrorCode::Forbidden, why.to_string()),
             _ => ApiError::unauthorized("the token is invalid or has expired; sign in again"),
         }
-    })
+    })?;
+    let caller = match &principal {
+        Principal::User(user) => format!("user {} {}", user.tenant_id, user.actor.id),
+        Principal::Service(service) => format!("service {}", service.actor.id),
+    };
+    SharedRequestLimits::from_ref(state)
+        .check(&caller)
+        .map_err(|wait| {
+            tracing::info!(%caller, "request limit reached");
+            ApiError::rate_limited(
+                "too many requests from this caller; wait as Retry-After says, then try again",
+                retry_after_secs(wait),
+            )
+        })?;
+    Ok(principal)
 }
 
 /// A person's token; a service's is refused.
 impl<S> FromRequestParts<S> for Caller
 where
     SharedVerifier: FromRef<S>,
+    SharedRequestLimits: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -80,6 +97,7 @@ where
 impl<S> FromRequestParts<S> for ServiceCaller
 where
     SharedVerifier: FromRef<S>,
+    SharedRequestLimits: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;

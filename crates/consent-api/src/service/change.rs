@@ -8,10 +8,13 @@
 use consent_core::canonical::{canonical_json, sha256_hex};
 use consent_core::rules::ChangeContext;
 use consent_core::tenant::can_edit;
-use consent_core::{decide_change, Actor, ChangeRequest, DataSharingDocument, ProgramId, Refusal};
+use consent_core::{
+    decide_change, Actor, ChangeRequest, DataSharingDocument, ProgramId, Refusal, Timestamp,
+};
 
 use super::document::data_sharing_document;
 use super::event::new_event;
+use crate::limits::{retry_after_secs, CHANGE_WINDOW};
 use crate::notices::{SharedNotices, UnavailableLanguage};
 use crate::state::Clock;
 use crate::store::{
@@ -24,6 +27,8 @@ pub struct ChangeService {
     store: Store,
     notices: SharedNotices,
     clock: Clock,
+    /// Changes per tenant per minute; 0: no limit.
+    changes_per_minute: u32,
 }
 
 impl ChangeService {
@@ -33,6 +38,16 @@ impl ChangeService {
             store,
             notices,
             clock,
+            changes_per_minute: 0,
+        }
+    }
+
+    /// The same service, refusing a tenant's change once it recorded
+    /// `per_minute` in the last minute (0: no limit).
+    pub fn with_change_limit(self, per_minute: u32) -> ChangeService {
+        ChangeService {
+            changes_per_minute: per_minute,
+            ..self
         }
     }
 }
@@ -85,6 +100,9 @@ pub enum ChangeError {
     /// The idempotency key was first used for another change.
     #[error("the idempotency key was used for another change")]
     KeyReused,
+    /// The tenant made too many changes in the last minute; try again in so many seconds.
+    #[error("too many changes; try again in {0} s")]
+    RateLimited(u64),
     /// The tenant is gone (it was there when the request began).
     #[error("there is no tenant {0:?}")]
     NoSuchTenant(String),
@@ -130,6 +148,7 @@ impl ChangeService {
 
         let expected_version = expected_version.ok_or(ChangeError::PreconditionRequired)?;
         let now = (self.clock)();
+        self.within_change_limit(tenant_id, now).await?;
         // One view of the notices for the whole decision, even if one is published meanwhile.
         let notices = self.notices.get();
         if expected_version != Some(snapshot.version) {
@@ -217,6 +236,30 @@ impl ChangeService {
                 Err(ChangeError::Stale(Box::new(current)))
             }
         }
+    }
+}
+
+impl ChangeService {
+    /// Refuses a change once the tenant recorded its limit of changes in
+    /// the last minute. Counted in the ledger, so the limit holds across
+    /// every process on the database.
+    async fn within_change_limit(
+        &self,
+        tenant_id: &str,
+        now: Timestamp,
+    ) -> Result<(), ChangeError> {
+        if self.changes_per_minute == 0 {
+            return Ok(());
+        }
+        let window = chrono::Duration::from_std(CHANGE_WINDOW).unwrap_or_default();
+        let recent = self.store.events_since(tenant_id, now - window).await?;
+        if recent.len() < self.changes_per_minute as usize {
+            return Ok(());
+        }
+        // Free again once the oldest change counted leaves the window.
+        let oldest_counted = recent[recent.len() - self.changes_per_minute as usize];
+        let wait = (oldest_counted + window - now).to_std().unwrap_or_default();
+        Err(ChangeError::RateLimited(retry_after_secs(wait)))
     }
 }
 

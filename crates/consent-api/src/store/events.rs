@@ -202,6 +202,22 @@ impl Store {
         })
     }
 
+    /// When each event of `tenant_id` recorded after `since` was recorded, oldest first.
+    pub async fn events_since(
+        &self,
+        tenant_id: &str,
+        since: Timestamp,
+    ) -> Result<Vec<Timestamp>, sqlx::Error> {
+        let rows: Vec<String> = on_pool!(&self.pool, |pool| sqlx::query_scalar(
+            "SELECT at FROM consent_events WHERE tenant_id = $1 AND at > $2 ORDER BY at"
+        )
+        .bind(tenant_id)
+        .bind(timestamp(since))
+        .fetch_all(pool)
+        .await?);
+        rows.iter().map(|at| parse_timestamp(at)).collect()
+    }
+
     /// The stored body of receipt `receipt_id` of `tenant_id`.
     pub async fn receipt(
         &self,

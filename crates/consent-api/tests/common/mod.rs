@@ -574,6 +574,12 @@ impl ServerProcess {
                 "127.0.0.1:0",
                 "--sweep-interval-secs",
                 "0",
+                // Process tests drive load that must go through; the limits
+                // are tested on their own (tests/limits.rs).
+                "--changes-per-minute",
+                "0",
+                "--requests-per-second",
+                "0",
             ])
             .arg("--content-dir")
             .arg(fixture_content())
