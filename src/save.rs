@@ -231,7 +231,9 @@ impl SaveController {
             }
             ApiError::Unauthorized => Some(NextStep::SignInAgain),
             ApiError::Conflict { .. } | ApiError::Refused { .. } => Some(NextStep::ShowCurrent),
-            ApiError::Forbidden | ApiError::NotFound => None,
+            // Trying again at once would only be refused again: the message
+            // says when, and Save (still enabled: the draft is kept) is the way.
+            ApiError::RateLimited { .. } | ApiError::Forbidden | ApiError::NotFound => None,
         }
     }
 }

@@ -6,8 +6,11 @@
 mod common;
 mod publish;
 
+use common::ledger::table_rows;
 use common::*;
-use consent_core::{NoticeRef, ProgramId, Role};
+use consent_core::ledger::ChangeReason;
+use consent_core::rules::ConsentAction;
+use consent_core::{IneligibleReason, NoticeRef, ProgramId, Role};
 use tenant_settings::api::ApiClient;
 use wasm_bindgen_test::*;
 
@@ -265,13 +268,17 @@ async fn older_versions_are_reachable_from_the_notice_screen() {
     app.unmount();
 }
 
-// Guards the rule the page and the server share (issue 11): a tenant that
-// moved out of the US while Copilot was on, with a re-acceptance pending, can
-// only turn Copilot off. The page offers no box to tick and no banner asking
-// for acceptance, says why beside the switch, and the one change it offers is
-// saved (before, a tick and Save were answered 422 region_ineligible).
+// Guards what an admin sees after the tenant moved out of the US while
+// Copilot was on (with a re-acceptance pending, too): the move itself turned
+// Copilot off, as an opt-out by the service that moved the tenant, so the
+// deletion clock runs. The row says deletion is pending; the panel says in
+// one sentence that the move turned it off and by when shared data is
+// deleted, with the switch off and disabled and nothing to accept; the
+// program's history shows the region change and the automatic opt-out, by
+// that service. (Before, the move left Copilot on and the panel offered only
+// turning it off.)
 #[wasm_bindgen_test]
-async fn after_a_move_out_of_the_us_only_turning_off_is_offered() {
+async fn after_a_move_out_of_the_us_copilot_is_off_and_the_page_says_why() {
     let tenant = fresh_tenant("US").await;
     set_program(&tenant.id, ProgramId::Copilot, true).await;
     publish::publish_new_version("copilot-data-sharing", true).await;
@@ -279,45 +286,111 @@ async fn after_a_move_out_of_the_us_only_turning_off_is_offered() {
         .dev_move_tenant(&tenant.id, "EU")
         .await
         .expect("moving the tenant to the EU");
-    let before = program(&tenant.id, ProgramId::Copilot).await;
+    let after = program(&tenant.id, ProgramId::Copilot).await;
     assert!(
-        before.enabled && !before.eligible && before.reconsent_required,
-        "the state under test: {before:?}"
+        !after.enabled
+            && !after.eligible
+            && after.ineligible_reason == Some(IneligibleReason::RegionNotSupported)
+            && !after.reconsent_required,
+        "the state under test: {after:?}"
+    );
+    let pending = after
+        .pending_deletion
+        .clone()
+        .unwrap_or_else(|| panic!("the move starts the deletion clock: {after:?}"));
+    // What the page should say, from the API's answer and the browser's own Intl.
+    let due = date_at_in(None, pending.due_by.timestamp_millis() as f64);
+    let history = client_as(&tenant.id, Role::Reader)
+        .await
+        .get_history(&tenant.id, Some(ProgramId::Copilot), None, None)
+        .await
+        .expect("reading the history through the API");
+    let moved = history
+        .events
+        .iter()
+        .find(|e| e.action == ConsentAction::RegionChanged)
+        .unwrap_or_else(|| panic!("a region_changed event: {:#?}", history.events));
+    let turned_off = history
+        .events
+        .iter()
+        .find(|e| e.action == ConsentAction::OptedOut)
+        .unwrap_or_else(|| panic!("an opted_out event: {:#?}", history.events));
+    assert_eq!(
+        turned_off.detail.reason,
+        Some(ChangeReason::RegionIneligible)
+    );
+    let service = &turned_off.actor;
+    assert!(
+        service.roles.is_empty(),
+        "a service, not a person: {service:?}"
+    );
+    assert_eq!(
+        after.updated_by.as_ref().map(|a| a.id.as_str()),
+        Some(service.id.as_str())
     );
 
-    let app = TestApp::mount(&tenant.id, Role::Admin, "/settings/copilot-data-sharing");
-    let panel = app.role("dialog", COPILOT).await;
-    let switch = control(&panel, "switch", SWITCH).await;
-    assert!(is_checked(&switch));
-    assert!(!is_disabled(&switch), "turning off stays possible");
-    let why = description(&switch);
+    let app = TestApp::mount(&tenant.id, Role::Admin, "/settings");
+    let state = format!("Off – deletion pending until {due}");
+    app.wait_row_state(COPILOT, &state).await;
+    let panel = app.open_panel(COPILOT).await;
+    app.text(&format!("Current setting: {state}")).await;
+    let why = app
+        .text(&format!(
+            "Data sharing was turned off automatically because your organization is no longer \
+             in the United States region; shared data is deleted by {due}."
+        ))
+        .await;
     assert!(
-        why.contains("only available to tenants in the United States region")
-            && why.contains("turning it off is the only change you can save"),
-        "the switch is described by {why:?}"
+        panel.contains(Some(&why)),
+        "the explanation is in the panel"
+    );
+    let switch = control(&panel, "switch", SWITCH).await;
+    assert!(!is_checked(&switch), "the switch shows off");
+    assert!(is_disabled(&switch), "it cannot be turned on here");
+    let described = description(&switch);
+    assert!(
+        described.contains("only available to tenants in the United States region")
+            && !described.contains("turning it off is the only change you can save"),
+        "the switch is described by {described:?}"
     );
     let boxes = panel
         .query_selector_all("input[type=checkbox]:not([role=switch])")
         .unwrap();
     assert_eq!(boxes.length(), 0, "no acceptance box to tick");
     assert!(by_role(&panel, "heading", BANNER).is_none());
-    let save = control(&panel, "button", "Save").await;
-    assert!(
-        is_disabled(&save),
-        "nothing to save before the switch moves"
-    );
+    assert!(is_disabled(&control(&panel, "button", "Save").await));
 
-    click(&switch).await;
-    wait_until("Save to be offered for turning off", || !is_disabled(&save)).await;
-    click(&save).await;
-    let confirm = app.role("alertdialog", "Turn off data sharing?").await;
-    click(&control(&confirm, "button", "Turn off").await).await;
-    wait_until("the panel to announce Saved", || {
-        app.status_line(&panel) == "Saved"
+    // The program's history, from the panel: the move and the opt-out it made.
+    click(&control(&panel, "link", "View history").await).await;
+    app.gone("dialog", COPILOT).await;
+    let table = app
+        .role(
+            "table",
+            "Consent events for Copilot AI features data sharing, newest first",
+        )
+        .await;
+    let rows = wait_for("the history's rows", || {
+        let rows = table_rows(&table);
+        (rows.len() == history.events.len()).then_some(rows)
     })
     .await;
-    let after = program(&tenant.id, ProgramId::Copilot).await;
-    assert!(!after.enabled, "{after:?}");
+    let row_of = |id: &str| {
+        let index = history.events.iter().position(|e| e.id == id).unwrap();
+        rows[index].clone()
+    };
+    let moved_row = row_of(&moved.id);
+    assert_eq!(moved_row[1], moved.actor.id, "{moved_row:?}");
+    assert_eq!(moved_row[2], COPILOT);
+    assert_eq!(
+        moved_row[3],
+        "Region changed from United States to European Union"
+    );
+    let off_row = row_of(&turned_off.id);
+    assert_eq!(off_row[1], service.id, "{off_row:?}");
+    assert_eq!(
+        off_row[3],
+        "Turned off automatically: your organization moved out of the United States region"
+    );
 
     app.unmount();
 }

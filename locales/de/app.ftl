@@ -121,6 +121,7 @@ category-retention = { $category ->
    *[other] { $rule }
 }
 deletion-detail = Die Datenfreigabe wurde ausgeschaltet. Freigegebene Daten werden bis { $due } gelöscht; bis dahin können sie noch verwendet werden.
+deletion-detail-region = Die Datenfreigabe wurde automatisch ausgeschaltet, weil sich Ihre Organisation nicht mehr in der Region Vereinigte Staaten befindet; freigegebene Daten werden bis { $due } gelöscht.
 deletion-detail-marketing = Die Datenfreigabe wurde ausgeschaltet. Marketing- und Abfragedaten werden bis { $due } gelöscht. Kopien des Datenschemas werden höchstens { $months } Monate ab dem Kopieren aufbewahrt: Bis { $schema_due } sind alle gelöscht.
 
 ## Erneute Zustimmung nach einer wesentlichen Änderung
@@ -189,6 +190,8 @@ error-notice-not-accepted = Der Hinweis hat sich geändert, seit diese Seite gel
 error-stale-version = Jemand anderes hat diese Einstellung geändert, während Sie sie bearbeitet haben. Zeigen Sie die aktuelle Einstellung an und versuchen Sie es dann erneut.
 error-refused = Der Server hat die Änderung abgelehnt: { $detail }
 error-server = Auf dem Server ist ein Fehler aufgetreten; es wurde nichts geändert. Versuchen Sie es gleich noch einmal.
+# { $seconds } ist eine ganze Zahl von Sekunden, höchstens 3600.
+error-rate-limited = Zu viele Anfragen in kurzer Zeit. Bitte in { $seconds } s erneut versuchen.
 show-current-setting = Aktuelle Einstellung anzeigen
 sign-in-again = Erneut anmelden
 
@@ -204,4 +207,6 @@ retrying-in = { $seconds ->
 }
 retry-now = Jetzt erneut versuchen
 server-slow = Der Server braucht länger als üblich. Es wird weiter gewartet …
+# { $seconds } ist eine ganze Zahl von Sekunden, höchstens 3600.
+save-rate-limited = Zu viele Änderungen. Bitte in { $seconds } s erneut versuchen. Ihre Änderung wurde nicht gespeichert und wird weiter angezeigt.
 save-outcome-unknown = Der Server war nicht erreichbar, daher ist unklar, ob Ihre Änderung gespeichert wurde. Ihre Auswahl wird weiter angezeigt. Ein neuer Versuch ist sicher: Es wird dieselbe Änderung gesendet, und sie wird nie doppelt angewendet.

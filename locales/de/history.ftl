@@ -60,11 +60,15 @@ change-contact = { $allowed ->
 change-notice-accepted = { $name } in Version { $version } akzeptiert
 change-deletion-completed = Freigegebene Daten gelöscht
 change-changed-back = Geändert und wieder zurückgeändert
+# { $before } und { $after } sind Namen von Regionen („Europäische Union“) oder Codes, für die wir keinen Namen haben.
+change-region = Region gewechselt von { $before } zu { $after }
+change-turned-off-region = Automatisch ausgeschaltet: Ihre Organisation hat die Region Vereinigte Staaten verlassen
 action = { $action ->
     [opted_in] Eingeschaltet
     [opted_out] Ausgeschaltet
     [contact_changed] Kontakteinstellung geändert
     [notices_accepted] Neue Versionen der Hinweise akzeptiert
+    [region_changed] Region gewechselt
    *[deletion_completed] Freigegebene Daten gelöscht
 }
 

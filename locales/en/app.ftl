@@ -121,6 +121,7 @@ category-retention = { $category ->
    *[other] { $rule }
 }
 deletion-detail = Data sharing was turned off. Shared data is deleted by { $due }; until then it may still be used.
+deletion-detail-region = Data sharing was turned off automatically because your organization is no longer in the United States region; shared data is deleted by { $due }.
 deletion-detail-marketing = Data sharing was turned off. Marketing and query data are purged by { $due }. Copies of the data schema are kept at most { $months } months from when they were copied: all are gone by { $schema_due }.
 
 ## Re-acceptance after a notice changed materially
@@ -189,6 +190,8 @@ error-notice-not-accepted = The notice changed since this page loaded. Show the 
 error-stale-version = Someone else changed this setting while you were editing. Show the current setting, then try again.
 error-refused = The server refused the change: { $detail }
 error-server = The server ran into a problem and nothing was changed. Try again in a moment.
+# { $seconds } is a whole number of seconds, at most 3600.
+error-rate-limited = Too many requests in a short time. Try again in { $seconds } s.
 show-current-setting = Show the current setting
 sign-in-again = Sign in again
 
@@ -204,4 +207,6 @@ retrying-in = { $seconds ->
 }
 retry-now = Retry now
 server-slow = The server is taking longer than usual. Still waiting…
+# { $seconds } is a whole number of seconds, at most 3600.
+save-rate-limited = Too many changes. Try again in { $seconds } s. Your change was not saved and is still shown.
 save-outcome-unknown = The server could not be reached, so it is not known whether your change was saved. Your choice is still shown. Trying again is safe: the same change is sent and is never applied twice.

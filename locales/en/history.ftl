@@ -60,11 +60,15 @@ change-contact = { $allowed ->
 change-notice-accepted = Accepted { $name } version { $version }
 change-deletion-completed = Shared data deleted
 change-changed-back = Changed, then changed back
+# { $before } and { $after } are region names ("European Union"), or codes we have no name for.
+change-region = Region changed from { $before } to { $after }
+change-turned-off-region = Turned off automatically: your organization moved out of the United States region
 action = { $action ->
     [opted_in] Turned on
     [opted_out] Turned off
     [contact_changed] Contact preference changed
     [notices_accepted] Accepted new notice versions
+    [region_changed] Region changed
    *[deletion_completed] Shared data deleted
 }
 

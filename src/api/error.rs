@@ -28,14 +28,51 @@ pub enum ApiError {
     /// The server refused the request for a stated reason (422 and similar).
     #[error("refused ({code:?}): {detail}")]
     Refused { code: ErrorCode, detail: String },
+    /// Too many requests or changes in a short time (429): nothing was
+    /// changed; try again after `retry_after` seconds (read by
+    /// [`retry_after_seconds`]).
+    #[error("too many requests; try again in {retry_after} s")]
+    RateLimited { retry_after: u32 },
     /// The server failed, or answered with something this app cannot read; nothing was changed.
     #[error("the server failed (status {status})")]
     Server { status: u16 },
 }
 
+/// How long to wait after a 429 whose `Retry-After` is missing or cannot be
+/// read (an HTTP date, a negative or fractional number, words).
+pub const DEFAULT_RETRY_AFTER_SECS: u32 = 60;
+
+/// The longest wait a 429 is taken to ask for: a larger `Retry-After` is
+/// more likely a fault than a plan, and a person would not wait that long
+/// on the page anyway.
+pub const MAX_RETRY_AFTER_SECS: u32 = 3600;
+
+/// The seconds to wait that a `Retry-After` header asks for: whole seconds
+/// (RFC 9110 `delay-seconds`), at least 1 and at most
+/// [`MAX_RETRY_AFTER_SECS`]; [`DEFAULT_RETRY_AFTER_SECS`] when it is
+/// missing or is not a plain number. A cross-origin API must expose the
+/// header (`Access-Control-Expose-Headers`), or the page sees it missing.
+pub fn retry_after_seconds(header: Option<&str>) -> u32 {
+    let Some(value) = header.map(str::trim) else {
+        return DEFAULT_RETRY_AFTER_SECS;
+    };
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        return DEFAULT_RETRY_AFTER_SECS;
+    }
+    // Only digits: a number too long for u64 is simply very large.
+    let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
+    seconds.clamp(1, u64::from(MAX_RETRY_AFTER_SECS)) as u32
+}
+
 /// Turns an error response into what the person needs to know.
 pub(super) async fn error_from(response: Response) -> ApiError {
     let status = response.status();
+    if status == 429 {
+        let header = response.headers().get("retry-after");
+        return ApiError::RateLimited {
+            retry_after: retry_after_seconds(header.as_deref()),
+        };
+    }
     let problem: Option<Problem> = response.json().await.ok();
     match (status, problem) {
         (401, _) => ApiError::Unauthorized,

@@ -25,7 +25,7 @@ use error::error_from;
 use request::{encode, send, with_json, without_body};
 use response::{read_json, versioned};
 
-pub use error::ApiError;
+pub use error::{retry_after_seconds, ApiError};
 pub use request::new_idempotency_key;
 pub use response::{file_name_from_disposition, parse_receipt, CsvFile};
 pub use token::{AsyncTokenFn, TokenFn, TokenFuture};

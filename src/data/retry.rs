@@ -32,12 +32,25 @@ pub fn read_backoff(attempt: u32) -> Duration {
 }
 
 /// Whether waiting and reading again can fix `error` (the server was down,
-/// slow or unreachable), as opposed to a refusal that would only repeat.
+/// slow, unreachable or asked to wait), as opposed to a refusal that would
+/// only repeat.
 pub fn worth_retrying(error: &ApiError) -> bool {
     matches!(
         error,
-        ApiError::Offline | ApiError::Network | ApiError::Server { .. }
+        ApiError::Offline
+            | ApiError::Network
+            | ApiError::Server { .. }
+            | ApiError::RateLimited { .. }
     )
+}
+
+/// How long to wait before the `attempt`-th try again after `error`: as long
+/// as the server asked (429), else the back-off.
+fn wait_after(error: &ApiError, attempt: u32) -> u32 {
+    match error {
+        ApiError::RateLimited { retry_after } => *retry_after,
+        _ => read_backoff(attempt).as_secs() as u32,
+    }
 }
 
 /// A `Copy` handle to one read's failures in a row and the countdown to its next try.
@@ -83,7 +96,8 @@ impl Retry {
     }
 
     /// The read failed with `error`: when waiting can help, counts down the
-    /// next wait (1 s, 2 s, 4 s, … at most 30 s) and then calls `again`.
+    /// next wait (1 s, 2 s, 4 s, … at most 30 s, or what a 429 asked for)
+    /// and then calls `again`.
     pub fn failed(self, error: ApiError, again: Callback<()>) {
         self.tick.stop();
         if !worth_retrying(&error) {
@@ -95,7 +109,7 @@ impl Retry {
         }
         let attempt = self.failures.try_get_value().unwrap_or(0);
         self.failures.try_set_value(attempt.saturating_add(1));
-        let seconds = read_backoff(attempt).as_secs() as u32;
+        let seconds = wait_after(&error, attempt);
         self.trouble.try_set(Some(ReadTrouble {
             error,
             retry_in: Some(seconds),
@@ -160,11 +174,26 @@ mod tests {
             (ApiError::Network, true),
             (ApiError::Server { status: 503 }, true),
             (ApiError::Server { status: 500 }, true),
+            (ApiError::RateLimited { retry_after: 20 }, true),
             (ApiError::Unauthorized, false),
             (ApiError::Forbidden, false),
             (ApiError::NotFound, false),
         ] {
             assert_eq!(super::worth_retrying(&error), retried, "{error:?}");
         }
+    }
+
+    // Guards the wait after a 429: what the server asked for, not the back-off.
+    #[test]
+    fn a_rate_limited_read_waits_as_long_as_asked() {
+        assert_eq!(
+            super::wait_after(&ApiError::RateLimited { retry_after: 45 }, 0),
+            45
+        );
+        assert_eq!(
+            super::wait_after(&ApiError::RateLimited { retry_after: 1 }, 5),
+            1
+        );
+        assert_eq!(super::wait_after(&ApiError::Network, 2), 4);
     }
 }

@@ -77,6 +77,9 @@ pub fn error_text(i18n: I18n, error: &ApiError, state_now: Option<&str>) -> Stri
             _ => tr!(i18n, "error-refused", detail = detail.as_str()),
         },
         ApiError::Server { .. } => tr!(i18n, "error-server"),
+        ApiError::RateLimited { retry_after } => {
+            tr!(i18n, "error-rate-limited", seconds = *retry_after)
+        }
     }
 }
 

@@ -138,6 +138,7 @@ fn next_step_after_each_failure() {
         (refused, Some(NextStep::ShowCurrent), true),
         (ApiError::Forbidden, None, false),
         (ApiError::NotFound, None, false),
+        (ApiError::RateLimited { retry_after: 30 }, None, false),
     ] {
         let mut save = SaveController::default();
         save.answered(Err(error.clone()));
@@ -159,4 +160,41 @@ fn closing_with_a_change_asks_first() {
     save.save(&switched(true), &off, snapshot(&off), "k1".into(), |a| a);
     save.send();
     assert_eq!(save.dismiss(true), Next::Close);
+}
+
+// Guards a save refused for too many changes (429): the failure is kept to be
+// said, no Retry is offered (it would be refused again at once), and the
+// draft stays exactly as it was, dirty, so Save sends it again as a new
+// change under a new key.
+#[test]
+fn a_rate_limited_save_keeps_the_draft_savable() {
+    let on = copilot(true);
+    let draft = switched(false);
+    let kept = draft.clone();
+    let mut save = SaveController::default();
+    assert_eq!(
+        save.save(&draft, &on, snapshot(&on), "k1".into(), |a| a),
+        Next::Ask
+    );
+    assert_eq!(save.confirm_turn_off(), Next::Send);
+    save.send();
+    save.answered(Err(ApiError::RateLimited { retry_after: 12 }));
+    assert_eq!(
+        save.failure(),
+        Some(&ApiError::RateLimited { retry_after: 12 })
+    );
+    assert_eq!(save.next_step(), None);
+    assert_eq!(save.status(), Status::Quiet);
+    assert!(!save.in_flight());
+    assert_eq!(draft, kept);
+    assert!(draft.is_dirty(&on) && draft.blocked(&on).is_none());
+    // Saving again asks again, then sends the same change under a new key.
+    assert_eq!(
+        save.save(&draft, &on, snapshot(&on), "k2".into(), |a| a),
+        Next::Ask
+    );
+    assert_eq!(save.confirm_turn_off(), Next::Send);
+    let again = save.send().expect("a new attempt");
+    assert_eq!(again.key, "k2");
+    assert!(!again.change.enabled);
 }

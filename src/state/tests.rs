@@ -47,6 +47,19 @@ fn status_of_a_program() {
                 due_by: at("2026-12-20T09:30:00Z"),
             },
         ),
+        // Turned off by the service when the tenant left the US: the row
+        // shows the deletion still pending, not only that it is unavailable.
+        (
+            program(false, false, false, Some("2026-11-20T09:30:00Z")),
+            ProgramStatus::DeletionPending {
+                due_by: at("2026-12-20T09:30:00Z"),
+            },
+        ),
+        // Once that deletion is done, it is simply unavailable.
+        (
+            program(false, false, false, Some("2026-10-01T00:00:00Z")),
+            ProgramStatus::Unavailable,
+        ),
         // The deadline has passed: plain "Off" again.
         (
             program(false, true, false, Some("2026-10-01T00:00:00Z")),

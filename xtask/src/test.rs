@@ -179,6 +179,9 @@ fn browser_tests() -> Result {
         let mut api = server::start(ServerOptions {
             cors_loopback: true,
             log: Some(log),
+            // The history's paging test records 52 changes for one tenant;
+            // the rate-limit test finds whatever limit the server has.
+            changes_per_minute: Some(100),
             ..ServerOptions::dev(&data_dir)
         })?;
         println!("xtask: consent API for browser tests at {}", api.url);

@@ -6,7 +6,9 @@
 //! accepts connections (`--bind 127.0.0.1:0` picks a free port); the
 //! launcher waits for that line, with a deadline, and keeps the process's
 //! log (stderr) in a file or the terminal. The process is killed when the
-//! [`Server`] is dropped.
+//! [`Server`] is dropped. [`oidc`] starts the test OpenID provider alike.
+
+pub mod oidc;
 
 use std::ffi::{OsStr, OsString};
 use std::fs::File;

@@ -10,10 +10,13 @@ use crate::save::NextStep;
 
 /// What went wrong with a save, in words. When the server could not be
 /// reached, the change may have been stored all the same: say so, rather
-/// than "nothing was changed".
-fn save_error(t: I18n, error: &ApiError, state_now: Option<&str>) -> String {
+/// than "nothing was changed". Too many changes: say when to save again.
+pub fn save_error(t: I18n, error: &ApiError, state_now: Option<&str>) -> String {
     match error {
         ApiError::Network | ApiError::Offline => tr!(t, "save-outcome-unknown"),
+        ApiError::RateLimited { retry_after } => {
+            tr!(t, "save-rate-limited", seconds = *retry_after)
+        }
         _ => error_text(t, error, state_now),
     }
 }
@@ -78,5 +81,33 @@ pub fn SaveFailure(
                     }
                 })
         }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::save_error;
+    use crate::api::ApiError;
+    use crate::i18n::{error_text, I18n, Language};
+
+    // Guards what a save refused for too many changes says, in both
+    // languages: the wait the server asked for, and that the draft is kept.
+    #[test]
+    fn a_rate_limited_save_says_when_to_try_again() {
+        let limited = ApiError::RateLimited { retry_after: 12 };
+        assert_eq!(
+            save_error(I18n::of(Language::English), &limited, None),
+            "Too many changes. Try again in 12 s. Your change was not saved and is still shown."
+        );
+        assert_eq!(
+            save_error(I18n::of(Language::German), &limited, None),
+            "Zu viele Änderungen. Bitte in 12 s erneut versuchen. Ihre Änderung wurde nicht \
+             gespeichert und wird weiter angezeigt."
+        );
+        // Elsewhere (a read refused the same way) the words are about requests.
+        assert_eq!(
+            error_text(I18n::of(Language::English), &limited, None),
+            "Too many requests in a short time. Try again in 12 s."
+        );
     }
 }

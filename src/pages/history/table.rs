@@ -1,7 +1,8 @@
 //! The history's table: one row per event, with its notices and receipt.
 
+use consent_core::ledger::{ChangeReason, RegionMove};
 use consent_core::tenant::CONSENT_SERVICE_ACTOR_ID;
-use consent_core::{state_changes, ConsentEvent, ProgramId};
+use consent_core::{state_changes, Actor, ConsentEvent, ProgramId, Region, StateChange};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -85,11 +86,7 @@ fn EventRow(
     let h = t;
     let base = use_route_base();
     let session = use_session();
-    let who = if event.actor.id == CONSENT_SERVICE_ACTOR_ID {
-        tr!(h, "consent-service")
-    } else {
-        event.actor.name.clone()
-    };
+    let who = who(h, &event.actor);
     let changes = change_words(h, &event);
     let receipt_id = event.receipt_id.clone();
     let save_receipt = move || {
@@ -192,19 +189,56 @@ fn NoticeList(
     .into_any()
 }
 
-/// What an event changed, in words: read from its before and after states,
-/// or from its action when those cannot be compared.
+/// Who made a change: the consent service by its name in the page's
+/// language; another service (no roles: the one that moved the tenant, say)
+/// by its id; a person by name.
+pub fn who(h: I18n, actor: &Actor) -> String {
+    if actor.id == CONSENT_SERVICE_ACTOR_ID {
+        tr!(h, "consent-service")
+    } else if actor.roles.is_empty() {
+        actor.id.clone()
+    } else {
+        actor.name.clone()
+    }
+}
+
+/// What an event changed, in words: the region move it records, then what
+/// its before and after states differ in (an opt-out the service made
+/// because of the region said as such), or its action when there is
+/// nothing else to say.
 pub fn change_words(h: I18n, event: &ConsentEvent) -> Vec<String> {
     let changes = match (&event.before, &event.after) {
         (Some(before), Some(after)) => state_changes(before, after),
         _ => Vec::new(),
     };
-    if changes.is_empty() {
-        vec![tr!(h, "action", action = event.action.as_str())]
-    } else {
-        changes
-            .iter()
-            .map(|change| change_text(h, change))
-            .collect()
+    let mut words: Vec<String> = event
+        .detail
+        .region
+        .iter()
+        .map(|moved| region_words(h, moved))
+        .collect();
+    let by_region = event.detail.reason == Some(ChangeReason::RegionIneligible);
+    let turned_off = changes.contains(&StateChange::TurnedOff);
+    if by_region && !turned_off {
+        words.push(tr!(h, "change-turned-off-region"));
     }
+    words.extend(changes.iter().map(|change| match change {
+        StateChange::TurnedOff if by_region => tr!(h, "change-turned-off-region"),
+        _ => change_text(h, change),
+    }));
+    if words.is_empty() {
+        words.push(tr!(h, "action", action = event.action.as_str()));
+    }
+    words
+}
+
+/// "Region changed from European Union to United States".
+fn region_words(h: I18n, moved: &RegionMove) -> String {
+    let name = |code: &str| tr!(h, "region-name", code = Region::new(code).code().to_owned());
+    tr!(
+        h,
+        "change-region",
+        before = name(&moved.before),
+        after = name(&moved.after),
+    )
 }

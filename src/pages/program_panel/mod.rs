@@ -7,6 +7,7 @@
 //! the consent rules through the draft.
 
 use consent_core::facts::program_facts;
+use consent_core::policy::Standing;
 use consent_core::{rules, DataSharingDocument, NoticeRef, ProgramId, ProgramView, Region};
 use leptos::prelude::*;
 
@@ -189,9 +190,15 @@ pub fn ProgramPanel(
     let failure = Memo::new(move |_| flow.with(|f| f.failure().cloned()));
     let next_step_offered = Memo::new(move |_| flow.with(SaveController::next_step));
     let question = Memo::new(move |_| flow.with(SaveController::question));
+    // The opt-out's deletion, while pending; after a move out of the
+    // program's region it also says that the move turned the program off.
     let deletion_detail = move || {
         let pending = evaluation.get()?.deletion_pending?;
-        Some(words::deletion_detail(t, program, &pending))
+        let ineligible = saved_view.with(|v| {
+            v.as_ref()
+                .and_then(|v| Standing::of_view(v).eligibility.err())
+        });
+        Some(words::deletion_detail(t, program, &pending, ineligible))
     };
     let accept_label = Signal::derive(move || {
         saved_view.with(|v| {

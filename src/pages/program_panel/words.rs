@@ -59,17 +59,83 @@ pub fn turn_off_body(t: I18n, program: ProgramId, now: Timestamp) -> String {
     }
 }
 
-/// An opt-out's deletion still pending: by when the data is gone.
-pub fn deletion_detail(t: I18n, program: ProgramId, pending: &PendingDeletion) -> String {
-    let due = t.date(pending.due_by);
-    match (program, pending.schema_due_by) {
-        (ProgramId::Marketing, Some(schema)) => tr!(
+/// An opt-out's deletion still pending: by when the data is gone, and,
+/// when the tenant can no longer have the program on (`ineligible`), that
+/// this is why it was turned off.
+pub fn deletion_detail(
+    t: I18n,
+    program: ProgramId,
+    pending: &PendingDeletion,
+    ineligible: Option<IneligibleReason>,
+) -> String {
+    deletion_sentence(
+        t,
+        program,
+        ineligible,
+        t.date(pending.due_by),
+        pending.schema_due_by.map(|schema| t.date(schema)),
+    )
+}
+
+/// [`deletion_detail`] with its dates already written.
+fn deletion_sentence(
+    t: I18n,
+    program: ProgramId,
+    ineligible: Option<IneligibleReason>,
+    due: String,
+    schema_due: Option<String>,
+) -> String {
+    match (ineligible, program, schema_due) {
+        (Some(IneligibleReason::RegionNotSupported), _, _) => {
+            tr!(t, "deletion-detail-region", due = due)
+        }
+        (None, ProgramId::Marketing, Some(schema_due)) => tr!(
             t,
             "deletion-detail-marketing",
             due = due,
-            schema_due = t.date(schema),
+            schema_due = schema_due,
             months = SCHEMA_RETENTION_MONTHS,
         ),
-        _ => tr!(t, "deletion-detail", due = due),
+        (None, _, _) => tr!(t, "deletion-detail", due = due),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use consent_core::{IneligibleReason, ProgramId};
+
+    use super::deletion_sentence;
+    use crate::i18n::{I18n, Language};
+
+    // Guards the pending-deletion note: after the tenant's move out of the
+    // US it says why Copilot was turned off, in one sentence with the date.
+    #[test]
+    fn the_deletion_note_says_when_a_move_turned_the_program_off() {
+        let due = || "December 21, 2026".to_owned();
+        let moved = Some(IneligibleReason::RegionNotSupported);
+        let en = I18n::of(Language::English);
+        assert_eq!(
+            deletion_sentence(en, ProgramId::Copilot, moved, due(), None),
+            "Data sharing was turned off automatically because your organization is no longer \
+             in the United States region; shared data is deleted by December 21, 2026."
+        );
+        assert_eq!(
+            deletion_sentence(en, ProgramId::Copilot, None, due(), None),
+            "Data sharing was turned off. Shared data is deleted by December 21, 2026; until \
+             then it may still be used."
+        );
+        let de = I18n::of(Language::German);
+        assert_eq!(
+            deletion_sentence(
+                de,
+                ProgramId::Copilot,
+                moved,
+                "21. Dezember 2026".to_owned(),
+                None
+            ),
+            "Die Datenfreigabe wurde automatisch ausgeschaltet, weil sich Ihre Organisation \
+             nicht mehr in der Region Vereinigte Staaten befindet; freigegebene Daten werden bis \
+             21. Dezember 2026 gelöscht."
+        );
     }
 }

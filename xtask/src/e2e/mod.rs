@@ -9,12 +9,16 @@
 //! Shift+Tab the other way), that Escape closes them, that focus goes back to
 //! what opened them, and that no screen scrolls sideways at 320 px.
 //!
+//! Last, the production set-up: no `--dev`, a tenant imported with the
+//! CLI, a token from a real OpenID provider (see `production.rs`).
+//!
 //! Roles and accessible names come from the same engine as the browser
 //! tests' (dom-accessibility-api, `xtask/a11y/`), installed in every page
 //! with the helpers of `page_helpers.js`.
 
 mod flows;
 mod page;
+mod production;
 
 use std::path::Path;
 
@@ -50,7 +54,8 @@ async fn keyboard_flows(site: &Site, work: &Path) -> Result {
         flows::copilot_by_keyboard(site, &mut page).await?;
         flows::marketing_by_keyboard(site, &mut page).await?;
         flows::narrow_screens(site, &mut page).await?;
-        flows::motion_and_contrast_preferences(site, &mut page).await
+        flows::motion_and_contrast_preferences(site, &mut page).await?;
+        production::production_identity(&site.dist, &mut page, work).await
     }
     .await;
     page.session.close().await;

@@ -37,6 +37,8 @@ pub struct ServerOptions<'a> {
     /// No rate limits (`--requests-per-second 0 --changes-per-minute 0`):
     /// for load that is meant to go through (benchmarks, schema fuzzing).
     pub unlimited: bool,
+    /// `--changes-per-minute`, when not the server's default.
+    pub changes_per_minute: Option<u32>,
 }
 
 impl<'a> ServerOptions<'a> {
@@ -52,6 +54,7 @@ impl<'a> ServerOptions<'a> {
             static_dir: None,
             no_sweep: false,
             unlimited: false,
+            changes_per_minute: None,
         }
     }
 }
@@ -88,6 +91,9 @@ pub fn start(options: ServerOptions<'_>) -> Result<ApiServer> {
     }
     if options.unlimited {
         launch = launch.args(["--requests-per-second", "0", "--changes-per-minute", "0"]);
+    }
+    if let Some(changes) = options.changes_per_minute {
+        launch = launch.args(["--changes-per-minute", &changes.to_string()]);
     }
     if let Some(dir) = options.static_dir {
         launch = launch.arg("--static-dir").arg(dir);

@@ -15,6 +15,8 @@ pub struct Site {
     client: Api,
     data_dir: PathBuf,
     pub url: String,
+    /// The built app the server serves.
+    pub dist: PathBuf,
 }
 
 impl Site {
@@ -44,6 +46,7 @@ impl Site {
             api,
             data_dir,
             url,
+            dist,
         })
     }
 

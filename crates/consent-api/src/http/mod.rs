@@ -24,7 +24,7 @@ use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
 use axum::http::header::{
-    AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH,
+    AUTHORIZATION, CONTENT_DISPOSITION, CONTENT_TYPE, ETAG, IF_MATCH, IF_NONE_MATCH, RETRY_AFTER,
 };
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use axum::middleware;
@@ -144,8 +144,9 @@ fn loopback_cors() -> CorsLayer {
             IDEMPOTENCY_KEY,
             CONTENT_TYPE,
         ])
-        // The history download's file name, for the app that saves it.
-        .expose_headers([ETAG, CONTENT_DISPOSITION])
+        // The history download's file name, for the app that saves it; when
+        // to try again after a 429, for the app that says so.
+        .expose_headers([ETAG, CONTENT_DISPOSITION, RETRY_AFTER])
         .max_age(Duration::from_secs(600))
 }
 

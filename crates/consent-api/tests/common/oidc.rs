@@ -6,9 +6,7 @@
 
 #![allow(dead_code)] // each test file uses a different part of this harness
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Command, Stdio};
 
 use reqwest::Client;
 use serde_json::{json, Value};
@@ -16,45 +14,22 @@ use serde_json::{json, Value};
 /// The provider's own secret for each static client is `<client>-secret`.
 pub const SECRET_SUFFIX: &str = "-secret";
 
-/// A running provider; stopped when dropped.
+/// A running provider (stopped when dropped) and a client for its routes.
 pub struct OidcProvider {
     pub issuer: String,
-    child: Child,
-    /// Held open: the provider exits when its stdin closes, so it never outlives the test.
-    _stdin: ChildStdin,
+    _process: server_launcher::oidc::OidcProvider,
     client: Client,
 }
 
 impl OidcProvider {
     /// Starts the provider and waits for its issuer line.
     pub fn start() -> OidcProvider {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../xtask/oidc/provider.js");
-        assert!(
-            script
-                .with_file_name("node_modules")
-                .join("oidc-provider")
-                .is_dir(),
-            "oidc-provider is not installed in xtask/oidc: run `cargo xtask install`"
-        );
-        let mut child = Command::new("node")
-            .arg(&script)
-            .env("PORT", "0")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("node starts (cargo xtask install puts Node.js in place)");
-        let stdin = child.stdin.take().expect("a piped stdin");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("a piped stdout"))
-            .read_line(&mut line)
-            .expect("the provider's issuer line");
-        let announced: Value = serde_json::from_str(&line)
-            .unwrap_or_else(|e| panic!("the provider did not start ({e}): {line:?}"));
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let process =
+            server_launcher::oidc::OidcProvider::start(&root).unwrap_or_else(|e| panic!("{e}"));
         OidcProvider {
-            issuer: announced["issuer"].as_str().expect("an issuer").to_owned(),
-            child,
-            _stdin: stdin,
+            issuer: process.issuer.clone(),
+            _process: process,
             client: Client::new(),
         }
     }
@@ -124,12 +99,5 @@ impl OidcProvider {
             .expect("the provider answers");
         assert!(answer.status().is_success(), "{path}: {}", answer.status());
         answer.json().await.expect("a JSON answer")
-    }
-}
-
-impl Drop for OidcProvider {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
