@@ -28,6 +28,7 @@ mod postgres;
 mod report;
 mod sqlite;
 mod startup;
+mod tokens;
 mod weight;
 
 use std::path::Path;
@@ -97,7 +98,9 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
     weight::copy_dir(&root.join("dist"), &site)?;
     std::fs::create_dir_all(work.join("data"))
         .map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-    let mut server = start_server(work, &site, None)?;
+    // A real OpenID provider, so the bench can weigh its tokens against HS256.
+    let provider = server_launcher::oidc::OidcProvider::start(root)?;
+    let mut server = start_server(work, &site, None, Some(&provider.issuer))?;
     println!(
         "xtask: bench: release server with the app at {}",
         server.url
@@ -109,6 +112,7 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let startup = runtime.block_on(startup::measure_startup(&server.url, &site, work))?;
     let api = runtime.block_on(api::measure_api(&server))?;
+    let tokens = runtime.block_on(tokens::measure_tokens(&server, &provider.issuer))?;
     println!(
         "xtask: bench: raw SQLite durable inserts for {} s",
         RUN.as_secs()
@@ -141,12 +145,18 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
         elapsed,
     };
     report.print();
+    tokens.print();
     Ok(())
 }
 
 /// The release server over a fresh database (SQLite under `work/data`, or
 /// the PostgreSQL database at `database_url`), serving `site` beside the API.
-fn start_server(work: &Path, site: &Path, database_url: Option<&str>) -> Result<ApiServer> {
+fn start_server(
+    work: &Path,
+    site: &Path,
+    database_url: Option<&str>,
+    oidc_issuer: Option<&str>,
+) -> Result<ApiServer> {
     let data_dir = work.join("data");
     server::start(ServerOptions {
         build: Build::Release,
@@ -158,6 +168,7 @@ fn start_server(work: &Path, site: &Path, database_url: Option<&str>) -> Result<
         static_dir: Some(site),
         no_sweep: true,
         unlimited: true,
+        oidc_issuer,
         ..ServerOptions::dev(&data_dir)
     })
 }

@@ -18,7 +18,7 @@ pub struct OnPostgres {
 
 pub async fn measure_postgres(work: &Path, site: &Path) -> Result<OnPostgres> {
     let cluster = crate::postgres::Cluster::start()?;
-    let mut server = start_server(work, site, Some(&cluster.url))?;
+    let mut server = start_server(work, site, Some(&cluster.url), None)?;
     println!(
         "xtask: bench: release server on PostgreSQL at {}",
         server.url

@@ -34,7 +34,8 @@ const [token, done] = arguments;
   const { default: init, mount } = await import(href('link[rel="modulepreload"]'));
   await init({ module_or_path: href('link[rel="preload"][type="application/wasm"]') });
   history.replaceState(null, "", "/portal/data-sharing/settings");
-  mount(document.getElementById("tenant-settings"), {
+  // Kept, as a portal keeps it: a dropped handle unmounts the app when collected.
+  window.tenantSettings = mount(document.getElementById("tenant-settings"), {
     apiBaseUrl: "",
     tenant: "contoso",
     getToken: async () => token,
@@ -151,5 +152,17 @@ pub async fn production_identity(dist: &Path, page: &mut Page, work: &Path) -> R
         Ok(())
     }
     .await;
+    if outcome.is_err() {
+        let shown = page
+            .session
+            .execute("return document.body.innerText.slice(0, 800);", json!([]))
+            .await
+            .unwrap_or_default();
+        let console = page.session.console().await.unwrap_or_default();
+        println!(
+            "xtask: e2e: the host page shows {shown}\nthe console says: {}",
+            console.join("\n")
+        );
+    }
     outcome.map_err(|e| format!("{e}\n{}", server.log_tail()))
 }

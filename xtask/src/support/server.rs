@@ -39,6 +39,8 @@ pub struct ServerOptions<'a> {
     pub unlimited: bool,
     /// `--changes-per-minute`, when not the server's default.
     pub changes_per_minute: Option<u32>,
+    /// Also trust this OpenID issuer's tokens (`--oidc-issuer`).
+    pub oidc_issuer: Option<&'a str>,
 }
 
 impl<'a> ServerOptions<'a> {
@@ -55,6 +57,7 @@ impl<'a> ServerOptions<'a> {
             no_sweep: false,
             unlimited: false,
             changes_per_minute: None,
+            oidc_issuer: None,
         }
     }
 }
@@ -91,6 +94,9 @@ pub fn start(options: ServerOptions<'_>) -> Result<ApiServer> {
     }
     if options.unlimited {
         launch = launch.args(["--requests-per-second", "0", "--changes-per-minute", "0"]);
+    }
+    if let Some(issuer) = options.oidc_issuer {
+        launch = launch.args(["--oidc-issuer", issuer]);
     }
     if let Some(changes) = options.changes_per_minute {
         launch = launch.args(["--changes-per-minute", &changes.to_string()]);
