@@ -163,6 +163,14 @@ struct ServeArgs {
         allow_hyphen_values = true
     )]
     request_burst: Option<String>,
+    /// How long pipelines may reuse a decision, in seconds (Cache-Control: max-age; default 5)
+    #[arg(
+        long,
+        env = "CONSENT_DECISION_MAX_AGE_SECS",
+        value_name = "N",
+        allow_hyphen_values = true
+    )]
+    decision_max_age_secs: Option<String>,
     /// Allow browser calls from http://127.0.0.1:* and http://localhost:* (with --dev only)
     #[arg(long, env = "CONSENT_CORS_LOOPBACK", value_parser = switch)]
     cors_loopback: bool,
@@ -313,8 +321,9 @@ fn switch(value: &str) -> Result<bool, std::convert::Infallible> {
 }
 
 /// Every flag, by the name errors give it.
-const FLAGS: [&str; 27] = [
+const FLAGS: [&str; 28] = [
     "--dev",
+    "--decision-max-age-secs",
     "--oidc-issuer",
     "--jwks-url",
     "--jwks-file",
@@ -541,6 +550,13 @@ fn config(args: ServeArgs, matches: &ArgMatches) -> Result<Config, ConfigError> 
         "CONSENT_REQUEST_BURST",
         defaults.request_burst,
     )?;
+    let decision_max_age_secs = number(
+        args.decision_max_age_secs,
+        "decision_max_age_secs",
+        "--decision-max-age-secs",
+        "CONSENT_DECISION_MAX_AGE_SECS",
+        defaults.decision_max_age_secs,
+    )?;
     let identity_provider = match (args.oidc_issuer, args.jwks_url, args.jwks_file) {
         (None, None, None) => None,
         (Some(issuer), None, None) => Some(IdentityProvider::OidcIssuer(issuer)),
@@ -570,6 +586,7 @@ fn config(args: ServeArgs, matches: &ArgMatches) -> Result<Config, ConfigError> 
         changes_per_minute,
         requests_per_second,
         request_burst,
+        decision_max_age_secs,
         sweep_interval_secs,
         frame_ancestors: args.frame_ancestors.unwrap_or(defaults.frame_ancestors),
         static_dir: args.static_dir,

@@ -35,6 +35,9 @@ pub const DEFAULT_REQUESTS_PER_SECOND: u32 = 50;
 /// Requests one caller may make at once above the steady rate, by default.
 pub const DEFAULT_REQUEST_BURST: u32 = 100;
 
+/// How long, by default, a pipeline may reuse a decision, in seconds.
+pub const DEFAULT_DECISION_MAX_AGE_SECS: u64 = 5;
+
 /// Who may frame the API's responses, by default: no one.
 pub const DEFAULT_FRAME_ANCESTORS: &str = "'none'";
 
@@ -71,6 +74,8 @@ pub struct Config {
     pub requests_per_second: u32,
     /// Requests a caller may make at once above the steady rate.
     pub request_burst: u32,
+    /// How long pipelines may reuse a decision (`Cache-Control: max-age`), in seconds.
+    pub decision_max_age_secs: u64,
     /// Seconds between background deletion sweeps; 0 turns them off.
     pub sweep_interval_secs: u64,
     /// The `frame-ancestors` sources of the Content-Security-Policy header.
@@ -186,6 +191,7 @@ impl Default for Config {
             changes_per_minute: DEFAULT_CHANGES_PER_MINUTE,
             requests_per_second: DEFAULT_REQUESTS_PER_SECOND,
             request_burst: DEFAULT_REQUEST_BURST,
+            decision_max_age_secs: DEFAULT_DECISION_MAX_AGE_SECS,
             sweep_interval_secs: DEFAULT_SWEEP_INTERVAL_SECS,
             frame_ancestors: DEFAULT_FRAME_ANCESTORS.to_owned(),
             log_format: LogFormat::Text,

@@ -137,6 +137,7 @@ impl App {
                 config.request_burst,
             )),
             changes_per_minute: config.changes_per_minute,
+            decision_max_age_secs: config.decision_max_age_secs,
         };
         let router = http::router(state.clone(), config);
         let router = match &config.static_dir {

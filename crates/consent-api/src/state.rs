@@ -36,6 +36,8 @@ pub struct AppState {
     pub requests: SharedRequestLimits,
     /// The changes each tenant may make per minute (all processes); 0: no limit.
     pub changes_per_minute: u32,
+    /// How long pipelines may reuse a decision (`Cache-Control: max-age`).
+    pub decision_max_age_secs: u64,
 }
 
 impl AppState {

@@ -111,6 +111,35 @@ impl NoticeCatalog {
         Ok(())
     }
 
+    /// The notices `program`'s rules decided against at `at`: each required
+    /// notice's latest version in effect by then (its `effective_date`; the
+    /// first version if none was yet), and the versions in effect by then.
+    pub fn for_program_as_of(&self, program: ProgramId, at: crate::Timestamp) -> ProgramNotices {
+        let day = at.date_naive();
+        let mut notices = ProgramNotices::default();
+        for id in program.required_notices() {
+            let versions: Vec<&NoticeDocument> = self.versions(id).collect();
+            let in_effect: Vec<&NoticeDocument> = versions
+                .iter()
+                .copied()
+                .filter(|document| document.effective_date <= day)
+                .collect();
+            let current = in_effect.last().or(versions.first());
+            if let Some(current) = current {
+                notices.current.push(current.version_info());
+            }
+            let history = if in_effect.is_empty() {
+                &versions[..1.min(versions.len())]
+            } else {
+                &in_effect[..]
+            };
+            notices
+                .history
+                .extend(history.iter().map(|document| document.version_info()));
+        }
+        notices
+    }
+
     /// The same catalog with `document` published in it: what loading would
     /// give if its file had been there. The caller has checked the document
     /// and that it does not replace a different published text.

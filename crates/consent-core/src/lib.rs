@@ -8,6 +8,7 @@ pub mod canonical;
 pub mod catalog;
 pub mod changes;
 pub mod deadline;
+pub mod decision;
 pub mod facts;
 pub mod language;
 pub mod ledger;

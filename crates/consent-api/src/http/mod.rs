@@ -7,6 +7,7 @@
 
 mod conditional;
 mod data_sharing;
+mod decisions;
 mod dev;
 mod dev_notice;
 pub mod extract;
@@ -64,6 +65,7 @@ pub fn routes(dev: bool) -> OpenApiRouter<AppState> {
         .merge(receipts::router())
         .merge(notices::router())
         .merge(tenants::router())
+        .merge(decisions::router())
         .merge(openapi::router())
 }
 

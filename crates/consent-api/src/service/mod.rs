@@ -4,6 +4,7 @@
 //! [`event`] a consent event's ids and receipt.
 
 pub mod change;
+pub mod decision;
 pub mod deletion;
 pub mod document;
 pub mod event;

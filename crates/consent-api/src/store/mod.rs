@@ -46,6 +46,7 @@ macro_rules! on_tx {
 
 mod backup;
 mod changes;
+mod decisions;
 mod deletions;
 mod events;
 mod idempotency;
@@ -57,6 +58,7 @@ mod writer;
 
 pub use backup::{BackupError, BackupSummary};
 pub use changes::{AcceptedChange, ChangeOutcome};
+pub use decisions::{LatestEvent, StateAt};
 pub use deletions::{DeletionEvent, DueDeletion};
 pub use events::NewEvent;
 pub use idempotency::{IdempotentResponse, StoredResponse};
