@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// Every route the server answers: method, documented path, a concrete
 /// path to call, and the error statuses its description must list.
-const ROUTES: [(&str, &str, &str, &[u16]); 20] = [
+const ROUTES: [(&str, &str, &str, &[u16]); 21] = [
     ("get", "/healthz", "/healthz", &[500]),
     ("get", "/readyz", "/readyz", &[500, 503]),
     (
@@ -109,6 +109,12 @@ const ROUTES: [(&str, &str, &str, &[u16]); 20] = [
         "/api/v1/decisions:batch",
         "/api/v1/decisions:batch",
         &[401, 403, 413, 415, 422, 429, 500],
+    ),
+    (
+        "get",
+        "/api/v1/changes",
+        "/api/v1/changes",
+        &[401, 403, 422, 429, 500],
     ),
 ];
 
@@ -387,6 +393,7 @@ async fn the_document_states_the_limits_the_server_enforces() {
             "consent.decisions.read",
         ),
         ("post", "/api/v1/decisions:batch", "consent.decisions.read"),
+        ("get", "/api/v1/changes", "consent.decisions.read"),
     ] {
         assert_eq!(
             document["paths"][path][method]["security"],

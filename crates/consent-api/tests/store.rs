@@ -39,6 +39,10 @@ async fn a_change_against_a_superseded_version_stores_nothing() {
             &before,
             &after,
             Vec::new(),
+            consent_core::rules::NoticeSet {
+                current: &[],
+                history: &[],
+            },
         ),
         idempotency: None,
     };

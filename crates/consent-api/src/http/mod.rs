@@ -5,6 +5,7 @@
 //! paths; [`routes`] merges them into the one route list, from which both
 //! the served routes and the OpenAPI document are made.
 
+mod changes;
 mod conditional;
 mod data_sharing;
 mod decisions;
@@ -66,6 +67,7 @@ pub fn routes(dev: bool) -> OpenApiRouter<AppState> {
         .merge(notices::router())
         .merge(tenants::router())
         .merge(decisions::router())
+        .merge(changes::router())
         .merge(openapi::router())
 }
 

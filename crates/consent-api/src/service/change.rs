@@ -200,6 +200,7 @@ impl ChangeService {
             &before,
             &decision.after,
             described,
+            notices.for_program(program),
         );
         let outcome = self
             .store

@@ -33,8 +33,10 @@ impl AppState {
                         before,
                         &after,
                         described,
+                        notices.for_program(due.program),
                     );
                     Some(DeletionEvent {
+                        verdict: event.verdict,
                         id: event.id,
                         actor: service.clone(),
                         action,

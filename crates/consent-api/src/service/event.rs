@@ -1,7 +1,8 @@
 //! A consent event's ids and receipt, made before it is stored.
 
+use consent_core::decision::verdict;
 use consent_core::receipt::{consent_receipt, ReceiptInput, ReceiptNotice};
-use consent_core::rules::{ConsentAction, ProgramRecord};
+use consent_core::rules::{ConsentAction, NoticeSet, ProgramRecord};
 use consent_core::{Actor, Tenant, Timestamp};
 use uuid::Uuid;
 
@@ -9,7 +10,9 @@ use crate::store::NewEvent;
 
 /// The event recording `action` on `tenant`'s program (`before` to `after`)
 /// by `actor` at `at`, with a new event id, a new receipt id and its
-/// receipt, which describes `notices` (those in force after the event).
+/// receipt, which describes `notices` (those in force after the event), and
+/// the decision after it, decided against the program's notice set `set`.
+#[allow(clippy::too_many_arguments)] // every part of an event, named
 pub fn new_event<'a>(
     tenant: &'a Tenant,
     actor: &'a Actor,
@@ -18,6 +21,7 @@ pub fn new_event<'a>(
     before: &'a ProgramRecord,
     after: &'a ProgramRecord,
     notices: Vec<ReceiptNotice>,
+    set: NoticeSet<'_>,
 ) -> NewEvent<'a> {
     let id = time_ordered_id(at);
     let receipt_id = time_ordered_id(at);
@@ -41,6 +45,7 @@ pub fn new_event<'a>(
         after,
         receipt,
         detail: Default::default(),
+        verdict: verdict(after, &tenant.region, set, at),
     }
 }
 

@@ -79,8 +79,10 @@ fn region_move_events(
             from,
             to,
             notices.describe(&to.accepted_notices, &[]),
+            notices.for_program(to.program),
         );
         MoveEvent {
+            verdict: made.verdict,
             id: made.id,
             actor: actor.clone(),
             action,

@@ -171,6 +171,33 @@ const LEDGER: &[Table] = &[
         ],
         key: &["tenant_id", "idempotency_key"],
     },
+    Table {
+        name: "change_feed",
+        columns: &[
+            ("position", Integer),
+            ("event_id", Text),
+            ("tenant_id", Text),
+            ("program", Text),
+            ("at", Text),
+            ("decision", Text),
+        ],
+        key: &["position"],
+    },
+];
+
+/// Tables made again from the ledger after a restore, not backed up: the
+/// change feed's head is its newest position.
+const DERIVED: &[&str] = &["change_feed_head"];
+
+/// Makes the derived tables again from the restored rows. A backup written
+/// before the change feed existed gets its feed as the migration made it:
+/// one entry per event, in event order.
+const REBUILD_DERIVED: [&str; 2] = [
+    "INSERT INTO change_feed (position, event_id, tenant_id, program, at) \
+     SELECT ROW_NUMBER() OVER (ORDER BY seq), id, tenant_id, program, at FROM consent_events \
+     WHERE NOT EXISTS (SELECT 1 FROM change_feed)",
+    "UPDATE change_feed_head SET position = (SELECT COALESCE(MAX(position), 0) FROM change_feed) \
+     WHERE id = 1",
 ];
 
 impl Table {
@@ -418,6 +445,12 @@ impl Store {
                 });
             }
         }
+        for statement in REBUILD_DERIVED {
+            on_tx!(&mut tx, |conn| sqlx::query(statement)
+                .execute(&mut *conn)
+                .await?
+                .rows_affected());
+        }
         if let Tx::Postgres(pg) = &mut tx {
             // New events continue after the restored ones.
             sqlx::query(
@@ -495,7 +528,11 @@ async fn check_schema(tx: &mut Tx, backend: Backend) -> Result<(), BackupError> 
         .fetch_all(&mut *conn)
         .await?);
     tables.sort();
-    let mut known: Vec<&str> = LEDGER.iter().map(|t| t.name).collect();
+    let mut known: Vec<&str> = LEDGER
+        .iter()
+        .map(|t| t.name)
+        .chain(DERIVED.iter().copied())
+        .collect();
     known.sort_unstable();
     if tables != known {
         return Err(BackupError::UnknownSchema {

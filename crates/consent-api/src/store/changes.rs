@@ -5,6 +5,7 @@
 use consent_core::rules::ProgramRecord;
 
 use super::events::{self, NewEvent, PreparedEvent};
+use super::feed;
 use super::idempotency::IdempotentResponse;
 use super::{json, timestamp, Store, Tx};
 
@@ -42,13 +43,18 @@ impl Store {
         change: AcceptedChange<'_>,
     ) -> Result<ChangeOutcome, sqlx::Error> {
         let prepared = PreparedChange::new(change)?;
-        if let Some(writer) = &self.writer {
-            return writer.apply(prepared).await;
-        }
-        let mut tx = self.begin().await?;
-        let outcome = apply_prepared(&mut tx, &prepared).await?;
+        let outcome = if let Some(writer) = &self.writer {
+            writer.apply(prepared).await?
+        } else {
+            let mut tx = self.begin().await?;
+            let outcome = apply_prepared(&mut tx, &prepared).await?;
+            if matches!(outcome, ChangeOutcome::Applied { .. }) {
+                tx.commit().await?;
+            }
+            outcome
+        };
         if matches!(outcome, ChangeOutcome::Applied { .. }) {
-            tx.commit().await?;
+            self.feed_committed();
         }
         Ok(outcome)
     }
@@ -193,6 +199,7 @@ pub(crate) async fn apply_prepared(
                 .bind(&answer.body);
         }
         query.execute(&mut **conn).await?;
+        feed::append(tx, &change.event.feed).await?;
         return Ok(applied);
     }
 
@@ -222,6 +229,8 @@ pub(crate) async fn apply_prepared(
             return Ok(ChangeOutcome::IdempotencyKeyTaken);
         }
     }
+    // Last: the feed's lock is held from here to the commit only.
+    feed::append(tx, &change.event.feed).await?;
 
     Ok(applied)
 }

@@ -28,6 +28,8 @@ pub struct DeletionEvent {
     /// The program's state once the deletion is recorded.
     pub after: ProgramRecord,
     pub receipt: ConsentReceipt,
+    /// The decision after it, for the change feed.
+    pub verdict: consent_core::decision::Verdict,
 }
 
 impl Store {
@@ -116,10 +118,12 @@ impl Store {
                 after: &event.after,
                 receipt: event.receipt,
                 detail: Default::default(),
+                verdict: event.verdict,
             },
         )
         .await?;
         tx.commit().await?;
+        self.feed_committed();
         Ok(Some(event.id))
     }
 }

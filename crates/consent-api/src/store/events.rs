@@ -1,7 +1,10 @@
 //! The consent history and its receipts: recording (INSERT only) and reading.
 
 use super::{from_json, json, parse_timestamp, storable, timestamp, Store, Tx};
+use consent_core::decision::Verdict;
 use consent_core::ledger::EventDetail;
+
+use super::feed::{self, PreparedEntry, StoredDecision};
 use consent_core::ledger::{HistoryCursor, HistoryQuery};
 use consent_core::receipt::ConsentReceipt;
 use consent_core::rules::{ConsentAction, ProgramRecord};
@@ -23,6 +26,8 @@ pub struct NewEvent<'a> {
     pub receipt: ConsentReceipt,
     /// What the event says beyond its action (a region move, a reason).
     pub detail: EventDetail,
+    /// The decision after the event, for the change feed.
+    pub verdict: Verdict,
 }
 
 /// A change's rows on SQLite, in one round trip to the database (SQLite
@@ -89,6 +94,8 @@ pub(super) struct PreparedEvent {
     pub receipt: String,
     /// `None` when the event says nothing beyond its action.
     pub detail: Option<String>,
+    /// Its change-feed entry, appended last in the transaction.
+    pub feed: PreparedEntry,
 }
 
 impl PreparedEvent {
@@ -108,6 +115,13 @@ impl PreparedEvent {
             notices: json(&event.after.accepted_notices)?,
             idempotency_key: idempotency_key.map(str::to_owned),
             receipt: json(&event.receipt)?,
+            feed: PreparedEntry {
+                event_id: event.id.clone(),
+                tenant_id: event.tenant.id.clone(),
+                program: event.after.program.as_str(),
+                at: timestamp(event.at),
+                decision: Some(json(&StoredDecision::from(&event.verdict))?),
+            },
             detail: (!event.detail.is_empty())
                 .then(|| json(&event.detail))
                 .transpose()?,
@@ -155,9 +169,13 @@ pub(super) async fn insert(tx: &mut Tx, event: &PreparedEvent) -> Result<(), sql
     Ok(())
 }
 
-/// Appends `event` and its receipt inside the caller's transaction.
+/// Appends `event`, its receipt and its change-feed entry inside the
+/// caller's transaction; the feed entry last, so nothing written after it
+/// holds the feed's lock longer.
 pub(super) async fn record(tx: &mut Tx, event: &NewEvent<'_>) -> Result<(), sqlx::Error> {
-    insert(tx, &PreparedEvent::new(event, None)?).await
+    let prepared = PreparedEvent::new(event, None)?;
+    insert(tx, &prepared).await?;
+    feed::append(tx, &prepared.feed).await
 }
 
 impl Store {

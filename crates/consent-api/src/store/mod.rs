@@ -49,6 +49,7 @@ mod changes;
 mod decisions;
 mod deletions;
 mod events;
+mod feed;
 mod idempotency;
 mod notices;
 mod open;
@@ -61,6 +62,7 @@ pub use changes::{AcceptedChange, ChangeOutcome};
 pub use decisions::{LatestEvent, StateAt};
 pub use deletions::{DeletionEvent, DueDeletion};
 pub use events::NewEvent;
+pub use feed::{FeedEntry, StoredDecision};
 pub use idempotency::{IdempotentResponse, StoredResponse};
 pub use notices::PublishError;
 pub use open::{redacted, OpenError};
@@ -135,6 +137,8 @@ pub struct Store {
     write_pool: Option<SqlitePool>,
     /// SQLite only: stores changes, several per transaction (see [`writer`]).
     writer: Option<SqliteWriter>,
+    /// Wakes this process's change-feed readers after a commit.
+    feed_signal: std::sync::Arc<tokio::sync::Notify>,
 }
 
 impl Store {

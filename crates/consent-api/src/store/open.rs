@@ -83,6 +83,7 @@ impl Store {
             pool: Pool::Sqlite(pool),
             writer: Some(SqliteWriter::start(write_pool.clone())),
             write_pool: Some(write_pool),
+            feed_signal: Default::default(),
         })
     }
 
@@ -109,6 +110,7 @@ impl Store {
             pool: Pool::Postgres(pool),
             write_pool: None,
             writer: None,
+            feed_signal: Default::default(),
         })
     }
 }

@@ -48,6 +48,8 @@ pub struct MoveEvent {
     pub after: ProgramRecord,
     pub receipt: ConsentReceipt,
     pub detail: EventDetail,
+    /// The decision after it, for the change feed.
+    pub verdict: consent_core::decision::Verdict,
 }
 
 impl Store {
@@ -68,6 +70,7 @@ impl Store {
             outcomes.push(register(&mut tx, tenant, at, &on_move).await?);
         }
         tx.commit().await?;
+        self.feed_committed();
         Ok(outcomes)
     }
 
@@ -211,6 +214,7 @@ async fn register(
                 after: &event.after,
                 receipt: event.receipt,
                 detail: event.detail,
+                verdict: event.verdict,
             },
         )
         .await?;
