@@ -181,6 +181,7 @@ impl App {
         let sweeper = self
             .sweep_interval
             .map(|period| sweep::spawn_sweeper(self.state.clone(), period));
+        let deliverer = service::webhooks::spawn_deliverer(self.state.clone());
         let refresher = self
             .key_refresh
             .as_ref()
@@ -189,7 +190,7 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(ServerError::Serve);
-        for task in sweeper.into_iter().chain(refresher) {
+        for task in sweeper.into_iter().chain(refresher).chain([deliverer]) {
             task.abort();
             let _ = task.await;
         }

@@ -10,6 +10,7 @@ use std::process::Command;
 
 use chrono::Duration;
 use common::{dev_token, program_view, ServerProcess, TestDatabase, TestServer, BINARY};
+use consent_api::store::webhooks::SubscriptionRequest;
 use consent_api::store::BackupError;
 use consent_api::{backup_to_file, restore_from_file, ToolError};
 use reqwest::{Client, Method, StatusCode};
@@ -18,6 +19,24 @@ use serde_json::{json, Value};
 /// A ledger with a row in every table: changes with and without keys,
 /// contact preferences, completed deletions and an oddly named tenant.
 async fn populate(server: &TestServer) {
+    // A subscriber whose address is refused (an internal network), so each
+    // change's delivery is recorded and settles at once as dead-lettered.
+    let (created, _) = server
+        .store
+        .put_subscription(
+            &SubscriptionRequest {
+                id: "archive",
+                url: "https://10.255.255.1/hook",
+                programs: &["copilot".to_owned(), "marketing".to_owned()],
+                description: "an archive",
+                new_secret: "whsec_c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
+                by: "test",
+            },
+            server.clock.now(),
+        )
+        .await
+        .unwrap();
+    assert!(created);
     let contoso = server.token("contoso", "admin").await;
     let fabrikam = server.token("fabrikam", "admin").await;
     let steps: [(&str, &str, &str, Value, Option<&str>); 5] = [
@@ -85,6 +104,20 @@ async fn populate(server: &TestServer) {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     server.clock.advance(Duration::days(31));
     assert_eq!(server.state.sweep_deletions().await.unwrap(), 2);
+    // Every delivery settled, so the ledger no longer changes under the backup.
+    let pool = server.sql().await;
+    for _ in 0..100 {
+        let pending: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM deliveries WHERE status = 'pending'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        if pending == 0 {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("deliveries stayed pending");
 }
 
 /// The row lines of a backup file (without the header, which names its source and time).

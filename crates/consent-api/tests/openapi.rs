@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// Every route the server answers: method, documented path, a concrete
 /// path to call, and the error statuses its description must list.
-const ROUTES: [(&str, &str, &str, &[u16]); 21] = [
+const ROUTES: [(&str, &str, &str, &[u16]); 25] = [
     ("get", "/healthz", "/healthz", &[500]),
     ("get", "/readyz", "/readyz", &[500, 503]),
     (
@@ -116,6 +116,30 @@ const ROUTES: [(&str, &str, &str, &[u16]); 21] = [
         "/api/v1/changes",
         &[401, 403, 422, 429, 500],
     ),
+    (
+        "put",
+        "/api/v1/subscriptions/{id}",
+        "/api/v1/subscriptions/store-1",
+        &[401, 403, 404, 413, 415, 422, 429, 500],
+    ),
+    (
+        "get",
+        "/api/v1/subscriptions/{id}",
+        "/api/v1/subscriptions/store-1",
+        &[401, 403, 404, 429, 500],
+    ),
+    (
+        "delete",
+        "/api/v1/subscriptions/{id}",
+        "/api/v1/subscriptions/store-1",
+        &[401, 403, 404, 429, 500],
+    ),
+    (
+        "get",
+        "/api/v1/subscriptions/{id}/deliveries",
+        "/api/v1/subscriptions/store-1/deliveries",
+        &[401, 403, 404, 429, 500],
+    ),
 ];
 
 async fn openapi(server: &TestServer) -> Value {
@@ -179,7 +203,12 @@ async fn every_route_is_described_with_its_errors() {
             .filter(|s| s.starts_with('2'))
             .count();
         // Registering a tenant answers 201 (created) or 200 (already there).
-        let expected = if (method, path) == ("put", "/api/v1/tenants/{tenant_id}") {
+        let expected = if [
+            ("put", "/api/v1/tenants/{tenant_id}"),
+            ("put", "/api/v1/subscriptions/{id}"),
+        ]
+        .contains(&(method, path))
+        {
             2
         } else {
             1
@@ -394,6 +423,21 @@ async fn the_document_states_the_limits_the_server_enforces() {
         ),
         ("post", "/api/v1/decisions:batch", "consent.decisions.read"),
         ("get", "/api/v1/changes", "consent.decisions.read"),
+        (
+            "put",
+            "/api/v1/subscriptions/{id}",
+            "consent.subscriptions.write",
+        ),
+        (
+            "delete",
+            "/api/v1/subscriptions/{id}",
+            "consent.subscriptions.write",
+        ),
+        (
+            "get",
+            "/api/v1/subscriptions/{id}/deliveries",
+            "consent.subscriptions.write",
+        ),
     ] {
         assert_eq!(
             document["paths"][path][method]["security"],

@@ -20,6 +20,7 @@ pub mod problem;
 mod receipts;
 pub mod request_id;
 mod security_headers;
+mod subscriptions;
 mod tenants;
 
 use std::time::Duration;
@@ -68,6 +69,7 @@ pub fn routes(dev: bool) -> OpenApiRouter<AppState> {
         .merge(tenants::router())
         .merge(decisions::router())
         .merge(changes::router())
+        .merge(subscriptions::router())
         .merge(openapi::router())
 }
 
@@ -140,7 +142,13 @@ fn loopback_cors() -> CorsLayer {
         .allow_origin(AllowOrigin::predicate(|origin: &HeaderValue, _| {
             is_loopback_origin(origin)
         }))
-        .allow_methods([Method::GET, Method::PUT, Method::POST, Method::OPTIONS])
+        .allow_methods([
+            Method::GET,
+            Method::PUT,
+            Method::POST,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
         .allow_headers([
             AUTHORIZATION,
             IF_MATCH,

@@ -32,6 +32,7 @@ use crate::state::AppState;
         (name = "history", description = "The append-only consent history and its receipts"),
         (name = "notices", description = "The published notices admins accept"),
         (name = "decisions", description = "Whether a tenant's data may be used under a program, for the systems that use it (scope consent.decisions.read)"),
+        (name = "webhooks", description = "Webhook subscriptions: each change of a decision, signed as Standard Webhooks asks (scope consent.subscriptions.write)"),
         (name = "tenants", description = "Tenant provisioning, for the operator's services (scope consent.tenants.write)"),
         (name = "development", description = "Development mode only: demo identities, fresh tenants and notice versions published at runtime"),
         (name = "operations", description = "Probes"),

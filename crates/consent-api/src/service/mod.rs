@@ -9,3 +9,4 @@ pub mod deletion;
 pub mod document;
 pub mod event;
 pub mod tenant;
+pub mod webhooks;

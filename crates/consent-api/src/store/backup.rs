@@ -183,6 +183,41 @@ const LEDGER: &[Table] = &[
         ],
         key: &["position"],
     },
+    Table {
+        name: "subscriptions",
+        columns: &[
+            ("id", Text),
+            ("url", Text),
+            ("programs", Text),
+            ("description", Text),
+            ("secret", Text),
+            ("created_at", Text),
+            ("created_by", Text),
+            ("deleted_at", Text),
+        ],
+        key: &["id"],
+    },
+    Table {
+        name: "deliveries",
+        columns: &[
+            ("id", Text),
+            ("subscription_id", Text),
+            ("feed_position", Integer),
+            ("tenant_id", Text),
+            ("program", Text),
+            ("body", Text),
+            ("status", Text),
+            ("attempts", Integer),
+            ("created_at", Text),
+            ("next_attempt_at", Text),
+            ("locked_until", Text),
+            ("delivered_at", Text),
+            ("last_status", Integer),
+            ("last_error", Text),
+            ("latency_ms", Integer),
+        ],
+        key: &["id"],
+    },
 ];
 
 /// Tables made again from the ledger after a restore, not backed up: the

@@ -74,7 +74,40 @@ pub(crate) async fn append(tx: &mut Tx, entry: &PreparedEntry) -> Result<(), sql
     .execute(&mut *conn)
     .await?
     .rows_affected());
-    Ok(())
+    let body = webhook_body(position, entry);
+    super::webhooks::enqueue(
+        tx,
+        position,
+        &entry.tenant_id,
+        entry.program,
+        &body,
+        &entry.at,
+    )
+    .await
+}
+
+/// What a webhook announcing `entry` carries (Standard Webhooks' shape):
+/// `{"type": "decision.changed", "timestamp", "data": <the feed's change>}`.
+fn webhook_body(position: i64, entry: &PreparedEntry) -> String {
+    let mut data = serde_json::json!({
+        "cursor": position.to_string(),
+        "at": entry.at,
+        "tenant": entry.tenant_id,
+        "program": entry.program,
+        "event_id": entry.event_id,
+    });
+    if let (Some(decision), Some(fields)) = (
+        entry
+            .decision
+            .as_deref()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(text).ok()),
+        data.as_object_mut(),
+    ) {
+        if let Some(decision) = decision.as_object() {
+            fields.extend(decision.clone());
+        }
+    }
+    serde_json::json!({"type": "decision.changed", "timestamp": entry.at, "data": data}).to_string()
 }
 
 impl Store {

@@ -55,6 +55,7 @@ mod notices;
 mod open;
 mod snapshot;
 mod tenants;
+pub mod webhooks;
 mod writer;
 
 pub use backup::{BackupError, BackupSummary};

@@ -1,0 +1,429 @@
+//! Webhooks: each change of a decision POSTed to a real HTTP receiver on
+//! loopback, signed as Standard Webhooks asks, in order per tenant, retried
+//! while the receiver fails, dead-lettered when it refuses, never sent into
+//! an internal network outside development mode.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode as AxumStatus};
+use base64::Engine;
+use common::oidc::OidcProvider;
+use common::TestServer;
+use consent_api::config::IdentityProvider;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+/// One request the receiver got.
+#[derive(Debug, Clone)]
+struct Received {
+    id: String,
+    timestamp: String,
+    signature: String,
+    body: String,
+    answered: u16,
+}
+
+/// What the receiver's handler shares: what it got, and the statuses to answer.
+type ReceiverState = (
+    Arc<Mutex<Vec<Received>>>,
+    Arc<Mutex<std::vec::IntoIter<u16>>>,
+);
+
+/// A webhook receiver on loopback: answers each request with the next
+/// status of `script` (then 204), and keeps what it got.
+struct Receiver {
+    url: String,
+    got: Arc<Mutex<Vec<Received>>>,
+}
+
+impl Receiver {
+    async fn start(script: Vec<u16>) -> Receiver {
+        let got: Arc<Mutex<Vec<Received>>> = Arc::default();
+        let script = Arc::new(Mutex::new(script.into_iter()));
+        let state = (got.clone(), script);
+        let app = axum::Router::new()
+            .route(
+                "/hook",
+                axum::routing::post(
+                    |State((got, script)): State<ReceiverState>,
+                     headers: HeaderMap,
+                     body: Bytes| async move {
+                        let answered = script.lock().unwrap().next().unwrap_or(204);
+                        let header = |name: &str| {
+                            headers
+                                .get(name)
+                                .and_then(|v| v.to_str().ok())
+                                .unwrap_or_default()
+                                .to_owned()
+                        };
+                        got.lock().unwrap().push(Received {
+                            id: header("webhook-id"),
+                            timestamp: header("webhook-timestamp"),
+                            signature: header("webhook-signature"),
+                            body: String::from_utf8_lossy(&body).into_owned(),
+                            answered,
+                        });
+                        AxumStatus::from_u16(answered).unwrap()
+                    },
+                ),
+            )
+            .with_state(state);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/hook", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+        Receiver { url, got }
+    }
+
+    fn got(&self) -> Vec<Received> {
+        self.got.lock().unwrap().clone()
+    }
+
+    /// Waits until `n` requests were acknowledged (2xx).
+    async fn wait_for_acknowledged(&self, n: usize, server: Option<&TestServer>) -> Vec<Received> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let acknowledged: Vec<Received> = self
+                .got()
+                .into_iter()
+                .filter(|r| (200..300).contains(&r.answered))
+                .collect();
+            if acknowledged.len() >= n {
+                return acknowledged;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "only {} of {n} acknowledged: {:?}",
+                acknowledged.len(),
+                self.got()
+            );
+            // Retries are due by the server's clock: move it past any backoff.
+            if let Some(server) = server {
+                server.clock.advance(chrono::Duration::seconds(5));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+/// Checks a delivery's signature with the subscription's secret, as a receiver would.
+fn verify(secret: &str, received: &Received) -> bool {
+    use ring::hmac;
+    let key = base64::engine::general_purpose::STANDARD
+        .decode(secret.strip_prefix("whsec_").unwrap())
+        .unwrap();
+    let tag = base64::engine::general_purpose::STANDARD
+        .decode(received.signature.strip_prefix("v1,").unwrap_or_default())
+        .unwrap_or_default();
+    let signed = format!("{}.{}.{}", received.id, received.timestamp, received.body);
+    hmac::verify(
+        &hmac::Key::new(hmac::HMAC_SHA256, &key),
+        signed.as_bytes(),
+        &tag,
+    )
+    .is_ok()
+}
+
+async fn server_trusting(provider: &OidcProvider, dev: bool) -> TestServer {
+    let issuer = provider.issuer.clone();
+    TestServer::start_with(move |c| {
+        c.dev = dev;
+        c.identity_provider = Some(IdentityProvider::OidcIssuer(issuer));
+    })
+    .await
+    .expect("the server starts")
+}
+
+async fn subscribe(server: &TestServer, token: &str, id: &str, body: Value) -> common::Answer {
+    let auth = format!("Bearer {token}");
+    server
+        .call(
+            Method::PUT,
+            &format!("/api/v1/subscriptions/{id}"),
+            &[("authorization", auth.as_str())],
+            Some(body),
+        )
+        .await
+}
+
+fn data(received: &Received) -> Value {
+    let body: Value = serde_json::from_str(&received.body).unwrap();
+    assert_eq!(body["type"], "decision.changed");
+    body["data"].clone()
+}
+
+// Guards delivery: signed, once per change, in order, only the programs
+// subscribed to; the secret shown once; the deliveries listed.
+#[tokio::test]
+async fn each_change_is_delivered_signed_and_in_order() {
+    let provider = OidcProvider::start();
+    let server = server_trusting(&provider, true).await;
+    let hooks = provider
+        .client_token("webhooks", "consent.subscriptions.write")
+        .await;
+    let receiver = Receiver::start(vec![]).await;
+    let created = subscribe(&server, &hooks, "copilot-store", json!({"url": receiver.url, "programs": ["copilot"], "description": "Copilot training store"})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let secret = created.body["secret"].as_str().unwrap().to_owned();
+    assert!(secret.starts_with("whsec_"));
+    let again = subscribe(
+        &server,
+        &hooks,
+        "copilot-store",
+        json!({"url": receiver.url, "programs": ["copilot"], "description": "renamed"}),
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(
+        again.body.get("secret").is_none(),
+        "the secret is shown once"
+    );
+    let read = server
+        .get("/api/v1/subscriptions/copilot-store", &hooks)
+        .await;
+    assert_eq!(
+        (read.body["description"].as_str(), read.body.get("secret")),
+        (Some("renamed"), None)
+    );
+
+    let ada = server.token("contoso", "admin").await;
+    server.opt_in("contoso", "copilot", &ada).await;
+    server.opt_in("contoso", "marketing", &ada).await;
+    server.opt_out("contoso", "copilot", &ada).await;
+    let got = receiver.wait_for_acknowledged(2, None).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        receiver.got().len(),
+        2,
+        "Marketing is not subscribed to: {:?}",
+        receiver.got()
+    );
+    let reasons: Vec<Value> = got.iter().map(|r| data(r)["reason"].clone()).collect();
+    assert_eq!(reasons, [json!("opted_in"), json!("opted_out")]);
+    for received in &got {
+        assert!(verify(&secret, received), "signature of {received:?}");
+        assert!(received.id.starts_with("msg_"));
+        assert_eq!(data(received)["tenant"], "contoso");
+    }
+    let tampered = Received {
+        body: got[0].body.replace("opted_in", "opted_out"),
+        ..got[0].clone()
+    };
+    assert!(!verify(&secret, &tampered));
+
+    let listed = server
+        .get("/api/v1/subscriptions/copilot-store/deliveries", &hooks)
+        .await;
+    let deliveries = listed.body["deliveries"].as_array().unwrap();
+    assert_eq!(deliveries.len(), 2);
+    assert!(deliveries.iter().all(|d| d["status"] == "delivered"
+        && d["attempts"] == 1
+        && d["last_status"] == 204
+        && d["latency_ms"].is_number()));
+    assert_eq!(deliveries[0]["id"], got[1].id, "newest first");
+}
+
+// Guards retries: a receiver that fails for a while (503) gets every change
+// once it is back, in order, with the same webhook-id on each retry; one
+// that refuses (410) has the delivery dead-lettered, visibly.
+#[tokio::test]
+async fn failures_are_retried_and_refusals_dead_lettered() {
+    let provider = OidcProvider::start();
+    let server = server_trusting(&provider, true).await;
+    let hooks = provider
+        .client_token("webhooks", "consent.subscriptions.write")
+        .await;
+    let flaky = Receiver::start(vec![503, 503, 500]).await;
+    let refusing = Receiver::start(vec![410]).await;
+    let flaky_sub = subscribe(
+        &server,
+        &hooks,
+        "flaky",
+        json!({"url": flaky.url, "programs": ["copilot", "marketing"]}),
+    )
+    .await;
+    assert_eq!(flaky_sub.status, StatusCode::CREATED, "{}", flaky_sub.body);
+    subscribe(
+        &server,
+        &hooks,
+        "refusing",
+        json!({"url": refusing.url, "programs": ["marketing"]}),
+    )
+    .await;
+
+    let ada = server.token("contoso", "admin").await;
+    server.opt_in("contoso", "copilot", &ada).await;
+    server.opt_in("contoso", "marketing", &ada).await;
+    let acknowledged = flaky.wait_for_acknowledged(2, Some(&server)).await;
+    let programs: Vec<Value> = acknowledged
+        .iter()
+        .map(|r| data(r)["program"].clone())
+        .collect();
+    assert_eq!(
+        programs,
+        [json!("copilot"), json!("marketing")],
+        "in order, after the failures"
+    );
+    let all = flaky.got();
+    assert_eq!(
+        all.len(),
+        5,
+        "three failed attempts, then two deliveries: {all:?}"
+    );
+    assert!(
+        all[..4].iter().all(|r| r.id == all[0].id),
+        "retries carry the same webhook-id"
+    );
+
+    let refused = refusing.wait_for_refusal().await;
+    assert_eq!(refused.answered, 410);
+    let listed = server
+        .get("/api/v1/subscriptions/refusing/deliveries", &hooks)
+        .await;
+    let dead = &listed.body["deliveries"][0];
+    assert_eq!(
+        (
+            dead["status"].as_str(),
+            dead["last_status"].as_i64(),
+            dead["attempts"].as_i64()
+        ),
+        (Some("dead"), Some(410), Some(1))
+    );
+    server.clock.advance(chrono::Duration::hours(1));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(refusing.got().len(), 1, "a refused delivery is not retried");
+
+    // Deleted: later changes are not announced, the subscription is gone.
+    let auth = format!("Bearer {hooks}");
+    let deleted = server
+        .call(
+            Method::DELETE,
+            "/api/v1/subscriptions/flaky",
+            &[("authorization", auth.as_str())],
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    server.opt_out("contoso", "copilot", &ada).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(flaky.got().len(), 5);
+    assert_eq!(
+        server
+            .get("/api/v1/subscriptions/flaky", &hooks)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+impl Receiver {
+    async fn wait_for_refusal(&self) -> Received {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(first) = self.got().into_iter().next() {
+                // Give the server a moment to record the outcome.
+                tokio::time::sleep(Duration::from_millis(300)).await;
+                return first;
+            }
+            assert!(Instant::now() < deadline, "nothing arrived");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+// Guards the destinations and the callers: no internal addresses (and
+// https only) outside development mode, no credentials in URLs, bad bodies
+// named, and only services with the scope.
+#[tokio::test]
+async fn destinations_and_callers_are_checked() {
+    let provider = OidcProvider::start();
+    let production = server_trusting(&provider, false).await;
+    let hooks = provider
+        .client_token("webhooks", "consent.subscriptions.write")
+        .await;
+    let refused = [
+        json!({"url": "http://127.0.0.1:9/hook", "programs": ["copilot"]}),
+        json!({"url": "https://127.0.0.1:9/hook", "programs": ["copilot"]}),
+        json!({"url": "https://169.254.169.254/latest/meta-data", "programs": ["copilot"]}),
+        json!({"url": "https://10.0.0.7/hook", "programs": ["copilot"]}),
+        json!({"url": "https://[::1]/hook", "programs": ["copilot"]}),
+        json!({"url": "https://user:secret@example.com/hook", "programs": ["copilot"]}),
+        json!({"url": "hook", "programs": ["copilot"]}),
+        json!({"url": "https://example.invalid/hook", "programs": ["copilot"]}),
+    ];
+    for body in refused {
+        let answer = subscribe(&production, &hooks, "s1", body.clone()).await;
+        assert_eq!(
+            (
+                answer.status,
+                answer.problem_code(),
+                answer.body["field"].as_str()
+            ),
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid_body",
+                Some("url")
+            ),
+            "{body}"
+        );
+    }
+    let bodies = [
+        (
+            json!({"url": "https://example.com/hook", "programs": []}),
+            "programs",
+        ),
+        (
+            json!({"url": "https://example.com/hook", "programs": ["telemetry"]}),
+            "programs",
+        ),
+        (
+            json!({"url": "https://example.com/hook", "programs": ["copilot"], "owner": "x"}),
+            "owner",
+        ),
+    ];
+    for (body, field) in bodies {
+        let answer = subscribe(&production, &hooks, "s1", body.clone()).await;
+        assert_eq!(answer.problem_code(), "invalid_body", "{body}");
+        assert!(
+            answer.body["field"]
+                .as_str()
+                .is_some_and(|f| f.starts_with(field)),
+            "{body}: {}",
+            answer.body
+        );
+    }
+    assert_eq!(
+        production
+            .get("/api/v1/subscriptions/s1", &hooks)
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let pipeline = provider
+        .client_token("pipeline", "consent.decisions.read")
+        .await;
+    let person = provider
+        .user_token(
+            "RS256",
+            json!({"sub": "u", "tenant": "contoso", "roles": ["admin"]}),
+        )
+        .await;
+    for token in [&pipeline, &person] {
+        let answer = subscribe(
+            &production,
+            token,
+            "s1",
+            json!({"url": "https://example.com/hook", "programs": ["copilot"]}),
+        )
+        .await;
+        assert_eq!(
+            (answer.status, answer.problem_code()),
+            (StatusCode::FORBIDDEN, "insufficient_scope")
+        );
+    }
+}
