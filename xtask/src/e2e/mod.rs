@@ -17,6 +17,7 @@
 //! with the helpers of `page_helpers.js`.
 
 mod flows;
+mod gate;
 mod page;
 mod production;
 
@@ -55,6 +56,7 @@ async fn keyboard_flows(site: &Site, work: &Path) -> Result {
         flows::marketing_by_keyboard(site, &mut page).await?;
         flows::narrow_screens(site, &mut page).await?;
         flows::motion_and_contrast_preferences(site, &mut page).await?;
+        gate::gate_drops_an_opted_out_tenant(site, &mut page).await?;
         production::production_identity(&site.dist, &mut page, work).await
     }
     .await;

@@ -12,6 +12,10 @@ use crate::support::server::{self, ApiServer, ServerOptions};
 
 pub struct Site {
     api: ApiServer,
+    /// A real OpenID provider the server also trusts, for service tokens.
+    _provider: server_launcher::oidc::OidcProvider,
+    /// Its issuer (`http://127.0.0.1:PORT`).
+    pub issuer: String,
     client: Api,
     data_dir: PathBuf,
     pub url: String,
@@ -24,6 +28,8 @@ impl Site {
     pub fn build_and_start(name: &str) -> Result<Site> {
         run(command("cargo", &["fetch"]))?;
         server::build()?;
+        // The example pipeline gate, which the keyboard run drives too.
+        run(command("cargo", &["build", "--package", "pipeline-gate"]))?;
         let dist = workspace_root().join(format!("target/{name}-dist"));
         let dist_arg = dist.to_string_lossy().into_owned();
         run(command(
@@ -34,15 +40,19 @@ impl Site {
         let _ = std::fs::remove_dir_all(&data_dir);
         std::fs::create_dir_all(&data_dir)
             .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+        let provider = server_launcher::oidc::OidcProvider::start(&workspace_root())?;
         let api = server::start(ServerOptions {
             log: Some(data_dir.join("consent-api.log")),
             static_dir: Some(&dist),
+            oidc_issuer: Some(&provider.issuer),
             ..ServerOptions::dev(&data_dir)
         })?;
         let url = api.url.clone();
         println!("xtask: the app and the API at {url}");
         Ok(Site {
             client: Api::new(&url)?,
+            issuer: provider.issuer.clone(),
+            _provider: provider,
             api,
             data_dir,
             url,
