@@ -427,3 +427,93 @@ async fn destinations_and_callers_are_checked() {
         );
     }
 }
+
+// Guards delivery with three processes on one database: every change is
+// delivered exactly once (no two processes send the same delivery), each
+// tenant's changes in order.
+#[tokio::test]
+async fn three_processes_deliver_each_change_once_in_order() {
+    let provider = OidcProvider::start();
+    let database = common::TestDatabase::fresh().await;
+    let trust = ["--oidc-issuer", provider.issuer.as_str()];
+    let servers: Vec<common::ServerProcess> = (0..3)
+        .map(|_| common::ServerProcess::start(&database.url, &trust))
+        .collect();
+    let client = reqwest::Client::new();
+    let hooks = provider
+        .client_token("webhooks", "consent.subscriptions.write")
+        .await;
+    let receiver = Receiver::start(vec![]).await;
+    let created = common::answer(
+        client
+            .put(servers[0].url("/api/v1/subscriptions/all"))
+            .bearer_auth(&hooks)
+            .json(&json!({"url": receiver.url, "programs": ["copilot"]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+
+    const TENANTS: usize = 4;
+    const ROUNDS: usize = 4;
+    let mut tenants = Vec::new();
+    for i in 0..TENANTS {
+        let base = &servers[i % 3].base;
+        let made = common::answer(
+            client
+                .post(format!("{base}/api/v1/dev/tenants"))
+                .json(&json!({"region": "US"}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        let tenant = made.body["id"].as_str().unwrap().to_owned();
+        let token = common::dev_token(&client, base, &tenant, "admin").await;
+        tenants.push((i, tenant, token));
+    }
+    let writes = tenants.iter().map(|(i, tenant, token)| {
+        let client = client.clone();
+        let bases: Vec<String> = servers.iter().map(|s| s.base.clone()).collect();
+        async move {
+            for round in 0..ROUNDS {
+                let base = &bases[(i + round) % 3];
+                let url = format!("{base}/api/v1/tenants/{tenant}/data-sharing");
+                let current = common::answer(client.get(&url).bearer_auth(token).send().await.unwrap()).await;
+                let etag = current.header("etag").unwrap().to_owned();
+                let body = if round % 2 == 0 {
+                    json!({"enabled": true, "accept_notices": common::program_view(&current.body, "copilot")["notices"]})
+                } else {
+                    json!({"enabled": false})
+                };
+                let changed = common::answer(client.put(format!("{url}/copilot")).bearer_auth(token).header("if-match", etag).json(&body).send().await.unwrap()).await;
+                assert_eq!(changed.status, StatusCode::OK, "{}", changed.body);
+            }
+        }
+    });
+    futures_util::future::join_all(writes).await;
+    let got = receiver.wait_for_acknowledged(TENANTS * ROUNDS, None).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let got_all = receiver.got();
+    let ids: std::collections::HashSet<&str> = got_all.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(
+        ids.len(),
+        got_all.len(),
+        "no delivery was sent twice: {got_all:?}"
+    );
+    assert_eq!(got.len(), TENANTS * ROUNDS);
+    for (_, tenant, _) in &tenants {
+        let reasons: Vec<Value> = got
+            .iter()
+            .map(data)
+            .filter(|d| d["tenant"] == tenant.as_str())
+            .map(|d| d["reason"].clone())
+            .collect();
+        let expected: Vec<Value> = (0..ROUNDS)
+            .map(|r| json!(if r % 2 == 0 { "opted_in" } else { "opted_out" }))
+            .collect();
+        assert_eq!(reasons, expected, "{tenant}: in order");
+    }
+}
