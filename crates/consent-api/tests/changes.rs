@@ -9,19 +9,9 @@ use std::time::{Duration, Instant};
 
 use common::oidc::OidcProvider;
 use common::{answer, dev_token, report_figures, ServerProcess, TestDatabase, TestServer};
-use consent_api::config::IdentityProvider;
 use futures_util::future::join_all;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
-
-async fn server_trusting(provider: &OidcProvider) -> TestServer {
-    let issuer = provider.issuer.clone();
-    TestServer::start_with(move |c| {
-        c.identity_provider = Some(IdentityProvider::OidcIssuer(issuer));
-    })
-    .await
-    .expect("the server starts")
-}
 
 /// Every change after `after`, following cursors `limit` at a time.
 async fn read_all(
@@ -53,7 +43,7 @@ async fn read_all(
 #[tokio::test]
 async fn the_feed_lists_every_change_in_commit_order() {
     let provider = OidcProvider::start();
-    let server = server_trusting(&provider).await;
+    let server = provider.server(|_| {}).await;
     let pipeline = provider
         .client_token("pipeline", "consent.decisions.read")
         .await;
@@ -136,7 +126,7 @@ async fn the_feed_lists_every_change_in_commit_order() {
 #[tokio::test]
 async fn a_waiting_reader_wakes_when_a_change_commits() {
     let provider = OidcProvider::start();
-    let server = server_trusting(&provider).await;
+    let server = provider.server(|_| {}).await;
     let pipeline = provider
         .client_token("pipeline", "consent.decisions.read")
         .await;

@@ -9,19 +9,9 @@ use std::path::Path;
 use chrono::Duration;
 use common::oidc::OidcProvider;
 use common::{TestServer, START};
-use consent_api::config::IdentityProvider;
 use consent_core::NoticeDocument;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-async fn server_trusting(provider: &OidcProvider) -> TestServer {
-    let issuer = provider.issuer.clone();
-    TestServer::start_with(move |c| {
-        c.identity_provider = Some(IdentityProvider::OidcIssuer(issuer));
-    })
-    .await
-    .expect("the server starts")
-}
 
 async fn decision(server: &TestServer, token: &str, tenant: &str, program: &str) -> Value {
     let answer = server
@@ -47,7 +37,7 @@ fn reason(decision: &Value) -> (bool, &str) {
 #[tokio::test]
 async fn every_state_has_its_decision() {
     let provider = OidcProvider::start();
-    let server = server_trusting(&provider).await;
+    let server = provider.server(|_| {}).await;
     let pipeline = provider
         .client_token("pipeline", "consent.decisions.read")
         .await;
@@ -139,7 +129,7 @@ async fn every_state_has_its_decision() {
 #[tokio::test]
 async fn a_pending_reacceptance_stops_data_use() {
     let provider = OidcProvider::start();
-    let server = server_trusting(&provider).await;
+    let server = provider.server(|_| {}).await;
     let pipeline = provider
         .client_token("pipeline", "consent.decisions.read")
         .await;
@@ -168,7 +158,7 @@ async fn a_pending_reacceptance_stops_data_use() {
 #[tokio::test]
 async fn answers_as_of_an_instant_come_from_the_ledger() {
     let provider = OidcProvider::start();
-    let server = server_trusting(&provider).await;
+    let server = provider.server(|_| {}).await;
     let pipeline = provider
         .client_token("pipeline", "consent.decisions.read")
         .await;
@@ -243,7 +233,7 @@ async fn answers_as_of_an_instant_come_from_the_ledger() {
 #[tokio::test]
 async fn batches_answer_in_order_and_only_services_may_ask() {
     let provider = OidcProvider::start();
-    let server = server_trusting(&provider).await;
+    let server = provider.server(|_| {}).await;
     let pipeline = provider
         .client_token("pipeline", "consent.decisions.read")
         .await;

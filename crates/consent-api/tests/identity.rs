@@ -12,18 +12,16 @@ use serde_json::{json, Value};
 
 const DOC: &str = "/api/v1/tenants/contoso/data-sharing";
 
-/// A development server that also trusts `provider`'s tokens (discovered
-/// from its issuer), with portal-style role names.
+/// A development server that also trusts `provider`'s tokens, with
+/// portal-style role names.
 async fn server_trusting(provider: &OidcProvider, refresh_secs: u64) -> TestServer {
-    let issuer = provider.issuer.clone();
-    TestServer::start_with(move |c| {
-        c.identity_provider = Some(IdentityProvider::OidcIssuer(issuer));
-        c.jwks_refresh_secs = refresh_secs;
-        c.claims.admin_roles = vec!["Global admin".into(), "admin".into()];
-        c.claims.reader_roles = vec!["Reports reader".into()];
-    })
-    .await
-    .expect("the server starts and reads the provider's keys")
+    provider
+        .server(|c| {
+            c.jwks_refresh_secs = refresh_secs;
+            c.claims.admin_roles = vec!["Global admin".into(), "admin".into()];
+            c.claims.reader_roles = vec!["Reports reader".into()];
+        })
+        .await
 }
 
 fn uma() -> Value {

@@ -6,18 +6,8 @@ mod common;
 
 use common::oidc::OidcProvider;
 use common::{program_view, TestServer, BINARY};
-use consent_api::config::IdentityProvider;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-async fn server_trusting(provider: &OidcProvider) -> TestServer {
-    let issuer = provider.issuer.clone();
-    TestServer::start_with(move |c| {
-        c.identity_provider = Some(IdentityProvider::OidcIssuer(issuer));
-    })
-    .await
-    .expect("the server starts")
-}
 
 async fn put(server: &TestServer, token: &str, id: &str, body: Value) -> common::Answer {
     let auth = format!("Bearer {token}");
@@ -36,7 +26,7 @@ async fn put(server: &TestServer, token: &str, id: &str, body: Value) -> common:
 #[tokio::test]
 async fn a_service_registers_renames_and_lists_tenants() {
     let provider = OidcProvider::start();
-    let server = server_trusting(&provider).await;
+    let server = provider.server(|_| {}).await;
     let provisioner = provider
         .client_token("provisioner", "consent.tenants.write")
         .await;
@@ -228,7 +218,7 @@ async fn a_service_registers_renames_and_lists_tenants() {
 #[tokio::test]
 async fn leaving_the_us_turns_copilot_off_and_is_recorded() {
     let provider = OidcProvider::start();
-    let server = server_trusting(&provider).await;
+    let server = provider.server(|_| {}).await;
     let provisioner = provider
         .client_token("provisioner", "consent.tenants.write")
         .await;

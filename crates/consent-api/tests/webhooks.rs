@@ -14,7 +14,6 @@ use axum::http::{HeaderMap, StatusCode as AxumStatus};
 use base64::Engine;
 use common::oidc::OidcProvider;
 use common::TestServer;
-use consent_api::config::IdentityProvider;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
@@ -128,16 +127,6 @@ fn verify(secret: &str, received: &Received) -> bool {
     .is_ok()
 }
 
-async fn server_trusting(provider: &OidcProvider, dev: bool) -> TestServer {
-    let issuer = provider.issuer.clone();
-    TestServer::start_with(move |c| {
-        c.dev = dev;
-        c.identity_provider = Some(IdentityProvider::OidcIssuer(issuer));
-    })
-    .await
-    .expect("the server starts")
-}
-
 async fn subscribe(server: &TestServer, token: &str, id: &str, body: Value) -> common::Answer {
     let auth = format!("Bearer {token}");
     server
@@ -161,7 +150,7 @@ fn data(received: &Received) -> Value {
 #[tokio::test]
 async fn each_change_is_delivered_signed_and_in_order() {
     let provider = OidcProvider::start();
-    let server = server_trusting(&provider, true).await;
+    let server = provider.server(|_| {}).await;
     let hooks = provider
         .client_token("webhooks", "consent.subscriptions.write")
         .await;
@@ -233,7 +222,7 @@ async fn each_change_is_delivered_signed_and_in_order() {
 #[tokio::test]
 async fn failures_are_retried_and_refusals_dead_lettered() {
     let provider = OidcProvider::start();
-    let server = server_trusting(&provider, true).await;
+    let server = provider.server(|_| {}).await;
     let hooks = provider
         .client_token("webhooks", "consent.subscriptions.write")
         .await;
@@ -341,7 +330,7 @@ impl Receiver {
 #[tokio::test]
 async fn destinations_and_callers_are_checked() {
     let provider = OidcProvider::start();
-    let production = server_trusting(&provider, false).await;
+    let production = provider.server(|c| c.dev = false).await;
     let hooks = provider
         .client_token("webhooks", "consent.subscriptions.write")
         .await;

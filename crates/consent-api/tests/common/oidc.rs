@@ -8,8 +8,12 @@
 
 use std::path::PathBuf;
 
+use consent_api::config::IdentityProvider;
+use consent_api::Config;
 use reqwest::Client;
 use serde_json::{json, Value};
+
+use super::TestServer;
 
 /// The provider's own secret for each static client is `<client>-secret`.
 pub const SECRET_SUFFIX: &str = "-secret";
@@ -22,6 +26,18 @@ pub struct OidcProvider {
 }
 
 impl OidcProvider {
+    /// A development server that also trusts this provider's tokens
+    /// (found through its discovery document), as `adjust` configures it.
+    pub async fn server(&self, adjust: impl FnOnce(&mut Config)) -> TestServer {
+        let issuer = self.issuer.clone();
+        TestServer::start_with(move |c| {
+            c.identity_provider = Some(IdentityProvider::OidcIssuer(issuer));
+            adjust(c);
+        })
+        .await
+        .expect("the server starts and reads the provider's keys")
+    }
+
     /// Starts the provider and waits for its issuer line.
     pub fn start() -> OidcProvider {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
