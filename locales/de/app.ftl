@@ -58,6 +58,21 @@ state-unavailable = Nicht verfügbar
 state-deletion-pending = Aus – Löschung ausstehend bis { $date }
 state-reacceptance-needed = Erneute Zustimmung nötig
 current-state = Aktuelle Einstellung
+propagation-pending = Wird übernommen: bisher { $applied } von { $connected ->
+    [one] { $connected } verbundenen System
+   *[other] { $connected } verbundenen Systemen
+}.
+propagation-applied = Übernommen von { $applied } von { $connected ->
+    [one] { $connected } verbundenen System
+   *[other] { $connected } verbundenen Systemen
+}.
+propagation-failed = Übernommen von { $applied } von { $connected ->
+    [one] { $connected } verbundenen System
+   *[other] { $connected } verbundenen Systemen
+}. { $failed ->
+    [one] Ein System hat die Änderung nicht bestätigt. Ihre Einstellung ist gespeichert und gilt trotzdem auch für dieses System.
+   *[other] { $failed } Systeme haben die Änderung nicht bestätigt. Ihre Einstellung ist gespeichert und gilt trotzdem auch für diese Systeme.
+}
 
 ## Der Bereich einer Einstellung
 

@@ -58,6 +58,21 @@ state-unavailable = Unavailable
 state-deletion-pending = Off – deletion pending until { $date }
 state-reacceptance-needed = Re-acceptance needed
 current-state = Current setting
+propagation-pending = Being applied: { $applied } of { $connected ->
+    [one] { $connected } connected system
+   *[other] { $connected } connected systems
+} so far.
+propagation-applied = Applied by { $applied } of { $connected ->
+    [one] { $connected } connected system
+   *[other] { $connected } connected systems
+}.
+propagation-failed = Applied by { $applied } of { $connected ->
+    [one] { $connected } connected system
+   *[other] { $connected } connected systems
+}. { $failed ->
+    [one] One system did not confirm the change. Your setting is stored and applies to it all the same.
+   *[other] { $failed } systems did not confirm the change. Your setting is stored and applies to them all the same.
+}
 
 ## A setting's panel
 

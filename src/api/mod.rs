@@ -16,7 +16,8 @@ use std::sync::Arc;
 
 use consent_core::{
     ChangeRequest, ConsentReceipt, DataSharingDocument, DevTokenRequest, DevTokenResponse,
-    HistoryPage, NoticeDocument, NoticeRef, NoticeVersionSummary, ProgramId, Role, Tenant,
+    HistoryPage, NoticeDocument, NoticeRef, NoticeVersionSummary, ProgramId, PropagationDocument,
+    Role, Tenant,
 };
 use gloo_net::http::{Request, Response};
 use serde::Serialize;
@@ -111,6 +112,13 @@ impl ApiClient {
             request = request.header("Idempotency-Key", key);
         }
         versioned(self.send(with_json(request, change)?).await?).await
+    }
+
+    /// `GET /api/v1/tenants/{tenant}/data-sharing/propagation`: how many
+    /// connected systems acknowledged each program's latest change.
+    pub async fn get_propagation(&self, tenant: &str) -> Result<PropagationDocument, ApiError> {
+        let url = format!("{}/propagation", self.data_sharing_url(tenant, None));
+        read_json(self.send(without_body(Request::get(&url))?).await?).await
     }
 
     /// `GET /api/v1/notices/{id}`: the current version of a notice, in

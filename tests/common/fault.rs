@@ -55,7 +55,8 @@ pub async fn seen() -> Vec<Seen> {
     all.into_iter().filter(|r| r.method != "OPTIONS").collect()
 }
 
-/// The requests for a tenant's settings document (`GET` or `PUT …/data-sharing[/program]`).
+/// The requests for a tenant's settings document (`GET` or `PUT …/data-sharing[/program]`;
+/// not its history or propagation).
 pub async fn seen_for_settings(tenant: &str, method: Method) -> Vec<Seen> {
     let document = format!("/api/v1/tenants/{tenant}/data-sharing");
     seen()
@@ -66,7 +67,11 @@ pub async fn seen_for_settings(tenant: &str, method: Method) -> Vec<Seen> {
                 && (r.path == document
                     || r.path
                         .strip_prefix(&document)
-                        .is_some_and(|rest| rest.starts_with('/') && !rest.starts_with("/history")))
+                        .is_some_and(|rest| {
+                            rest.starts_with('/')
+                                && !rest.starts_with("/history")
+                                && rest != "/propagation"
+                        }))
         })
         .collect()
 }

@@ -325,3 +325,45 @@ mod tests {
         }
     }
 }
+
+/// `GET /api/v1/tenants/{tenant_id}/data-sharing/propagation`: how far each
+/// program's latest change has reached the systems connected by webhooks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PropagationDocument {
+    /// One entry per program whose latest change was announced to at least
+    /// one system; a program without connected systems is absent.
+    pub programs: Vec<ProgramPropagation>,
+}
+
+impl PropagationDocument {
+    /// The entry of one program.
+    pub fn program(&self, id: ProgramId) -> Option<&ProgramPropagation> {
+        self.programs.iter().find(|p| p.program == id)
+    }
+}
+
+/// The deliveries of one program's latest change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProgramPropagation {
+    pub program: ProgramId,
+    /// The latest change: its event in the history.
+    pub event_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub at: Timestamp,
+    /// Systems the change was announced to.
+    pub connected: u32,
+    /// Of those, the ones that acknowledged it.
+    pub applied: u32,
+    /// Of those, the ones that refused it for good or could not be reached
+    /// in the retry window.
+    pub failed: u32,
+}
+
+impl ProgramPropagation {
+    /// Whether every system has answered for good, either way: nothing will change without a new change.
+    pub fn settled(&self) -> bool {
+        self.applied + self.failed >= self.connected
+    }
+}

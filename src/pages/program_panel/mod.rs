@@ -14,7 +14,7 @@ use leptos::prelude::*;
 use crate::components::focus::focus_by_id;
 use crate::components::panel::{
     read_button_id, use_close_panel, AcceptanceBox, ContactSwitch, CurrentState, DataCategories,
-    NoticeLinks, PanelFooter, PanelHeading, PanelQuestion, ProgramSwitch, ReconsentBanner,
+    NoticeLinks, PanelFooter, PanelHeading, PanelQuestion, ProgramSwitch, Propagation, ReconsentBanner,
     SaveFailure, WhenLoaded,
 };
 use crate::components::{NoticeReader, SidePanel};
@@ -240,6 +240,7 @@ pub fn ProgramPanel(
             <WhenLoaded>
                 <div class="ts-panel__body">
                     <CurrentState program />
+                    <Propagation program />
                     {move || {
                         deletion_detail()
                             .map(|text| view! { <p class="ts-note ts-note--pending">{text}</p> })

@@ -10,13 +10,11 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
 use thirtyfour::Key;
 
 use super::page::Page;
 use super::{COPILOT, SWITCH};
 use crate::shell::{workspace_root, Result};
-use crate::support::http;
 use crate::support::site::Site;
 
 /// Records sent to the gate per second.
@@ -42,20 +40,9 @@ pub async fn gate_drops_an_opted_out_tenant(site: &Site, page: &mut Page) -> Res
         .await?;
 
     // A service token for the gate, from the provider's client credentials.
-    let token: Value = http::client()?
-        .post(format!("{}/token", site.issuer))
-        .basic_auth("pipeline", Some("pipeline-secret"))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .body("grant_type=client_credentials&scope=consent.decisions.read")
-        .send()
-        .await
-        .map_err(|e| format!("the OpenID provider does not answer: {e}"))?
-        .json()
-        .await
-        .map_err(|e| format!("the OpenID provider's answer: {e}"))?;
-    let token = token["access_token"]
-        .as_str()
-        .ok_or("no access token for the gate")?;
+    let token = site
+        .service_token("pipeline", "consent.decisions.read")
+        .await?;
 
     let binary = workspace_root().join("target/debug/pipeline-gate");
     let mut gate = Command::new(&binary)
@@ -63,7 +50,7 @@ pub async fn gate_drops_an_opted_out_tenant(site: &Site, page: &mut Page) -> Res
             "--api",
             &site.url,
             "--token",
-            token,
+            &token,
             "--max-stale-secs",
             "5",
         ])
@@ -106,7 +93,7 @@ pub async fn gate_drops_an_opted_out_tenant(site: &Site, page: &mut Page) -> Res
                 .lines()
                 .map_while(std::result::Result::ok)
             {
-                if let Some(n) = serde_json::from_str::<Value>(&line)
+                if let Some(n) = serde_json::from_str::<serde_json::Value>(&line)
                     .ok()
                     .and_then(|r| r["n"].as_u64())
                 {

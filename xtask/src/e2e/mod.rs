@@ -20,6 +20,7 @@ mod flows;
 mod gate;
 mod page;
 mod production;
+mod propagation;
 
 use std::path::Path;
 
@@ -57,6 +58,7 @@ async fn keyboard_flows(site: &Site, work: &Path) -> Result {
         flows::narrow_screens(site, &mut page).await?;
         flows::motion_and_contrast_preferences(site, &mut page).await?;
         gate::gate_drops_an_opted_out_tenant(site, &mut page).await?;
+        propagation::panel_shows_propagation(site, &mut page).await?;
         production::production_identity(&site.dist, &mut page, work).await
     }
     .await;

@@ -101,6 +101,69 @@ impl Api {
         Ok(Document { value, etag })
     }
 
+    /// A service token of `client` (secret `<client>-secret`) for `scope`,
+    /// from the OpenID provider at `issuer` (client credentials).
+    pub async fn service_token(&self, issuer: &str, client: &str, scope: &str) -> Result<String> {
+        let url = format!("{issuer}/token");
+        let answer = self
+            .client
+            .post(&url)
+            .basic_auth(client, Some(format!("{client}-secret")))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("grant_type=client_credentials&scope={scope}"))
+            .send()
+            .await
+            .map_err(|e| format!("the OpenID provider does not answer: {e}"))?;
+        let token = read_json(answer, &url).await?;
+        token["access_token"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("no access token from {url}: {token}"))
+    }
+
+    /// Subscribes `url` to the changes of `programs` as webhook `id`, with a
+    /// `consent.subscriptions.write` token; answers the signing secret.
+    pub async fn subscribe(
+        &self,
+        token: &str,
+        id: &str,
+        url: &str,
+        programs: &[&str],
+    ) -> Result<String> {
+        let address = format!("{}/api/v1/subscriptions/{id}", self.base);
+        let body =
+            serde_json::json!({"url": url, "programs": programs, "description": "keyboard run"});
+        let answer = self
+            .client
+            .put(&address)
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| format!("PUT {address}: {e}"))?;
+        let answer = read_json(answer, &address).await?;
+        answer["secret"]
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| format!("PUT {address}: no secret in {answer}"))
+    }
+
+    /// Deletes webhook subscription `id`.
+    pub async fn unsubscribe(&self, token: &str, id: &str) -> Result {
+        let address = format!("{}/api/v1/subscriptions/{id}", self.base);
+        let answer = self
+            .client
+            .delete(&address)
+            .bearer_auth(token)
+            .send()
+            .await
+            .map_err(|e| format!("DELETE {address}: {e}"))?;
+        match answer.status() {
+            StatusCode::NO_CONTENT | StatusCode::OK => Ok(()),
+            status => Err(format!("DELETE {address}: {status}")),
+        }
+    }
+
     async fn post<T: for<'de> Deserialize<'de>>(
         &self,
         path: &str,

@@ -71,6 +71,16 @@ impl Site {
         Ok(self.client.settings(tenant, &token).await?.value)
     }
 
+    /// A service token of the provider's `client` for `scope`.
+    pub async fn service_token(&self, client: &str, scope: &str) -> Result<String> {
+        self.client.service_token(&self.issuer, client, scope).await
+    }
+
+    /// The API client, for the service routes.
+    pub fn api(&self) -> &Api {
+        &self.client
+    }
+
     /// The end of the server's log, to explain a failure.
     pub fn log_tail(&self) -> String {
         self.api.log_tail()

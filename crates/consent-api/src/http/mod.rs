@@ -17,6 +17,7 @@ mod history;
 mod notices;
 pub mod openapi;
 pub mod problem;
+mod propagation;
 mod receipts;
 pub mod request_id;
 mod security_headers;
@@ -63,6 +64,7 @@ pub fn routes(dev: bool) -> OpenApiRouter<AppState> {
         .merge(health::router())
         .merge(dev::router(dev))
         .merge(data_sharing::router())
+        .merge(propagation::router())
         .merge(history::router())
         .merge(receipts::router())
         .merge(notices::router())

@@ -17,8 +17,10 @@ use crate::store::Store;
 
 /// How long one attempt may take.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long a claimed delivery is held before another worker may take it.
-const CLAIM: Duration = Duration::from_secs(60);
+/// How long a claimed delivery is held before another worker may take it:
+/// an attempt's time and room to record it. A process killed mid-attempt
+/// holds up that subscriber's deliveries for the tenant this long, no more.
+const CLAIM: Duration = Duration::from_secs(20);
 /// Retries stop this long after the change: the delivery is dead-lettered.
 const RETRY_WINDOW_DAYS: i64 = 3;
 /// The longest wait between two attempts.

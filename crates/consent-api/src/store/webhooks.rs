@@ -2,7 +2,7 @@
 //! the event they announce (by the change feed's append), claimed by any
 //! process's delivery worker, and their outcomes recorded.
 
-use consent_core::Timestamp;
+use consent_core::{ProgramId, ProgramPropagation, Timestamp};
 
 use super::{parse_timestamp, timestamp, Store, Tx};
 
@@ -308,5 +308,56 @@ impl Store {
         .rows_affected());
         tx.commit().await?;
         Ok(())
+    }
+
+    /// For each program of `tenant_id`, the deliveries of its latest change
+    /// (cancelled ones, of deleted subscriptions, left out).
+    pub async fn propagation(
+        &self,
+        tenant_id: &str,
+    ) -> Result<Vec<ProgramPropagation>, sqlx::Error> {
+        let rows: Vec<PropagationRow> = on_pool!(&self.pool, |pool| sqlx::query_as(
+            "SELECT f.program, f.event_id, f.at, COUNT(*) AS connected, \
+             COUNT(*) FILTER (WHERE d.status = 'delivered') AS applied, \
+             COUNT(*) FILTER (WHERE d.status = 'dead') AS failed \
+             FROM change_feed f JOIN deliveries d ON d.feed_position = f.position \
+             WHERE f.tenant_id = $1 AND d.status <> 'cancelled' AND f.position IN \
+             (SELECT MAX(position) FROM change_feed WHERE tenant_id = $1 GROUP BY program) \
+             GROUP BY f.program, f.event_id, f.at ORDER BY f.program"
+        )
+        .bind(tenant_id)
+        .fetch_all(pool)
+        .await)?;
+        // A program this build does not know is left out.
+        rows.into_iter()
+            .filter_map(|row| row.propagation().transpose())
+            .collect()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct PropagationRow {
+    program: String,
+    event_id: String,
+    at: String,
+    connected: i64,
+    applied: i64,
+    failed: i64,
+}
+
+impl PropagationRow {
+    fn propagation(self) -> Result<Option<ProgramPropagation>, sqlx::Error> {
+        let count = |n: i64| u32::try_from(n).map_err(|e| sqlx::Error::Decode(Box::new(e)));
+        let Some(program) = ProgramId::parse(&self.program) else {
+            return Ok(None);
+        };
+        Ok(Some(ProgramPropagation {
+            program,
+            event_id: self.event_id,
+            at: parse_timestamp(&self.at)?,
+            connected: count(self.connected)?,
+            applied: count(self.applied)?,
+            failed: count(self.failed)?,
+        }))
     }
 }
