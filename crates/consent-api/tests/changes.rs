@@ -8,7 +8,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::time::{Duration, Instant};
 
 use common::oidc::OidcProvider;
-use common::{answer, dev_token, report_figures, ServerProcess, TestDatabase, TestServer};
+use common::{answer, dev_tenant, report_figures, ServerProcess, TestDatabase, TestServer};
 use futures_util::future::join_all;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -191,17 +191,7 @@ async fn no_change_is_skipped_with_three_processes_writing() {
     let mut writers = Vec::new();
     for i in 0..6 {
         let base = servers[i % 3].base.clone();
-        let made = answer(
-            client
-                .post(format!("{base}/api/v1/dev/tenants"))
-                .json(&json!({"region": "US"}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        let tenant = made.body["id"].as_str().unwrap().to_owned();
-        let token = dev_token(&client, &base, &tenant, "admin").await;
+        let (tenant, token) = dev_tenant(&client, &base).await;
         writers.push((i, tenant, token));
     }
     const ROUNDS: usize = 8;

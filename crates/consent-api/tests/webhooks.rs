@@ -5,127 +5,13 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode as AxumStatus};
-use base64::Engine;
 use common::oidc::OidcProvider;
+use common::webhooks::{verify, Received, Receiver};
 use common::TestServer;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-/// One request the receiver got.
-#[derive(Debug, Clone)]
-struct Received {
-    id: String,
-    timestamp: String,
-    signature: String,
-    body: String,
-    answered: u16,
-}
-
-/// What the receiver's handler shares: what it got, and the statuses to answer.
-type ReceiverState = (
-    Arc<Mutex<Vec<Received>>>,
-    Arc<Mutex<std::vec::IntoIter<u16>>>,
-);
-
-/// A webhook receiver on loopback: answers each request with the next
-/// status of `script` (then 204), and keeps what it got.
-struct Receiver {
-    url: String,
-    got: Arc<Mutex<Vec<Received>>>,
-}
-
-impl Receiver {
-    async fn start(script: Vec<u16>) -> Receiver {
-        let got: Arc<Mutex<Vec<Received>>> = Arc::default();
-        let script = Arc::new(Mutex::new(script.into_iter()));
-        let state = (got.clone(), script);
-        let app = axum::Router::new()
-            .route(
-                "/hook",
-                axum::routing::post(
-                    |State((got, script)): State<ReceiverState>,
-                     headers: HeaderMap,
-                     body: Bytes| async move {
-                        let answered = script.lock().unwrap().next().unwrap_or(204);
-                        let header = |name: &str| {
-                            headers
-                                .get(name)
-                                .and_then(|v| v.to_str().ok())
-                                .unwrap_or_default()
-                                .to_owned()
-                        };
-                        got.lock().unwrap().push(Received {
-                            id: header("webhook-id"),
-                            timestamp: header("webhook-timestamp"),
-                            signature: header("webhook-signature"),
-                            body: String::from_utf8_lossy(&body).into_owned(),
-                            answered,
-                        });
-                        AxumStatus::from_u16(answered).unwrap()
-                    },
-                ),
-            )
-            .with_state(state);
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}/hook", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-        Receiver { url, got }
-    }
-
-    fn got(&self) -> Vec<Received> {
-        self.got.lock().unwrap().clone()
-    }
-
-    /// Waits until `n` requests were acknowledged (2xx).
-    async fn wait_for_acknowledged(&self, n: usize, server: Option<&TestServer>) -> Vec<Received> {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let acknowledged: Vec<Received> = self
-                .got()
-                .into_iter()
-                .filter(|r| (200..300).contains(&r.answered))
-                .collect();
-            if acknowledged.len() >= n {
-                return acknowledged;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "only {} of {n} acknowledged: {:?}",
-                acknowledged.len(),
-                self.got()
-            );
-            // Retries are due by the server's clock: move it past any backoff.
-            if let Some(server) = server {
-                server.clock.advance(chrono::Duration::seconds(5));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-}
-
-/// Checks a delivery's signature with the subscription's secret, as a receiver would.
-fn verify(secret: &str, received: &Received) -> bool {
-    use ring::hmac;
-    let key = base64::engine::general_purpose::STANDARD
-        .decode(secret.strip_prefix("whsec_").unwrap())
-        .unwrap();
-    let tag = base64::engine::general_purpose::STANDARD
-        .decode(received.signature.strip_prefix("v1,").unwrap_or_default())
-        .unwrap_or_default();
-    let signed = format!("{}.{}.{}", received.id, received.timestamp, received.body);
-    hmac::verify(
-        &hmac::Key::new(hmac::HMAC_SHA256, &key),
-        signed.as_bytes(),
-        &tag,
-    )
-    .is_ok()
-}
 
 async fn subscribe(server: &TestServer, token: &str, id: &str, body: Value) -> common::Answer {
     let auth = format!("Bearer {token}");
@@ -309,21 +195,6 @@ async fn failures_are_retried_and_refusals_dead_lettered() {
     );
 }
 
-impl Receiver {
-    async fn wait_for_refusal(&self) -> Received {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            if let Some(first) = self.got().into_iter().next() {
-                // Give the server a moment to record the outcome.
-                tokio::time::sleep(Duration::from_millis(300)).await;
-                return first;
-            }
-            assert!(Instant::now() < deadline, "nothing arrived");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-    }
-}
-
 // Guards the destinations and the callers: no internal addresses (and
 // https only) outside development mode, no credentials in URLs, bad bodies
 // named, and only services with the scope.
@@ -449,18 +320,7 @@ async fn three_processes_deliver_each_change_once_in_order() {
     const ROUNDS: usize = 4;
     let mut tenants = Vec::new();
     for i in 0..TENANTS {
-        let base = &servers[i % 3].base;
-        let made = common::answer(
-            client
-                .post(format!("{base}/api/v1/dev/tenants"))
-                .json(&json!({"region": "US"}))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        let tenant = made.body["id"].as_str().unwrap().to_owned();
-        let token = common::dev_token(&client, base, &tenant, "admin").await;
+        let (tenant, token) = common::dev_tenant(&client, &servers[i % 3].base).await;
         tenants.push((i, tenant, token));
     }
     let writes = tenants.iter().map(|(i, tenant, token)| {
@@ -505,4 +365,135 @@ async fn three_processes_deliver_each_change_once_in_order() {
             .collect();
         assert_eq!(reasons, expected, "{tenant}: in order");
     }
+}
+
+/// The tenant's propagation entry of `program`, once `until` holds for it (at most 20 s).
+async fn propagation_until(
+    server: &TestServer,
+    token: &str,
+    program: &str,
+    until: impl Fn(&Value) -> bool,
+) -> Value {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let answer = server
+            .get("/api/v1/tenants/contoso/data-sharing/propagation", token)
+            .await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        let entry = answer.body["programs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["program"] == program)
+            .cloned()
+            .unwrap_or(Value::Null);
+        if until(&entry) {
+            return entry;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "propagation of {program} stayed at {entry}"
+        );
+        // Retries are due by the server's clock: move it past any backoff.
+        server.clock.advance(chrono::Duration::seconds(5));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn counts(entry: &Value) -> (u64, u64, u64) {
+    let n = |field: &str| entry[field].as_u64().unwrap_or(u64::MAX);
+    (n("connected"), n("applied"), n("failed"))
+}
+
+// Guards the page's "Applied by N of N connected systems": the deliveries of
+// the tenant's latest change of each program, counted as the systems answer
+// (acknowledged, refused for good, still retrying), for the tenant's own
+// people only; a deleted subscription no longer counts.
+#[tokio::test]
+async fn propagation_counts_the_latest_change_s_deliveries() {
+    let provider = OidcProvider::start();
+    let server = provider.server(|_| {}).await;
+    let hooks = provider
+        .client_token("webhooks", "consent.subscriptions.write")
+        .await;
+    let ada = server.token("contoso", "admin").await;
+    let reader = server.token("contoso", "reader").await;
+
+    let none = server
+        .get("/api/v1/tenants/contoso/data-sharing/propagation", &reader)
+        .await;
+    assert_eq!(
+        (none.status, &none.body),
+        (StatusCode::OK, &json!({"programs": []})),
+        "no connected systems, nothing to report"
+    );
+
+    let ok = Receiver::start(vec![]).await;
+    let down = Receiver::answering(vec![], 503).await;
+    let refusing = Receiver::answering(vec![], 410).await;
+    for (id, receiver) in [("ok", &ok), ("down", &down), ("refusing", &refusing)] {
+        let made = subscribe(
+            &server,
+            &hooks,
+            id,
+            json!({"url": receiver.url, "programs": ["copilot"]}),
+        )
+        .await;
+        assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    }
+
+    server.opt_in("contoso", "copilot", &ada).await;
+    let first = propagation_until(&server, &reader, "copilot", |e| counts(e) == (3, 1, 1)).await;
+    assert!(
+        first["event_id"].is_string() && first["at"].is_string(),
+        "{first}"
+    );
+    // Still (3, 1, 1) while the system that is down is retried.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let still = propagation_until(&server, &ada, "copilot", |_| true).await;
+    assert_eq!(counts(&still), (3, 1, 1));
+    assert!(
+        propagation_until(&server, &ada, "marketing", |_| true)
+            .await
+            .is_null(),
+        "no system follows marketing"
+    );
+
+    down.answer_from_now(204);
+    propagation_until(&server, &reader, "copilot", |e| counts(e) == (3, 2, 1)).await;
+
+    // A new change starts a new count; a deleted subscription stops counting.
+    down.answer_from_now(503);
+    server.opt_out("contoso", "copilot", &ada).await;
+    let second = propagation_until(&server, &reader, "copilot", |e| counts(e) == (3, 1, 1)).await;
+    assert_ne!(second["event_id"], first["event_id"], "the latest change");
+    let auth = format!("Bearer {hooks}");
+    let deleted = server
+        .call(
+            Method::DELETE,
+            "/api/v1/subscriptions/down",
+            &[("authorization", auth.as_str())],
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    propagation_until(&server, &reader, "copilot", |e| counts(e) == (2, 1, 1)).await;
+
+    // Only the tenant's own people: another tenant's id answers as unknown,
+    // a service token is refused.
+    let other = server
+        .get("/api/v1/tenants/fabrikam/data-sharing/propagation", &ada)
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    let service = server
+        .get("/api/v1/tenants/contoso/data-sharing/propagation", &hooks)
+        .await;
+    assert_eq!(
+        (service.status, service.problem_code()),
+        (StatusCode::FORBIDDEN, "insufficient_scope")
+    );
+    let anonymous = server
+        .get("/api/v1/tenants/contoso/data-sharing/propagation", "")
+        .await;
+    assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
 }

@@ -13,6 +13,7 @@
 #![allow(dead_code)] // each test file uses a different part of this harness
 
 pub mod oidc;
+pub mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -643,6 +644,23 @@ pub async fn dev_token(client: &Client, base: &str, tenant: &str, role: &str) ->
     .await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     answer.body["token"].as_str().unwrap().to_owned()
+}
+
+/// A fresh, empty US tenant made by the server at `base`, and a token of its admin.
+pub async fn dev_tenant(client: &Client, base: &str) -> (String, String) {
+    let made = answer(
+        client
+            .post(format!("{base}/api/v1/dev/tenants"))
+            .json(&json!({"region": "US"}))
+            .send()
+            .await
+            .expect("the server answers"),
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let tenant = made.body["id"].as_str().unwrap().to_owned();
+    let token = dev_token(client, base, &tenant, "admin").await;
+    (tenant, token)
 }
 
 /// Prints a fault test's figures and keeps them in
