@@ -5,6 +5,7 @@
 //! Builds for native targets and for `wasm32-unknown-unknown`.
 
 pub mod canonical;
+pub mod chain;
 pub mod catalog;
 pub mod changes;
 pub mod deadline;
