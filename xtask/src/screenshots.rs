@@ -12,6 +12,7 @@ use serde_json::json;
 use crate::e2e::page_scripts;
 use crate::shell::{workspace_root, Result};
 use crate::support::browser::{ChromeDriver, Session};
+use crate::support::receiver::WebhookReceiver;
 use crate::support::site::Site;
 
 const COPILOT: &str = "Copilot AI features data sharing";
@@ -58,6 +59,14 @@ pub fn screenshots() -> Result {
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let outcome = runtime.block_on(async {
+        // A connected system, so that the saved panel shows how far its change went.
+        let receiver = WebhookReceiver::start().await?;
+        let token = site
+            .service_token("webhooks", "consent.subscriptions.write")
+            .await?;
+        site.api()
+            .subscribe(&token, "screenshots", &receiver.url, &["copilot", "marketing"])
+            .await?;
         let mut driver = ChromeDriver::start(&work).await?;
         let mut saved = Vec::new();
         for look in &LOOKS {
@@ -111,7 +120,8 @@ async fn photograph(
     page.color_scheme(look.scheme).await?;
     let us = site.new_tenant("US").await?;
     let eu = site.new_tenant("EU").await?;
-    // The Copilot screens build on each other: saved on (05), then asked to confirm turning off (06).
+    // The Copilot screens build on each other: saved on and applied by the
+    // connected system (05), then asked to confirm turning off (06).
     let screens: [Shot; 12] = [
         Shot(
             "01-settings",
@@ -141,7 +151,7 @@ async fn photograph(
             "05-saved",
             format!("/settings/copilot-data-sharing?dev_tenant={us}"),
             vec![("switch", "Enable data sharing"), ("button", "Save")],
-            ("status", "Saved"),
+            ("status", "Applied by 1 of 1 connected system."),
         ),
         Shot(
             "06-turn-off-confirmation",
