@@ -20,11 +20,19 @@
 //!    peak memory.
 //! 7. The same API runs against a throwaway PostgreSQL cluster (fsync on),
 //!    with raw durable inserts by pgbench as that database's ceiling.
+//! 8. Enforcement: decisions under load with a service token, and how fast
+//!    a change reaches a webhook receiver, a long poll of the change feed
+//!    and the decisions (on PostgreSQL also from a second process), on both
+//!    databases. `cargo xtask bench --only enforcement` measures only this
+//!    part, without building the app.
 
 mod api;
 mod browser;
+mod decisions;
+mod enforcement;
 pub(crate) mod load;
 mod postgres;
+mod propagation;
 mod report;
 mod sqlite;
 mod startup;
@@ -64,32 +72,86 @@ const TIME_LIMIT: Duration = Duration::from_secs(300);
 /// Environment variable carrying the run's start (ms since the epoch) to the measuring half.
 pub const STARTED_AT: &str = "XTASK_BENCH_STARTED_MS";
 
+/// A part of the bench that can be run alone (`--only`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Section {
+    /// Decisions under load and propagation of changes, on SQLite and
+    /// PostgreSQL (builds only the server).
+    Enforcement,
+}
+
 /// Builds, then measures with an optimised build of this program.
-pub fn bench() -> Result {
+pub fn bench(only: Option<Section>) -> Result {
     let started_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis())
         .unwrap_or(0);
-    crate::dist::dist()?;
+    match only {
+        None => {
+            crate::dist::dist()?;
+        }
+        Some(Section::Enforcement) => {
+            crate::install::oidc_provider()?;
+            run(command(
+                "cargo",
+                &["build", "--profile", "server", "--package", "consent-api"],
+            ))?;
+        }
+    }
     run(command(
         "cargo",
         &["build", "--profile", "server", "--package", "xtask"],
     ))?;
     let measurer = workspace_root().join("target/server/xtask");
     let mut cmd = command(&measurer.to_string_lossy(), &["bench-measure"]);
+    if only == Some(Section::Enforcement) {
+        cmd.args(["--only", "enforcement"]);
+    }
     cmd.env(STARTED_AT, started_ms.to_string());
     run(cmd)
 }
 
 /// The measuring half (`xtask bench-measure`): expects `dist/` and the release server built.
 /// `started_ms` is when the whole bench started (ms since the Unix epoch), for its time budget.
-pub fn measure(started_ms: Option<u128>) -> Result {
+pub fn measure(started_ms: Option<u128>, only: Option<Section>) -> Result {
     let root = workspace_root();
     let work = std::env::temp_dir().join(format!("consent-bench-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
-    let outcome = measure_in(&root, &work, started_ms);
+    let outcome = match only {
+        None => measure_in(&root, &work, started_ms),
+        Some(Section::Enforcement) => measure_enforcement(&root, &work),
+    };
     let _ = std::fs::remove_dir_all(&work);
     outcome
+}
+
+/// Only the enforcement figures, on SQLite and then PostgreSQL.
+fn measure_enforcement(root: &Path, work: &Path) -> Result {
+    std::fs::create_dir_all(work.join("data"))
+        .map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let provider = server_launcher::oidc::OidcProvider::start(root)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let mut server = start_server(work, None, None, Some(&provider.issuer), "consent-api.log")?;
+    println!("xtask: bench: release server on SQLite at {}", server.url);
+    let sqlite = runtime.block_on(enforcement::measure_enforcement(
+        "SQLite",
+        &server,
+        None,
+        &provider.issuer,
+    ))?;
+    if let Some(status) = server.exited() {
+        return Err(format!(
+            "the server stopped during the bench ({status}){}",
+            server.log_tail()
+        ));
+    }
+    drop(server);
+    let postgres = runtime.block_on(postgres::measure_enforcement_only(work, &provider.issuer))?;
+    enforcement::print(&[sqlite, postgres]);
+    Ok(())
 }
 
 fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
@@ -100,7 +162,13 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
         .map_err(|e| format!("cannot create {}: {e}", work.display()))?;
     // A real OpenID provider, so the bench can weigh its tokens against HS256.
     let provider = server_launcher::oidc::OidcProvider::start(root)?;
-    let mut server = start_server(work, &site, None, Some(&provider.issuer))?;
+    let mut server = start_server(
+        work,
+        Some(&site),
+        None,
+        Some(&provider.issuer),
+        "consent-api.log",
+    )?;
     println!(
         "xtask: bench: release server with the app at {}",
         server.url
@@ -113,6 +181,12 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
     let startup = runtime.block_on(startup::measure_startup(&server.url, &site, work))?;
     let api = runtime.block_on(api::measure_api(&server))?;
     let tokens = runtime.block_on(tokens::measure_tokens(&server, &provider.issuer))?;
+    let enforcement = runtime.block_on(enforcement::measure_enforcement(
+        "SQLite",
+        &server,
+        None,
+        &provider.issuer,
+    ))?;
     println!(
         "xtask: bench: raw SQLite durable inserts for {} s",
         RUN.as_secs()
@@ -126,7 +200,7 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
         ));
     }
     drop(server);
-    let postgres = runtime.block_on(postgres::measure_postgres(work, &site))?;
+    let postgres = runtime.block_on(postgres::measure_postgres(work, &site, &provider.issuer))?;
 
     let elapsed = started_ms.and_then(|start| {
         let now = SystemTime::now()
@@ -146,26 +220,26 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
     };
     report.print();
     tokens.print();
+    enforcement::print(&[enforcement, report.postgres.enforcement]);
     Ok(())
 }
 
 /// The release server over a fresh database (SQLite under `work/data`, or
-/// the PostgreSQL database at `database_url`), serving `site` beside the API.
+/// the PostgreSQL database at `database_url`), serving `site` beside the
+/// API when given, its log in `work/log`.
 fn start_server(
     work: &Path,
-    site: &Path,
+    site: Option<&Path>,
     database_url: Option<&str>,
     oidc_issuer: Option<&str>,
+    log: &str,
 ) -> Result<ApiServer> {
     let data_dir = work.join("data");
     server::start(ServerOptions {
         build: Build::Release,
         database_url,
-        log: Some(work.join(match database_url {
-            None => "consent-api.log",
-            Some(_) => "consent-api-postgres.log",
-        })),
-        static_dir: Some(site),
+        log: Some(work.join(log)),
+        static_dir: site,
         no_sweep: true,
         unlimited: true,
         oidc_issuer,

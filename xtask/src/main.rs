@@ -60,15 +60,22 @@ enum Command {
     /// Build and serve the app, then save PNGs of every screen (light, dark,
     /// 360 px wide) to target/screenshots/
     Screenshots,
-    /// The production build's weight, start-up in headless Chromium and API
-    /// throughput under load, with the budgets checked (~3-5 min)
-    Bench,
+    /// The production build's weight, start-up in headless Chromium, API
+    /// throughput under load and the enforcement figures (decisions,
+    /// propagation), with the budgets checked (~3-5 min)
+    Bench {
+        /// Measure only this part
+        #[arg(long, value_enum)]
+        only: Option<bench::Section>,
+    },
     /// The measuring half of bench, run as an optimised build
     #[command(hide = true)]
     BenchMeasure {
         /// When the whole bench started, in ms since the Unix epoch
         #[arg(long, env = bench::STARTED_AT)]
         started_ms: Option<u128>,
+        #[arg(long, value_enum)]
+        only: Option<bench::Section>,
     },
     /// A fault-injecting proxy in front of a consent API, for running the
     /// browser fault tests by hand (see xtask/src/fault_proxy.rs)
@@ -85,8 +92,8 @@ fn main() -> ExitCode {
         Command::TestPostgres { cargo_args } => test::test_postgres(&cargo_args),
         Command::Soak { cycles } => test::soak(cycles),
         Command::Dist => dist::dist().map(|_| ()),
-        Command::Bench => bench::bench(),
-        Command::BenchMeasure { started_ms } => bench::measure(started_ms),
+        Command::Bench { only } => bench::bench(only),
+        Command::BenchMeasure { started_ms, only } => bench::measure(started_ms, only),
         Command::E2e => e2e::e2e(),
         Command::Screenshots => screenshots::screenshots(),
         Command::FaultProxy(args) => fault_proxy::command(args),
@@ -144,6 +151,16 @@ mod tests {
             parse("xtask fault-proxy").is_err(),
             "the upstream is required"
         );
+        assert!(matches!(
+            parse("xtask bench --only enforcement").unwrap().command,
+            Command::Bench {
+                only: Some(bench::Section::Enforcement)
+            }
+        ));
+        assert!(matches!(
+            parse("xtask bench").unwrap().command,
+            Command::Bench { only: None }
+        ));
         assert!(parse("xtask explode").is_err());
     }
 }

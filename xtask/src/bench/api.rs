@@ -71,7 +71,7 @@ pub async fn measure_api(server: &ApiServer) -> Result<Api> {
 }
 
 /// A fresh US tenant and its admin, ready to switch Copilot on and off.
-async fn new_writer(client: &Client) -> Result<Toggle> {
+pub(super) async fn new_writer(client: &Client) -> Result<Toggle> {
     let id = client.new_tenant("US").await?;
     let token = client.dev_token(&id, "admin").await?;
     let document = client.settings(&id, &token).await?;

@@ -1,11 +1,15 @@
 //! The same API runs against a throwaway PostgreSQL cluster, and pgbench's
-//! raw durable inserts as that database's ceiling.
+//! raw durable inserts as that database's ceiling; the enforcement figures
+//! with a second server process on the same database.
 
 use std::path::Path;
 
 use super::api::{measure_api, Api};
+use super::enforcement::{measure_enforcement, Enforcement};
 use super::{start_server, RUN, WRITERS};
+use crate::postgres::Cluster;
 use crate::shell::{run, Result};
+use crate::support::server::ApiServer;
 
 /// The API runs and the raw ceiling on PostgreSQL.
 pub struct OnPostgres {
@@ -14,16 +18,24 @@ pub struct OnPostgres {
     /// Raw durable single-row inserts per second by pgbench, on [`WRITERS`] connections.
     pub ceiling: f64,
     pub memory: Option<u64>,
+    pub enforcement: Enforcement,
 }
 
-pub async fn measure_postgres(work: &Path, site: &Path) -> Result<OnPostgres> {
-    let cluster = crate::postgres::Cluster::start()?;
-    let mut server = start_server(work, site, Some(&cluster.url), None)?;
+pub async fn measure_postgres(work: &Path, site: &Path, issuer: &str) -> Result<OnPostgres> {
+    let cluster = Cluster::start()?;
+    let mut server = start_server(
+        work,
+        Some(site),
+        Some(&cluster.url),
+        Some(issuer),
+        "consent-api-postgres.log",
+    )?;
     println!(
         "xtask: bench: release server on PostgreSQL at {}",
         server.url
     );
     let api = measure_api(&server).await?;
+    let enforcement = enforcement_beside(&cluster, work, &server, issuer).await?;
     let memory = server.peak_memory();
     if let Some(status) = server.exited() {
         return Err(format!(
@@ -43,11 +55,59 @@ pub async fn measure_postgres(work: &Path, site: &Path) -> Result<OnPostgres> {
         api,
         ceiling,
         memory,
+        enforcement,
     })
 }
 
+/// Only the enforcement figures on a throwaway cluster.
+pub async fn measure_enforcement_only(work: &Path, issuer: &str) -> Result<Enforcement> {
+    let cluster = Cluster::start()?;
+    let server = start_server(
+        work,
+        None,
+        Some(&cluster.url),
+        Some(issuer),
+        "consent-api-postgres.log",
+    )?;
+    println!(
+        "xtask: bench: release server on PostgreSQL at {}",
+        server.url
+    );
+    enforcement_beside(&cluster, work, &server, issuer).await
+}
+
+/// The enforcement figures of `server`, with a second process on its database.
+async fn enforcement_beside(
+    cluster: &Cluster,
+    work: &Path,
+    server: &ApiServer,
+    issuer: &str,
+) -> Result<Enforcement> {
+    let mut other = start_server(
+        work,
+        None,
+        Some(&cluster.url),
+        Some(issuer),
+        "consent-api-postgres-2.log",
+    )?;
+    let figures = measure_enforcement(
+        &format!("PostgreSQL {}", cluster.version()),
+        server,
+        Some(&other),
+        issuer,
+    )
+    .await?;
+    if let Some(status) = other.exited() {
+        return Err(format!(
+            "the second server on PostgreSQL stopped during the bench ({status}){}",
+            other.log_tail()
+        ));
+    }
+    Ok(figures)
+}
+
 /// Durable single-row inserts per second, each its own transaction, like a change's event row.
-fn pgbench_inserts_per_second(cluster: &crate::postgres::Cluster, work: &Path) -> Result<f64> {
+fn pgbench_inserts_per_second(cluster: &Cluster, work: &Path) -> Result<f64> {
     let mut create = cluster.client("psql");
     create.args([
         "--quiet",

@@ -43,7 +43,7 @@ fn spread(values: &[f64]) -> String {
     format!("{min:.0}–{max:.0}")
 }
 
-fn verdict(pass: bool) -> &'static str {
+pub(super) fn verdict(pass: bool) -> &'static str {
     if pass {
         "PASS"
     } else {

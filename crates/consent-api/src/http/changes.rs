@@ -104,7 +104,8 @@ pub async fn changes(
         if !entries.is_empty() || now >= deadline {
             break entries;
         }
-        // Another process's commit is only seen by looking again.
+        // Another process's commit wakes this too once the store's feed
+        // follower sees it; looking again now and then is the fallback.
         let nap = POLL.min(deadline - now);
         tokio::select! {
             () = committed => {}

@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -167,6 +168,8 @@ struct JwksInner {
     keys: RwLock<KeySet>,
     /// When an unknown `kid` last made the keys be fetched; one fetch at a time.
     refetched: Mutex<Option<Instant>>,
+    /// Successful fetches since loading: what was verified with older keys is checked again.
+    fetches: AtomicU64,
     client: reqwest::Client,
 }
 
@@ -180,6 +183,7 @@ impl Jwks {
                 source,
                 keys: RwLock::new(keys),
                 refetched: Mutex::new(None),
+                fetches: AtomicU64::new(0),
                 client,
             }),
         })
@@ -213,6 +217,7 @@ impl Jwks {
             Ok(keys) => {
                 tracing::info!(keys = keys.len(), "identity provider keys fetched");
                 *self.inner.keys.write().await = keys;
+                self.inner.fetches.fetch_add(1, Ordering::SeqCst);
             }
             Err(error) => {
                 tracing::warn!(%error, "cannot fetch the identity provider's keys; keeping the ones held");
@@ -230,6 +235,11 @@ impl Jwks {
                 jwks.refresh().await;
             }
         })
+    }
+
+    /// How many times the keys were fetched again since loading.
+    pub fn fetches(&self) -> u64 {
+        self.inner.fetches.load(Ordering::SeqCst)
     }
 
     /// Whether the keys are fetched from an address (and so are refreshed).

@@ -8,6 +8,7 @@
 mod claims;
 mod hs256;
 pub mod jwks;
+mod verified;
 mod verifier;
 
 use std::sync::Arc;
@@ -19,6 +20,7 @@ use consent_core::ErrorCode;
 
 pub use claims::{Caller, ClaimMapping, Principal, Scope, ServiceCaller, Unmapped};
 pub use hs256::{Claims, TokenKeys, DEV_TOKEN_LIFETIME};
+pub use verified::VerifiedTokens;
 pub use verifier::{TokenRefusal, TokenVerifier, LEEWAY_SECS};
 
 use crate::http::problem::ApiError;

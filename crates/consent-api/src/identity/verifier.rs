@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 use super::claims::{ClaimMapping, Principal, Unmapped};
 use super::hs256::TokenKeys;
 use super::jwks::Jwks;
+use super::verified::{digest, VerifiedTokens};
 
 /// Clock difference allowed between the provider and this server, in seconds.
 pub const LEEWAY_SECS: u64 = 30;
@@ -25,6 +26,8 @@ pub struct TokenVerifier {
     pub provider: Option<(Jwks, String)>,
     pub audience: String,
     pub mapping: ClaimMapping,
+    /// Tokens verified lately, not verified again while they hold.
+    pub verified: VerifiedTokens,
 }
 
 /// Why a token is refused.
@@ -80,6 +83,12 @@ impl TokenRefusal {
 impl TokenVerifier {
     /// Who `token` speaks for, once its signature and claims hold.
     pub async fn verify(&self, token: &str) -> Result<Principal, TokenRefusal> {
+        let digest = digest(token);
+        // Read before verifying: keys fetched meanwhile make the result not reused.
+        let keys = self.provider.as_ref().map_or(0, |(jwks, _)| jwks.fetches());
+        if let Some(principal) = self.verified.get(&digest, keys) {
+            return Ok(principal);
+        }
         let header = jsonwebtoken::decode_header(token).map_err(|_| TokenRefusal::Malformed)?;
         let claims = if header.alg == Algorithm::HS256 {
             let keys = self.hs256.as_ref().ok_or(TokenRefusal::Algorithm)?;
@@ -96,7 +105,11 @@ impl TokenVerifier {
             }
             self.check(token, key.algorithm, &key.key, issuer)?
         };
-        Ok(self.mapping.principal(&claims)?)
+        let principal = self.mapping.principal(&claims)?;
+        if let Some(expires) = claims.get("exp").and_then(Value::as_u64) {
+            self.verified.keep(digest, keys, expires, &principal);
+        }
+        Ok(principal)
     }
 
     fn check(

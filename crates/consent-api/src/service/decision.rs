@@ -1,8 +1,12 @@
 //! Decisions for the systems that use the data: may tenant X's data be used
 //! under program P now (or at an instant, replayed from the ledger)? Decided
 //! by consent-core's [`verdict`], whose `allowed` is the page's "On" rule.
+//! A decision about now is made from the tenant's inputs as the store
+//! keeps them in memory while they are current (`store::decision_cache`),
+//! decided afresh at the time of asking.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use consent_core::decision::{unknown_tenant, verdict, DataUseDecision, Verdict};
 use consent_core::tenant::is_valid_tenant_id;
@@ -10,7 +14,7 @@ use consent_core::{ProgramId, Timestamp};
 
 use crate::notices::SharedNotices;
 use crate::state::{AppState, Clock};
-use crate::store::{LatestEvent, Store, TenantSnapshot};
+use crate::store::{DecisionInputs, LatestEvent, Store};
 
 /// What deciding needs from the server.
 #[derive(Clone)]
@@ -46,25 +50,20 @@ impl DecisionService {
     ) -> Result<Vec<DataUseDecision>, sqlx::Error> {
         let now = (self.clock)();
         let notices = self.notices.get();
-        let mut tenants: HashMap<&str, Option<(TenantSnapshot, Vec<LatestEvent>)>> = HashMap::new();
+        let mut tenants: HashMap<&str, Option<Arc<DecisionInputs>>> = HashMap::new();
         for (tenant_id, _) in items {
             if tenants.contains_key(tenant_id.as_str()) {
                 continue;
             }
-            let known = match self.store.snapshot(tenant_id).await? {
-                Some(snapshot) => {
-                    let latest = self.store.latest_events(tenant_id).await?;
-                    Some((snapshot, latest))
-                }
-                None => None,
-            };
+            let known = self.store.decision_inputs(tenant_id).await?;
             tenants.insert(tenant_id, known);
         }
         Ok(items
             .iter()
             .map(
                 |(tenant_id, program)| match tenants.get(tenant_id.as_str()) {
-                    Some(Some((snapshot, latest))) => {
+                    Some(Some(inputs)) => {
+                        let DecisionInputs { snapshot, latest } = inputs.as_ref();
                         let record = snapshot.program(*program);
                         let set = notices.for_program(*program);
                         let decided = verdict(&record, &snapshot.tenant.region, set, now);

@@ -161,8 +161,26 @@ impl Store {
         self.feed_signal.notified()
     }
 
-    /// Wakes this process's feed readers after a commit.
-    pub(crate) fn feed_committed(&self) {
+    /// After this process committed changes of `tenants`: drops their
+    /// cached decision inputs (before the commit is answered, so no later
+    /// decision here reads the state before it) and wakes the feed readers.
+    pub(crate) fn feed_committed<'a>(&self, tenants: impl IntoIterator<Item = &'a str>) {
+        self.decision_cache.evict(tenants);
         self.feed_signal.notify_waiters();
+    }
+
+    /// The tenants of the feed's entries after `after`, up to `upto`.
+    pub(crate) async fn changed_tenants(
+        &self,
+        after: i64,
+        upto: i64,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        on_pool!(&self.pool, |pool| sqlx::query_scalar(
+            "SELECT DISTINCT tenant_id FROM change_feed WHERE position > $1 AND position <= $2"
+        )
+        .bind(after)
+        .bind(upto)
+        .fetch_all(pool)
+        .await)
     }
 }
