@@ -1,22 +1,22 @@
 #![cfg(target_arch = "wasm32")]
-//! Consent receipts: readable from the history, downloadable as the JSON the API issued.
+//! Consent receipts: readable from the history, downloadable as the JSON
+//! the API issued and signed with the ledger key.
 
 mod common;
 
 use common::ledger::*;
 use common::*;
-use consent_core::{ProgramId, Role};
+use consent_core::{ConsentEvent, ProgramId, Role, Tenant};
+use tenant_settings::api::ApiClient;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 const ALL_EVENTS: &str = "Consent events, newest first";
 
-// Guards the readable receipt: reached from its history row, it names the
-// event, the tenant and who acted, the notice with version and hash, the
-// purposes, data categories, storage, retention, jurisdiction and withdrawal.
-#[wasm_bindgen_test]
-async fn a_receipt_reads_as_a_page_from_its_history_row() {
+/// A fresh US tenant with Copilot turned on: the tenant, a reader's client
+/// and the newest event.
+async fn copilot_turned_on() -> (Tenant, ApiClient, ConsentEvent) {
     let tenant = fresh_tenant("US").await;
     set_program(&tenant.id, ProgramId::Copilot, true).await;
     let reader = client_as(&tenant.id, Role::Reader).await;
@@ -26,6 +26,15 @@ async fn a_receipt_reads_as_a_page_from_its_history_row() {
         .unwrap()
         .events
         .remove(0);
+    (tenant, reader, event)
+}
+
+// Guards the readable receipt: reached from its history row, it names the
+// event, the tenant and who acted, the notice with version and hash, the
+// purposes, data categories, storage, retention, jurisdiction and withdrawal.
+#[wasm_bindgen_test]
+async fn a_receipt_reads_as_a_page_from_its_history_row() {
+    let (tenant, reader, event) = copilot_turned_on().await;
     let receipt = reader
         .get_receipt(&tenant.id, &event.receipt_id)
         .await
@@ -128,6 +137,72 @@ async fn download_json_saves_the_receipt_as_issued() {
     wait_until("the file's URL to be released", || revoked(&file.url)).await;
     app.role("button", "Print").await;
     app.unmount();
+}
+
+// Guards the signed receipt: the page shows the event's hash in the
+// ledger chain, and "Download signed receipt" saves a compact JWS whose
+// payload is the receipt exactly as issued, naming the key that signed it.
+#[wasm_bindgen_test]
+async fn download_signed_saves_the_receipt_as_a_jws() {
+    let (tenant, reader, event) = copilot_turned_on().await;
+    let issued = reader
+        .get_receipt_json(&tenant.id, &event.receipt_id)
+        .await
+        .unwrap();
+    let receipt = reader
+        .get_receipt(&tenant.id, &event.receipt_id)
+        .await
+        .unwrap();
+    let hash = receipt
+        .event_hash
+        .expect("the receipt names its event's hash");
+    catch_downloads();
+    let app = TestApp::mount(
+        &tenant.id,
+        Role::Reader,
+        &format!("/history/receipts/{}", event.receipt_id),
+    );
+    app.text("Consent given").await;
+    assert_eq!(
+        fact(
+            &app.root,
+            "Event hash in the tenant's ledger chain (SHA-256)"
+        ),
+        Some(hash)
+    );
+
+    click(&app.role("button", "Download signed receipt").await).await;
+    let file = next_download().await;
+    let name = format!("{}-consent-receipt-{}.jws", tenant.id, event.receipt_id);
+    assert_eq!(file.name, name);
+    assert_eq!(file.mime, "application/jose");
+    let parts: Vec<&str> = file.text.split('.').collect();
+    assert_eq!(parts.len(), 3, "a compact JWS: {}", file.text);
+    assert_eq!(
+        base64url_text(parts[1]),
+        issued,
+        "the payload is the receipt as issued"
+    );
+    app.text(&format!("Downloaded {name}, signed with key development."))
+        .await;
+    app.unmount();
+}
+
+/// The text of a base64url part of a JWS.
+fn base64url_text(part: &str) -> String {
+    let standard: String = part
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    let padded = format!("{standard}{}", "=".repeat((4 - standard.len() % 4) % 4));
+    let binary = web_sys::window().unwrap().atob(&padded).unwrap();
+    // atob answers one character per byte; the receipt is UTF-8.
+    let bytes: Vec<u8> = binary.chars().map(|c| c as u32 as u8).collect();
+    String::from_utf8(bytes).unwrap()
 }
 
 // Guards the per-row download in the history: each row saves its own receipt.

@@ -218,6 +218,24 @@ impl ApiClient {
             .map_err(|_| ApiError::Server { status })
     }
 
+    /// `GET /api/v1/tenants/{tenant}/receipts/{id}` with `Accept: application/jose`:
+    /// the receipt as a compact JWS signed with the ledger key.
+    pub async fn get_receipt_jws(&self, tenant: &str, id: &str) -> Result<String, ApiError> {
+        let url = format!(
+            "{}/api/v1/tenants/{}/receipts/{}",
+            self.base_url,
+            encode(tenant),
+            encode(id)
+        );
+        let request = Request::get(&url).header("Accept", "application/jose");
+        let response = self.send(without_body(request)?).await?;
+        let status = response.status();
+        response
+            .text()
+            .await
+            .map_err(|_| ApiError::Server { status })
+    }
+
     /// `GET /api/v1/notices/{id}/versions`: every published version of a notice, oldest first.
     pub async fn get_notice_versions(
         &self,

@@ -74,14 +74,32 @@ pub fn DownloadStatus(
     }
 }
 
-/// The file name a downloaded receipt is saved under.
-pub fn receipt_file_name(tenant: &str, receipt_id: &str) -> String {
+/// The file name a downloaded receipt is saved under, with `extension`
+/// (`json`, or `jws` for the signed one).
+pub fn receipt_file_name(tenant: &str, receipt_id: &str, extension: &str) -> String {
     let safe: String = receipt_id
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .take(64)
         .collect();
-    format!("{tenant}-consent-receipt-{safe}.json")
+    format!("{tenant}-consent-receipt-{safe}.{extension}")
+}
+
+/// The key id (`kid`) in a compact JWS's header, if it names one.
+pub fn jws_key_id(token: &str) -> Option<String> {
+    let header = token.split('.').next()?;
+    let padded = format!("{header}{}", "=".repeat((4 - header.len() % 4) % 4));
+    let standard: String = padded
+        .chars()
+        .map(|c| match c {
+            '-' => '+',
+            '_' => '/',
+            c => c,
+        })
+        .collect();
+    let bytes = web_sys::window()?.atob(&standard).ok()?;
+    let header: serde_json::Value = serde_json::from_str(&bytes).ok()?;
+    header["kid"].as_str().map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -92,12 +110,12 @@ mod tests {
     #[test]
     fn receipt_file_names_are_plain() {
         assert_eq!(
-            receipt_file_name("t-1", "0b7c-4e"),
+            receipt_file_name("t-1", "0b7c-4e", "json"),
             "t-1-consent-receipt-0b7c-4e.json"
         );
         assert_eq!(
-            receipt_file_name("t-1", "../x/y"),
-            "t-1-consent-receipt-xy.json"
+            receipt_file_name("t-1", "../x/y", "jws"),
+            "t-1-consent-receipt-xy.jws"
         );
     }
 }

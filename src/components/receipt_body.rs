@@ -273,6 +273,12 @@ pub fn ReceiptBody(
                 <dd>
                     <code>{receipt.event_id.clone()}</code>
                 </dd>
+                {receipt.event_hash.clone().map(|hash| view! {
+                    <dt>{tr!(h, "label-event-hash")}</dt>
+                    <dd>
+                        <code class="ts-hash">{hash}</code>
+                    </dd>
+                })}
                 <dt>{tr!(h, "label-issued")}</dt>
                 <dd>{t.date_time(receipt.issued_at)}</dd>
                 <dt>{tr!(h, "label-schema-version")}</dt>

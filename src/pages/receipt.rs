@@ -1,17 +1,22 @@
 //! One consent receipt as a readable page (`/history/receipts/<id>`), with
-//! the JSON the server issued to download and a print layout.
+//! the JSON the server issued to download, the same signed with the ledger
+//! key, and a print layout.
 
 use consent_core::ConsentReceipt;
 use leptos::html;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::parse_receipt;
-use crate::components::download::{receipt_file_name, save_text, Download, DownloadStatus};
+use crate::components::download::{
+    jws_key_id, receipt_file_name, save_text, Download, DownloadStatus,
+};
 use crate::components::{ReadView, ReceiptBody};
 use crate::data::use_read;
 use crate::i18n::use_i18n;
 use crate::routes::{self, use_route_base};
+use crate::session::use_session;
 
 /// A receipt as issued: parsed, and the JSON exactly as the server sent it.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +32,7 @@ pub fn ReceiptPage() -> impl IntoView {
     let t = use_i18n();
     let h = t;
     let base = use_route_base();
+    let session = use_session();
     let params = use_params_map();
     let receipt_id = Memo::new(move |_| params.with(|p| p.get("receipt").unwrap_or_default()));
     let download = RwSignal::new(Download::Idle);
@@ -44,7 +50,7 @@ pub fn ReceiptPage() -> impl IntoView {
         let Some(Issued { receipt, json }) = issued.value_untracked() else {
             return;
         };
-        let name = receipt_file_name(&receipt.principal.id, &receipt.receipt_id);
+        let name = receipt_file_name(&receipt.principal.id, &receipt.receipt_id, "json");
         let saved = page
             .get_untracked()
             .is_some_and(|parent| save_text(&parent, &name, "application/json", &json).is_ok());
@@ -52,6 +58,33 @@ pub fn ReceiptPage() -> impl IntoView {
             Download::Done(tr!(h, "downloaded", file = name))
         } else {
             Download::Failed(tr!(h, "download-failed"))
+        });
+    };
+    // The signed copy is fetched when asked for: the ledger key signs it then.
+    let save_signed = move || {
+        let Some(Issued { receipt, .. }) = issued.value_untracked() else {
+            return;
+        };
+        download.set(Download::Working(tr!(h, "downloading")));
+        let (client, tenant) = (session.client(), session.tenant());
+        spawn_local(async move {
+            let name = receipt_file_name(&receipt.principal.id, &receipt.receipt_id, "jws");
+            let outcome = match client.get_receipt_jws(&tenant, &receipt.receipt_id).await {
+                Ok(token) => page
+                    .get_untracked()
+                    .filter(|parent| save_text(parent, &name, "application/jose", &token).is_ok())
+                    .map(|_| token),
+                Err(_) => None,
+            };
+            download.try_set(match outcome {
+                Some(token) => Download::Done(tr!(
+                    h,
+                    "downloaded-signed",
+                    file = name.as_str(),
+                    kid = jws_key_id(&token).unwrap_or_default()
+                )),
+                None => Download::Failed(tr!(h, "download-failed")),
+            });
         });
     };
     let print = move || {
@@ -101,6 +134,9 @@ pub fn ReceiptPage() -> impl IntoView {
                             on:click=move |_| save_json()
                         >
                             {tr!(h, "download-json")}
+                        </button>
+                        <button type="button" class="ts-button" on:click=move |_| save_signed()>
+                            {tr!(h, "download-signed")}
                         </button>
                         <button type="button" class="ts-button" on:click=move |_| print()>
                             {tr!(h, "print")}

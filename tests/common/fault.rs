@@ -65,13 +65,11 @@ pub async fn seen_for_settings(tenant: &str, method: Method) -> Vec<Seen> {
         .filter(|r| {
             r.method == method.as_str()
                 && (r.path == document
-                    || r.path
-                        .strip_prefix(&document)
-                        .is_some_and(|rest| {
-                            rest.starts_with('/')
-                                && !rest.starts_with("/history")
-                                && rest != "/propagation"
-                        }))
+                    || r.path.strip_prefix(&document).is_some_and(|rest| {
+                        rest.starts_with('/')
+                            && !rest.starts_with("/history")
+                            && rest != "/propagation"
+                    }))
         })
         .collect()
 }

@@ -217,10 +217,10 @@ impl TestApp {
         wait_until(&what, || description(&link).starts_with(state)).await
     }
 
-    /// The panel's polite status line ("Saving…", "Saved").
+    /// The panel's polite status line in its footer ("Saving…", "Saved").
     pub fn status_line(&self, panel: &Element) -> String {
         panel
-            .query_selector("[role=status]")
+            .query_selector(".ts-panel__footer [role=status]")
             .unwrap()
             .map(|e| normalized(&e.text_content().unwrap_or_default()))
             .unwrap_or_default()

@@ -65,7 +65,12 @@ pub fn screenshots() -> Result {
             .service_token("webhooks", "consent.subscriptions.write")
             .await?;
         site.api()
-            .subscribe(&token, "screenshots", &receiver.url, &["copilot", "marketing"])
+            .subscribe(
+                &token,
+                "screenshots",
+                &receiver.url,
+                &["copilot", "marketing"],
+            )
             .await?;
         let mut driver = ChromeDriver::start(&work).await?;
         let mut saved = Vec::new();

@@ -69,6 +69,15 @@ struct ServeArgs {
         hide_env_values = true
     )]
     signing_key: Option<String>,
+    /// Ed25519 key file that signs receipts and ledger checkpoints (made with `consent-api keys
+    /// generate`); required outside --dev, where a public development key signs
+    #[arg(
+        long,
+        env = "CONSENT_LEDGER_KEY_FILE",
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
+    ledger_key_file: Option<PathBuf>,
     /// Verify tokens with the keys of this OpenID issuer (found through its
     /// /.well-known/openid-configuration); tokens must carry it as iss
     #[arg(
@@ -253,6 +262,75 @@ enum Tool {
         #[command(subcommand)]
         tool: TenantsTool,
     },
+    /// Checks the consent ledger's evidence
+    Ledger {
+        #[command(subcommand)]
+        tool: LedgerTool,
+    },
+    /// Manages the ledger's signing keys
+    Keys {
+        #[command(subcommand)]
+        tool: KeysTool,
+    },
+}
+
+/// The key tools.
+#[derive(Debug, Subcommand)]
+enum KeysTool {
+    /// Makes a new Ed25519 ledger key in FILE (created readable by its owner only) and makes it
+    /// the one that signs; keys already in the file stay, published for checking what they
+    /// signed. Run again to rotate
+    Generate {
+        /// The key file to create or add to
+        #[arg(long, value_name = "FILE", allow_hyphen_values = true)]
+        out: PathBuf,
+    },
+}
+
+/// The ledger tools.
+#[derive(Debug, Subcommand)]
+enum LedgerTool {
+    /// Checks every tenant's hash chain in a database: each event still hashes to what was
+    /// recorded, and follows the one before it. Names the first break of each tenant (edited,
+    /// missing, inserted, reordered); exits 0 only when every chain holds
+    Verify {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// Check this export file instead, offline (no database, no network): every hash link,
+        /// every signature, the closing checkpoint's count and newest hash
+        #[arg(
+            long = "in",
+            value_name = "FILE",
+            requires = "jwks",
+            allow_hyphen_values = true
+        )]
+        file: Option<PathBuf>,
+        /// The published public keys (the server's /.well-known/jwks.json), for --in
+        #[arg(
+            long,
+            value_name = "FILE",
+            requires = "file",
+            allow_hyphen_values = true
+        )]
+        jwks: Option<PathBuf>,
+    },
+    /// Writes one tenant's ledger to stdout as JSON lines, each event with its link and signed
+    /// receipt, ending with a checkpoint signed now (the same as the export route)
+    Export {
+        #[command(flatten)]
+        database: DatabaseArgs,
+        /// The tenant whose ledger to write
+        #[arg(long, value_name = "ID")]
+        tenant: String,
+        /// The ledger key file that signs the receipts and the checkpoint
+        #[arg(
+            long,
+            env = "CONSENT_LEDGER_KEY_FILE",
+            value_name = "FILE",
+            allow_hyphen_values = true
+        )]
+        ledger_key_file: PathBuf,
+    },
 }
 
 /// The tenant tools.
@@ -403,6 +481,34 @@ impl Command {
             }) => Command::ListTenants {
                 database_url: database.url(),
             },
+            Some(Tool::Ledger {
+                tool:
+                    LedgerTool::Verify {
+                        file: Some(file),
+                        jwks: Some(jwks),
+                        ..
+                    },
+            }) => Command::VerifyExport { file, jwks },
+            Some(Tool::Ledger {
+                tool: LedgerTool::Verify { database, .. },
+            }) => Command::VerifyLedger {
+                database_url: database.url(),
+            },
+            Some(Tool::Ledger {
+                tool:
+                    LedgerTool::Export {
+                        database,
+                        tenant,
+                        ledger_key_file,
+                    },
+            }) => Command::ExportLedger {
+                database_url: database.url(),
+                tenant,
+                key_file: ledger_key_file,
+            },
+            Some(Tool::Keys {
+                tool: KeysTool::Generate { out },
+            }) => Command::GenerateKey { file: out },
             None => Command::Serve(Box::new(config(cli.serve, &matches)?)),
         })
     }
@@ -428,6 +534,12 @@ impl Config {
             Command::ImportTenants { .. } | Command::ListTenants { .. } => {
                 Err(ConfigError::UnknownArgument("tenants".to_owned()))
             }
+            Command::VerifyLedger { .. }
+            | Command::VerifyExport { .. }
+            | Command::ExportLedger { .. } => {
+                Err(ConfigError::UnknownArgument("ledger".to_owned()))
+            }
+            Command::GenerateKey { .. } => Err(ConfigError::UnknownArgument("keys".to_owned())),
         }
     }
 }
@@ -577,6 +689,7 @@ fn config(args: ServeArgs, matches: &ArgMatches) -> Result<Config, ConfigError> 
         database_url: args.database.database_url,
         content_dir: args.content_dir.unwrap_or(defaults.content_dir),
         signing_key: args.signing_key,
+        ledger_key_file: args.ledger_key_file,
         cors_loopback: args.cors_loopback,
         token_issuer: args.token_issuer.unwrap_or(defaults.token_issuer),
         token_audience: args.token_audience.unwrap_or(defaults.token_audience),

@@ -56,6 +56,9 @@ pub struct Config {
     pub content_dir: PathBuf,
     /// HS256 key for bearer tokens; `None` is allowed only in development mode.
     pub signing_key: Option<String>,
+    /// The ledger's Ed25519 key file; `None` (development mode only) signs
+    /// with the public development key.
+    pub ledger_key_file: Option<PathBuf>,
     /// Allow CORS from loopback origins (development mode only).
     pub cors_loopback: bool,
     /// The `iss` claim tokens must carry.
@@ -125,6 +128,18 @@ pub enum Command {
     },
     /// Write the tenants of `database_url` as CSV to stdout.
     ListTenants { database_url: String },
+    /// Check every tenant's ledger chain in `database_url`.
+    VerifyLedger { database_url: String },
+    /// Check the export `file` offline against the public keys in `jwks`.
+    VerifyExport { file: PathBuf, jwks: PathBuf },
+    /// Write `tenant`'s ledger from `database_url` to stdout, signed with `key_file`.
+    ExportLedger {
+        database_url: String,
+        tenant: String,
+        key_file: PathBuf,
+    },
+    /// Add a new ledger key to the key `file` and make it the signing one.
+    GenerateKey { file: PathBuf },
 }
 
 /// Why the configuration cannot be used.
@@ -145,6 +160,12 @@ pub enum ConfigError {
          tokens, or run with --dev to use the public development key"
     )]
     MissingSigningKey,
+    #[error(
+        "no ledger key to sign receipts and checkpoints: make one with \
+         `consent-api keys generate --out FILE` and pass --ledger-key-file FILE \
+         (CONSENT_LEDGER_KEY_FILE), or run with --dev to sign with the public development key"
+    )]
+    MissingLedgerKey,
     #[error(
         "--oidc-issuer, --jwks-url and --jwks-file each name the provider's keys: give only one"
     )]
@@ -182,6 +203,7 @@ impl Default for Config {
             database_url: None,
             content_dir: PathBuf::from("./content"),
             signing_key: None,
+            ledger_key_file: None,
             cors_loopback: false,
             token_issuer: DEFAULT_TOKEN_ISSUER.to_owned(),
             token_audience: DEFAULT_TOKEN_AUDIENCE.to_owned(),
@@ -253,6 +275,9 @@ impl Config {
             }
             if self.cors_loopback {
                 return Err(ConfigError::CorsWithoutDev);
+            }
+            if self.ledger_key_file.is_none() {
+                return Err(ConfigError::MissingLedgerKey);
             }
         }
         Ok(())

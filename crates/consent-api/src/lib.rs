@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod http;
 pub mod identity;
+pub mod ledger;
 pub mod limits;
 pub mod notices;
 pub mod seed;
@@ -34,6 +35,7 @@ pub use state::{system_clock, Clock};
 use config::IdentityProvider;
 use identity::jwks::{self, Jwks, JwksError, JwksSource};
 use identity::{TokenKeys, TokenVerifier};
+use ledger::{LedgerKeyError, LedgerKeys};
 use notices::{ContentError, SharedNotices};
 use state::AppState;
 use store::{BackupError, BackupSummary, OpenError, PublishError, Store};
@@ -62,6 +64,8 @@ pub enum ServerError {
     WebApp(#[from] web::WebAppError),
     #[error("cannot read the identity provider's keys: {0}")]
     Keys(#[from] JwksError),
+    #[error("cannot read the ledger key: {0}")]
+    LedgerKey(#[from] LedgerKeyError),
 }
 
 /// A ready server: notices loaded, database migrated, routes built.
@@ -79,7 +83,12 @@ impl App {
     pub async fn start(config: &Config, clock: Clock) -> Result<App, ServerError> {
         config.validate()?;
         let notices = notices::load(&config.content_dir)?;
+        let keys = Arc::new(match &config.ledger_key_file {
+            Some(path) => LedgerKeys::load(path)?,
+            None => LedgerKeys::development(),
+        });
         let store = Store::open(&config.database_url()).await?;
+        store.sign_checkpoints_with(Arc::clone(&keys));
         let now = clock();
         for document in notices.all() {
             store.publish_notice(document, now).await?;
@@ -125,6 +134,7 @@ impl App {
             provider,
             audience: config.token_audience.clone(),
             mapping: config.claims.clone(),
+            verified: Default::default(),
         };
         let state = AppState {
             store,
@@ -138,6 +148,7 @@ impl App {
             )),
             changes_per_minute: config.changes_per_minute,
             decision_max_age_secs: config.decision_max_age_secs,
+            ledger_keys: keys,
         };
         let router = http::router(state.clone(), config);
         let router = match &config.static_dir {
@@ -170,9 +181,10 @@ impl App {
         self.router.clone()
     }
 
-    /// Answers requests on `listener` (and sweeps due deletions in the
-    /// background, unless configured off) until `shutdown` completes, then
-    /// finishes in-flight requests and closes the database.
+    /// Answers requests on `listener` (and in the background sweeps due
+    /// deletions, unless configured off, sends webhooks and follows the
+    /// change feed for other processes' commits) until `shutdown`
+    /// completes, then finishes in-flight requests and closes the database.
     pub async fn serve(
         self,
         listener: TcpListener,
@@ -181,6 +193,7 @@ impl App {
         let sweeper = self
             .sweep_interval
             .map(|period| sweep::spawn_sweeper(self.state.clone(), period));
+        let follower = self.state.store.spawn_feed_follower();
         let deliverer = service::webhooks::spawn_deliverer(self.state.clone());
         let refresher = self
             .key_refresh
@@ -190,7 +203,11 @@ impl App {
             .with_graceful_shutdown(shutdown)
             .await
             .map_err(ServerError::Serve);
-        for task in sweeper.into_iter().chain(refresher).chain([deliverer]) {
+        for task in sweeper
+            .into_iter()
+            .chain(refresher)
+            .chain([deliverer, follower])
+        {
             task.abort();
             let _ = task.await;
         }
@@ -239,11 +256,99 @@ pub enum ToolError {
     Database(#[from] OpenError),
     #[error(transparent)]
     Backup(#[from] BackupError),
+    #[error("cannot read the database: {0}")]
+    Query(#[from] sqlx::Error),
+    #[error("{0}")]
+    Export(String),
     #[error("{}: {source}", path.display())]
     File {
         path: PathBuf,
         source: std::io::Error,
     },
+}
+
+/// Checks every tenant's ledger chain in `database_url`, writing one line
+/// per tenant to `out` (`ok`, or the first break) and a summary;
+/// `Ok(true)` when every chain holds.
+pub async fn verify_ledger(
+    database_url: &str,
+    out: &mut impl std::io::Write,
+) -> Result<bool, ToolError> {
+    // As found: starting a server would chain events recorded before the chain.
+    let store = Store::open_as_found(database_url).await?;
+    let checked = store.verify_ledger().await;
+    store.close().await;
+    let checked = checked?;
+    let mut lines = Vec::with_capacity(checked.len() + 1);
+    let (mut events, mut broken) = (0, 0);
+    for tenant in &checked {
+        match &tenant.outcome {
+            Ok(head) => {
+                events += head.count;
+                lines.push(format!("{}: ok, {} events", tenant.tenant, head.count));
+            }
+            Err(found) => {
+                broken += 1;
+                lines.push(format!("{}: BROKEN at {found}", tenant.tenant));
+            }
+        }
+    }
+    lines.push(format!(
+        "{} tenants; {events} events in chains that hold; {broken} chains broken",
+        checked.len()
+    ));
+    let stdout = || PathBuf::from("standard output");
+    for line in lines {
+        writeln!(out, "{line}").map_err(|source| ToolError::File {
+            path: stdout(),
+            source,
+        })?;
+    }
+    Ok(broken == 0)
+}
+
+/// Checks the export `file` offline against the public keys in `jwks`.
+pub fn verify_export_file(file: &Path, jwks: &Path) -> Result<ledger::export::Verified, ToolError> {
+    let read = |path: &Path| {
+        std::fs::read_to_string(path).map_err(|source| ToolError::File {
+            path: path.to_owned(),
+            source,
+        })
+    };
+    let keys: serde_json::Value = serde_json::from_str(&read(jwks)?)
+        .map_err(|e| ToolError::Export(format!("{}: not a JWKS: {e}", jwks.display())))?;
+    ledger::export::verify_export(&read(file)?, &keys)
+        .map_err(|problem| ToolError::Export(format!("{}: {problem}", file.display())))
+}
+
+/// Writes `tenant`'s ledger from `database_url` to `out`, signed with the key file.
+pub async fn export_ledger(
+    database_url: &str,
+    tenant: &str,
+    key_file: &Path,
+    out: &mut impl Write,
+) -> Result<(), ToolError> {
+    let keys = LedgerKeys::load(key_file).map_err(|e| ToolError::Export(e.to_string()))?;
+    let store = Store::open_as_found(database_url).await?;
+    let known = store.tenant(tenant).await;
+    let at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let lines = match known {
+        Ok(Some(_)) => ledger::export::export(&store, &keys, tenant, &at).await,
+        Ok(None) => Err(sqlx::Error::RowNotFound),
+        Err(e) => Err(e),
+    };
+    store.close().await;
+    let lines = lines.map_err(|e| match e {
+        sqlx::Error::RowNotFound => ToolError::Export(format!("there is no tenant {tenant:?}")),
+        other => ToolError::Query(other),
+    })?;
+    for line in lines {
+        writeln!(out, "{line}").map_err(|source| ToolError::File {
+            path: PathBuf::from("standard output"),
+            source,
+        })?;
+    }
+    Ok(())
 }
 
 /// Writes the ledger of `database_url` to `file`. The file appears only once

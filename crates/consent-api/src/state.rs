@@ -7,6 +7,7 @@ use chrono::{SubsecRound, Utc};
 use consent_core::Timestamp;
 
 use crate::identity::SharedVerifier;
+use crate::ledger::LedgerKeys;
 use crate::limits::SharedRequestLimits;
 use crate::notices::SharedNotices;
 use crate::service::change::ChangeService;
@@ -38,6 +39,8 @@ pub struct AppState {
     pub changes_per_minute: u32,
     /// How long pipelines may reuse a decision (`Cache-Control: max-age`).
     pub decision_max_age_secs: u64,
+    /// Signs receipts and checkpoints; published at `/.well-known/jwks.json`.
+    pub ledger_keys: Arc<LedgerKeys>,
 }
 
 impl AppState {

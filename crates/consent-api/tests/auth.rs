@@ -71,12 +71,9 @@ async fn dev_tokens_for_each_seeded_identity() {
 #[tokio::test]
 async fn dev_tokens_are_refused_outside_dev_mode() {
     let key = "a-production-signing-key-of-at-least-32-bytes";
-    let server = TestServer::start_with(|c| {
-        c.dev = false;
-        c.signing_key = Some(key.into());
-    })
-    .await
-    .unwrap();
+    let server = TestServer::start_with(|c| common::production(c, Some(key)))
+        .await
+        .unwrap();
     let answer = server
         .call(
             Method::POST,

@@ -13,11 +13,24 @@ use common::{dev_token, program_view, ServerProcess, TestDatabase, TestServer, B
 use consent_api::store::webhooks::SubscriptionRequest;
 use consent_api::store::BackupError;
 use consent_api::{backup_to_file, restore_from_file, ToolError};
+use consent_core::chain::BreakKind;
 use reqwest::{Client, Method, StatusCode};
 use serde_json::{json, Value};
 
 /// A ledger with a row in every table: changes with and without keys,
 /// contact preferences, completed deletions and an oddly named tenant.
+/// A populated server and a backup of it, in a directory for more files.
+async fn backed_up() -> (TestServer, tempfile::TempDir, std::path::PathBuf) {
+    let server = TestServer::start().await;
+    populate(&server).await;
+    let files = tempfile::tempdir().unwrap();
+    let backup = files.path().join("ledger.jsonl");
+    backup_to_file(&server.config.database_url(), &backup)
+        .await
+        .unwrap();
+    (server, files, backup)
+}
+
 async fn populate(server: &TestServer) {
     // A subscriber whose address is refused (an internal network), so each
     // change's delivery is recorded and settles at once as dead-lettered.
@@ -187,6 +200,15 @@ async fn a_restored_ledger_equals_the_original_row_for_row() {
     for target in targets {
         let restored = restore_from_file(&target.url, &backup).await.unwrap();
         assert_eq!(restored, summary, "{:?}", target.backend);
+        let mut report = Vec::new();
+        assert!(
+            consent_api::verify_ledger(&target.url, &mut report)
+                .await
+                .unwrap(),
+            "{:?}: the restored chain: {}",
+            target.backend,
+            String::from_utf8_lossy(&report)
+        );
         let again = files
             .path()
             .join(format!("again-{:?}.jsonl", target.backend));
@@ -236,13 +258,7 @@ async fn a_restored_ledger_equals_the_original_row_for_row() {
 // Guards that a restore is all or nothing, and only into an empty ledger.
 #[tokio::test]
 async fn restore_refuses_a_used_database_and_a_cut_off_file() {
-    let server = TestServer::start().await;
-    populate(&server).await;
-    let files = tempfile::tempdir().unwrap();
-    let backup = files.path().join("ledger.jsonl");
-    backup_to_file(&server.config.database_url(), &backup)
-        .await
-        .unwrap();
+    let (server, files, backup) = backed_up().await;
 
     let into_used = restore_from_file(&server.config.database_url(), &backup).await;
     assert!(
@@ -286,9 +302,59 @@ async fn restore_refuses_a_used_database_and_a_cut_off_file() {
             "{outcome:?}"
         );
     }
+    // An event changed in the file no longer hashes to its link: refused.
+    let edited = files.path().join("edited.jsonl");
+    let event_line = lines
+        .iter()
+        .position(|l| l.contains("\"table\":\"consent_events\"") && l.contains("opted_in"))
+        .unwrap();
+    let mut changed = lines.clone();
+    let swapped = lines[event_line].replacen("opted_in", "opted_out", 1);
+    changed[event_line] = &swapped;
+    std::fs::write(&edited, changed.join("\n")).unwrap();
+    let outcome = restore_from_file(&fresh.url, &edited).await;
+    match outcome {
+        Err(ToolError::Backup(BackupError::ChainBroken { broken, .. })) => {
+            assert_eq!(broken.kind, BreakKind::Edited, "{broken}");
+        }
+        other => panic!("an edited event was restored: {other:?}"),
+    }
     // Nothing of the refused files stayed: the whole backup still restores.
     let restored = restore_from_file(&fresh.url, &backup).await.unwrap();
     assert_eq!(restored.rows["consent_events"], 7);
+}
+
+// Guards restoring a backup written before the ledger chain existed: its
+// events are chained whole, in the order they were recorded, as the
+// migration chains an existing database.
+#[tokio::test]
+async fn a_backup_from_before_the_chain_is_chained_on_restore() {
+    let (_server, files, backup) = backed_up().await;
+    // The same file as a build without the chain wrote it.
+    let text = std::fs::read_to_string(&backup).unwrap();
+    let older: Vec<String> = text
+        .lines()
+        .filter(|l| !l.contains("\"table\":\"ledger_chain\""))
+        .map(|l| match serde_json::from_str::<Value>(l) {
+            Ok(mut value) if value.get("end").is_some() => {
+                value["end"].as_object_mut().unwrap().remove("ledger_chain");
+                value.to_string()
+            }
+            _ => l.to_owned(),
+        })
+        .collect();
+    let before_chain = files.path().join("before-chain.jsonl");
+    std::fs::write(&before_chain, older.join("\n")).unwrap();
+
+    let fresh = TestDatabase::fresh().await;
+    restore_from_file(&fresh.url, &before_chain).await.unwrap();
+    let mut report = Vec::new();
+    let holds = consent_api::verify_ledger(&fresh.url, &mut report)
+        .await
+        .unwrap();
+    let report = String::from_utf8_lossy(&report);
+    assert!(holds, "{report}");
+    assert!(report.contains("7 events in chains that hold"), "{report}");
 }
 
 // Guards the documented commands: a backup taken while the server runs,

@@ -76,12 +76,19 @@ fn announces_its_address_on_stdout_and_answers() {
     assert_eq!(rest, "", "nothing but the one line goes to stdout");
 }
 
-// Guards the refusals at the door: no signing key outside --dev, and
+// Guards the refusals at the door: no signing key or ledger key outside --dev, and
 // loopback CORS outside --dev, each with a clear message and a failing exit code.
 #[test]
 fn refuses_unsafe_configurations() {
-    let cases: [(&[&str], &str); 3] = [
+    let cases: [(&[&str], &str); 4] = [
         (&[], "--signing-key"),
+        (
+            &[
+                "--signing-key",
+                "a-production-signing-key-of-at-least-32-bytes",
+            ],
+            "--ledger-key-file",
+        ),
         (
             &[
                 "--cors-loopback",
@@ -98,6 +105,7 @@ fn refuses_unsafe_configurations() {
             .args(["--bind", "127.0.0.1:0", "--content-dir", &content_dir()])
             .env_remove("CONSENT_DEV")
             .env_remove("CONSENT_SIGNING_KEY")
+            .env_remove("CONSENT_LEDGER_KEY_FILE")
             .output()
             .unwrap();
         assert!(!output.status.success(), "{args:?} must not start");

@@ -223,6 +223,12 @@ async fn crash_cycles(name: &str, cycles: u32) {
     db.close().await;
     drop(server);
     assert_integrity(&database).await;
+    // Every event the kills left is in its tenant's hash chain, linked in order.
+    let mut report = Vec::new();
+    let holds = consent_api::verify_ledger(&database.url, &mut report)
+        .await
+        .unwrap();
+    assert!(holds, "{}", String::from_utf8_lossy(&report));
 
     let figures = format!(
         "{name} ({:?}, seed {seed}): {cycles} kill cycles, {sent} changes sent, \

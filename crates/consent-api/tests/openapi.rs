@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// Every route the server answers: method, documented path, a concrete
 /// path to call, and the error statuses its description must list.
-const ROUTES: [(&str, &str, &str, &[u16]); 25] = [
+const ROUTES: [(&str, &str, &str, &[u16]); 29] = [
     ("get", "/healthz", "/healthz", &[500]),
     ("get", "/readyz", "/readyz", &[500, 503]),
     (
@@ -138,6 +138,30 @@ const ROUTES: [(&str, &str, &str, &[u16]); 25] = [
         "get",
         "/api/v1/subscriptions/{id}/deliveries",
         "/api/v1/subscriptions/store-1/deliveries",
+        &[401, 403, 404, 429, 500],
+    ),
+    (
+        "get",
+        "/api/v1/tenants/{tenant_id}/data-sharing/propagation",
+        "/api/v1/tenants/contoso/data-sharing/propagation",
+        &[401, 403, 404, 429, 500],
+    ),
+    (
+        "get",
+        "/.well-known/jwks.json",
+        "/.well-known/jwks.json",
+        &[500],
+    ),
+    (
+        "get",
+        "/api/v1/tenants/{tenant_id}/ledger/checkpoint",
+        "/api/v1/tenants/contoso/ledger/checkpoint",
+        &[401, 403, 404, 429, 500],
+    ),
+    (
+        "get",
+        "/api/v1/tenants/{tenant_id}/ledger/export",
+        "/api/v1/tenants/contoso/ledger/export",
         &[401, 403, 404, 429, 500],
     ),
 ];
@@ -401,7 +425,7 @@ async fn the_document_states_the_limits_the_server_enforces() {
             }
         }
     }
-    assert_eq!(tenant_routes, 7);
+    assert_eq!(tenant_routes, 10);
 
     // Service routes name the scope they need; the tenant routes a person's token.
     for (method, path, scope) in [

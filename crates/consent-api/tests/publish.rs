@@ -215,8 +215,7 @@ async fn bad_versions_are_refused_and_nothing_is_published() {
 #[tokio::test]
 async fn publishing_is_refused_outside_dev_mode() {
     let server = TestServer::start_with(|c| {
-        c.dev = false;
-        c.signing_key = Some("a-production-signing-key-of-at-least-32-bytes".into());
+        common::production(c, Some("a-production-signing-key-of-at-least-32-bytes"))
     })
     .await
     .unwrap();

@@ -6,9 +6,12 @@ use common::{fixture_content, TestServer};
 use consent_api::{Config, ConfigError};
 use reqwest::{Method, StatusCode};
 
+/// Parses as the executable would, with a ledger key file named in the
+/// environment (production needs one; binary.rs checks the refusal without).
 fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let env: Vec<(String, String)> = env
         .iter()
+        .chain([&("CONSENT_LEDGER_KEY_FILE", "/keys/ledger.json")])
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     Config::parse(args.iter().map(|a| a.to_string()), |name| {
@@ -45,7 +48,17 @@ fn configuration_is_parsed_and_validated() {
         Some(consent_api::config::DEVELOPMENT_SIGNING_KEY)
     );
 
-    let prod = parse(&["--signing-key", KEY, "--database-url=sqlite://x.db"], &[]).unwrap();
+    let prod = parse(
+        &[
+            "--signing-key",
+            KEY,
+            "--ledger-key-file",
+            "/keys/ledger.json",
+            "--database-url=sqlite://x.db",
+        ],
+        &[],
+    )
+    .unwrap();
     assert!(!prod.dev);
     assert_eq!(prod.bind.to_string(), "127.0.0.1:3000");
     assert_eq!(prod.database_url(), "sqlite://x.db");

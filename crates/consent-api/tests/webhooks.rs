@@ -201,7 +201,7 @@ async fn failures_are_retried_and_refusals_dead_lettered() {
 #[tokio::test]
 async fn destinations_and_callers_are_checked() {
     let provider = OidcProvider::start();
-    let production = provider.server(|c| c.dev = false).await;
+    let production = provider.server(|c| common::production(c, None)).await;
     let hooks = provider
         .client_token("webhooks", "consent.subscriptions.write")
         .await;

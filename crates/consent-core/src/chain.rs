@@ -75,6 +75,28 @@ pub struct ChainHead {
     pub hash: Option<String>,
 }
 
+/// A signed statement of where a tenant's chain stood: the payload of a
+/// checkpoint JWS. An export ends with one; the service signs one with
+/// every change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checkpoint {
+    pub tenant: String,
+    pub count: u64,
+    pub head_hash: Option<String>,
+    /// When it was signed (RFC 3339).
+    pub at: String,
+}
+
+impl Checkpoint {
+    /// The chain's end it vouches for.
+    pub fn head(&self) -> ChainHead {
+        ChainHead {
+            count: self.count,
+            hash: self.head_hash.clone(),
+        }
+    }
+}
+
 /// How a chain was found broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -155,7 +177,14 @@ pub fn verify_chain(
     }
     let mut seen = std::collections::HashSet::new();
     for (index, link) in links.iter().enumerate() {
-        if link.n == 0 || !seen.insert(link.n) {
+        if link.n == 0 {
+            return Err(broken(
+                line_of(index),
+                BreakKind::Inserted,
+                "the event has no place in the chain: it was added after the fact".to_owned(),
+            ));
+        }
+        if !seen.insert(link.n) {
             return Err(broken(
                 line_of(index),
                 BreakKind::Inserted,
@@ -243,6 +272,40 @@ pub fn verify_chain(
         )),
         _ => Ok(head),
     }
+}
+
+/// Checks `tenant`'s chain as [`verify_chain`] does, and that it still
+/// holds what a checkpoint signed earlier vouched for: at least that many
+/// events, the last of them with the signed hash. Events after it came later.
+pub fn verify_chain_since(
+    tenant: &str,
+    links: &[ChainLink],
+    signed: &ChainHead,
+) -> Result<ChainHead, ChainBreak> {
+    let head = verify_chain(tenant, links, None)?;
+    if signed.count > head.count {
+        return Err(broken(
+            links.len() + 1,
+            BreakKind::Truncated,
+            format!(
+                "a checkpoint signed {} events, only {} are here: the newest were removed",
+                signed.count, head.count
+            ),
+        ));
+    }
+    let index = usize::try_from(signed.count).unwrap_or(usize::MAX);
+    if let Some(link) = index.checked_sub(1).and_then(|i| links.get(i)) {
+        if Some(&link.hash) != signed.hash.as_ref() {
+            return Err(broken(
+                index,
+                BreakKind::Edited,
+                "the event is not the one a checkpoint signed: the chain was changed and \
+                 re-hashed up to here"
+                    .to_owned(),
+            ));
+        }
+    }
+    Ok(head)
 }
 
 #[cfg(test)]

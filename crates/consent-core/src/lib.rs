@@ -5,8 +5,8 @@
 //! Builds for native targets and for `wasm32-unknown-unknown`.
 
 pub mod canonical;
-pub mod chain;
 pub mod catalog;
+pub mod chain;
 pub mod changes;
 pub mod deadline;
 pub mod decision;

@@ -54,6 +54,10 @@ pub struct ConsentReceipt {
     pub withdrawal_method: String,
     /// The consent's state once this event is recorded.
     pub state_after: ReceiptState,
+    /// The hash of the event in the tenant's ledger chain (see
+    /// [`crate::chain`]); absent on receipts issued before the chain existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_hash: Option<String>,
 }
 
 /// What happened, when.
@@ -251,6 +255,8 @@ pub fn consent_receipt(input: ReceiptInput<'_>) -> ConsentReceipt {
             contact_allowed: input.after.contact_allowed,
             pending_deletion: input.after.pending_deletion.clone(),
         },
+        // Known once the event takes its place in the chain, as it is stored.
+        event_hash: None,
     }
 }
 

@@ -98,7 +98,7 @@ fn EventRow(
         spawn_local(async move {
             let outcome = match client.get_receipt_json(&tenant, &id).await {
                 Ok(json) => {
-                    let name = receipt_file_name(&tenant, &id);
+                    let name = receipt_file_name(&tenant, &id, "json");
                     match page.try_get_untracked().flatten() {
                         Some(parent)
                             if save_text(&parent, &name, "application/json", &json).is_ok() =>

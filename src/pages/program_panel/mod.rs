@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use crate::components::focus::focus_by_id;
 use crate::components::panel::{
     read_button_id, use_close_panel, AcceptanceBox, ContactSwitch, CurrentState, DataCategories,
-    NoticeLinks, PanelFooter, PanelHeading, PanelQuestion, ProgramSwitch, Propagation, ReconsentBanner,
-    SaveFailure, WhenLoaded,
+    NoticeLinks, PanelFooter, PanelHeading, PanelQuestion, ProgramSwitch, Propagation,
+    ReconsentBanner, SaveFailure, WhenLoaded,
 };
 use crate::components::{NoticeReader, SidePanel};
 use crate::draft::{use_drafts, Blocked, Draft};

@@ -28,14 +28,7 @@ pub async fn gate_drops_an_opted_out_tenant(site: &Site, page: &mut Page) -> Res
     page.session
         .navigate(&format!("{}/settings?dev_tenant={tenant}", site.url))
         .await?;
-    page.wait_for("link", COPILOT).await?;
-    page.tab_to("link", COPILOT).await?;
-    page.press(&[Key::Enter]).await?;
-    page.wait_for("dialog", COPILOT).await?;
-    page.tab_to("switch", SWITCH).await?;
-    page.press(&[Key::Space]).await?;
-    page.tab_to("button", "Save").await?;
-    page.press(&[Key::Enter]).await?;
+    page.turn_copilot_on().await?;
     page.wait("the panel to announce Saved", "status().includes('Saved')")
         .await?;
 

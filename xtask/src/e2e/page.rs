@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::{json, Value};
 use thirtyfour::Key;
 
+use super::{COPILOT, SWITCH};
 use crate::shell::Result;
 use crate::support::browser::{ChromeDriver, Session};
 
@@ -35,6 +36,19 @@ pub struct Page {
 }
 
 impl Page {
+    /// From the settings list, opens Copilot's panel and turns it on with
+    /// Space, then presses Save (without waiting for the answer).
+    pub async fn turn_copilot_on(&mut self) -> Result {
+        self.wait_for("link", COPILOT).await?;
+        self.tab_to("link", COPILOT).await?;
+        self.press(&[Key::Enter]).await?;
+        self.wait_for("dialog", COPILOT).await?;
+        self.tab_to("switch", SWITCH).await?;
+        self.press(&[Key::Space]).await?;
+        self.tab_to("button", "Save").await?;
+        self.press(&[Key::Enter]).await
+    }
+
     /// Opens a new browser with the page helpers installed.
     pub async fn open(driver: &mut ChromeDriver) -> Result<Page> {
         let session = driver.session().await?;

@@ -12,7 +12,7 @@ use server_launcher::Launch;
 use thirtyfour::Key;
 
 use super::page::Page;
-use super::{COPILOT, SWITCH};
+use super::COPILOT;
 use crate::shell::{command, run, workspace_root, Result};
 use crate::support::http;
 
@@ -73,11 +73,18 @@ pub async fn production_identity(dist: &Path, page: &mut Page, work: &Path) -> R
             &content_arg,
         ],
     ))?;
+    let key_file = data_dir.join("ledger-key.json");
+    let key_arg = key_file.to_string_lossy().into_owned();
+    run(command(
+        &binary_arg,
+        &["keys", "generate", "--out", &key_arg],
+    ))?;
     // README's production command, on a free loopback port.
     let server = Launch::new(&binary)
         .arg("--static-dir")
         .arg(dist)
         .args(["--data-dir", &data_arg, "--content-dir", &content_arg])
+        .args(["--ledger-key-file", &key_arg])
         .args([
             "--oidc-issuer",
             &provider.issuer,
@@ -129,14 +136,7 @@ pub async fn production_identity(dist: &Path, page: &mut Page, work: &Path) -> R
         if mounted != "mounted" {
             return Err(format!("the app was not mounted: {mounted}"));
         }
-        page.wait_for("link", COPILOT).await?;
-        page.tab_to("link", COPILOT).await?;
-        page.press(&[Key::Enter]).await?;
-        page.wait_for("dialog", COPILOT).await?;
-        page.tab_to("switch", SWITCH).await?;
-        page.press(&[Key::Space]).await?;
-        page.tab_to("button", "Save").await?;
-        page.press(&[Key::Enter]).await?;
+        page.turn_copilot_on().await?;
         page.wait("the panel to announce Saved", "status().includes('Saved')")
             .await?;
         page.wait_row_state(COPILOT, "On").await?;

@@ -8,7 +8,7 @@ use std::time::Instant;
 use thirtyfour::Key;
 
 use super::page::Page;
-use super::{COPILOT, SWITCH};
+use super::COPILOT;
 use crate::shell::Result;
 use crate::support::receiver::WebhookReceiver;
 use crate::support::site::Site;
@@ -30,14 +30,7 @@ pub async fn panel_shows_propagation(site: &Site, page: &mut Page) -> Result {
         page.session
             .navigate(&format!("{}/settings?dev_tenant={tenant}", site.url))
             .await?;
-        page.wait_for("link", COPILOT).await?;
-        page.tab_to("link", COPILOT).await?;
-        page.press(&[Key::Enter]).await?;
-        page.wait_for("dialog", COPILOT).await?;
-        page.tab_to("switch", SWITCH).await?;
-        page.press(&[Key::Space]).await?;
-        page.tab_to("button", "Save").await?;
-        page.press(&[Key::Enter]).await?;
+        page.turn_copilot_on().await?;
         page.wait(
             "the panel to say the change is still being applied",
             "status().includes('Being applied: 0 of 1 connected system so far.')",

@@ -14,6 +14,7 @@ mod dev_notice;
 pub mod extract;
 mod health;
 mod history;
+mod ledger;
 mod notices;
 pub mod openapi;
 pub mod problem;
@@ -67,6 +68,7 @@ pub fn routes(dev: bool) -> OpenApiRouter<AppState> {
         .merge(propagation::router())
         .merge(history::router())
         .merge(receipts::router())
+        .merge(ledger::router())
         .merge(notices::router())
         .merge(tenants::router())
         .merge(decisions::router())

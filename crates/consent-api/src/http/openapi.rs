@@ -30,6 +30,7 @@ use crate::state::AppState;
     tags(
         (name = "data-sharing", description = "A tenant's data-sharing settings"),
         (name = "history", description = "The append-only consent history and its receipts"),
+        (name = "ledger", description = "The ledger's evidence: its public keys and signed checkpoints of each tenant's hash chain"),
         (name = "notices", description = "The published notices admins accept"),
         (name = "decisions", description = "Whether a tenant's data may be used under a program, for the systems that use it (scope consent.decisions.read)"),
         (name = "webhooks", description = "Webhook subscriptions: each change of a decision, signed as Standard Webhooks asks (scope consent.subscriptions.write)"),

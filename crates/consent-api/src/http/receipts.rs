@@ -1,14 +1,17 @@
 //! Consent receipts, one per recorded event, as issued.
 
 use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
-use axum::http::HeaderValue;
+use axum::http::header::{ACCEPT, CONTENT_TYPE};
+use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
+use super::ledger::signed;
 use super::visible_snapshot;
 use crate::http::extract::ApiPath;
 use crate::http::problem::ApiError;
 use crate::identity::Caller;
+use crate::ledger::export::RECEIPT_TYP;
+use crate::ledger::jws;
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -33,7 +36,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         ("receipt_id" = String, Path, min_length = 1, max_length = 64, pattern = "^[0-9A-Fa-f-]+$", description = "The receipt_id of a history event (a UUID)"),
     ),
     responses(
-        (status = 200, description = "The consent receipt as issued", body = consent_core::ConsentReceipt),
+        (status = 200, description = "The consent receipt as issued; with `Accept: application/jose`, the same bytes as the payload of a compact JWS (EdDSA, the ledger key; check it with /.well-known/jwks.json)",
+            content((consent_core::ConsentReceipt = "application/json"), (String = "application/jose"))),
         (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: the token maps to no tenant or role this service knows; `insufficient_scope`: a service's token, not a person's", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such tenant for this caller, or no such receipt of this tenant", body = consent_core::Problem, content_type = "application/problem+json"),
@@ -45,6 +49,7 @@ pub async fn receipt(
     State(state): State<AppState>,
     caller: Caller,
     ApiPath((tenant_id, receipt_id)): ApiPath<(String, String)>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     visible_snapshot(&state, &caller, &tenant_id).await?;
     let not_found = || ApiError::not_found("there is no such receipt for this tenant");
@@ -61,9 +66,27 @@ pub async fn receipt(
         .receipt(&tenant_id, &receipt_id)
         .await?
         .ok_or_else(not_found)?;
+    if wants_jws(&headers) {
+        return Ok(signed(state.ledger_keys.sign(body.as_bytes(), RECEIPT_TYP)));
+    }
     let mut response = body.into_response();
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     Ok(response)
+}
+
+/// Whether the caller asked for the receipt as a JWS (`Accept: application/jose`).
+fn wants_jws(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(ACCEPT)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|media| {
+            media
+                .split(';')
+                .next()
+                .is_some_and(|m| m.trim() == jws::MEDIA_TYPE)
+        })
 }

@@ -22,7 +22,7 @@ use chrono::{SecondsFormat, Utc};
 use futures_util::TryStreamExt;
 use serde_json::{json, Map, Value};
 
-use super::{Backend, Store, Tx};
+use super::{chain, Backend, Store, Tx};
 
 /// The `format` a backup's header names; a restore refuses any other.
 pub const FORMAT: &str = "consent-ledger-backup";
@@ -56,6 +56,11 @@ pub enum BackupError {
     },
     #[error("the backup ends early: no end line after {rows} rows (a cut-off copy?)")]
     Incomplete { rows: u64 },
+    #[error("the ledger chain of tenant {tenant:?} in the backup does not hold: {broken}")]
+    ChainBroken {
+        tenant: String,
+        broken: consent_core::chain::ChainBreak,
+    },
 }
 
 /// How many rows of each table a backup or restore carried.
@@ -160,6 +165,28 @@ const LEDGER: &[Table] = &[
         key: &["id"],
     },
     Table {
+        name: "ledger_chain",
+        columns: &[
+            ("event_id", Text),
+            ("tenant_id", Text),
+            ("n", Integer),
+            ("prev_hash", Text),
+            ("hash", Text),
+        ],
+        key: &["tenant_id", "n"],
+    },
+    Table {
+        name: "ledger_checkpoints",
+        columns: &[
+            ("tenant_id", Text),
+            ("count", Integer),
+            ("head_hash", Text),
+            ("at", Text),
+            ("jws", Text),
+        ],
+        key: &["tenant_id", "count"],
+    },
+    Table {
         name: "idempotency_keys",
         columns: &[
             ("tenant_id", Text),
@@ -221,18 +248,22 @@ const LEDGER: &[Table] = &[
 ];
 
 /// Tables made again from the ledger after a restore, not backed up: the
-/// change feed's head is its newest position.
-const DERIVED: &[&str] = &["change_feed_head"];
+/// change feed's head is its newest position; the chain's origin, the
+/// newest event of a backup written before the chain existed.
+const DERIVED: &[&str] = &["change_feed_head", "ledger_chain_origin"];
 
 /// Makes the derived tables again from the restored rows. A backup written
 /// before the change feed existed gets its feed as the migration made it:
-/// one entry per event, in event order.
-const REBUILD_DERIVED: [&str; 2] = [
+/// one entry per event, in event order; one written before the ledger
+/// chain existed is chained whole (by the caller), as the migration would.
+const REBUILD_DERIVED: [&str; 3] = [
     "INSERT INTO change_feed (position, event_id, tenant_id, program, at) \
      SELECT ROW_NUMBER() OVER (ORDER BY seq), id, tenant_id, program, at FROM consent_events \
      WHERE NOT EXISTS (SELECT 1 FROM change_feed)",
     "UPDATE change_feed_head SET position = (SELECT COALESCE(MAX(position), 0) FROM change_feed) \
      WHERE id = 1",
+    "UPDATE ledger_chain_origin SET unchained_through = (SELECT COALESCE(MAX(seq), 0) FROM consent_events) \
+     WHERE id = 1 AND NOT EXISTS (SELECT 1 FROM ledger_chain)",
 ];
 
 impl Table {
@@ -485,6 +516,18 @@ impl Store {
                 .execute(&mut *conn)
                 .await?
                 .rows_affected());
+        }
+        // A backup from before the chain existed is chained as the
+        // migration would have; then the whole chain must hold, or nothing
+        // is restored.
+        chain::chain_unlinked(&mut tx).await?;
+        for checked in chain::verify_all(&mut tx).await? {
+            if let Err(broken) = checked.outcome {
+                return Err(BackupError::ChainBroken {
+                    tenant: checked.tenant,
+                    broken,
+                });
+            }
         }
         if let Tx::Postgres(pg) = &mut tx {
             // New events continue after the restored ones.

@@ -4,6 +4,7 @@
 
 use consent_core::rules::ProgramRecord;
 
+use super::chain;
 use super::events::{self, NewEvent, PreparedEvent};
 use super::feed;
 use super::idempotency::IdempotentResponse;
@@ -42,19 +43,31 @@ impl Store {
         &self,
         change: AcceptedChange<'_>,
     ) -> Result<ChangeOutcome, sqlx::Error> {
-        let prepared = PreparedChange::new(change)?;
+        let prepared = PreparedChange::new(change, self.signer())?;
+        let tenant_id = prepared.tenant_id.clone();
         let outcome = if let Some(writer) = &self.writer {
-            writer.apply(prepared).await?
+            writer.apply(prepared).await
         } else {
-            let mut tx = self.begin().await?;
-            let outcome = apply_prepared(&mut tx, &prepared).await?;
-            if matches!(outcome, ChangeOutcome::Applied { .. }) {
-                tx.commit().await?;
-            }
-            outcome
+            self.apply_in_transaction(&prepared).await
         };
+        // Also after an error: the commit may have happened all the same.
+        if !matches!(
+            outcome,
+            Ok(ChangeOutcome::Stale | ChangeOutcome::IdempotencyKeyTaken)
+        ) {
+            self.feed_committed([tenant_id.as_str()]);
+        }
+        outcome
+    }
+
+    async fn apply_in_transaction(
+        &self,
+        prepared: &PreparedChange,
+    ) -> Result<ChangeOutcome, sqlx::Error> {
+        let mut tx = self.begin().await?;
+        let outcome = apply_prepared(&mut tx, prepared).await?;
         if matches!(outcome, ChangeOutcome::Applied { .. }) {
-            self.feed_committed();
+            tx.commit().await?;
         }
         Ok(outcome)
     }
@@ -80,7 +93,10 @@ struct PreparedAnswer {
 }
 
 impl PreparedChange {
-    fn new(change: AcceptedChange<'_>) -> Result<PreparedChange, sqlx::Error> {
+    fn new(
+        change: AcceptedChange<'_>,
+        signer: Option<std::sync::Arc<crate::ledger::LedgerKeys>>,
+    ) -> Result<PreparedChange, sqlx::Error> {
         let idempotency = change.idempotency.as_ref().map(|answer| PreparedAnswer {
             key: answer.key.to_owned(),
             request_hash: answer.request_hash.to_owned(),
@@ -92,7 +108,11 @@ impl PreparedChange {
             tenant_id: change.event.tenant.id.clone(),
             expected_version: change.expected_version,
             state: ProgramStateValues::new(change.event.after)?,
-            event: PreparedEvent::new(&change.event, change.idempotency.as_ref().map(|i| i.key))?,
+            event: PreparedEvent::new(
+                &change.event,
+                change.idempotency.as_ref().map(|i| i.key),
+                signer,
+            )?,
             idempotency,
         })
     }
@@ -165,6 +185,7 @@ pub(crate) async fn apply_prepared(
         receipt_id: change.event.receipt_id.clone(),
     };
 
+    let linked = chain::link(tx, &change.event).await?;
     if let Tx::Sqlite(conn) = tx {
         // Every row of the change in one round trip (see the statement).
         let (state, event) = (&change.state, &change.event);
@@ -191,7 +212,11 @@ pub(crate) async fn apply_prepared(
             .bind(&event.notices)
             .bind(&event.receipt_id)
             .bind(&event.idempotency_key)
-            .bind(&event.receipt);
+            .bind(&linked.receipt)
+            .bind(&event.detail)
+            .bind(i64::try_from(linked.link.n).unwrap_or(i64::MAX))
+            .bind(&linked.link.prev_hash)
+            .bind(&linked.link.hash);
         if let Some(answer) = &change.idempotency {
             query = query
                 .bind(&answer.request_hash)
@@ -199,12 +224,13 @@ pub(crate) async fn apply_prepared(
                 .bind(&answer.body);
         }
         query.execute(&mut **conn).await?;
+        chain::insert_checkpoint(tx, &linked).await?;
         feed::append(tx, &change.event.feed).await?;
         return Ok(applied);
     }
 
     write_program_state(tx, tenant_id, &change.state).await?;
-    events::insert(tx, &change.event).await?;
+    events::insert(tx, &change.event, &linked).await?;
 
     if let Some(answer) = &change.idempotency {
         // A concurrent request under the same key (from any process) waits

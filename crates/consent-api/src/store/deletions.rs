@@ -120,10 +120,13 @@ impl Store {
                 detail: Default::default(),
                 verdict: event.verdict,
             },
+            self.signer(),
         )
         .await?;
-        tx.commit().await?;
-        self.feed_committed();
+        // Evicted also when the commit fails: it may have happened all the same.
+        let committed = tx.commit().await;
+        self.feed_committed([due.tenant_id.as_str()]);
+        committed?;
         Ok(Some(event.id))
     }
 }

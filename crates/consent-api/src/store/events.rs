@@ -4,7 +4,11 @@ use super::{from_json, json, parse_timestamp, storable, timestamp, Store, Tx};
 use consent_core::decision::Verdict;
 use consent_core::ledger::EventDetail;
 
+use std::sync::Arc;
+
+use super::chain;
 use super::feed::{self, PreparedEntry, StoredDecision};
+use crate::ledger::LedgerKeys;
 use consent_core::ledger::{HistoryCursor, HistoryQuery};
 use consent_core::receipt::ConsentReceipt;
 use consent_core::rules::{ConsentAction, ProgramRecord};
@@ -32,7 +36,7 @@ pub struct NewEvent<'a> {
 
 /// A change's rows on SQLite, in one round trip to the database (SQLite
 /// runs the statements in turn, each binding the numbered values it names):
-/// the program's state, the event, its receipt.
+/// the program's state, the event, its receipt, its link in the chain.
 macro_rules! insert_change_sqlite {
     () => {
         "INSERT INTO program_state \
@@ -43,9 +47,10 @@ macro_rules! insert_change_sqlite {
      accepted_notices = excluded.accepted_notices, updated_at = excluded.updated_at, \
      updated_by = excluded.updated_by, pending_deletion = excluded.pending_deletion; \
      INSERT INTO consent_events \
-     (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, seq) \
-     VALUES ($9, $1, $10, $11, $2, $12, $13, $14, $15, $16, $17, (SELECT COALESCE(MAX(seq), 0) + 1 FROM consent_events)); \
-     INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) VALUES ($16, $1, $9, $10, $18)"
+     (id, tenant_id, at, actor, program, action, before_state, after_state, notices, receipt_id, idempotency_key, detail, seq) \
+     VALUES ($9, $1, $10, $11, $2, $12, $13, $14, $15, $16, $17, $19, (SELECT COALESCE(MAX(seq), 0) + 1 FROM consent_events)); \
+     INSERT INTO consent_receipts (id, tenant_id, event_id, issued_at, body) VALUES ($16, $1, $9, $10, $18); \
+     INSERT INTO ledger_chain (event_id, tenant_id, n, prev_hash, hash) VALUES ($9, $1, $20, $21, $22)"
     };
 }
 
@@ -57,7 +62,7 @@ pub(super) const INSERT_CHANGE_WITH_ANSWER_SQLITE: &str = concat!(
     insert_change_sqlite!(),
     "; INSERT INTO idempotency_keys \
      (tenant_id, idempotency_key, request_hash, response_status, response_body, created_at) \
-     VALUES ($1, $17, $19, $20, $21, $10)"
+     VALUES ($1, $17, $23, $24, $25, $10)"
 );
 
 /// The statement that appends an event, its `seq` taken on SQLite as the
@@ -91,11 +96,14 @@ pub(super) struct PreparedEvent {
     pub after: String,
     pub notices: String,
     pub idempotency_key: Option<String>,
-    pub receipt: String,
+    /// Serialised once the event has its place in the chain, whose hash it names.
+    pub receipt: ConsentReceipt,
     /// `None` when the event says nothing beyond its action.
     pub detail: Option<String>,
     /// Its change-feed entry, appended last in the transaction.
     pub feed: PreparedEntry,
+    /// Signs the tenant's checkpoint after the event, when the store has a key.
+    pub signer: Option<Arc<LedgerKeys>>,
 }
 
 impl PreparedEvent {
@@ -103,6 +111,7 @@ impl PreparedEvent {
     pub(super) fn new(
         event: &NewEvent<'_>,
         idempotency_key: Option<&str>,
+        signer: Option<Arc<LedgerKeys>>,
     ) -> Result<PreparedEvent, sqlx::Error> {
         Ok(PreparedEvent {
             tenant_id: event.tenant.id.clone(),
@@ -114,7 +123,7 @@ impl PreparedEvent {
             after: json(event.after)?,
             notices: json(&event.after.accepted_notices)?,
             idempotency_key: idempotency_key.map(str::to_owned),
-            receipt: json(&event.receipt)?,
+            receipt: event.receipt.clone(),
             feed: PreparedEntry {
                 event_id: event.id.clone(),
                 tenant_id: event.tenant.id.clone(),
@@ -127,14 +136,20 @@ impl PreparedEvent {
                 .transpose()?,
             id: event.id.clone(),
             receipt_id: event.receipt.receipt_id.clone(),
+            signer,
         })
     }
 }
 
-/// Appends `event` and its receipt inside the caller's transaction. The
-/// caller holds the write lock (it wrote first), so the sequence number
-/// taken here cannot be taken twice.
-pub(super) async fn insert(tx: &mut Tx, event: &PreparedEvent) -> Result<(), sqlx::Error> {
+/// Appends `event`, its receipt and its link in the chain (from
+/// [`chain::link`]) inside the caller's transaction. The caller holds the
+/// write lock (it wrote first), so the sequence number and the chain's
+/// place cannot be taken twice.
+pub(super) async fn insert(
+    tx: &mut Tx,
+    event: &PreparedEvent,
+    linked: &chain::Linked,
+) -> Result<(), sqlx::Error> {
     let statement = match tx {
         Tx::Sqlite(_) => INSERT_EVENT_SQLITE,
         Tx::Postgres(_) => INSERT_EVENT_POSTGRES,
@@ -162,19 +177,25 @@ pub(super) async fn insert(tx: &mut Tx, event: &PreparedEvent) -> Result<(), sql
             .bind(&event.tenant_id)
             .bind(&event.id)
             .bind(&event.at)
-            .bind(&event.receipt)
+            .bind(&linked.receipt)
             .execute(&mut *conn)
             .await?;
     });
-    Ok(())
+    chain::insert(tx, &event.id, &linked.link).await?;
+    chain::insert_checkpoint(tx, linked).await
 }
 
 /// Appends `event`, its receipt and its change-feed entry inside the
 /// caller's transaction; the feed entry last, so nothing written after it
 /// holds the feed's lock longer.
-pub(super) async fn record(tx: &mut Tx, event: &NewEvent<'_>) -> Result<(), sqlx::Error> {
-    let prepared = PreparedEvent::new(event, None)?;
-    insert(tx, &prepared).await?;
+pub(super) async fn record(
+    tx: &mut Tx,
+    event: &NewEvent<'_>,
+    signer: Option<Arc<LedgerKeys>>,
+) -> Result<(), sqlx::Error> {
+    let prepared = PreparedEvent::new(event, None, signer)?;
+    let linked = chain::link(tx, &prepared).await?;
+    insert(tx, &prepared, &linked).await?;
     feed::append(tx, &prepared.feed).await
 }
 

@@ -16,7 +16,9 @@
 //!
 //! By concern: [`open`] (connecting, migrating), [`snapshot`] (tenants and
 //! their state), [`changes`] (storing a change), [`events`] (the history
-//! and receipts), [`notices`], [`idempotency`], [`deletions`], [`backup`].
+//! and receipts), [`feed`] (the change feed), [`decision_cache`] (what
+//! decisions read, kept in memory), [`notices`], [`idempotency`],
+//! [`deletions`], [`backup`].
 
 /// Runs `$body` with `$p` bound to the pool, whichever database it is.
 macro_rules! on_pool {
@@ -45,7 +47,9 @@ macro_rules! on_tx {
 }
 
 mod backup;
+mod chain;
 mod changes;
+mod decision_cache;
 mod decisions;
 mod deletions;
 mod events;
@@ -59,7 +63,9 @@ pub mod webhooks;
 mod writer;
 
 pub use backup::{BackupError, BackupSummary};
+pub use chain::{TenantChain, CHECKPOINT_TYP};
 pub use changes::{AcceptedChange, ChangeOutcome};
+pub use decision_cache::DecisionInputs;
 pub use decisions::{LatestEvent, StateAt};
 pub use deletions::{DeletionEvent, DueDeletion};
 pub use events::NewEvent;
@@ -78,6 +84,8 @@ use sqlx::postgres::PgPool;
 use sqlx::{Postgres, Sqlite, SqlitePool, Transaction};
 
 use writer::SqliteWriter;
+
+use crate::ledger::LedgerKeys;
 
 /// Which database a [`Store`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,9 +148,24 @@ pub struct Store {
     writer: Option<SqliteWriter>,
     /// Wakes this process's change-feed readers after a commit.
     feed_signal: std::sync::Arc<tokio::sync::Notify>,
+    /// The tenants' decision inputs, dropped as they change.
+    decision_cache: std::sync::Arc<decision_cache::DecisionCache>,
+    /// The ledger key that signs a checkpoint with every change, once set.
+    signer: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<LedgerKeys>>>,
 }
 
 impl Store {
+    /// From now on, every change also stores a checkpoint signed with `keys`
+    /// (the first keys given stay: a process signs with one key).
+    pub fn sign_checkpoints_with(&self, keys: std::sync::Arc<LedgerKeys>) {
+        let _ = self.signer.set(keys);
+    }
+
+    /// The key that signs checkpoints, if one was given.
+    fn signer(&self) -> Option<std::sync::Arc<LedgerKeys>> {
+        self.signer.get().cloned()
+    }
+
     /// The database this store uses.
     pub fn backend(&self) -> Backend {
         match self.pool {

@@ -24,6 +24,8 @@ pub enum OpenError {
     Connect { url: String, source: sqlx::Error },
     #[error("cannot migrate the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("cannot chain the events recorded before the ledger chain existed: {0}")]
+    Chain(sqlx::Error),
 }
 
 /// Connections per server process. Several processes may share one
@@ -37,7 +39,23 @@ impl Store {
     /// SQLite runs in WAL mode with full sync (a stored consent must survive
     /// a power cut) and foreign keys on. PostgreSQL commits durably by its
     /// own defaults (`fsync`, `synchronous_commit`).
+    ///
+    /// Events recorded before the ledger chain existed are chained then, in
+    /// the order they were recorded (once; later opens find none).
     pub async fn open(url: &str) -> Result<Store, OpenError> {
+        let store = Store::open_as_found(url).await?;
+        let chained = store.chain_unlinked().await.map_err(OpenError::Chain)?;
+        if chained > 0 {
+            tracing::info!(
+                events = chained,
+                "chained the events recorded before the ledger chain"
+            );
+        }
+        Ok(store)
+    }
+
+    /// Opens and migrates, changing no row: for checking a ledger as it is.
+    pub async fn open_as_found(url: &str) -> Result<Store, OpenError> {
         match Backend::of_url(url) {
             Some(Backend::Sqlite) => Store::open_sqlite(url).await,
             Some(Backend::Postgres) => Store::open_postgres(url).await,
@@ -84,6 +102,8 @@ impl Store {
             writer: Some(SqliteWriter::start(write_pool.clone())),
             write_pool: Some(write_pool),
             feed_signal: Default::default(),
+            decision_cache: Default::default(),
+            signer: Default::default(),
         })
     }
 
@@ -111,6 +131,8 @@ impl Store {
             write_pool: None,
             writer: None,
             feed_signal: Default::default(),
+            decision_cache: Default::default(),
+            signer: Default::default(),
         })
     }
 }

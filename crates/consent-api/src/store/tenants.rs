@@ -67,10 +67,12 @@ impl Store {
         let mut tx = self.begin().await?;
         let mut outcomes = Vec::with_capacity(tenants.len());
         for tenant in tenants {
-            outcomes.push(register(&mut tx, tenant, at, &on_move).await?);
+            outcomes.push(register(&mut tx, tenant, at, &on_move, self.signer()).await?);
         }
-        tx.commit().await?;
-        self.feed_committed();
+        // Evicted also when the commit fails: it may have happened all the same.
+        let committed = tx.commit().await;
+        self.feed_committed(tenants.iter().map(|tenant| tenant.id.as_str()));
+        committed?;
         Ok(outcomes)
     }
 
@@ -141,6 +143,7 @@ async fn register(
     tenant: &Tenant,
     at: Timestamp,
     on_move: &impl Fn(&TenantSnapshot, &Tenant) -> Vec<MoveEvent>,
+    signer: Option<std::sync::Arc<crate::ledger::LedgerKeys>>,
 ) -> Result<Registered, sqlx::Error> {
     // A no-op update first takes the tenant's row lock on PostgreSQL (every
     // change to a tenant takes it first); SQLite's transaction holds the
@@ -216,6 +219,7 @@ async fn register(
                 detail: event.detail,
                 verdict: event.verdict,
             },
+            signer.clone(),
         )
         .await?;
         recorded.push(event.id);

@@ -675,3 +675,14 @@ pub fn report_figures(name: &str, figures: &str) {
         eprintln!("cannot keep the figures in {}: {error}", dir.display());
     }
 }
+
+/// Production mode for an in-process server: no development identities,
+/// `hs256` (if any) for HS256 tokens, and a ledger key file made in its
+/// data directory.
+pub fn production(config: &mut Config, hs256: Option<&str>) {
+    config.dev = false;
+    config.signing_key = hs256.map(str::to_owned);
+    let file = config.data_dir.join("ledger-key.json");
+    consent_api::ledger::LedgerKeys::generate(&file, chrono::Utc::now()).expect("a ledger key");
+    config.ledger_key_file = Some(file);
+}

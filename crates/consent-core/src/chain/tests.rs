@@ -20,6 +20,28 @@ fn chain(tenant: &str, events: usize) -> Vec<ChainLink> {
     links
 }
 
+/// `links` with each event changed by `change`, the whole chain hashed anew.
+fn rehashed_with(
+    links: &[ChainLink],
+    change: impl Fn(usize, &mut serde_json::Value),
+) -> Vec<ChainLink> {
+    let mut head = ChainHead::default();
+    links
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut event = l.event.clone();
+            change(i, &mut event);
+            let link = ChainLink::after(&head, "t", event);
+            head = ChainHead {
+                count: link.n,
+                hash: Some(link.hash.clone()),
+            };
+            link
+        })
+        .collect()
+}
+
 fn end_of(links: &[ChainLink]) -> ChainHead {
     ChainHead {
         count: links.len() as u64,
@@ -133,25 +155,31 @@ fn each_kind_of_tampering_is_named() {
     );
 
     // The whole chain re-hashed after an edit: its end differs from the signed one.
-    let mut head = ChainHead::default();
-    let rewritten: Vec<ChainLink> = links
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let mut event = l.event.clone();
-            if i == 1 {
-                event["action"] = json!("opted_out");
-            }
-            let link = ChainLink::after(&head, "t", event);
-            head = ChainHead {
-                count: link.n,
-                hash: Some(link.hash.clone()),
-            };
-            link
-        })
-        .collect();
+    let rewritten = rehashed_with(&links, |i, event| {
+        if i == 1 {
+            event["action"] = json!("opted_out");
+        }
+    });
     assert_eq!(
         kind_and_line(verify_chain("t", &rewritten, Some(&end))),
         (BreakKind::Edited, 5)
+    );
+}
+
+// Guards the check against a checkpoint signed earlier: later events are
+// fine; fewer events, or a different event where it signed, are not.
+#[test]
+fn a_chain_holds_what_an_earlier_checkpoint_signed() {
+    let links = chain("t", 5);
+    let signed = end_of(&links[..3]);
+    assert_eq!(verify_chain_since("t", &links, &signed), Ok(end_of(&links)));
+    assert_eq!(
+        kind_and_line(verify_chain_since("t", &links[..2], &signed)),
+        (BreakKind::Truncated, 3)
+    );
+    let rewritten = rehashed_with(&links, |_, event| event["action"] = json!("opted_out"));
+    assert_eq!(
+        kind_and_line(verify_chain_since("t", &rewritten, &signed)),
+        (BreakKind::Edited, 3)
     );
 }

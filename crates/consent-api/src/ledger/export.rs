@@ -1,0 +1,166 @@
+//! A tenant's ledger as a file an auditor checks offline: JSON lines, one
+//! per event (`{"link": {tenant, n, prev_hash, hash, event}, "receipt":
+//! JWS}`), ending with `{"checkpoint": JWS}` signed at export time; and
+//! the check of such a file with nothing but the published keys.
+
+use consent_core::chain::{verify_chain, BreakKind, ChainBreak, ChainHead, ChainLink, Checkpoint};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::jws::{self, JwsError};
+use super::LedgerKeys;
+use crate::store::{Store, CHECKPOINT_TYP};
+
+/// The JWS `typ` of a signed receipt.
+pub const RECEIPT_TYP: &str = "receipt+jws";
+
+/// The media type of an export.
+pub const MEDIA_TYPE: &str = "application/x-ndjson";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct EventLine {
+    link: ChainLink,
+    receipt: String,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct EndLine {
+    checkpoint: String,
+}
+
+/// `tenant_id`'s ledger as export lines (each without its newline), signed
+/// with `keys`; `at` is the checkpoint's time.
+pub async fn export(
+    store: &Store,
+    keys: &LedgerKeys,
+    tenant_id: &str,
+    at: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    let events = store.ledger_of(tenant_id).await?;
+    let mut lines = Vec::with_capacity(events.len() + 1);
+    let mut head = ChainHead::default();
+    for (link, receipt) in events {
+        head = ChainHead {
+            count: head.count.max(link.n),
+            hash: Some(link.hash.clone()),
+        };
+        let line = EventLine {
+            receipt: keys.sign(receipt.as_bytes(), RECEIPT_TYP),
+            link,
+        };
+        lines.push(serde_json::to_string(&line).expect("an export line serialises"));
+    }
+    let checkpoint = Checkpoint {
+        tenant: tenant_id.to_owned(),
+        count: head.count,
+        head_hash: head.hash,
+        at: at.to_owned(),
+    };
+    let payload = serde_json::to_vec(&checkpoint).expect("a checkpoint serialises");
+    let end = EndLine {
+        checkpoint: keys.sign(&payload, CHECKPOINT_TYP),
+    };
+    lines.push(serde_json::to_string(&end).expect("an export line serialises"));
+    Ok(lines)
+}
+
+/// What a check of an export found when everything holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    pub tenant: String,
+    pub events: u64,
+    /// The key that signed the checkpoint, and when.
+    pub kid: String,
+    pub at: String,
+}
+
+/// The first thing wrong with an export: its line (1-based) and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {kind}: {why}")]
+pub struct ExportProblem {
+    pub line: usize,
+    /// `edited`, `missing`, `inserted`, `reordered`, `truncated`,
+    /// `unknown key`, `bad signature` or `malformed`.
+    pub kind: &'static str,
+    pub why: String,
+}
+
+fn problem(line: usize, kind: &'static str, why: impl Into<String>) -> ExportProblem {
+    ExportProblem {
+        line,
+        kind,
+        why: why.into(),
+    }
+}
+
+fn signature_problem(line: usize, what: &str, error: JwsError) -> ExportProblem {
+    let kind = match error {
+        JwsError::UnknownKey(_) => "unknown key",
+        JwsError::BadSignature => "bad signature",
+        JwsError::Malformed | JwsError::Algorithm(_) => "malformed",
+    };
+    problem(line, kind, format!("the {what}: {error}"))
+}
+
+impl From<ChainBreak> for ExportProblem {
+    fn from(broken: ChainBreak) -> ExportProblem {
+        problem(broken.line, broken.kind.as_str(), broken.why)
+    }
+}
+
+/// Checks an export (`text`) against the public keys `jwks`: every
+/// receipt's signature and that it belongs to its event, every hash link,
+/// and the closing checkpoint's signature, count and newest hash.
+pub fn verify_export(text: &str, jwks: &Value) -> Result<Verified, ExportProblem> {
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let Some((last, events)) = lines.split_last() else {
+        return Err(problem(
+            1,
+            BreakKind::Truncated.as_str(),
+            "the file is empty",
+        ));
+    };
+    let end_line = lines.len();
+    let end: EndLine = serde_json::from_str(last).map_err(|_| {
+        problem(
+            end_line,
+            BreakKind::Truncated.as_str(),
+            "the file does not end with its checkpoint: it was cut off",
+        )
+    })?;
+    let (kid, payload) = jws::verify(&end.checkpoint, jwks)
+        .map_err(|e| signature_problem(end_line, "checkpoint", e))?;
+    let checkpoint: Checkpoint = serde_json::from_slice(&payload)
+        .map_err(|e| problem(end_line, "malformed", format!("the checkpoint: {e}")))?;
+    let mut links = Vec::with_capacity(events.len());
+    for (index, text) in events.iter().enumerate() {
+        let line = index + 1;
+        let event: EventLine = serde_json::from_str(text)
+            .map_err(|e| problem(line, "malformed", format!("not an event line: {e}")))?;
+        let (_, receipt) =
+            jws::verify(&event.receipt, jwks).map_err(|e| signature_problem(line, "receipt", e))?;
+        let receipt: Value = serde_json::from_slice(&receipt)
+            .map_err(|e| problem(line, "malformed", format!("the receipt: {e}")))?;
+        let names_event = receipt["event_id"] == event.link.event["id"];
+        let names_hash = match receipt["event_hash"].as_str() {
+            Some(hash) => hash == event.link.hash,
+            // Issued before the chain existed: it cannot name a hash.
+            None => receipt.get("event_hash").is_none(),
+        };
+        if !names_event || !names_hash {
+            return Err(problem(
+                line,
+                BreakKind::Edited.as_str(),
+                "the signed receipt is for another event than the one on this line",
+            ));
+        }
+        links.push(event.link);
+    }
+    verify_chain(&checkpoint.tenant, &links, Some(&checkpoint.head()))?;
+    Ok(Verified {
+        tenant: checkpoint.tenant,
+        events: checkpoint.count,
+        kid,
+        at: checkpoint.at,
+    })
+}
