@@ -8,9 +8,10 @@ CREATE TABLE ledger_chain (
     tenant_id TEXT NOT NULL,
     n BIGINT NOT NULL,
     prev_hash TEXT,
-    hash TEXT NOT NULL,
-    UNIQUE (tenant_id, n)
+    hash TEXT NOT NULL
 );
+-- One event per place in a tenant's chain (and the head found by it).
+CREATE UNIQUE INDEX ledger_chain_by_tenant ON ledger_chain (tenant_id, n);
 CREATE TRIGGER ledger_chain_no_update BEFORE UPDATE ON ledger_chain
 BEGIN
     SELECT RAISE(ABORT, 'ledger_chain is append-only');
