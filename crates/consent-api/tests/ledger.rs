@@ -535,3 +535,89 @@ fn key_file(dir: &std::path::Path) -> std::path::PathBuf {
     }
     path
 }
+
+// Guards the document as of an instant: replayed from the history, the
+// state each program had then, read-only; instants before the tenant
+// existed, in the future or malformed are refused with the field named.
+#[tokio::test]
+async fn the_settings_as_of_an_instant_are_replayed_from_the_history() {
+    let server = TestServer::start().await;
+    let ada = server.token("contoso", "admin").await;
+    let reader = server.token("contoso", "reader").await;
+    let stamp =
+        |at: chrono::DateTime<chrono::Utc>| at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    let as_of = |at: String, token: String| {
+        let server = &server;
+        async move {
+            server
+                .get(
+                    &format!(
+                        "/api/v1/tenants/contoso/data-sharing?at={}",
+                        at.replace('+', "%2B")
+                    ),
+                    &token,
+                )
+                .await
+        }
+    };
+    let before_any = stamp(server.clock.now());
+    server.clock.advance(chrono::Duration::minutes(1));
+    server.opt_in("contoso", "copilot", &ada).await;
+    server.clock.advance(chrono::Duration::hours(1));
+    let while_on = stamp(server.clock.now());
+    server.clock.advance(chrono::Duration::hours(1));
+    server.opt_out("contoso", "copilot", &ada).await;
+    server.clock.advance(chrono::Duration::minutes(1));
+
+    let then = as_of(while_on.clone(), reader.clone()).await;
+    assert_eq!(then.status, reqwest::StatusCode::OK, "{}", then.body);
+    let copilot = common::program_view(&then.body, "copilot");
+    assert_eq!(copilot["enabled"], true, "{}", then.body);
+    assert!(copilot["pending_deletion"].is_null());
+    assert_eq!(
+        then.body["can_edit"], false,
+        "a past state cannot be edited"
+    );
+    assert_eq!(then.body["version"], 1, "one event recorded by then");
+    assert_eq!(then.header("etag"), None);
+
+    let start = as_of(before_any, ada.clone()).await;
+    assert_eq!(
+        common::program_view(&start.body, "copilot")["enabled"],
+        false
+    );
+    assert_eq!(start.body["version"], 0);
+
+    let now = as_of(stamp(server.clock.now()), ada.clone()).await;
+    let copilot = common::program_view(&now.body, "copilot");
+    assert_eq!(copilot["enabled"], false);
+    assert!(
+        copilot["pending_deletion"]["due_by"].is_string(),
+        "{}",
+        now.body
+    );
+
+    for (at, why) in [
+        (
+            stamp(server.clock.now() + chrono::Duration::hours(1)),
+            "future",
+        ),
+        ("2000-01-01T00:00:00Z".to_owned(), "registered after"),
+        ("yesterday".to_owned(), "RFC 3339"),
+    ] {
+        let refused = as_of(at, ada.clone()).await;
+        assert_eq!(refused.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.problem_code(), "invalid_query");
+        assert_eq!(refused.body["field"], "at");
+        assert!(
+            refused.body["detail"].as_str().unwrap().contains(why),
+            "{}",
+            refused.body
+        );
+    }
+    let unknown = server
+        .get("/api/v1/tenants/contoso/data-sharing?when=now", &ada)
+        .await;
+    assert_eq!(unknown.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(unknown.body["field"], "when");
+}

@@ -34,7 +34,7 @@ const ROUTES: [(&str, &str, &str, &[u16]); 29] = [
         "get",
         "/api/v1/tenants/{tenant_id}/data-sharing",
         "/api/v1/tenants/contoso/data-sharing",
-        &[401, 404, 500],
+        &[401, 404, 422, 500],
     ),
     (
         "put",

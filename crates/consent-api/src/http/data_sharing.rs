@@ -2,8 +2,9 @@
 
 use axum::extract::State;
 use axum::http::header::{CONTENT_TYPE, ETAG, IF_MATCH};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
+use axum::Json;
 use consent_core::{ChangeRequest, DataSharingDocument, ErrorCode, ProgramId};
 
 use super::{visible_snapshot, IDEMPOTENCY_KEY};
@@ -11,7 +12,7 @@ use crate::http::extract::{ApiJson, ApiPath};
 use crate::http::problem::ApiError;
 use crate::identity::Caller;
 use crate::service::change::{ChangeAnswer, ChangeError, ChangeService, ProgramChange};
-use crate::service::document::data_sharing_document;
+use crate::service::document::{data_sharing_document, data_sharing_document_at};
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -36,6 +37,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         ("tenant_id" = String, Path, min_length = 1, max_length = 64, pattern = r"^(?!\.\.?$)[A-Za-z0-9._-]+$", description = "The tenant's id: 1 to 64 letters, digits, '-', '_' or '.' (not `.` or `..`)"),
         ("If-None-Match" = Option<String>, Header, nullable = false,
             description = "The ETag of the document the caller already has; if it is still current (the same version and the same current notice versions) the answer is 304 without a body. Other values are ignored"),
+        ("at" = Option<String>, Query, format = DateTime,
+            description = "An RFC 3339 instant in the past: the document as it was then, replayed from the ledger, with the notice versions then in force; read-only (can_edit false), its version the number of events recorded by then, without an ETag"),
     ),
     responses(
         (status = 304, description = "The document named by If-None-Match is still current",
@@ -72,6 +75,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 401, description = "`unauthorized`: no valid bearer token", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 403, description = "`forbidden`: the token maps to no tenant or role this service knows; `insufficient_scope`: a service's token, not a person's", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 404, description = "`not_found`: no such tenant for this caller (another tenant's data answers alike)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_query`: an unknown parameter, or `at` not an RFC 3339 instant, in the future, or before the tenant was registered (`field` names it)", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 429, description = "`rate_limited`: too many requests from this caller; `Retry-After` says when to try again", body = consent_core::Problem, content_type = "application/problem+json"),
         (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
     )
@@ -81,9 +85,23 @@ pub async fn document(
     caller: Caller,
     ApiPath(tenant_id): ApiPath<String>,
     headers: HeaderMap,
+    uri: Uri,
 ) -> Result<Response, ApiError> {
     let snapshot = visible_snapshot(&state, &caller, &tenant_id).await?;
     let notices = state.notices.get();
+    if let Some(at) = super::decisions::instant(&uri)? {
+        let refused =
+            |message: &str| ApiError::new(ErrorCode::InvalidQuery, message).with_field("at");
+        if at > state.now() {
+            return Err(refused(
+                "at is in the future: the settings then are not known yet",
+            ));
+        }
+        let then = data_sharing_document_at(&state.store, &notices, &snapshot, at)
+            .await?
+            .ok_or_else(|| refused("the tenant was registered after this instant"))?;
+        return Ok(Json(then).into_response());
+    }
     if let Some(response) =
         super::conditional::not_modified(&headers, &snapshot, &notices, state.now())
     {

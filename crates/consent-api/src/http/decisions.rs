@@ -160,8 +160,9 @@ pub async fn decisions_batch(
     }))
 }
 
-/// The `at` parameter, the only one these answers take.
-fn instant(uri: &Uri) -> Result<Option<Timestamp>, ApiError> {
+/// The `at` parameter, the only one these answers take (decisions, and the
+/// data-sharing document as of an instant).
+pub(crate) fn instant(uri: &Uri) -> Result<Option<Timestamp>, ApiError> {
     let pairs = query_pairs(uri)?;
     let invalid = |field: &str, message: &str| {
         ApiError::new(ErrorCode::InvalidQuery, message).with_field(field)

@@ -124,4 +124,15 @@ impl Store {
             .or(before_first_later)
             .map_or_else(|| now.clone(), |code| Region::new(&code)))
     }
+
+    /// How many events `tenant_id` had recorded by `at`.
+    pub async fn events_until(&self, tenant_id: &str, at: Timestamp) -> Result<i64, sqlx::Error> {
+        on_pool!(&self.pool, |pool| sqlx::query_scalar(
+            "SELECT COUNT(*) FROM consent_events WHERE tenant_id = $1 AND at <= $2"
+        )
+        .bind(tenant_id)
+        .bind(timestamp(at))
+        .fetch_one(pool)
+        .await)
+    }
 }
