@@ -84,3 +84,37 @@ def dev_notice_refusals_are_about_the_catalog(ctx, response, case):
             "should state that check, or only what is already published may refuse it"
         )
     return None
+
+
+DOCUMENT = ("GET", "/api/v1/tenants/{tenant_id}/data-sharing")
+
+# What a well-formed `at` may still be refused for: a moment the ledger
+# cannot answer for.
+INSTANT_REFUSALS = ("in the future", "registered after")
+
+
+@schemathesis.check
+def as_of_refusals_are_about_the_instant(ctx, response, case):
+    """A well-formed `at` is refused only for a future or pre-registration instant."""
+    if (case.method.upper(), case.operation.path) != DOCUMENT:
+        return None
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return None
+    if response.status_code != 422:
+        return None
+    try:
+        problem = response.json()
+    except Exception:  # noqa: BLE001 - any unreadable body is a failure here
+        problem = {}
+    detail = problem.get("detail") or ""
+    if (
+        problem.get("code") != "invalid_query"
+        or problem.get("field") != "at"
+        or not any(reason in detail for reason in INSTANT_REFUSALS)
+    ):
+        raise AssertionError(
+            f"A well-formed request for the document was refused: {problem!r}; only an "
+            "instant in the future or before the tenant was registered may be"
+        )
+    return None
