@@ -12,6 +12,22 @@ document admits a request the server cannot read.
 
 import schemathesis
 
+def positive_refusal(case, response, operation, statuses):
+    """The problem body of a refusal with one of `statuses` of a schema-valid
+    request to `operation` (method, path); None for anything else."""
+    if (case.method.upper(), case.operation.path) != operation:
+        return None
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return None
+    if response.status_code not in statuses:
+        return None
+    try:
+        return response.json()
+    except Exception:  # noqa: BLE001 - any unreadable body is a failure here
+        return {}
+
+
 CHANGE = ("PUT", "/api/v1/tenants/{tenant_id}/data-sharing/{program_id}")
 
 ALLOWED_REFUSALS = {
@@ -30,18 +46,11 @@ ALLOWED_REFUSALS = {
 @schemathesis.check
 def change_refusals_are_about_the_change(ctx, response, case):
     """A schema-valid change is refused only for concurrency or a consent rule."""
-    if (case.method.upper(), case.operation.path) != CHANGE:
+    problem = positive_refusal(case, response, CHANGE, ALLOWED_REFUSALS)
+    if problem is None:
         return None
-    meta = case.meta
-    if meta is None or not meta.generation.mode.is_positive:
-        return None
-    allowed = ALLOWED_REFUSALS.get(response.status_code)
-    if allowed is None:
-        return None
-    try:
-        code = response.json().get("code")
-    except Exception:  # noqa: BLE001 - any unreadable body is a failure here
-        code = None
+    allowed = ALLOWED_REFUSALS[response.status_code]
+    code = problem.get("code")
     if code not in allowed:
         raise AssertionError(
             f"A schema-valid change was refused with {response.status_code} `{code}`; "
@@ -64,17 +73,9 @@ CATALOG_REFUSALS = {
 @schemathesis.check
 def dev_notice_refusals_are_about_the_catalog(ctx, response, case):
     """A schema-valid notice is refused only for what the schema cannot state."""
-    if (case.method.upper(), case.operation.path) != NOTICE:
+    problem = positive_refusal(case, response, NOTICE, (422,))
+    if problem is None:
         return None
-    meta = case.meta
-    if meta is None or not meta.generation.mode.is_positive:
-        return None
-    if response.status_code != 422:
-        return None
-    try:
-        problem = response.json()
-    except Exception:  # noqa: BLE001 - any unreadable body is a failure here
-        problem = {}
     field = problem.get("field")
     detail = problem.get("detail") or ""
     expected = CATALOG_REFUSALS.get(field)
@@ -96,17 +97,9 @@ INSTANT_REFUSALS = ("in the future", "registered after")
 @schemathesis.check
 def as_of_refusals_are_about_the_instant(ctx, response, case):
     """A well-formed `at` is refused only for a future or pre-registration instant."""
-    if (case.method.upper(), case.operation.path) != DOCUMENT:
+    problem = positive_refusal(case, response, DOCUMENT, (422,))
+    if problem is None:
         return None
-    meta = case.meta
-    if meta is None or not meta.generation.mode.is_positive:
-        return None
-    if response.status_code != 422:
-        return None
-    try:
-        problem = response.json()
-    except Exception:  # noqa: BLE001 - any unreadable body is a failure here
-        problem = {}
     detail = problem.get("detail") or ""
     if (
         problem.get("code") != "invalid_query"
