@@ -318,15 +318,11 @@ async fn the_csv_download_quotes_what_needs_quoting() {
     );
 
     let copilot_only = server
-        .client
-        .get(server.url("/api/v1/tenants/contoso/data-sharing/history.csv?program=copilot"))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .get_text(
+            "/api/v1/tenants/contoso/data-sharing/history.csv?program=copilot",
+            &admin,
+        )
+        .await;
     assert_eq!(
         copilot_only.matches("\r\n").count(),
         1,

@@ -339,15 +339,8 @@ async fn receipts_and_checkpoints_are_signed_with_the_published_keys() {
     assert!(jws::verify(&String::from_utf8(forged).unwrap(), &keys.body).is_err());
 
     let checkpoint = server
-        .client
-        .get(server.url("/api/v1/tenants/contoso/ledger/checkpoint"))
-        .bearer_auth(&ada)
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+        .get_text("/api/v1/tenants/contoso/ledger/checkpoint", &ada)
+        .await;
     let (_, payload) = jws::verify(&checkpoint, &keys.body).expect("the checkpoint checks");
     let point: Checkpoint = serde_json::from_slice(&payload).unwrap();
     let sql = server.sql().await;

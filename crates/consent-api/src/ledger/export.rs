@@ -37,13 +37,16 @@ pub async fn export(
     at: &str,
 ) -> Result<Vec<String>, sqlx::Error> {
     let events = store.ledger_of(tenant_id).await?;
-    let mut lines = Vec::with_capacity(events.len() + 1);
-    let mut head = ChainHead::default();
-    for (link, receipt) in events {
-        head = ChainHead {
-            count: head.count.max(link.n),
+    // The checkpoint vouches for the chain as exported: its newest link.
+    let head = events
+        .last()
+        .map(|(link, _)| ChainHead {
+            count: link.n,
             hash: Some(link.hash.clone()),
-        };
+        })
+        .unwrap_or_default();
+    let mut lines = Vec::with_capacity(events.len() + 1);
+    for (link, receipt) in events {
         let line = EventLine {
             receipt: keys.sign(receipt.as_bytes(), RECEIPT_TYP),
             link,

@@ -346,6 +346,23 @@ impl TestServer {
         answer(request.send().await.expect("the server answers")).await
     }
 
+    /// The body of a successful `GET` as text (CSV, a JWS, JSON lines).
+    pub async fn get_text(&self, path: &str, token: &str) -> String {
+        let response = self
+            .client
+            .get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("the server answers");
+        assert!(
+            response.status().is_success(),
+            "GET {path}: {}",
+            response.status()
+        );
+        response.text().await.expect("a text body")
+    }
+
     pub async fn get(&self, path: &str, token: &str) -> Answer {
         self.call(
             Method::GET,
