@@ -1,12 +1,13 @@
 //! Reading notices for a person: the current version, and what changed
 //! since the version a tenant accepted.
 
+use consent_core::notice::diff::{SectionChange, SectionDiff};
 use consent_core::rules::NoticeSet;
 use consent_core::{
     NoticeAcceptance, NoticeDocument, NoticeRef, NoticeVersion, NoticeVersionSummary, ProgramId,
     ProgramView,
 };
-use futures::future::{join, join_all};
+use futures::future::join_all;
 use leptos::prelude::*;
 
 use crate::api::{ApiClient, ApiError};
@@ -58,8 +59,10 @@ pub struct NoticeChange {
     pub current: u32,
     /// The publisher's summaries of the versions since the accepted one, newest first.
     pub summaries: Vec<String>,
-    /// Headings of the sections that are new or differ from the accepted version.
-    pub changed_sections: Vec<String>,
+    /// The sections that are new, removed or differ from the accepted
+    /// version, word by word; every section of the current version (without
+    /// words) when none was accepted.
+    pub changed_sections: Vec<SectionDiff>,
 }
 
 /// [`program_notice_versions`] as a panel reads it: `None` until it is read.
@@ -142,27 +145,25 @@ async fn notice_change(
         .iter()
         .find(|a| a.id == current.id && a.version < current.version)
         .map(|a| a.version);
-    let older = async {
-        match accepted {
-            Some(version) => client
-                .get_notice_version(&current.id, version, language)
-                .await
-                .map(Some),
-            None => Ok(None),
+    let changed_sections = match accepted {
+        Some(version) => {
+            client
+                .get_notice_diff(&current.id, version, current.version, language)
+                .await?
+                .sections
         }
-    };
-    let (document, older) = join(
-        client.get_notice_version(&current.id, current.version, language),
-        older,
-    )
-    .await;
-    let document = document?;
-    let changed_sections = match older? {
-        Some(older) => document.changed_sections(&older),
-        None => document
+        None => client
+            .get_notice_version(&current.id, current.version, language)
+            .await?
             .sections
-            .iter()
-            .map(|s| s.heading.clone())
+            .into_iter()
+            .map(|section| SectionDiff {
+                id: section.id,
+                change: SectionChange::Added,
+                heading: section.heading,
+                previous_heading: None,
+                words: Vec::new(),
+            })
             .collect(),
     };
     let summaries = versions

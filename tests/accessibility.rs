@@ -9,6 +9,7 @@
 //! the browser tests, and the script is compiled into this file.
 
 mod common;
+mod publish;
 
 use common::ledger::row_elements;
 use common::*;
@@ -269,10 +270,14 @@ async fn marketing_panel_and_notice_reader_have_no_violations() {
     }
 }
 
-// Guards the FAQ and a notice's own page.
+// Guards the FAQ and a notice's own page, with the words that changed
+// since the version before shown, and the re-acceptance banner that shows
+// them too.
 #[wasm_bindgen_test]
 async fn faq_and_notice_pages_have_no_violations() {
     let tenant = fresh_tenant("US").await;
+    set_program(&tenant.id, ProgramId::Copilot, true).await;
+    publish::publish_new_version("copilot-data-sharing", true).await;
     for theme in [Theme::Light, Theme::Dark] {
         let app = mount(&tenant.id, Role::Admin, "/faq", theme);
         app.role("heading", "Frequently asked questions").await;
@@ -282,6 +287,7 @@ async fn faq_and_notice_pages_have_no_violations() {
         )
         .await;
         audit(&app, &format!("FAQ, {theme:?}")).await;
+        app.unmount();
 
         let app = mount(
             &tenant.id,
@@ -290,7 +296,32 @@ async fn faq_and_notice_pages_have_no_violations() {
             theme,
         );
         app.role("navigation", "Contents").await;
-        audit(&app, &format!("notice page, {theme:?}")).await;
+        let since = app
+            .root
+            .query_selector(".ts-notice__changes > summary")
+            .unwrap()
+            .expect("the notice has a version before");
+        click(&since).await;
+        wait_for("the changed words", || {
+            app.root.query_selector(".ts-notice__changes ins").unwrap()
+        })
+        .await;
+        audit(&app, &format!("notice page with its changes, {theme:?}")).await;
+        app.unmount();
+
+        let app = mount(
+            &tenant.id,
+            Role::Admin,
+            "/settings/copilot-data-sharing",
+            theme,
+        );
+        app.role("heading", "Accept the changed notice to keep sharing")
+            .await;
+        wait_for("the changed words in the banner", || {
+            app.root.query_selector(".ts-banner ins").unwrap()
+        })
+        .await;
+        audit(&app, &format!("re-acceptance banner, {theme:?}")).await;
         app.unmount();
     }
 }

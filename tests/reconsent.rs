@@ -25,6 +25,15 @@ async fn program(tenant: &str, program: ProgramId) -> consent_core::ProgramView 
     document.program(program).unwrap().clone()
 }
 
+/// The text of each element under `root` that `selector` matches, in order.
+fn texts(root: &web_sys::Element, selector: &str) -> Vec<String> {
+    let found = root.query_selector_all(selector).unwrap();
+    (0..found.length())
+        .filter_map(|i| found.item(i))
+        .map(|node| node.text_content().unwrap_or_default())
+        .collect()
+}
+
 fn marketing_label(notices: &[NoticeRef]) -> String {
     format!(
         "I have read and accept the Marketing engagement notice (version {}) and the \
@@ -63,15 +72,20 @@ async fn a_material_change_asks_again_and_says_what_changed() {
         banner.query_selector(".ts-banner__sections").unwrap()
     })
     .await;
-    let headings: Vec<String> = (0..list.children().length())
-        .filter_map(|i| list.children().item(i))
-        .map(|li| li.text_content().unwrap_or_default())
-        .collect();
+    let headings = texts(&list, ".ts-diff__heading");
     assert_eq!(
         headings,
         std::slice::from_ref(changed),
         "only the changed section is listed"
     );
+    // The added words themselves, marked and announced as added.
+    assert_eq!(
+        texts(&list, "ins"),
+        [format!("[added: (Edition {}.)]", new.version)]
+    );
+    assert!(texts(&list, "del").is_empty(), "nothing was removed");
+    app.text("Added words are underlined; removed words are struck through.")
+        .await;
     assert!(by_text(&banner, "no data is shared under this setting").is_some());
 
     let switch = panel_switch(&panel).await;
@@ -234,6 +248,25 @@ async fn older_versions_are_reachable_from_the_notice_screen() {
         }
     };
     wait_until("the current version's line", shows_version(new.version)).await;
+    // What changed since the version before, word by word, when asked.
+    let since = app
+        .root
+        .query_selector(".ts-notice__changes > summary")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        since.text_content().unwrap(),
+        format!("What changed since version {}", new.version - 1)
+    );
+    click(&since).await;
+    let added = wait_for("the added words", || {
+        app.root.query_selector(".ts-notice__changes ins").unwrap()
+    })
+    .await;
+    assert_eq!(
+        added.text_content().unwrap(),
+        format!("[added: (Edition {}.)]", new.version)
+    );
     let list = app
         .role("heading", "All versions")
         .await

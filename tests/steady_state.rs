@@ -112,7 +112,7 @@ async fn a_panel_link_reads_its_notices_together_with_the_settings() {
     );
     app.role("heading", "Accept the changed notice to keep sharing")
         .await;
-    app.text("Sections that are new or changed:").await;
+    app.text("What changed, section by section:").await;
 
     let requests = seen().await;
     let settings = requests

@@ -150,6 +150,24 @@ changed-sections = Neue oder geänderte Abschnitte:
 loading-changes = Änderungen werden ermittelt …
 changes-failed = Die Änderungen konnten nicht geladen werden. Lesen Sie die Dokumente vollständig, bevor Sie sie akzeptieren.
 
+## Was sich in einem Dokument geändert hat, Wort für Wort
+
+changed-sections-words = Was sich geändert hat, Abschnitt für Abschnitt:
+diff-legend = Hinzugefügte Wörter sind unterstrichen, entfernte durchgestrichen.
+diff-added-start = [hinzugefügt:
+diff-added-end = ]
+diff-removed-start = [entfernt:
+diff-removed-end = ]
+diff-section-added = Neuer Abschnitt
+diff-section-removed = Abschnitt entfernt
+diff-section-renamed = Bisher „{ $before }“
+diff-formatting-only = Nur Hervorhebungen oder Links haben sich geändert; der Wortlaut ist gleich.
+notice-diff-summary = Was sich seit Version { $from } geändert hat
+notice-diff-loading = Vergleich mit Version { $from } …
+notice-diff-failed = Der Vergleich konnte nicht geladen werden. Öffnen Sie Version { $from }, um lesend zu vergleichen.
+notice-diff-none = Der angezeigte Wortlaut hat sich nicht geändert, nur nie angezeigte Wörter (etwa Suchbegriffe).
+notice-diff-language = Auf Englisch verglichen: Version { $from } ist in Ihrer Sprache nicht veröffentlicht.
+
 ## Fragen und Antworten (/faq)
 
 faq-heading = Häufig gestellte Fragen

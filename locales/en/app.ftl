@@ -150,6 +150,24 @@ changed-sections = Sections that are new or changed:
 loading-changes = Finding out what changed…
 changes-failed = What changed could not be loaded. Read the documents in full before accepting them.
 
+## What changed in a notice, word by word
+
+changed-sections-words = What changed, section by section:
+diff-legend = Added words are underlined; removed words are struck through.
+diff-added-start = [added:
+diff-added-end = ]
+diff-removed-start = [removed:
+diff-removed-end = ]
+diff-section-added = New section
+diff-section-removed = Section removed
+diff-section-renamed = Renamed from “{ $before }”
+diff-formatting-only = Only emphasis or links changed; the words are the same.
+notice-diff-summary = What changed since version { $from }
+notice-diff-loading = Comparing with version { $from }…
+notice-diff-failed = The comparison could not be loaded. Open version { $from } to compare by reading.
+notice-diff-none = The wording shown did not change; only words that are never shown (such as search words) did.
+notice-diff-language = Compared in English: version { $from } is not published in your language.
+
 ## Questions and answers (/faq)
 
 faq-heading = Frequently asked questions

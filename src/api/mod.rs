@@ -14,6 +14,7 @@ mod token;
 use std::fmt;
 use std::sync::Arc;
 
+use consent_core::notice::diff::NoticeDiff;
 use consent_core::{
     ChangeRequest, ConsentReceipt, DataSharingDocument, DevTokenRequest, DevTokenResponse,
     HistoryPage, NoticeDocument, NoticeRef, NoticeVersionSummary, ProgramId, PropagationDocument,
@@ -164,6 +165,25 @@ impl ApiClient {
     ) -> Result<NoticeDocument, ApiError> {
         let url = format!(
             "{}/api/v1/notices/{}/versions/{version}",
+            self.base_url,
+            encode(id)
+        );
+        let request = Request::get(&url).header("Accept-Language", language);
+        read_json(self.send(without_body(request)?).await?).await
+    }
+
+    /// `GET /api/v1/notices/{id}/diff?from=&to=`: the sections and words
+    /// that changed from version `from` to `to`, compared in `language` when
+    /// both are published in it, else in English (the diff's `language`).
+    pub async fn get_notice_diff(
+        &self,
+        id: &str,
+        from: u32,
+        to: u32,
+        language: &str,
+    ) -> Result<NoticeDiff, ApiError> {
+        let url = format!(
+            "{}/api/v1/notices/{}/diff?from={from}&to={to}",
             self.base_url,
             encode(id)
         );

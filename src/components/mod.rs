@@ -4,6 +4,7 @@ mod confirm_dialog;
 pub mod download;
 pub mod focus;
 pub mod fragment;
+pub mod notice_diff;
 mod notice_reader;
 pub mod notice_view;
 pub mod panel;
@@ -17,6 +18,7 @@ pub mod table;
 mod what_changed;
 
 pub use confirm_dialog::ConfirmDialog;
+pub use notice_diff::NoticeChanges;
 pub use notice_reader::NoticeReader;
 pub use notice_view::{NoticeBlocks, NoticeView};
 pub use read_view::ReadView;

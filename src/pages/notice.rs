@@ -7,11 +7,13 @@ use leptos_router::hooks::use_params_map;
 
 use crate::api::ApiError;
 use crate::components::fragment::follow_fragment;
-use crate::components::{NoticeView, ReadView};
+use crate::components::{NoticeChanges, NoticeView, ReadView};
 use crate::data::use_read;
 use crate::i18n::use_i18n;
 use crate::notices::{load_notice, use_shown_languages, NoticeWithVersions};
 use crate::routes::{self, use_ids, use_route_base, FAQ, SETTINGS};
+use crate::session::use_session;
+use wasm_bindgen::JsCast;
 
 /// The notice named in the address, at the version named there or its current one.
 #[component]
@@ -114,6 +116,12 @@ fn NoticeArticle(
     let summary = document.change_summary.as_deref().map(
         |s| view! { <p class="ts-notice__summary">{tr!(t, "change-summary", summary = s)}</p> },
     );
+    let previous = versions
+        .iter()
+        .map(|v| v.version)
+        .filter(|version| *version < shown)
+        .max();
+    let changes = previous.map(|from| view! { <ChangesSince id=id.clone() from to=shown /> });
     let contents = document
         .sections
         .iter()
@@ -144,6 +152,7 @@ fn NoticeArticle(
                 <p class="ts-notice__meta">{meta}</p>
                 {older}
                 {summary}
+                {changes}
                 <div class="ts-actions ts-no-print">
                     <button type="button" class="ts-button" on:click=print>
                         {tr!(t, "print")}
@@ -213,5 +222,66 @@ fn VersionItem(
                 .change_summary
                 .map(|summary| view! { <p class="ts-versions__summary">{summary}</p> })}
         </li>
+    }
+}
+
+/// "What changed since version N": the words that changed from the version
+/// before, read when the person opens it.
+#[component]
+fn ChangesSince(
+    /// The notice.
+    id: String,
+    /// The version compared from (the one before `to`).
+    from: u32,
+    /// The version shown.
+    to: u32,
+) -> impl IntoView {
+    let t = use_i18n();
+    let session = use_session();
+    let opened = RwSignal::new(false);
+    let diff = LocalResource::new(move || {
+        let open = opened.get();
+        let client = session.client();
+        let id = id.clone();
+        async move {
+            if !open {
+                return None;
+            }
+            Some(client.get_notice_diff(&id, from, to, t.lang_tag()).await)
+        }
+    });
+    let on_toggle = move |event: web_sys::Event| {
+        let open = event
+            .target()
+            .and_then(|target| target.dyn_into::<web_sys::HtmlDetailsElement>().ok())
+            .is_some_and(|details| details.open());
+        if open {
+            opened.set(true);
+        }
+    };
+    view! {
+        <details class="ts-notice__changes ts-no-print" on:toggle=on_toggle>
+            <summary>{tr!(t, "notice-diff-summary", from = from)}</summary>
+            {move || match diff.get().flatten() {
+                None => view! {
+                    <p class="ts-note" role="status">{tr!(t, "notice-diff-loading", from = from)}</p>
+                }
+                .into_any(),
+                Some(Err(_)) => view! {
+                    <p class="ts-note ts-note--error">{tr!(t, "notice-diff-failed", from = from)}</p>
+                }
+                .into_any(),
+                Some(Ok(diff)) => {
+                    let fallback = (diff.language != t.lang_tag())
+                        .then(|| view! { <p class="ts-note">{tr!(t, "notice-diff-language", from = from)}</p> });
+                    let body = if diff.sections.is_empty() {
+                        view! { <p>{tr!(t, "notice-diff-none")}</p> }.into_any()
+                    } else {
+                        view! { <NoticeChanges sections=diff.sections /> }.into_any()
+                    };
+                    view! { {fallback} {body} }.into_any()
+                }
+            }}
+        </details>
     }
 }

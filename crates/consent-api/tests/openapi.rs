@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// Every route the server answers: method, documented path, a concrete
 /// path to call, and the error statuses its description must list.
-const ROUTES: [(&str, &str, &str, &[u16]); 29] = [
+const ROUTES: [(&str, &str, &str, &[u16]); 30] = [
     ("get", "/healthz", "/healthz", &[500]),
     ("get", "/readyz", "/readyz", &[500, 503]),
     (
@@ -78,6 +78,12 @@ const ROUTES: [(&str, &str, &str, &[u16]); 29] = [
         "/api/v1/notices/{notice_id}/versions/{version}",
         "/api/v1/notices/copilot-data-sharing/versions/1",
         &[404, 500],
+    ),
+    (
+        "get",
+        "/api/v1/notices/{notice_id}/diff",
+        "/api/v1/notices/copilot-data-sharing/diff?from=1&to=2",
+        &[404, 422, 500],
     ),
     ("get", "/api/openapi.json", "/api/openapi.json", &[500]),
     (

@@ -5,6 +5,8 @@
 //! canonical JSON, so a consent receipt proves which words were shown.
 
 use crate::canonical::{canonical_json, sha256_hex};
+
+pub mod diff;
 use serde::{Deserialize, Serialize};
 
 /// Names one published version of a notice: what an admin accepts.

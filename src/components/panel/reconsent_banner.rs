@@ -4,11 +4,15 @@
 use consent_core::ProgramId;
 use leptos::prelude::*;
 
+use crate::components::NoticeChanges;
 use crate::i18n::use_i18n;
 use crate::notices::{reacceptance_changes, NoticeChange, NoticeVersionsRead};
 use crate::routes::use_ids;
 use crate::session::use_session;
 use crate::state::use_settings;
+
+/// Kept words shown on either side of a change: enough to read it in context.
+const WORDS_AROUND: usize = 8;
 
 /// Asks for re-acceptance and lists, per changed notice, the versions, the
 /// publisher's summary and the headings of the sections that changed.
@@ -62,7 +66,8 @@ pub fn ReconsentBanner(
     }
 }
 
-/// One changed notice: which versions, why, and which sections.
+/// One changed notice: which versions, why, and the words that changed in
+/// each section (only the headings when no earlier version was accepted).
 #[component]
 fn ChangedNotice(
     /// What changed in the notice.
@@ -85,7 +90,11 @@ fn ChangedNotice(
             version = change.current
         ),
     };
-    let has_sections = !change.changed_sections.is_empty();
+    let sections = (!change.changed_sections.is_empty()).then_some(change.changed_sections);
+    let (compared, headings) = match change.accepted {
+        Some(_) => (sections, None),
+        None => (None, sections),
+    };
     view! {
         <div class="ts-banner__notice">
             <p class="ts-banner__what">{what}</p>
@@ -94,15 +103,23 @@ fn ChangedNotice(
                 .into_iter()
                 .map(|summary| view! { <p>{tr!(t, "change-summary", summary = summary)}</p> })
                 .collect_view()}
-            {has_sections
-                .then(|| {
+            {compared
+                .map(|sections| {
+                    view! {
+                        <p>{tr!(t, "changed-sections-words")}</p>
+                        <div class="ts-banner__sections">
+                            <NoticeChanges sections context=WORDS_AROUND />
+                        </div>
+                    }
+                })}
+            {headings
+                .map(|sections| {
                     view! {
                         <p>{tr!(t, "changed-sections")}</p>
                         <ul class="ts-banner__sections">
-                            {change
-                                .changed_sections
+                            {sections
                                 .into_iter()
-                                .map(|heading| view! { <li>{heading}</li> })
+                                .map(|section| view! { <li>{section.heading}</li> })
                                 .collect_view()}
                         </ul>
                     }

@@ -4,14 +4,16 @@ use axum::extract::State;
 use axum::http::header::{
     ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY,
 };
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::NaiveDate;
-use consent_core::{NoticeDocument, NoticeVersionSummary};
+use consent_core::notice::diff::{notice_diff, NoticeDiff};
+use consent_core::{ErrorCode, NoticeDocument, NoticeVersionSummary};
 use serde::Serialize;
 
 use crate::http::extract::ApiPath;
+use crate::http::history::{query_pairs, refuse_empty_values};
 use crate::http::problem::ApiError;
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -109,6 +111,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(current))
         .routes(routes!(versions))
         .routes(routes!(version))
+        .routes(routes!(diff))
 }
 
 /// `GET /api/v1/notices`.
@@ -267,4 +270,96 @@ pub async fn version(
         .ok_or_else(|| {
             ApiError::not_found(format!("there is no version {version} of notice {id:?}"))
         })
+}
+
+/// `GET /api/v1/notices/{notice_id}/diff?from=V&to=W`.
+#[utoipa::path(
+    get,
+    path = "/api/v1/notices/{notice_id}/diff",
+    tag = "notices",
+    params(
+        ("notice_id" = String, Path, min_length = 1, pattern = "^[a-z0-9-]+$", description = "The notice's id"),
+        ("from" = u32, Query, minimum = 1, maximum = 4294967295_u32, description = "The published version to compare from"),
+        ("to" = u32, Query, minimum = 1, maximum = 4294967295_u32, description = "The published version to compare to"),
+        ("Accept-Language" = Option<String>, Header, nullable = false, example = "de-DE, de;q=0.9, en;q=0.5",
+            description = "The languages the reader wants; both versions are compared in the one asked for most among those `to` is published in, when `from` is published in it too, else in English"),
+    ),
+    responses(
+        (status = 200, description = "The sections added, removed and changed from `from` to `to`, each changed one word by word; unchanged sections are left out", body = NoticeDiff,
+            headers(
+                ("Cache-Control" = String, description = "Published versions never change, so neither does their difference"),
+                ("Content-Language" = String, description = "The language of the wordings compared"),
+                ("Vary" = String, description = "`accept-language`")
+            )),
+        (status = 404, description = "`not_found`: no such notice, or one of the versions is not published", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_query`: `from` or `to` missing, repeated or not a whole number from 1, or an unknown parameter (`field` names it)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`: the server failed; nothing was changed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn diff(
+    State(state): State<AppState>,
+    ApiPath(id): ApiPath<String>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let (from, to) = compared_versions(&uri)?;
+    let catalog = state.notices.get();
+    if catalog.current(&id).is_none() {
+        return Err(ApiError::not_found(format!("there is no notice {id:?}")));
+    }
+    let missing = |version: u32| {
+        ApiError::not_found(format!("there is no version {version} of notice {id:?}"))
+    };
+    let newer = catalog
+        .negotiated(&id, to, accept_language(&headers))
+        .ok_or_else(|| missing(to))?;
+    let (older, newer) = match catalog.exact(&id, from, &newer.language) {
+        Some(older) => (older, newer),
+        // `from` is not published in that language: compare the reference wordings.
+        None => (
+            catalog.version(&id, from).ok_or_else(|| missing(from))?,
+            catalog.version(&id, to).ok_or_else(|| missing(to))?,
+        ),
+    };
+    let diff = notice_diff(older, newer);
+    let mut response = (PUBLISHED, [(VARY, "accept-language")], Json(&diff)).into_response();
+    if let Ok(language) = HeaderValue::from_str(&diff.language) {
+        response.headers_mut().insert(CONTENT_LANGUAGE, language);
+    }
+    Ok(response)
+}
+
+/// The `from` and `to` versions of a diff request, each given once as a
+/// whole number from 1; no other parameter.
+fn compared_versions(uri: &Uri) -> Result<(u32, u32), ApiError> {
+    let pairs = query_pairs(uri)?;
+    let invalid = |field: &str, message: &str| {
+        ApiError::new(ErrorCode::InvalidQuery, message).with_field(field)
+    };
+    if let Some((name, _)) = pairs
+        .iter()
+        .find(|(name, _)| name != "from" && name != "to")
+    {
+        return Err(invalid(
+            name,
+            "this parameter is not known here: only from and to are",
+        ));
+    }
+    refuse_empty_values(&pairs)?;
+    let version = |field: &str| {
+        let mut given = pairs.iter().filter(|(name, _)| name == field);
+        match (given.next(), given.next()) {
+            (None, _) => Err(invalid(
+                field,
+                "give the version to compare, such as from=1&to=2",
+            )),
+            (Some(_), Some(_)) => Err(invalid(field, "give each version once")),
+            (Some((_, value)), None) => value
+                .parse::<u32>()
+                .ok()
+                .filter(|version| *version >= 1)
+                .ok_or_else(|| invalid(field, "a version is a whole number from 1")),
+        }
+    };
+    Ok((version("from")?, version("to")?))
 }
