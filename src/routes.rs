@@ -22,9 +22,22 @@ pub fn notice(id: &str) -> String {
 
 /// The consent history, of one program or (for `None`) of all.
 pub fn history_of(program: Option<ProgramId>) -> String {
-    match program {
-        Some(program) => format!("{HISTORY}?program={}", program.as_str()),
-        None => HISTORY.to_owned(),
+    history_as_of(program, None)
+}
+
+/// The consent history with the settings as they stood at `at` shown above it.
+pub fn history_as_of(program: Option<ProgramId>, at: Option<consent_core::Timestamp>) -> String {
+    let mut query = Vec::new();
+    if let Some(program) = program {
+        query.push(format!("program={}", program.as_str()));
+    }
+    if let Some(at) = at {
+        let at = at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        query.push(format!("at={}", js_sys::encode_uri_component(&at)));
+    }
+    match query.is_empty() {
+        true => HISTORY.to_owned(),
+        false => format!("{HISTORY}?{}", query.join("&")),
     }
 }
 

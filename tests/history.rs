@@ -361,3 +361,207 @@ async fn readers_see_the_history() {
     app.role("button", "Export CSV").await;
     app.unmount();
 }
+
+/// The `datetime-local` value of `at` in the browser's time zone, with milliseconds.
+fn local_value(at: chrono::DateTime<chrono::Utc>) -> String {
+    let date = js_sys::Date::new(&(at.timestamp_millis() as f64).into());
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds(),
+        date.get_milliseconds()
+    )
+}
+
+/// The field labelled "Show settings as of…".
+async fn as_of_field(app: &TestApp) -> web_sys::HtmlInputElement {
+    let label = app.text("Show settings as of…").await;
+    let id = label
+        .get_attribute("for")
+        .expect("the label names its field");
+    web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .get_element_by_id(&id)
+        .expect("the labelled field")
+        .unchecked_into()
+}
+
+// Guards "Show settings as of…": a moment between two changes shows the
+// settings as they were then, read-only and in words, and the address keeps
+// it; an empty, future or pre-registration moment is explained while the
+// field keeps what was typed; "Back to the current settings" leaves.
+#[wasm_bindgen_test]
+async fn settings_as_of_a_past_moment_are_shown_read_only() {
+    let tenant = fresh_tenant("US").await;
+    set_program(&tenant.id, ProgramId::Copilot, true).await;
+    let reader = client_as(&tenant.id, Role::Reader).await;
+    let on = reader
+        .get_history(&tenant.id, None, None, None)
+        .await
+        .unwrap()
+        .events
+        .remove(0);
+    // The turn-off must be recorded at a later instant than the turn-on.
+    let on_ms = on.at.timestamp_millis() as f64;
+    wait_until("the clock to pass the turn-on", || {
+        js_sys::Date::now() > on_ms + 10.0
+    })
+    .await;
+    set_program(&tenant.id, ProgramId::Copilot, false).await;
+    let off = reader
+        .get_history(&tenant.id, None, None, None)
+        .await
+        .unwrap()
+        .events
+        .remove(0);
+    assert!(off.at > on.at);
+    let between = on.at + (off.at - on.at) / 2;
+
+    let app = TestApp::mount(&tenant.id, Role::Admin, "/history");
+    let field = as_of_field(&app).await;
+    let show = app.role("button", "Show").await;
+
+    // Bad moments first: each is explained, and what was typed stays.
+    click(&show).await;
+    app.text("Choose a date and a time.").await;
+    assert_eq!(field.get_attribute("aria-invalid").as_deref(), Some("true"));
+    field.set_value("2999-01-01T00:00");
+    click(&show).await;
+    app.text("Choose a moment in the past: the settings at a future moment are not known yet.")
+        .await;
+    assert_eq!(
+        field.value(),
+        "2999-01-01T00:00",
+        "the typed moment is kept"
+    );
+    field.set_value("2000-01-01T00:00");
+    click(&show).await;
+    app.text(
+        "Your organization's settings were first recorded after that moment. Choose a later one.",
+    )
+    .await;
+
+    field.set_value(&local_value(between));
+    click(&show).await;
+    let list = wait_for("the settings as of the moment", || {
+        app.root
+            .query_selector("ul.ts-settings--past")
+            .unwrap()
+            .filter(|list| list.children().length() == 2)
+    })
+    .await;
+    assert!(
+        address().contains("at="),
+        "the address keeps the moment: {}",
+        address()
+    );
+    let heading = app
+        .root
+        .query_selector(".ts-as-of__heading")
+        .unwrap()
+        .unwrap();
+    let heading = visible_text(heading.unchecked_ref());
+    assert!(heading.starts_with("Settings as of "), "{heading}");
+    assert_eq!(
+        list.get_attribute("aria-label").as_deref(),
+        Some(heading.as_str())
+    );
+    let rows: Vec<String> = (0..2)
+        .map(|i| visible_text(list.children().item(i).unwrap().unchecked_ref()))
+        .collect();
+    assert!(
+        rows[0].starts_with(COPILOT) && rows[0].ends_with("On"),
+        "{rows:?}"
+    );
+    let version = on.notices[0].version;
+    assert!(
+        rows[0].contains(&format!(
+            "Accepted: Copilot data sharing notice, version {version}"
+        )),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1].starts_with(MARKETING) && rows[1].ends_with("Off"),
+        "{rows:?}"
+    );
+    assert!(
+        list.query_selector("a, button, input").unwrap().is_none(),
+        "the past is read-only"
+    );
+
+    click(&app.role("button", "Back to the current settings").await).await;
+    wait_until("the moment to leave the address", || {
+        !address().contains("at=")
+    })
+    .await;
+    app.gone("button", "Back to the current settings").await;
+    assert!(app
+        .root
+        .query_selector("ul.ts-settings--past")
+        .unwrap()
+        .is_none());
+    app.unmount();
+}
+
+// Guards the signed ledger download: one line per event with its hash link
+// and signed receipt, then the signed checkpoint, saved under the server's
+// name, and the page says how to check it.
+#[wasm_bindgen_test]
+async fn the_signed_ledger_downloads_from_the_history() {
+    let tenant = fresh_tenant("US").await;
+    set_program(&tenant.id, ProgramId::Copilot, true).await;
+    set_program(&tenant.id, ProgramId::Copilot, false).await;
+    let history = client_as(&tenant.id, Role::Reader)
+        .await
+        .get_history(&tenant.id, None, None, None)
+        .await
+        .unwrap();
+    catch_downloads();
+    let app = TestApp::mount(&tenant.id, Role::Reader, "/history");
+    let export = app.role("button", "Export signed ledger").await;
+    // Available once the page is signed in.
+    wait_until("the export to be available", || {
+        !export.has_attribute("aria-disabled")
+    })
+    .await;
+    click(&export).await;
+    let file = next_download().await;
+    let name = format!("ledger-{}.jsonl", tenant.id);
+    assert_eq!(file.name, name);
+    assert_eq!(file.mime, "application/x-ndjson");
+    let lines: Vec<serde_json::Value> = file
+        .text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), history.events.len() + 1);
+    let exported: Vec<&str> = lines[..lines.len() - 1]
+        .iter()
+        .map(|line| line["link"]["event"]["id"].as_str().unwrap())
+        .collect();
+    let recorded: Vec<&str> = history.events.iter().rev().map(|e| e.id.as_str()).collect();
+    assert_eq!(exported, recorded, "every event, oldest first");
+    assert_eq!(
+        lines[1]["link"]["prev_hash"], lines[0]["link"]["hash"],
+        "each event is linked to the one before"
+    );
+    assert!(
+        lines.last().unwrap()["checkpoint"]
+            .as_str()
+            .unwrap()
+            .split('.')
+            .count()
+            == 3
+    );
+    app.text(&format!(
+        "Downloaded {name}. Check it with: consent-api ledger verify --in {name} --jwks jwks.json"
+    ))
+    .await;
+    app.unmount();
+}

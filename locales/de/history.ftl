@@ -42,6 +42,27 @@ download-signed = Signierten Beleg herunterladen
 downloaded-signed = { $file } wurde heruntergeladen, signiert mit Schlüssel { $kid }.
 downloading = Der Beleg wird vorbereitet …
 download-failed = Der Beleg konnte nicht heruntergeladen werden.
+
+## Das Protokoll und die Einstellungen zu einem früheren Zeitpunkt
+
+export-ledger = Signiertes Protokoll exportieren
+export-ledger-help = Das signierte Protokoll enthält jede Änderung mit ihrer Hash-Verkettung und ihrem signierten Beleg. Prüfer können es offline mit den öffentlichen Schlüsseln des Dienstes prüfen, ohne dieser Seite zu vertrauen.
+exporting-ledger = Das signierte Protokoll wird vorbereitet …
+downloaded-ledger = { $file } heruntergeladen. Prüfen mit: consent-api ledger verify --in { $file } --jwks jwks.json
+export-ledger-failed = Das signierte Protokoll konnte nicht heruntergeladen werden.
+as-of-label = Einstellungen anzeigen zum Zeitpunkt …
+as-of-show = Anzeigen
+as-of-hide = Zurück zu den aktuellen Einstellungen
+as-of-empty = Wählen Sie ein Datum und eine Uhrzeit.
+as-of-unreadable = Das ist kein Datum mit Uhrzeit. Nutzen Sie den Kalender oder tippen Sie es wie im Feld gezeigt ein.
+as-of-future = Wählen Sie einen Zeitpunkt in der Vergangenheit: Die Einstellungen in der Zukunft sind noch nicht bekannt.
+as-of-heading = Einstellungen am { $date_time }
+as-of-read-only = Nur lesbar: So waren die Einstellungen zu diesem Zeitpunkt, aus dem Protokoll nachgebildet.
+as-of-loading = Das Protokoll wird nachgespielt …
+as-of-failed = Die Einstellungen zu diesem Zeitpunkt konnten nicht geladen werden.
+as-of-not-yet = Die Einstellungen Ihrer Organisation wurden erst nach diesem Zeitpunkt erfasst. Wählen Sie einen späteren.
+as-of-accepted = Akzeptiert: { $notices }
+as-of-changed-by = Zuletzt geändert von { $who } am { $date_time }
 notice-version = { $name }, Version { $version }
 history-notice-name = { $id ->
     [copilot-data-sharing] Hinweis zur Copilot-Datenfreigabe

@@ -42,6 +42,27 @@ download-signed = Download signed receipt
 downloaded-signed = Downloaded { $file }, signed with key { $kid }.
 downloading = Preparing the receipt…
 download-failed = The receipt could not be downloaded.
+
+## The ledger and the settings at a past moment
+
+export-ledger = Export signed ledger
+export-ledger-help = The signed ledger lists every change with its hash link and signed receipt. An auditor can check it offline with the service's public keys, without trusting this page.
+exporting-ledger = Preparing the signed ledger…
+downloaded-ledger = Downloaded { $file }. Check it with: consent-api ledger verify --in { $file } --jwks jwks.json
+export-ledger-failed = The signed ledger could not be downloaded.
+as-of-label = Show settings as of…
+as-of-show = Show
+as-of-hide = Back to the current settings
+as-of-empty = Choose a date and a time.
+as-of-unreadable = That is not a date and time. Use the calendar, or type it as shown in the field.
+as-of-future = Choose a moment in the past: the settings at a future moment are not known yet.
+as-of-heading = Settings as of { $date_time }
+as-of-read-only = Read-only: how the settings stood at that moment, replayed from the ledger.
+as-of-loading = Replaying the ledger…
+as-of-failed = The settings at that moment could not be loaded.
+as-of-not-yet = Your organization's settings were first recorded after that moment. Choose a later one.
+as-of-accepted = Accepted: { $notices }
+as-of-changed-by = Last changed by { $who } on { $date_time }
 notice-version = { $name }, version { $version }
 history-notice-name = { $id ->
     [copilot-data-sharing] Copilot data sharing notice

@@ -18,9 +18,9 @@ use consent_core::notice::diff::NoticeDiff;
 use consent_core::{
     ChangeRequest, ConsentReceipt, DataSharingDocument, DevTokenRequest, DevTokenResponse,
     HistoryPage, NoticeDocument, NoticeRef, NoticeVersionSummary, ProgramId, PropagationDocument,
-    Role, Tenant,
+    Role, Tenant, Timestamp,
 };
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use serde::Serialize;
 
 use error::error_from;
@@ -29,7 +29,7 @@ use response::{read_json, versioned};
 
 pub use error::{retry_after_seconds, ApiError};
 pub use request::new_idempotency_key;
-pub use response::{file_name_from_disposition, parse_receipt, CsvFile};
+pub use response::{file_name_from_disposition, parse_receipt, TextFile};
 pub use token::{AsyncTokenFn, TokenFn, TokenFuture};
 
 /// A strong entity tag of a tenant's data-sharing document (`"7-2.1.1"`), sent
@@ -197,13 +197,46 @@ impl ApiClient {
         &self,
         tenant: &str,
         program: Option<ProgramId>,
-    ) -> Result<CsvFile, ApiError> {
+    ) -> Result<TextFile, ApiError> {
         let url = self.history_url(
             tenant,
             "history.csv",
             &[("program", program.map(ProgramId::as_str))],
         );
-        let response = self.send(without_body(Request::get(&url))?).await?;
+        self.text_file(Request::get(&url)).await
+    }
+
+    /// `GET /api/v1/tenants/{tenant}/ledger/export`: the tenant's whole
+    /// ledger as JSON lines (each event with its hash link and signed
+    /// receipt, then a signed checkpoint), for an auditor to verify offline.
+    pub async fn get_ledger_export(&self, tenant: &str) -> Result<TextFile, ApiError> {
+        let url = format!(
+            "{}/api/v1/tenants/{}/ledger/export",
+            self.base_url,
+            encode(tenant)
+        );
+        self.text_file(Request::get(&url)).await
+    }
+
+    /// `GET /api/v1/tenants/{tenant}/data-sharing?at=`: the settings as they
+    /// stood at `at`, replayed by the server from the ledger (read-only).
+    pub async fn get_data_sharing_at(
+        &self,
+        tenant: &str,
+        at: Timestamp,
+    ) -> Result<DataSharingDocument, ApiError> {
+        let instant = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let url = format!(
+            "{}?at={}",
+            self.data_sharing_url(tenant, None),
+            encode(&instant)
+        );
+        read_json(self.send(without_body(Request::get(&url))?).await?).await
+    }
+
+    /// A file to save as the server sent it, with the name it suggested.
+    async fn text_file(&self, request: RequestBuilder) -> Result<TextFile, ApiError> {
+        let response = self.send(without_body(request)?).await?;
         let file_name = response
             .headers()
             .get("content-disposition")
@@ -213,7 +246,7 @@ impl ApiClient {
             .text()
             .await
             .map_err(|_| ApiError::Server { status })?;
-        Ok(CsvFile { text, file_name })
+        Ok(TextFile { text, file_name })
     }
 
     /// `GET /api/v1/tenants/{tenant}/receipts/{id}`: a consent receipt, read.

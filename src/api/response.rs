@@ -7,9 +7,9 @@ use serde::de::DeserializeOwned;
 
 use super::{ApiError, ETag};
 
-/// A downloaded CSV file.
+/// A downloaded file (the history as CSV, the ledger as JSON lines).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvFile {
+pub struct TextFile {
     pub text: String,
     /// The file name the server suggested (`Content-Disposition`), if it could be read.
     pub file_name: Option<String>,

@@ -15,7 +15,7 @@ mod settings_read;
 mod side_panel;
 mod switch;
 pub mod table;
-mod what_changed;
+pub mod what_changed;
 
 pub use confirm_dialog::ConfirmDialog;
 pub use notice_diff::NoticeChanges;

@@ -2,7 +2,7 @@
 //! a save lost the race (412), so the person can decide with the facts.
 
 use consent_core::tenant::CONSENT_SERVICE_ACTOR_ID;
-use consent_core::{document_changes, DataSharingDocument, ProgramId, Timestamp};
+use consent_core::{document_changes, ActorRef, DataSharingDocument, ProgramId, Timestamp};
 use leptos::prelude::*;
 
 use crate::i18n::{change_phrase, same_local_day, use_i18n, I18n};
@@ -54,11 +54,7 @@ pub fn changed_sentences(
     changed
         .iter()
         .map(|c| {
-            let who = match &c.by {
-                Some(actor) if actor.id == CONSENT_SERVICE_ACTOR_ID => tr!(t, "consent-service"),
-                Some(actor) if !actor.name.trim().is_empty() => actor.name.clone(),
-                _ => tr!(t, "someone"),
-            };
+            let who = who_changed(t, c.by.as_ref());
             let phrases: Vec<String> = c.changes.iter().map(|c| change_phrase(t, c)).collect();
             let phrases = t.list(&phrases);
             let sentence = match ((c.program != program).then_some(c.program), c.at.map(&when)) {
@@ -93,6 +89,16 @@ pub fn changed_sentences(
         .collect()
 }
 
+/// Who made a change a document records: the consent service by its name in
+/// the page's language, a person by name, else "another administrator".
+pub fn who_changed(t: I18n, by: Option<&ActorRef>) -> String {
+    match by {
+        Some(actor) if actor.id == CONSENT_SERVICE_ACTOR_ID => tr!(t, "consent-service"),
+        Some(actor) if !actor.name.trim().is_empty() => actor.name.clone(),
+        _ => tr!(t, "someone"),
+    }
+}
+
 /// The sentence with its first letter in upper case ("another administrator…").
 fn capitalized(sentence: &str) -> String {
     let mut chars = sentence.chars();
@@ -104,7 +110,7 @@ fn capitalized(sentence: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use consent_core::{ActorRef, NoticeRef, ProgramView, Region, Tenant};
+    use consent_core::{NoticeRef, ProgramView, Region, Tenant};
 
     use super::*;
 

@@ -297,7 +297,8 @@ enum LedgerTool {
         #[command(flatten)]
         database: DatabaseArgs,
         /// Check this export file instead, offline (no database, no network): every hash link,
-        /// every signature, the closing checkpoint's count and newest hash
+        /// every signature, the closing checkpoint's count and newest hash. A file holding one
+        /// signed document (a signed receipt) has its signature checked
         #[arg(
             long = "in",
             value_name = "FILE",

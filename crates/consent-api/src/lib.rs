@@ -308,7 +308,7 @@ pub async fn verify_ledger(
 }
 
 /// Checks the export `file` offline against the public keys in `jwks`.
-pub fn verify_export_file(file: &Path, jwks: &Path) -> Result<ledger::export::Verified, ToolError> {
+pub fn verify_export_file(file: &Path, jwks: &Path) -> Result<ledger::export::Checked, ToolError> {
     let read = |path: &Path| {
         std::fs::read_to_string(path).map_err(|source| ToolError::File {
             path: path.to_owned(),
@@ -317,7 +317,7 @@ pub fn verify_export_file(file: &Path, jwks: &Path) -> Result<ledger::export::Ve
     };
     let keys: serde_json::Value = serde_json::from_str(&read(jwks)?)
         .map_err(|e| ToolError::Export(format!("{}: not a JWKS: {e}", jwks.display())))?;
-    ledger::export::verify_export(&read(file)?, &keys)
+    ledger::export::verify_file(&read(file)?, &keys)
         .map_err(|problem| ToolError::Export(format!("{}: {problem}", file.display())))
 }
 

@@ -380,6 +380,68 @@ async fn receipts_and_checkpoints_are_signed_with_the_published_keys() {
     assert_eq!(other.status, reqwest::StatusCode::NOT_FOUND);
 }
 
+// Guards the signed receipt an auditor keeps on its own: the offline
+// verifier accepts it, says whose receipt and which event it is, and
+// refuses it, naming the line, after a one-byte change or with other keys.
+#[tokio::test]
+async fn a_signed_receipt_alone_is_checked_offline() {
+    let server = with_history().await;
+    let ada = server.token("contoso", "admin").await;
+    let history = server
+        .get("/api/v1/tenants/contoso/data-sharing/history?limit=1", &ada)
+        .await;
+    let event = &history.body["events"][0];
+    let receipt_id = event["receipt_id"].as_str().unwrap();
+    let token = server
+        .client
+        .get(server.url(&format!("/api/v1/tenants/contoso/receipts/{receipt_id}")))
+        .bearer_auth(&ada)
+        .header("accept", "application/jose")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let files = tempfile::tempdir().unwrap();
+    let jwks = files.path().join("jwks.json");
+    let keys = server.get("/.well-known/jwks.json", "").await.body;
+    std::fs::write(&jwks, keys.to_string()).unwrap();
+    let receipt = files.path().join("receipt.jws");
+    std::fs::write(&receipt, &token).unwrap();
+    let (holds, said) = verify_file(&receipt, &jwks);
+    assert!(holds, "{said}");
+    let sql = server.sql().await;
+    let hash: String = sqlx::query_scalar(
+        "SELECT hash FROM ledger_chain WHERE tenant_id = 'contoso' ORDER BY n DESC LIMIT 1",
+    )
+    .fetch_one(&sql)
+    .await
+    .unwrap();
+    assert!(
+        said.contains(&format!(
+            "receipt {receipt_id} for tenant contoso, event hash {hash}, signed by development"
+        )),
+        "{said}"
+    );
+
+    // One byte of the signed content changed.
+    let mut forged = token.clone().into_bytes();
+    let at = token.find('.').unwrap() + 10;
+    forged[at] = if forged[at] == b'A' { b'B' } else { b'A' };
+    std::fs::write(&receipt, &forged).unwrap();
+    let (holds, said) = verify_file(&receipt, &jwks);
+    assert!(!holds && said.contains("line 1: bad signature"), "{said}");
+
+    // Signed with a key the published ones do not include.
+    std::fs::write(&receipt, &token).unwrap();
+    let strangers = files.path().join("other-jwks.json");
+    let other = consent_api::ledger::LedgerKeys::load(&key_file(files.path())).unwrap();
+    std::fs::write(&strangers, other.jwks().to_string()).unwrap();
+    let (holds, said) = verify_file(&receipt, &strangers);
+    assert!(!holds && said.contains("line 1: unknown key"), "{said}");
+}
+
 /// Runs `consent-api ledger verify --in export --jwks keys` offline.
 fn verify_file(export: &std::path::Path, jwks: &std::path::Path) -> (bool, String) {
     let output = Command::new(BINARY)

@@ -9,6 +9,9 @@
 //! Shift+Tab the other way), that Escape closes them, that focus goes back to
 //! what opened them, and that no screen scrolls sideways at 320 px.
 //!
+//! An auditor's downloads (the signed ledger and a signed receipt) are
+//! checked by the offline verifier (see `evidence.rs`).
+//!
 //! Last, the production set-up: no `--dev`, a tenant imported with the
 //! CLI, a token from a real OpenID provider (see `production.rs`).
 //!
@@ -16,6 +19,7 @@
 //! tests' (dom-accessibility-api, `xtask/a11y/`), installed in every page
 //! with the helpers of `page_helpers.js`.
 
+mod evidence;
 mod flows;
 mod gate;
 mod page;
@@ -59,6 +63,7 @@ async fn keyboard_flows(site: &Site, work: &Path) -> Result {
         flows::motion_and_contrast_preferences(site, &mut page).await?;
         gate::gate_drops_an_opted_out_tenant(site, &mut page).await?;
         propagation::panel_shows_propagation(site, &mut page).await?;
+        evidence::downloads_verify_offline(site, &mut page, work).await?;
         production::production_identity(&site.dist, &mut page, work).await
     }
     .await;

@@ -67,6 +67,72 @@ pub async fn export(
     Ok(lines)
 }
 
+/// What a check of a file found when everything holds: a whole ledger, or
+/// one signed document (a receipt, a checkpoint).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Checked {
+    Ledger(Verified),
+    Document(SignedDocument),
+}
+
+/// One signed document whose signature holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SignedDocument {
+    /// What it is, as its header says (`receipt+jws`).
+    pub typ: String,
+    pub kid: String,
+    pub payload: Value,
+}
+
+impl std::fmt::Display for Checked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Checked::Ledger(v) => write!(
+                f,
+                "ok: tenant {}, {} event{}, every link and signature holds; checkpoint signed by {} at {}",
+                v.tenant,
+                v.events,
+                if v.events == 1 { "" } else { "s" },
+                v.kid,
+                v.at
+            ),
+            Checked::Document(d) if d.typ == RECEIPT_TYP => write!(
+                f,
+                "ok: receipt {} for tenant {}, event hash {}, signed by {}",
+                d.payload["receipt_id"].as_str().unwrap_or("?"),
+                d.payload["principal"]["id"].as_str().unwrap_or("?"),
+                d.payload["event_hash"].as_str().unwrap_or("none (issued before the chain)"),
+                d.kid
+            ),
+            Checked::Document(d) => write!(f, "ok: {} signed by {}", d.typ, d.kid),
+        }
+    }
+}
+
+/// Checks a file an auditor holds: an export (JSON lines, see
+/// [`verify_export`]) or a single compact JWS such as a signed receipt,
+/// whose signature must hold and whose content must be JSON.
+pub fn verify_file(text: &str, jwks: &Value) -> Result<Checked, ExportProblem> {
+    let token = text.trim();
+    if token.starts_with('{') || token.contains('\n') {
+        return verify_export(text, jwks).map(Checked::Ledger);
+    }
+    let (kid, payload) =
+        jws::verify(token, jwks).map_err(|e| signature_problem(1, "document", e))?;
+    let payload = serde_json::from_slice(&payload).map_err(|e| {
+        problem(
+            1,
+            "malformed",
+            format!("the signed content is not JSON: {e}"),
+        )
+    })?;
+    Ok(Checked::Document(SignedDocument {
+        typ: jws::typ(token).unwrap_or_else(|| "document".to_owned()),
+        kid,
+        payload,
+    }))
+}
+
 /// What a check of an export found when everything holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verified {

@@ -28,6 +28,19 @@ struct Header {
     alg: String,
     #[serde(default)]
     kid: String,
+    #[serde(default)]
+    typ: String,
+}
+
+/// The `typ` a token's header names (`receipt+jws`), unchecked: read it
+/// only of a token [`verify`] accepted.
+pub fn typ(token: &str) -> Option<String> {
+    let head = token.trim().split('.').next()?;
+    let bytes = URL_SAFE_NO_PAD.decode(head).ok()?;
+    serde_json::from_slice::<Header>(&bytes)
+        .ok()
+        .map(|header| header.typ)
+        .filter(|typ| !typ.is_empty())
 }
 
 /// The header's base64url: `{"alg":"EdDSA","kid":…,"typ":…}`.
