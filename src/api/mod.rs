@@ -225,7 +225,9 @@ impl ApiClient {
         tenant: &str,
         at: Timestamp,
     ) -> Result<DataSharingDocument, ApiError> {
-        let instant = at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        // Every digit the instant has: cut to milliseconds, the instant of a
+        // change (kept to the microsecond) would fall after itself.
+        let instant = at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
         let url = format!(
             "{}?at={}",
             self.data_sharing_url(tenant, None),

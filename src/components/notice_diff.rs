@@ -78,12 +78,19 @@ fn Words(
     word: WordChange,
 ) -> impl IntoView {
     let t = use_i18n();
-    match word.op {
-        WordOp::Same => view! { <span>{word.text}</span> }.into_any(),
+    // Spaces around changed words stay outside the mark, so only words are
+    // underlined or struck through.
+    let text = word.text.as_str();
+    let words = text.trim();
+    let before = text[..text.len() - text.trim_start().len()].to_owned();
+    let after = text[text.trim_end().len()..].to_owned();
+    let marked = match word.op {
+        WordOp::Same => return view! { <span>{word.text.clone()}</span> }.into_any(),
+        _ if words.is_empty() => return view! { <span>{word.text.clone()}</span> }.into_any(),
         WordOp::Added => view! {
             <ins>
                 <span class="ts-visually-hidden">{tr!(t, "diff-added-start")}</span>
-                {word.text}
+                {words.to_owned()}
                 <span class="ts-visually-hidden">{tr!(t, "diff-added-end")}</span>
             </ins>
         }
@@ -91,12 +98,13 @@ fn Words(
         WordOp::Removed => view! {
             <del>
                 <span class="ts-visually-hidden">{tr!(t, "diff-removed-start")}</span>
-                {word.text}
+                {words.to_owned()}
                 <span class="ts-visually-hidden">{tr!(t, "diff-removed-end")}</span>
             </del>
         }
         .into_any(),
-    }
+    };
+    view! { {before} {marked} {after} }.into_any()
 }
 
 /// The runs to show: with `context`, long kept stretches are cut to that

@@ -272,7 +272,7 @@ fn ChangesSince(
                 }
                 .into_any(),
                 Some(Ok(diff)) => {
-                    let fallback = (diff.language != t.lang_tag())
+                    let fallback = (diff.language != t.language().tag())
                         .then(|| view! { <p class="ts-note">{tr!(t, "notice-diff-language", from = from)}</p> });
                     let body = if diff.sections.is_empty() {
                         view! { <p>{tr!(t, "notice-diff-none")}</p> }.into_any()

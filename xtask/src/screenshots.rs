@@ -201,13 +201,98 @@ async fn photograph(
             ("button", "Retry"),
         ),
     ];
-    for Shot(name, path, steps, (role, ready)) in screens {
+    for shot in screens {
+        take(page, site, shot, look, out, saved).await?;
+    }
+    // The settings as they stood at the last change, from the history.
+    let settings = site.settings_of(&us).await?;
+    let moment = settings["programs"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|program| program["updated_at"].as_str())
+        .max()
+        .ok_or("the screenshots changed a setting before")?
+        .to_owned();
+    let as_of = Shot(
+        "13-history-as-of",
+        format!("/history?dev_tenant={us}&at={moment}"),
+        vec![],
+        ("list", "Settings as of…"),
+    );
+    take(page, site, as_of, look, out, saved).await?;
+    // A reworded notice: what the re-acceptance banner and the notice page
+    // show of the changed words. Each look publishes its own version (its
+    // tenant accepted the one before), rewording other words.
+    let (from, to) = match look.name {
+        "light" => ("authorised", "authorised and trained"),
+        "dark" => ("manual review", "manual review by people"),
+        _ => ("directly", "directly and in full"),
+    };
+    let version = site
+        .api()
+        .publish_reworded_notice("copilot-data-sharing", from, to)
+        .await?;
+    let reworded = [
+        Shot(
+            "14-reacceptance-words",
+            format!("/settings/copilot-data-sharing?dev_tenant={us}"),
+            vec![],
+            (SELECTOR, ".ts-banner ins"),
+        ),
+        Shot(
+            "15-notice-changes",
+            format!("/notices/copilot-data-sharing/v/{version}?dev_tenant={us}"),
+            vec![(SELECTOR, ".ts-notice__changes > summary")],
+            (SELECTOR, ".ts-notice__changes ins"),
+        ),
+    ];
+    for shot in reworded {
+        take(page, site, shot, look, out, saved).await?;
+    }
+    Ok(())
+}
+
+/// In place of a role: the element a CSS selector finds, for elements
+/// without a role (a `<summary>` to click, an `<ins>` to wait for).
+const SELECTOR: &str = "selector";
+
+/// Opens a screen, takes its steps, waits until it is ready and saves the picture.
+async fn take(
+    page: &Session,
+    site: &Site,
+    shot: Shot,
+    look: &Look,
+    out: &Path,
+    saved: &mut Vec<PathBuf>,
+) -> Result {
+    let Shot(name, path, steps, (role, ready)) = shot;
+    {
         page.navigate(&format!("{}{path}", site.url)).await?;
         for (step_role, step_name) in steps {
+            if step_role == SELECTOR {
+                page.wait_until(
+                    &format!("{step_name:?} on the page"),
+                    &format!("document.querySelector({}) !== null", json!(step_name)),
+                )
+                .await?;
+                page.execute(
+                    "document.querySelector(arguments[0]).click(); return true;",
+                    json!([step_name]),
+                )
+                .await?;
+                continue;
+            }
             wait_for(page, step_role, step_name).await?;
             page.execute(CLICK, json!([step_role, step_name])).await?;
         }
-        if role == "status" {
+        if role == SELECTOR {
+            page.wait_until(
+                &format!("{ready:?} on the page"),
+                &format!("document.querySelector({}) !== null", json!(ready)),
+            )
+            .await?;
+        } else if role == "status" {
             page.wait_until(
                 &format!("{ready:?} announced"),
                 &format!("window.__ts.status().includes({})", json!(ready)),

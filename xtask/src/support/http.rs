@@ -148,6 +148,43 @@ impl Api {
             .ok_or_else(|| format!("PUT {address}: no secret in {answer}"))
     }
 
+    /// Publishes the next version of notice `id` (development mode): its
+    /// current English text with `from` reworded as `to` in the first
+    /// section that says it, a material change. Answers the new version.
+    pub async fn publish_reworded_notice(&self, id: &str, from: &str, to: &str) -> Result<u64> {
+        let url = format!("{}/api/v1/notices/{id}", self.base);
+        let answer = self
+            .client
+            .get(&url)
+            .send()
+            .await
+            .map_err(|e| format!("GET {url}: {e}"))?;
+        let mut notice = read_json(answer, &url).await?;
+        let version = notice["version"].as_u64().ok_or("a notice has a version")? + 1;
+        let reworded = notice["sections"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            // `get_mut`, not indexing: indexing a missing key would add it (lists have no runs).
+            .filter_map(|section| section.get_mut("blocks").and_then(Value::as_array_mut))
+            .flatten()
+            .filter_map(|block| block.get_mut("runs").and_then(Value::as_array_mut))
+            .flatten()
+            .find(|run| run["text"].as_str().is_some_and(|text| text.contains(from)))
+            .ok_or_else(|| format!("notice {id} does not say {from:?}"))?;
+        let text = reworded["text"]
+            .as_str()
+            .unwrap_or_default()
+            .replacen(from, to, 1);
+        reworded["text"] = Value::String(text);
+        notice["version"] = version.into();
+        notice["sha256"] = Value::String(String::new());
+        notice["material_change"] = true.into();
+        notice["change_summary"] = Value::String(format!("“{from}” now reads “{to}”."));
+        let _: Value = self.post("/api/v1/dev/notices", &notice).await?;
+        Ok(version)
+    }
+
     /// Deletes webhook subscription `id`.
     pub async fn unsubscribe(&self, token: &str, id: &str) -> Result {
         let address = format!("{}/api/v1/subscriptions/{id}", self.base);

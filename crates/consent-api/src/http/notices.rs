@@ -279,8 +279,8 @@ pub async fn version(
     tag = "notices",
     params(
         ("notice_id" = String, Path, min_length = 1, pattern = "^[a-z0-9-]+$", description = "The notice's id"),
-        ("from" = u32, Query, minimum = 1, maximum = 4294967295_u32, description = "The published version to compare from"),
-        ("to" = u32, Query, minimum = 1, maximum = 4294967295_u32, description = "The published version to compare to"),
+        ("from" = u32, Query, minimum = 1, maximum = 4294967295_u32, example = 1, description = "The published version to compare from"),
+        ("to" = u32, Query, minimum = 1, maximum = 4294967295_u32, example = 1, description = "The published version to compare to"),
         ("Accept-Language" = Option<String>, Header, nullable = false, example = "de-DE, de;q=0.9, en;q=0.5",
             description = "The languages the reader wants; both versions are compared in the one asked for most among those `to` is published in, when `from` is published in it too, else in English"),
     ),
