@@ -25,11 +25,15 @@
 //!    and the decisions (on PostgreSQL also from a second process), on both
 //!    databases. `cargo xtask bench --only enforcement` measures only this
 //!    part, without building the app.
+//! 9. Ledger: what hashing a change into its chain and signing a checkpoint
+//!    cost (the server logs it per change), its share of the PUT run, and
+//!    the offline verifier's speed. `--only ledger` measures only this.
 
 mod api;
 mod browser;
 mod decisions;
 mod enforcement;
+mod ledger;
 pub(crate) mod load;
 mod postgres;
 mod propagation;
@@ -78,6 +82,9 @@ pub enum Section {
     /// Decisions under load and propagation of changes, on SQLite and
     /// PostgreSQL (builds only the server).
     Enforcement,
+    /// What the hash chain and signed checkpoints cost a change, and how
+    /// fast the offline verifier checks (builds only the server).
+    Ledger,
 }
 
 /// Builds, then measures with an optimised build of this program.
@@ -97,6 +104,12 @@ pub fn bench(only: Option<Section>) -> Result {
                 &["build", "--profile", "server", "--package", "consent-api"],
             ))?;
         }
+        Some(Section::Ledger) => {
+            run(command(
+                "cargo",
+                &["build", "--profile", "server", "--package", "consent-api"],
+            ))?;
+        }
     }
     run(command(
         "cargo",
@@ -104,8 +117,14 @@ pub fn bench(only: Option<Section>) -> Result {
     ))?;
     let measurer = workspace_root().join("target/server/xtask");
     let mut cmd = command(&measurer.to_string_lossy(), &["bench-measure"]);
-    if only == Some(Section::Enforcement) {
-        cmd.args(["--only", "enforcement"]);
+    match only {
+        Some(Section::Enforcement) => {
+            cmd.args(["--only", "enforcement"]);
+        }
+        Some(Section::Ledger) => {
+            cmd.args(["--only", "ledger"]);
+        }
+        None => {}
     }
     cmd.env(STARTED_AT, started_ms.to_string());
     run(cmd)
@@ -120,9 +139,36 @@ pub fn measure(started_ms: Option<u128>, only: Option<Section>) -> Result {
     let outcome = match only {
         None => measure_in(&root, &work, started_ms),
         Some(Section::Enforcement) => measure_enforcement(&root, &work),
+        Some(Section::Ledger) => measure_ledger_only(&work),
     };
     let _ = std::fs::remove_dir_all(&work);
     outcome
+}
+
+/// Only the ledger figures: a PUT run on SQLite, then the checks.
+fn measure_ledger_only(work: &Path) -> Result {
+    std::fs::create_dir_all(work.join("data"))
+        .map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let server = start_server(work, None, None, None, "consent-api.log")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let changes = runtime.block_on(api::measure_changes(&server))?;
+    let figures = runtime.block_on(ledger::measure_ledger(
+        &server,
+        &work.join("consent-api.log"),
+        &changes,
+        &sqlite_url(work),
+        work,
+    ))?;
+    figures.print();
+    Ok(())
+}
+
+/// The database a server started by [`start_server`] without a URL uses.
+fn sqlite_url(work: &Path) -> String {
+    format!("sqlite://{}", work.join("data/consent.db").display())
 }
 
 /// Only the enforcement figures, on SQLite and then PostgreSQL.
@@ -180,6 +226,13 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
     let startup = runtime.block_on(startup::measure_startup(&server.url, &site, work))?;
     let api = runtime.block_on(api::measure_api(&server))?;
+    let ledger = runtime.block_on(ledger::measure_ledger(
+        &server,
+        &work.join("consent-api.log"),
+        &api.change,
+        &sqlite_url(work),
+        work,
+    ))?;
     let tokens = runtime.block_on(tokens::measure_tokens(&server, &provider.issuer))?;
     let enforcement = runtime.block_on(enforcement::measure_enforcement(
         "SQLite",
@@ -221,6 +274,7 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
     report.print();
     tokens.print();
     enforcement::print(&[enforcement, report.postgres.enforcement]);
+    ledger.print();
     Ok(())
 }
 

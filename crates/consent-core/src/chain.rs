@@ -26,39 +26,53 @@ pub struct ChainLink {
     pub event: Value,
 }
 
-/// What is hashed: everything of a link but its hash.
-#[derive(Serialize)]
-struct Hashed<'a> {
-    tenant: &'a str,
-    n: u64,
-    prev_hash: Option<&'a str>,
-    event: &'a Value,
+/// An event with its RFC 8785 canonical JSON, made once: the service makes
+/// it before taking the tenant's write lock, so that only the short hash of
+/// the link is computed under the lock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CanonicalEvent {
+    pub value: Value,
+    pub text: String,
+}
+
+impl CanonicalEvent {
+    pub fn new(value: Value) -> CanonicalEvent {
+        // Plain JSON values always serialise; a failure could only be a bug here.
+        let text = serde_jcs::to_string(&value).expect("JSON values serialise canonically");
+        CanonicalEvent { value, text }
+    }
 }
 
 /// The hash of the `n`th event of `tenant`'s chain, after `prev_hash`.
 pub fn link_hash(tenant: &str, n: u64, prev_hash: Option<&str>, event: &Value) -> String {
-    let hashed = Hashed {
-        tenant,
-        n,
-        prev_hash,
-        event,
-    };
-    // Plain JSON values always serialise; a failure could only be a bug here.
-    let text = serde_jcs::to_string(&hashed).expect("JSON values serialise canonically");
+    let event = serde_jcs::to_string(event).expect("JSON values serialise canonically");
+    canonical_link_hash(tenant, n, prev_hash, &event)
+}
+
+/// [`link_hash`] of an event already in canonical form: the canonical JSON
+/// of `{"tenant", "n", "prev_hash", "event"}` written out directly, its
+/// keys in the order RFC 8785 sorts them.
+fn canonical_link_hash(tenant: &str, n: u64, prev_hash: Option<&str>, event: &str) -> String {
+    let string = |text: Option<&str>| serde_jcs::to_string(&text).expect("strings serialise");
+    let text = format!(
+        "{{\"event\":{event},\"n\":{n},\"prev_hash\":{},\"tenant\":{}}}",
+        string(prev_hash),
+        string(Some(tenant))
+    );
     sha256_hex(&text)
 }
 
 impl ChainLink {
     /// Links `event` after `head` (the tenant's chain so far).
-    pub fn after(head: &ChainHead, tenant: &str, event: Value) -> ChainLink {
+    pub fn after(head: &ChainHead, tenant: &str, event: CanonicalEvent) -> ChainLink {
         let n = head.count + 1;
-        let hash = link_hash(tenant, n, head.hash.as_deref(), &event);
+        let hash = canonical_link_hash(tenant, n, head.hash.as_deref(), &event.text);
         ChainLink {
             tenant: tenant.to_owned(),
             n,
             prev_hash: head.hash.clone(),
             hash,
-            event,
+            event: event.value,
         }
     }
 

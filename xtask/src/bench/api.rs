@@ -54,6 +54,17 @@ pub async fn measure_api(server: &ApiServer) -> Result<Api> {
         .collect();
     let revalidate = run_load(addr, revalidators, WARM_UP, RUN).await?;
 
+    let change = measure_changes(server).await?;
+    Ok(Api {
+        read,
+        revalidate,
+        change,
+    })
+}
+
+/// PUT changes by [`WRITERS`] admins, each switching Copilot on its own tenant.
+pub async fn measure_changes(server: &ApiServer) -> Result<LoadResult> {
+    let client = Client::new(&server.url)?;
     println!(
         "xtask: bench: PUT by {WRITERS} admins of their own tenants for {} s",
         RUN.as_secs()
@@ -62,12 +73,7 @@ pub async fn measure_api(server: &ApiServer) -> Result<Api> {
     for _ in 0..WRITERS {
         admins.push(new_writer(&client).await?);
     }
-    let change = run_load(addr, admins, WARM_UP, RUN).await?;
-    Ok(Api {
-        read,
-        revalidate,
-        change,
-    })
+    run_load(server.addr, admins, WARM_UP, RUN).await
 }
 
 /// A fresh US tenant and its admin, ready to switch Copilot on and off.

@@ -177,6 +177,40 @@ impl From<ChainBreak> for ExportProblem {
     }
 }
 
+/// The links of event lines `lines` (the first being line `offset + 1`),
+/// each line's receipt checked against `jwks` and against its event.
+fn event_links(
+    lines: &[&str],
+    offset: usize,
+    jwks: &Value,
+) -> Result<Vec<ChainLink>, ExportProblem> {
+    let mut links = Vec::with_capacity(lines.len());
+    for (index, text) in lines.iter().enumerate() {
+        let line = offset + index + 1;
+        let event: EventLine = serde_json::from_str(text)
+            .map_err(|e| problem(line, "malformed", format!("not an event line: {e}")))?;
+        let (_, receipt) =
+            jws::verify(&event.receipt, jwks).map_err(|e| signature_problem(line, "receipt", e))?;
+        let receipt: Value = serde_json::from_slice(&receipt)
+            .map_err(|e| problem(line, "malformed", format!("the receipt: {e}")))?;
+        let names_event = receipt["event_id"] == event.link.event["id"];
+        let names_hash = match receipt["event_hash"].as_str() {
+            Some(hash) => hash == event.link.hash,
+            // Issued before the chain existed: it cannot name a hash.
+            None => receipt.get("event_hash").is_none(),
+        };
+        if !names_event || !names_hash {
+            return Err(problem(
+                line,
+                BreakKind::Edited.as_str(),
+                "the signed receipt is for another event than the one on this line",
+            ));
+        }
+        links.push(event.link);
+    }
+    Ok(links)
+}
+
 /// Checks an export (`text`) against the public keys `jwks`: every
 /// receipt's signature and that it belongs to its event, every hash link,
 /// and the closing checkpoint's signature, count and newest hash.
@@ -201,29 +235,25 @@ pub fn verify_export(text: &str, jwks: &Value) -> Result<Verified, ExportProblem
         .map_err(|e| signature_problem(end_line, "checkpoint", e))?;
     let checkpoint: Checkpoint = serde_json::from_slice(&payload)
         .map_err(|e| problem(end_line, "malformed", format!("the checkpoint: {e}")))?;
+    // Checking signatures is most of the work and each line stands alone,
+    // so the lines are checked in consecutive runs on every core; the first
+    // bad line of the earliest run that has one is the file's first.
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    let per_thread = events.len().div_ceil(threads).max(1);
+    let runs: Vec<Result<Vec<ChainLink>, ExportProblem>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = events
+            .chunks(per_thread)
+            .enumerate()
+            .map(|(run, lines)| scope.spawn(move || event_links(lines, run * per_thread, jwks)))
+            .collect();
+        workers
+            .into_iter()
+            .map(|worker| worker.join().expect("a verifying thread does not panic"))
+            .collect()
+    });
     let mut links = Vec::with_capacity(events.len());
-    for (index, text) in events.iter().enumerate() {
-        let line = index + 1;
-        let event: EventLine = serde_json::from_str(text)
-            .map_err(|e| problem(line, "malformed", format!("not an event line: {e}")))?;
-        let (_, receipt) =
-            jws::verify(&event.receipt, jwks).map_err(|e| signature_problem(line, "receipt", e))?;
-        let receipt: Value = serde_json::from_slice(&receipt)
-            .map_err(|e| problem(line, "malformed", format!("the receipt: {e}")))?;
-        let names_event = receipt["event_id"] == event.link.event["id"];
-        let names_hash = match receipt["event_hash"].as_str() {
-            Some(hash) => hash == event.link.hash,
-            // Issued before the chain existed: it cannot name a hash.
-            None => receipt.get("event_hash").is_none(),
-        };
-        if !names_event || !names_hash {
-            return Err(problem(
-                line,
-                BreakKind::Edited.as_str(),
-                "the signed receipt is for another event than the one on this line",
-            ));
-        }
-        links.push(event.link);
+    for run in runs {
+        links.extend(run?);
     }
     verify_chain(&checkpoint.tenant, &links, Some(&checkpoint.head()))?;
     Ok(Verified {

@@ -216,8 +216,18 @@ impl ChangeService {
             })
             .await?;
         match outcome {
-            ChangeOutcome::Applied { event_id, .. } => {
-                tracing::info!(tenant = %tenant_id, %program, action = action.as_str(), event = %event_id, "consent change stored");
+            ChangeOutcome::Applied {
+                event_id, ledger, ..
+            } => {
+                tracing::info!(
+                    tenant = %tenant_id,
+                    %program,
+                    action = action.as_str(),
+                    event = %event_id,
+                    ledger_us = ledger.total.as_micros() as u64,
+                    hash_and_sign_us = ledger.hash_and_sign.as_micros() as u64,
+                    "consent change stored"
+                );
                 Ok(ChangeAnswer::Stored { document, body })
             }
             ChangeOutcome::Stale | ChangeOutcome::IdempotencyKeyTaken => {

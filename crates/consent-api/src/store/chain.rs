@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 
 use consent_core::chain::{
-    verify_chain, verify_chain_since, BreakKind, ChainBreak, ChainHead, ChainLink, Checkpoint,
+    verify_chain, verify_chain_since, BreakKind, CanonicalEvent, ChainBreak, ChainHead, ChainLink,
+    Checkpoint,
 };
 use serde_json::{json, Value};
 
@@ -99,6 +100,8 @@ pub(crate) struct Linked {
     pub link: ChainLink,
     pub receipt: String,
     pub checkpoint: Option<SignedCheckpoint>,
+    /// What hashing the link and signing the checkpoint took.
+    pub hash_and_sign: std::time::Duration,
 }
 
 /// A checkpoint and its JWS.
@@ -125,10 +128,9 @@ async fn head(tx: &mut Tx, tenant_id: &str) -> Result<ChainHead, sqlx::Error> {
     }))
 }
 
-/// Links `event` after its tenant's chain; its receipt names the hash.
-pub(crate) async fn link(tx: &mut Tx, event: &PreparedEvent) -> Result<Linked, sqlx::Error> {
-    let head = head(tx, &event.tenant_id).await?;
-    let value = EventText {
+/// `event` as its link hashes it: the stored row as JSON.
+pub(crate) fn event_value(event: &PreparedEvent) -> Value {
+    EventText {
         id: &event.id,
         at: &event.at,
         actor: &event.actor,
@@ -141,8 +143,14 @@ pub(crate) async fn link(tx: &mut Tx, event: &PreparedEvent) -> Result<Linked, s
         idempotency_key: event.idempotency_key.as_deref(),
         detail: event.detail.as_deref(),
     }
-    .value();
-    let link = ChainLink::after(&head, &event.tenant_id, value);
+    .value()
+}
+
+/// Links `event` after its tenant's chain; its receipt names the hash.
+pub(crate) async fn link(tx: &mut Tx, event: &PreparedEvent) -> Result<Linked, sqlx::Error> {
+    let head = head(tx, &event.tenant_id).await?;
+    let started = std::time::Instant::now();
+    let link = ChainLink::after(&head, &event.tenant_id, event.chained.clone());
     let mut receipt = event.receipt.clone();
     receipt.event_hash = Some(link.hash.clone());
     let checkpoint = event.signer.as_deref().map(|keys| {
@@ -158,10 +166,12 @@ pub(crate) async fn link(tx: &mut Tx, event: &PreparedEvent) -> Result<Linked, s
             checkpoint,
         }
     });
+    let hash_and_sign = started.elapsed();
     Ok(Linked {
         receipt: to_json(&receipt)?,
         link,
         checkpoint,
+        hash_and_sign,
     })
 }
 
@@ -236,7 +246,7 @@ pub(crate) async fn chain_unlinked(tx: &mut Tx) -> Result<u64, sqlx::Error> {
             Some(head) => head.clone(),
             None => head(tx, &row.tenant_id).await?,
         };
-        let link = ChainLink::after(&head, &row.tenant_id, row.value());
+        let link = ChainLink::after(&head, &row.tenant_id, CanonicalEvent::new(row.value()));
         insert(tx, &row.id, &link).await?;
         heads.insert(
             row.tenant_id.clone(),

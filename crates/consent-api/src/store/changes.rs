@@ -2,6 +2,8 @@
 //! new state, its event and receipt, and the answer to its idempotency key,
 //! in one transaction.
 
+use std::time::{Duration, Instant};
+
 use consent_core::rules::ProgramRecord;
 
 use super::chain;
@@ -28,11 +30,25 @@ pub enum ChangeOutcome {
     Applied {
         event_id: String,
         receipt_id: String,
+        /// What linking it into the tenant's chain took: the head read,
+        /// hash, checkpoint signature and checkpoint row.
+        ledger: LedgerTime,
     },
     /// Another change was stored first; nothing was stored.
     Stale,
     /// Another request stored an answer under the same idempotency key first; nothing was stored.
     IdempotencyKeyTaken,
+}
+
+/// The time a change spent on its ledger evidence, which the change's log
+/// line reports (`ledger_us`, `hash_and_sign_us`) and the bench reads.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LedgerTime {
+    /// Reading the chain's head, hashing, signing the checkpoint and (on
+    /// SQLite) storing it; the link's own columns go in the event's row.
+    pub total: Duration,
+    /// The SHA-256 of the canonical event and the checkpoint's Ed25519 signature.
+    pub hash_and_sign: Duration,
 }
 
 impl Store {
@@ -180,12 +196,17 @@ pub(crate) async fn apply_prepared(
         }
         return Ok(ChangeOutcome::Stale);
     }
-    let applied = ChangeOutcome::Applied {
+    let started = Instant::now();
+    let linked = chain::link(tx, &change.event).await?;
+    let mut ledger = LedgerTime {
+        total: started.elapsed(),
+        hash_and_sign: linked.hash_and_sign,
+    };
+    let applied = |ledger| ChangeOutcome::Applied {
         event_id: change.event.id.clone(),
         receipt_id: change.event.receipt_id.clone(),
+        ledger,
     };
-
-    let linked = chain::link(tx, &change.event).await?;
     if let Tx::Sqlite(conn) = tx {
         // Every row of the change in one round trip (see the statement).
         let (state, event) = (&change.state, &change.event);
@@ -224,9 +245,11 @@ pub(crate) async fn apply_prepared(
                 .bind(&answer.body);
         }
         query.execute(&mut **conn).await?;
+        let started = Instant::now();
         chain::insert_checkpoint(tx, &linked).await?;
+        ledger.total += started.elapsed();
         feed::append(tx, &change.event.feed).await?;
-        return Ok(applied);
+        return Ok(applied(ledger));
     }
 
     write_program_state(tx, tenant_id, &change.state).await?;
@@ -258,7 +281,7 @@ pub(crate) async fn apply_prepared(
     // Last: the feed's lock is held from here to the commit only.
     feed::append(tx, &change.event.feed).await?;
 
-    Ok(applied)
+    Ok(applied(ledger))
 }
 
 /// A `program_state` row's values, serialised.

@@ -1,6 +1,7 @@
 //! The consent history and its receipts: recording (INSERT only) and reading.
 
 use super::{from_json, json, parse_timestamp, storable, timestamp, Store, Tx};
+use consent_core::chain::CanonicalEvent;
 use consent_core::decision::Verdict;
 use consent_core::ledger::EventDetail;
 
@@ -104,6 +105,8 @@ pub(super) struct PreparedEvent {
     pub feed: PreparedEntry,
     /// Signs the tenant's checkpoint after the event, when the store has a key.
     pub signer: Option<Arc<LedgerKeys>>,
+    /// The event as its link hashes it, made before the write lock is taken.
+    pub chained: CanonicalEvent,
 }
 
 impl PreparedEvent {
@@ -113,7 +116,7 @@ impl PreparedEvent {
         idempotency_key: Option<&str>,
         signer: Option<Arc<LedgerKeys>>,
     ) -> Result<PreparedEvent, sqlx::Error> {
-        Ok(PreparedEvent {
+        let mut prepared = PreparedEvent {
             tenant_id: event.tenant.id.clone(),
             at: timestamp(event.at),
             actor: json(event.actor)?,
@@ -137,7 +140,10 @@ impl PreparedEvent {
             id: event.id.clone(),
             receipt_id: event.receipt.receipt_id.clone(),
             signer,
-        })
+            chained: CanonicalEvent::new(serde_json::Value::Null),
+        };
+        prepared.chained = CanonicalEvent::new(chain::event_value(&prepared));
+        Ok(prepared)
     }
 }
 

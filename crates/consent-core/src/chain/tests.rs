@@ -9,7 +9,7 @@ fn chain(tenant: &str, events: usize) -> Vec<ChainLink> {
         let link = ChainLink::after(
             &head,
             tenant,
-            json!({"id": format!("e{i}"), "action": "opted_in"}),
+            CanonicalEvent::new(json!({"id": format!("e{i}"), "action": "opted_in"})),
         );
         head = ChainHead {
             count: link.n,
@@ -32,7 +32,7 @@ fn rehashed_with(
         .map(|(i, l)| {
             let mut event = l.event.clone();
             change(i, &mut event);
-            let link = ChainLink::after(&head, "t", event);
+            let link = ChainLink::after(&head, "t", CanonicalEvent::new(event));
             head = ChainHead {
                 count: link.n,
                 hash: Some(link.hash.clone()),
@@ -71,6 +71,42 @@ fn the_hash_is_taken_over_canonical_json() {
         expected,
         "the tenant is hashed"
     );
+}
+
+// Guards the short way the service takes under the write lock: the link
+// text written out around the event's canonical text hashes exactly as the
+// whole link serialised by serde_jcs would, also for text that needs
+// escaping, numbers and a previous hash.
+#[test]
+fn linking_a_canonical_event_hashes_as_the_whole_link_serialised() {
+    #[derive(Serialize)]
+    struct Whole<'a> {
+        tenant: &'a str,
+        n: u64,
+        prev_hash: Option<&'a str>,
+        event: &'a serde_json::Value,
+    }
+    let event = json!({
+        "z": "quote \" slash \\ tab \t ünïcødé \u{1f600} \u{7}",
+        "a": [1, -2, 3.5, null, true],
+        "m": {"é": 1, "e": 2, "\u{10000}": 3, "\u{ffff}": 4}
+    });
+    for (tenant, prev) in [("t", None), ("t-\"x\"", Some("ab12"))] {
+        let whole = Whole {
+            tenant,
+            n: 7,
+            prev_hash: prev,
+            event: &event,
+        };
+        let expected = sha256_hex(&serde_jcs::to_string(&whole).unwrap());
+        let head = ChainHead {
+            count: 6,
+            hash: prev.map(str::to_owned),
+        };
+        let link = ChainLink::after(&head, tenant, CanonicalEvent::new(event.clone()));
+        assert_eq!(link.hash, expected, "{tenant} after {prev:?}");
+        assert!(link.holds());
+    }
 }
 
 // Guards the untouched chain, with and without its signed end.
