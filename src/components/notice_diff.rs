@@ -89,7 +89,7 @@ fn Words(
         _ if words.is_empty() => return view! { <span>{word.text.clone()}</span> }.into_any(),
         WordOp::Added => view! {
             <ins>
-                <span class="ts-visually-hidden">{tr!(t, "diff-added-start")}</span>
+                <span class="ts-visually-hidden">{format!("{} ", tr!(t, "diff-added-start"))}</span>
                 {words.to_owned()}
                 <span class="ts-visually-hidden">{tr!(t, "diff-added-end")}</span>
             </ins>
@@ -97,7 +97,7 @@ fn Words(
         .into_any(),
         WordOp::Removed => view! {
             <del>
-                <span class="ts-visually-hidden">{tr!(t, "diff-removed-start")}</span>
+                <span class="ts-visually-hidden">{format!("{} ", tr!(t, "diff-removed-start"))}</span>
                 {words.to_owned()}
                 <span class="ts-visually-hidden">{tr!(t, "diff-removed-end")}</span>
             </del>
