@@ -81,7 +81,13 @@ change-contact = { $allowed ->
    *[no] Kontakt durch den Anbieter: nicht erlaubt
 }
 change-notice-accepted = { $name } in Version { $version } akzeptiert
-change-deletion-completed = Freigegebene Daten gelöscht
+change-deletion-completed = Löschfrist abgelaufen (vom früheren zeitgesteuerten Abgleich festgehalten, nicht von den Datenspeichern bestätigt)
+# { $store } ist der Name eines Datenspeichers.
+change-deletion-attested = { $items ->
+    [one] Löschung bestätigt von { $store }: { $items } Eintrag gelöscht
+   *[other] Löschung bestätigt von { $store }: { $items } Einträge gelöscht
+}
+change-deletion-overdue = Löschung überfällig: { $store } hat sie nicht fristgerecht bestätigt
 change-changed-back = Geändert und wieder zurückgeändert
 # { $before } und { $after } sind Namen von Regionen („Europäische Union“) oder Codes, für die wir keinen Namen haben.
 change-region = Region gewechselt von { $before } zu { $after }
@@ -92,7 +98,9 @@ action = { $action ->
     [contact_changed] Kontakteinstellung geändert
     [notices_accepted] Neue Versionen der Hinweise akzeptiert
     [region_changed] Region gewechselt
-   *[deletion_completed] Freigegebene Daten gelöscht
+    [deletion_attested] Löschung von einem Datenspeicher bestätigt
+    [deletion_overdue] Löschung bei einem Datenspeicher überfällig
+   *[deletion_completed] Löschfrist abgelaufen (vom früheren zeitgesteuerten Abgleich festgehalten)
 }
 
 ## Was jemand anderes geändert hat (ein Speichern, das zu spät kam)
@@ -106,7 +114,7 @@ phrase-contact = { $allowed ->
    *[no] hat dem Anbieter untersagt, den Systemadministrator zu kontaktieren
 }
 phrase-notice-accepted = hat { $name } in Version { $version } akzeptiert
-phrase-deletion-completed = hat festgehalten, dass die freigegebenen Daten gelöscht wurden
+phrase-deletion-completed = hat mit dem früheren zeitgesteuerten Abgleich festgehalten, dass die Löschfrist abgelaufen war
 phrase-changed-back = hat diese Einstellung geändert und wieder zurückgeändert
 # { $phrases } ist eine bereits in der Sprache des Lesers verbundene Liste („a, b und c“).
 changed-by = { $who } { $phrases }.

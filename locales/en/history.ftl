@@ -81,7 +81,13 @@ change-contact = { $allowed ->
    *[no] Contact preference: off
 }
 change-notice-accepted = Accepted { $name } version { $version }
-change-deletion-completed = Shared data deleted
+change-deletion-completed = Deletion date passed (recorded by the former clock-based sweep, not confirmed by the data stores)
+# { $store } is a data store's name.
+change-deletion-attested = { $items ->
+    [one] Deletion confirmed by { $store }: { $items } item deleted
+   *[other] Deletion confirmed by { $store }: { $items } items deleted
+}
+change-deletion-overdue = Deletion overdue: { $store } did not confirm it by its date
 change-changed-back = Changed, then changed back
 # { $before } and { $after } are region names ("European Union"), or codes we have no name for.
 change-region = Region changed from { $before } to { $after }
@@ -92,7 +98,9 @@ action = { $action ->
     [contact_changed] Contact preference changed
     [notices_accepted] Accepted new notice versions
     [region_changed] Region changed
-   *[deletion_completed] Shared data deleted
+    [deletion_attested] Deletion confirmed by a data store
+    [deletion_overdue] Deletion overdue at a data store
+   *[deletion_completed] Deletion date passed (recorded by the former clock-based sweep)
 }
 
 ## What someone else changed (a save that lost a race)
@@ -106,7 +114,7 @@ phrase-contact = { $allowed ->
    *[no] stopped the vendor from contacting the system administrator
 }
 phrase-notice-accepted = accepted version { $version } of the { $name }
-phrase-deletion-completed = recorded that the shared data was deleted
+phrase-deletion-completed = recorded, with the former clock-based sweep, that the deletion date had passed
 phrase-changed-back = changed this setting and then changed it back
 # { $phrases } is a list already joined in the reader's language ("a, b and c").
 changed-by = { $who } { $phrases }.

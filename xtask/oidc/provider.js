@@ -37,6 +37,10 @@ const CLIENTS = [
   ['pipeline', [SCOPES.decisions]],
   ['webhooks', [SCOPES.subscriptions]],
   ['eraser', [SCOPES.deletions]],
+  // The data stores' own clients, as content/stores.json names them.
+  ['copilot-eraser', [SCOPES.deletions]],
+  ['marketing-eraser', [SCOPES.deletions]],
+  ['schema-eraser', [SCOPES.deletions]],
   ['everything', Object.values(SCOPES)],
 ].map(([id, scopes]) => ({
   client_id: id,

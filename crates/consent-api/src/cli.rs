@@ -60,6 +60,15 @@ struct ServeArgs {
         allow_hyphen_values = true
     )]
     content_dir: Option<PathBuf>,
+    /// The data stores that hold shared data and the client each attests with
+    /// (default: stores.json in the content directory)
+    #[arg(
+        long,
+        env = "CONSENT_STORES_FILE",
+        value_name = "FILE",
+        allow_hyphen_values = true
+    )]
+    stores_file: Option<PathBuf>,
     /// HS256 key for bearer tokens; required outside --dev
     #[arg(
         long,
@@ -689,6 +698,7 @@ fn config(args: ServeArgs, matches: &ArgMatches) -> Result<Config, ConfigError> 
         data_dir: args.database.data_dir.unwrap_or(defaults.data_dir),
         database_url: args.database.database_url,
         content_dir: args.content_dir.unwrap_or(defaults.content_dir),
+        stores_file: args.stores_file,
         signing_key: args.signing_key,
         ledger_key_file: args.ledger_key_file,
         cors_loopback: args.cors_loopback,

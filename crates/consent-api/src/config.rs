@@ -54,6 +54,9 @@ pub struct Config {
     pub database_url: Option<String>,
     /// Directory of notice documents (`<notice-id>/<version>.<lang>.json`).
     pub content_dir: PathBuf,
+    /// The data stores that hold shared data (`stores.json`); `None`: the
+    /// content directory's `stores.json`.
+    pub stores_file: Option<PathBuf>,
     /// HS256 key for bearer tokens; `None` is allowed only in development mode.
     pub signing_key: Option<String>,
     /// The ledger's Ed25519 key file; `None` (development mode only) signs
@@ -193,6 +196,15 @@ pub enum ConfigError {
     BadFrameAncestors(String),
 }
 
+impl Config {
+    /// The stores file to read: the one given, or the content directory's.
+    pub fn stores_file(&self) -> PathBuf {
+        self.stores_file
+            .clone()
+            .unwrap_or_else(|| self.content_dir.join("stores.json"))
+    }
+}
+
 impl Default for Config {
     /// The defaults of the command line, before any flag (not yet valid: no mode, no key).
     fn default() -> Config {
@@ -202,6 +214,7 @@ impl Default for Config {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             content_dir: PathBuf::from("./content"),
+            stores_file: None,
             signing_key: None,
             ledger_key_file: None,
             cors_loopback: false,

@@ -16,6 +16,7 @@ pub mod seed;
 pub mod service;
 pub mod state;
 pub mod store;
+pub mod stores;
 pub mod sweep;
 pub mod tenants;
 pub mod web;
@@ -66,6 +67,8 @@ pub enum ServerError {
     Keys(#[from] JwksError),
     #[error("cannot read the ledger key: {0}")]
     LedgerKey(#[from] LedgerKeyError),
+    #[error(transparent)]
+    Stores(#[from] stores::StoresError),
 }
 
 /// A ready server: notices loaded, database migrated, routes built.
@@ -83,6 +86,7 @@ impl App {
     pub async fn start(config: &Config, clock: Clock) -> Result<App, ServerError> {
         config.validate()?;
         let notices = notices::load(&config.content_dir)?;
+        let stores = Arc::new(stores::load(&config.stores_file())?);
         let keys = Arc::new(match &config.ledger_key_file {
             Some(path) => LedgerKeys::load(path)?,
             None => LedgerKeys::development(),
@@ -149,6 +153,7 @@ impl App {
             changes_per_minute: config.changes_per_minute,
             decision_max_age_secs: config.decision_max_age_secs,
             ledger_keys: keys,
+            stores,
         };
         let router = http::router(state.clone(), config);
         let router = match &config.static_dir {

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use chrono::{SubsecRound, Utc};
+use consent_core::deletion::StoreCatalog;
 use consent_core::Timestamp;
 
 use crate::identity::SharedVerifier;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub decision_max_age_secs: u64,
     /// Signs receipts and checkpoints; published at `/.well-known/jwks.json`.
     pub ledger_keys: Arc<LedgerKeys>,
+    /// The data stores each opt-out opens a deletion obligation for.
+    pub stores: Arc<StoreCatalog>,
 }
 
 impl AppState {
@@ -70,6 +73,7 @@ impl FromRef<AppState> for ChangeService {
         ChangeService::new(
             state.store.clone(),
             state.notices.clone(),
+            state.stores.clone(),
             state.clock.clone(),
         )
         .with_change_limit(state.changes_per_minute)

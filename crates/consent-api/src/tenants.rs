@@ -40,6 +40,8 @@ pub enum TenantToolError {
     Database(#[from] OpenError),
     #[error(transparent)]
     Content(#[from] ContentError),
+    #[error(transparent)]
+    Stores(#[from] crate::stores::StoresError),
     #[error("the database failed; nothing was imported: {0}")]
     Store(#[from] sqlx::Error),
     #[error("cannot write the list: {0}")]
@@ -134,10 +136,12 @@ pub async fn import(
 ) -> Result<ImportSummary, TenantToolError> {
     let tenants = read_tenants(file)?;
     let catalog = notices::load(content_dir)?;
+    let stores = crate::stores::load(&content_dir.join("stores.json"))?;
     let store = Store::open(database_url).await?;
     let service = TenantService::new(
         store.clone(),
         SharedNotices::new(catalog),
+        std::sync::Arc::new(stores),
         crate::state::system_clock(),
     );
     let operator = Actor {

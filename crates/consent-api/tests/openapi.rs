@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// Every route the server answers: method, documented path, a concrete
 /// path to call, and the error statuses its description must list.
-const ROUTES: [(&str, &str, &str, &[u16]); 30] = [
+const ROUTES: [(&str, &str, &str, &[u16]); 34] = [
     ("get", "/healthz", "/healthz", &[500]),
     ("get", "/readyz", "/readyz", &[500, 503]),
     (
@@ -123,6 +123,30 @@ const ROUTES: [(&str, &str, &str, &[u16]); 30] = [
         &[401, 403, 422, 429, 500],
     ),
     (
+        "get",
+        "/api/v1/tenants/{tenant_id}/deletions",
+        "/api/v1/tenants/contoso/deletions",
+        &[401, 403, 404, 429, 500],
+    ),
+    (
+        "get",
+        "/api/v1/tenants/{tenant_id}/deletions/{opt_out_event_id}/certificate",
+        "/api/v1/tenants/contoso/deletions/0190a0b0-0000-7000-8000-000000000000/certificate",
+        &[401, 403, 404, 409, 429, 500],
+    ),
+    (
+        "get",
+        "/api/v1/deletions",
+        "/api/v1/deletions",
+        &[401, 403, 422, 429, 500],
+    ),
+    (
+        "post",
+        "/api/v1/deletions/{obligation_id}/attestations",
+        "/api/v1/deletions/0190a0b0-0000-7000-8000-000000000000/attestations",
+        &[401, 403, 404, 409, 413, 415, 422, 429, 500],
+    ),
+    (
         "put",
         "/api/v1/subscriptions/{id}",
         "/api/v1/subscriptions/store-1",
@@ -232,10 +256,12 @@ async fn every_route_is_described_with_its_errors() {
             .keys()
             .filter(|s| s.starts_with('2'))
             .count();
-        // Registering a tenant answers 201 (created) or 200 (already there).
+        // Registering a tenant answers 201 (created) or 200 (already there);
+        // an attestation 201 (recorded) or 200 (a retry).
         let expected = if [
             ("put", "/api/v1/tenants/{tenant_id}"),
             ("put", "/api/v1/subscriptions/{id}"),
+            ("post", "/api/v1/deletions/{obligation_id}/attestations"),
         ]
         .contains(&(method, path))
         {
@@ -431,7 +457,7 @@ async fn the_document_states_the_limits_the_server_enforces() {
             }
         }
     }
-    assert_eq!(tenant_routes, 10);
+    assert_eq!(tenant_routes, 12);
 
     // Service routes name the scope they need; the tenant routes a person's token.
     for (method, path, scope) in [
@@ -467,6 +493,12 @@ async fn the_document_states_the_limits_the_server_enforces() {
             "get",
             "/api/v1/subscriptions/{id}/deliveries",
             "consent.subscriptions.write",
+        ),
+        ("get", "/api/v1/deletions", "consent.deletions.attest"),
+        (
+            "post",
+            "/api/v1/deletions/{obligation_id}/attestations",
+            "consent.deletions.attest",
         ),
     ] {
         assert_eq!(

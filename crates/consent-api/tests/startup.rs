@@ -251,6 +251,10 @@ fn content_copy() -> tempfile::TempDir {
     for notice in std::fs::read_dir(fixture_content()).unwrap() {
         let notice = notice.unwrap().path();
         let target = dir.path().join(notice.file_name().unwrap());
+        if notice.is_file() {
+            std::fs::copy(&notice, &target).unwrap();
+            continue;
+        }
         std::fs::create_dir(&target).unwrap();
         for file in std::fs::read_dir(&notice).unwrap() {
             let file = file.unwrap().path();
@@ -550,4 +554,52 @@ fn identity_provider_and_claim_flags() {
     for (args, error) in refused {
         assert_eq!(parse(args, &[]), Err(error), "{args:?}");
     }
+}
+
+// Guards the stores file: missing, unreadable as JSON or with a bad field,
+// start-up stops, naming the file and (for a bad field) the field.
+#[tokio::test]
+async fn a_bad_stores_file_stops_start_up() {
+    let good = std::fs::read_to_string(fixture_content().join("stores.json")).unwrap();
+    let cases = [
+        (None, "stores.json"),
+        (Some("{".to_owned()), "not a stores file"),
+        (
+            Some(good.replacen("\"deadline_days\": 30", "\"deadline_days\": 0", 1)),
+            "stores[0].deadline_days",
+        ),
+        (
+            Some(good.replacen("\"program\": \"copilot\"", "\"program\": \"sales\"", 1)),
+            "stores[0].program",
+        ),
+    ];
+    for (text, expected) in cases {
+        let content = content_copy();
+        let file = content.path().join("stores.json");
+        match &text {
+            Some(text) => std::fs::write(&file, text).unwrap(),
+            None => std::fs::remove_file(&file).unwrap(),
+        }
+        let dir = content.path().to_owned();
+        let error = TestServer::start_with(|c| c.content_dir = dir)
+            .await
+            .err()
+            .expect("start-up is refused")
+            .to_string();
+        assert!(error.contains("stores file"), "{error}");
+        assert!(error.contains(&file.display().to_string()), "{error}");
+        assert!(error.contains(expected), "{expected}: {error}");
+    }
+    // --stores-file names another file, which is the one read.
+    let content = content_copy();
+    let elsewhere = content.path().join("elsewhere.json");
+    std::fs::write(&elsewhere, &good).unwrap();
+    std::fs::remove_file(content.path().join("stores.json")).unwrap();
+    let dir = content.path().to_owned();
+    TestServer::start_with(|c| {
+        c.content_dir = dir;
+        c.stores_file = Some(elsewhere);
+    })
+    .await
+    .expect("the named stores file is read");
 }

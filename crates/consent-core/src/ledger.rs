@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::deadline::PendingDeletion;
 use crate::rules::{ConsentAction, ProgramRecord};
-use crate::{Actor, NoticeRef, ProgramId};
+use crate::{Actor, NoticeRef, ProgramId, Timestamp};
 
 /// A program's consent state, as recorded before and after an event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,13 +74,32 @@ pub struct EventDetail {
     /// left the region the program is offered in).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<ChangeReason>,
+    /// `deletion_attested`, `deletion_overdue`: the store's obligation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion: Option<DeletionDetail>,
 }
 
 impl EventDetail {
     /// Whether the event says nothing beyond its action.
     pub fn is_empty(&self) -> bool {
-        self.region.is_none() && self.reason.is_none()
+        self.region.is_none() && self.reason.is_none() && self.deletion.is_none()
     }
+}
+
+/// The obligation a deletion event is about, and what its store attested.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeletionDetail {
+    pub obligation_id: String,
+    pub store: String,
+    /// The store's name when the event was recorded.
+    pub store_name: String,
+    pub opt_out_event_id: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    pub due_by: Timestamp,
+    /// `deletion_attested`: what the store said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attestation: Option<crate::deletion::Attestation>,
 }
 
 /// A tenant's move between regions (region codes).

@@ -10,6 +10,7 @@ pub mod chain;
 pub mod changes;
 pub mod deadline;
 pub mod decision;
+pub mod deletion;
 pub mod facts;
 pub mod language;
 pub mod ledger;

@@ -182,7 +182,9 @@ pub fn receipt_event_type(action: ConsentAction, enabled_after: bool) -> Receipt
         ConsentAction::NoticesAccepted if enabled_after => ReceiptEventType::Renewed,
         ConsentAction::NoticesAccepted
         | ConsentAction::ContactChanged
-        | ConsentAction::RegionChanged => ReceiptEventType::Modified,
+        | ConsentAction::RegionChanged
+        | ConsentAction::DeletionAttested
+        | ConsentAction::DeletionOverdue => ReceiptEventType::Modified,
         ConsentAction::DeletionCompleted => ReceiptEventType::Expired,
     }
 }

@@ -140,10 +140,16 @@ pub enum ConsentAction {
     OptedOut,
     ContactChanged,
     NoticesAccepted,
+    /// Recorded by the former clock-based sweep when an opt-out's deadline
+    /// passed; no longer recorded (a store's attestation is the proof now).
     DeletionCompleted,
     /// The tenant's region changed (recorded under Copilot, whose
     /// eligibility the region decides).
     RegionChanged,
+    /// A data store attested that it deleted the tenant's shared data.
+    DeletionAttested,
+    /// A data store's deletion was not attested by its due date.
+    DeletionOverdue,
 }
 
 impl ConsentAction {
@@ -156,6 +162,8 @@ impl ConsentAction {
             ConsentAction::NoticesAccepted => "notices_accepted",
             ConsentAction::DeletionCompleted => "deletion_completed",
             ConsentAction::RegionChanged => "region_changed",
+            ConsentAction::DeletionAttested => "deletion_attested",
+            ConsentAction::DeletionOverdue => "deletion_overdue",
         }
     }
 }

@@ -213,6 +213,12 @@ pub enum ErrorCode {
     RateLimited,
     /// A tenant, or a line of a tenant file, is not acceptable (422).
     InvalidTenant,
+    /// The caller's client may not attest for this obligation's data store (403).
+    NotYourStore,
+    /// The obligation was attested already, with other values (409).
+    AlreadyAttested,
+    /// Not every store of the opt-out has attested yet, so there is no certificate (409).
+    DeletionIncomplete,
     /// The server failed; nothing was changed (500/503).
     Internal,
 }

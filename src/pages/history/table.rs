@@ -1,6 +1,7 @@
 //! The history's table: one row per event, with its notices and receipt.
 
-use consent_core::ledger::{ChangeReason, RegionMove};
+use consent_core::ledger::{ChangeReason, DeletionDetail, RegionMove};
+use consent_core::rules::ConsentAction;
 use consent_core::tenant::CONSENT_SERVICE_ACTOR_ID;
 use consent_core::{state_changes, Actor, ConsentEvent, ProgramId, Region, StateChange};
 use leptos::html;
@@ -217,6 +218,13 @@ pub fn change_words(h: I18n, event: &ConsentEvent) -> Vec<String> {
         .iter()
         .map(|moved| region_words(h, moved))
         .collect();
+    words.extend(
+        event
+            .detail
+            .deletion
+            .iter()
+            .map(|deletion| deletion_words(h, event.action, deletion)),
+    );
     let by_region = event.detail.reason == Some(ChangeReason::RegionIneligible);
     let turned_off = changes.contains(&StateChange::TurnedOff);
     if by_region && !turned_off {
@@ -230,6 +238,21 @@ pub fn change_words(h: I18n, event: &ConsentEvent) -> Vec<String> {
         words.push(tr!(h, "action", action = event.action.as_str()));
     }
     words
+}
+
+/// "Deletion confirmed by Copilot interaction store: 1200 items" or
+/// "Deletion overdue at Data schema copies".
+fn deletion_words(h: I18n, action: ConsentAction, deletion: &DeletionDetail) -> String {
+    let store = deletion.store_name.clone();
+    match (action, &deletion.attestation) {
+        (ConsentAction::DeletionAttested, Some(attested)) => tr!(
+            h,
+            "change-deletion-attested",
+            store = store,
+            items = attested.items_deleted
+        ),
+        _ => tr!(h, "change-deletion-overdue", store = store),
+    }
 }
 
 /// "Region changed from European Union to United States".

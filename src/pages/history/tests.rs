@@ -1,6 +1,7 @@
 //! The words of the history's "What changed" and "Who" columns.
 
-use consent_core::ledger::{ChangeReason, EventDetail, ProgramState, RegionMove};
+use consent_core::deletion::Attestation;
+use consent_core::ledger::{ChangeReason, DeletionDetail, EventDetail, ProgramState, RegionMove};
 use consent_core::rules::ConsentAction;
 use consent_core::{pending_deletion, Actor, ConsentEvent, NoticeRef, ProgramId, Role};
 
@@ -71,9 +72,38 @@ fn region_changed(before: &str, after: &str, state: Option<ProgramState>) -> Con
                 before: before.to_owned(),
                 after: after.to_owned(),
             }),
-            reason: None,
+            ..EventDetail::default()
         },
         ..event(ConsentAction::RegionChanged, state.clone(), state)
+    }
+}
+
+/// A store's attestation of `items` deleted, or (without) its overdue mark.
+fn deletion_event(action: ConsentAction, items: Option<u64>) -> ConsentEvent {
+    let at: consent_core::Timestamp = "2026-12-21T09:30:00Z".parse().unwrap();
+    let state = Some(copilot_state(false, false));
+    ConsentEvent {
+        program: ProgramId::Copilot,
+        detail: EventDetail {
+            deletion: Some(DeletionDetail {
+                obligation_id: "o1".to_owned(),
+                store: "copilot-interactions".to_owned(),
+                store_name: "Copilot interaction store".to_owned(),
+                opt_out_event_id: "e1".to_owned(),
+                due_by: at,
+                attestation: items.map(|items_deleted| Attestation {
+                    completed_at: at,
+                    items_deleted,
+                    method: "purge".to_owned(),
+                    evidence_ref: "JOB-1".to_owned(),
+                    attested_by: "copilot-eraser".to_owned(),
+                    attested_at: at,
+                    event_id: "e2".to_owned(),
+                }),
+            }),
+            ..EventDetail::default()
+        },
+        ..event(action, state.clone(), state)
     }
 }
 
@@ -86,8 +116,8 @@ fn turned_off_by_the_move(
         program: ProgramId::Copilot,
         actor: provisioner(),
         detail: EventDetail {
-            region: None,
             reason: Some(ChangeReason::RegionIneligible),
+            ..EventDetail::default()
         },
         ..event(ConsentAction::OptedOut, before, after)
     }
@@ -95,7 +125,7 @@ fn turned_off_by_the_move(
 
 // Guards that every action has words of its own when its states cannot be
 // compared: a new action must be added here and to the catalogues (an action
-// missing from `action` would fall to the last variant, "Shared data deleted").
+// missing from `action` would fall to the last variant, the former sweep's words).
 #[test]
 fn every_action_has_words() {
     let h = I18n::of(Language::English);
@@ -107,8 +137,19 @@ fn every_action_has_words() {
             ConsentAction::NoticesAccepted,
             "Accepted new notice versions",
         ),
-        (ConsentAction::DeletionCompleted, "Shared data deleted"),
+        (
+            ConsentAction::DeletionCompleted,
+            "Deletion date passed (recorded by the former clock-based sweep)",
+        ),
         (ConsentAction::RegionChanged, "Region changed"),
+        (
+            ConsentAction::DeletionAttested,
+            "Deletion confirmed by a data store",
+        ),
+        (
+            ConsentAction::DeletionOverdue,
+            "Deletion overdue at a data store",
+        ),
     ] {
         // Exhaustive, so that a new action does not compile until it is listed above.
         match action {
@@ -117,7 +158,9 @@ fn every_action_has_words() {
             | ConsentAction::ContactChanged
             | ConsentAction::NoticesAccepted
             | ConsentAction::DeletionCompleted
-            | ConsentAction::RegionChanged => {}
+            | ConsentAction::RegionChanged
+            | ConsentAction::DeletionAttested
+            | ConsentAction::DeletionOverdue => {}
         }
         assert_eq!(
             change_words(h, &event(action, None, None)),
@@ -171,7 +214,20 @@ fn what_changed_in_words() {
                 Some(state(false, false, accepted, true)),
                 Some(state(false, false, accepted, false)),
             ),
-            vec!["Shared data deleted"],
+            vec!["Deletion date passed (recorded by the former clock-based sweep, not confirmed by the data stores)"],
+        ),
+        // A store's attestation and an overdue obligation name the store.
+        (
+            deletion_event(ConsentAction::DeletionAttested, Some(1200)),
+            vec!["Deletion confirmed by Copilot interaction store: 1200 items deleted"],
+        ),
+        (
+            deletion_event(ConsentAction::DeletionAttested, Some(1)),
+            vec!["Deletion confirmed by Copilot interaction store: 1 item deleted"],
+        ),
+        (
+            deletion_event(ConsentAction::DeletionOverdue, None),
+            vec!["Deletion overdue: Copilot interaction store did not confirm it by its date"],
         ),
         // States that cannot be shown: the action says what happened.
         (
@@ -180,7 +236,7 @@ fn what_changed_in_words() {
         ),
         (
             event(ConsentAction::DeletionCompleted, None, None),
-            vec!["Shared data deleted"],
+            vec!["Deletion date passed (recorded by the former clock-based sweep)"],
         ),
         // The tenant's move, with the state it left unchanged, and without states.
         (

@@ -9,6 +9,7 @@ mod changes;
 mod conditional;
 mod data_sharing;
 mod decisions;
+pub mod deletions;
 mod dev;
 mod dev_notice;
 pub mod extract;
@@ -74,6 +75,7 @@ pub fn routes(dev: bool) -> OpenApiRouter<AppState> {
         .merge(decisions::router())
         .merge(changes::router())
         .merge(subscriptions::router())
+        .merge(deletions::router())
         .merge(openapi::router())
 }
 

@@ -150,7 +150,10 @@ pub fn code_name(code: ErrorCode) -> String {
 fn default_status(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::Unauthorized => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden | ErrorCode::InsufficientScope => StatusCode::FORBIDDEN,
+        ErrorCode::Forbidden | ErrorCode::InsufficientScope | ErrorCode::NotYourStore => {
+            StatusCode::FORBIDDEN
+        }
+        ErrorCode::AlreadyAttested | ErrorCode::DeletionIncomplete => StatusCode::CONFLICT,
         ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
         ErrorCode::NotFound | ErrorCode::DevModeOnly => StatusCode::NOT_FOUND,
         ErrorCode::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
@@ -188,6 +191,9 @@ fn title(code: ErrorCode) -> &'static str {
         ErrorCode::InsufficientScope => "Wrong kind of caller",
         ErrorCode::RateLimited => "Too many requests",
         ErrorCode::InvalidTenant => "Invalid tenant",
+        ErrorCode::NotYourStore => "Not this client's data store",
+        ErrorCode::AlreadyAttested => "Already attested",
+        ErrorCode::DeletionIncomplete => "Deletion not complete",
         ErrorCode::Internal => "Server error",
     }
 }

@@ -77,7 +77,7 @@ pub async fn receipt(
 }
 
 /// Whether the caller asked for the receipt as a JWS (`Accept: application/jose`).
-fn wants_jws(headers: &HeaderMap) -> bool {
+pub(crate) fn wants_jws(headers: &HeaderMap) -> bool {
     headers
         .get_all(ACCEPT)
         .iter()

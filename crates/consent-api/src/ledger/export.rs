@@ -104,6 +104,15 @@ impl std::fmt::Display for Checked {
                 d.payload["event_hash"].as_str().unwrap_or("none (issued before the chain)"),
                 d.kid
             ),
+            Checked::Document(d) if d.typ == crate::http::deletions::CERTIFICATE_TYP => write!(
+                f,
+                "ok: deletion certificate for tenant {}, {} opt-out {}, {} data stores attested, signed by {}",
+                d.payload["tenant"].as_str().unwrap_or("?"),
+                d.payload["program"].as_str().unwrap_or("?"),
+                d.payload["opt_out_event_id"].as_str().unwrap_or("?"),
+                d.payload["deletions"].as_array().map_or(0, Vec::len),
+                d.kid
+            ),
             Checked::Document(d) => write!(f, "ok: {} signed by {}", d.typ, d.kid),
         }
     }

@@ -5,13 +5,17 @@
 //! stores the change in one transaction and builds the answer. The HTTP
 //! handler only reads the request and writes the answer.
 
+use std::sync::Arc;
+
 use consent_core::canonical::{canonical_json, sha256_hex};
+use consent_core::deletion::StoreCatalog;
 use consent_core::rules::ChangeContext;
 use consent_core::tenant::can_edit;
 use consent_core::{
     decide_change, Actor, ChangeRequest, DataSharingDocument, ProgramId, Refusal, Timestamp,
 };
 
+use super::deletion::obligations_opened;
 use super::document::data_sharing_document;
 use super::event::new_event;
 use crate::limits::{retry_after_secs, CHANGE_WINDOW};
@@ -26,6 +30,8 @@ use crate::store::{
 pub struct ChangeService {
     store: Store,
     notices: SharedNotices,
+    /// The data stores an opt-out opens obligations for.
+    stores: Arc<StoreCatalog>,
     clock: Clock,
     /// Changes per tenant per minute; 0: no limit.
     changes_per_minute: u32,
@@ -33,10 +39,16 @@ pub struct ChangeService {
 
 impl ChangeService {
     /// The service over `store`, deciding against `notices` at `clock`'s time.
-    pub fn new(store: Store, notices: SharedNotices, clock: Clock) -> ChangeService {
+    pub fn new(
+        store: Store,
+        notices: SharedNotices,
+        stores: Arc<StoreCatalog>,
+        clock: Clock,
+    ) -> ChangeService {
         ChangeService {
             store,
             notices,
+            stores,
             clock,
             changes_per_minute: 0,
         }
@@ -192,7 +204,7 @@ impl ChangeService {
         let body = serde_json::to_string(&document)?;
 
         let described = notices.describe(&decision.after.accepted_notices, &request.accept_notices);
-        let event = new_event(
+        let mut event = new_event(
             &snapshot.tenant,
             actor,
             now,
@@ -202,6 +214,7 @@ impl ChangeService {
             described,
             notices.for_program(program),
         );
+        event.obligations = obligations_opened(&self.stores, action, program, now);
         let outcome = self
             .store
             .apply_change(AcceptedChange {

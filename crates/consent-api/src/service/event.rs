@@ -36,6 +36,7 @@ pub fn new_event<'a>(
         notices,
     });
     NewEvent {
+        obligations: Vec::new(),
         id,
         tenant,
         actor,
@@ -50,7 +51,7 @@ pub fn new_event<'a>(
 }
 
 /// A UUIDv7 from the server's clock: unique, and ordered like the events.
-fn time_ordered_id(at: Timestamp) -> String {
+pub(crate) fn time_ordered_id(at: Timestamp) -> String {
     let seconds = u64::try_from(at.timestamp()).unwrap_or(0);
     let stamp = uuid::Timestamp::from_unix(uuid::NoContext, seconds, at.timestamp_subsec_nanos());
     Uuid::new_v7(stamp).to_string()

@@ -4,10 +4,14 @@
 //! region does not offer is turned off in the same transaction, by the
 //! rule in consent-core ([`on_region_change`]).
 
+use std::sync::Arc;
+
+use consent_core::deletion::StoreCatalog;
 use consent_core::ledger::{ChangeReason, EventDetail, RegionMove};
 use consent_core::rules::{on_region_change, ConsentAction, ProgramRecord};
 use consent_core::{Actor, ProgramId, Tenant, Timestamp};
 
+use super::deletion::obligations_opened;
 use super::event::new_event;
 use crate::notices::SharedNotices;
 use crate::state::{AppState, Clock};
@@ -18,14 +22,22 @@ use crate::store::{MoveEvent, Registered, Store, TenantSnapshot};
 pub struct TenantService {
     store: Store,
     notices: SharedNotices,
+    /// The data stores an opt-out by the region rule opens obligations for.
+    stores: Arc<StoreCatalog>,
     clock: Clock,
 }
 
 impl TenantService {
-    pub fn new(store: Store, notices: SharedNotices, clock: Clock) -> TenantService {
+    pub fn new(
+        store: Store,
+        notices: SharedNotices,
+        stores: Arc<StoreCatalog>,
+        clock: Clock,
+    ) -> TenantService {
         TenantService {
             store,
             notices,
+            stores,
             clock,
         }
     }
@@ -42,7 +54,7 @@ impl TenantService {
         let outcomes = self
             .store
             .register_tenants(tenants, now, |before, after| {
-                region_move_events(before, after, actor, now, &notices)
+                region_move_events(before, after, actor, now, &notices, &self.stores)
             })
             .await?;
         for outcome in &outcomes {
@@ -69,6 +81,7 @@ fn region_move_events(
     actor: &Actor,
     now: Timestamp,
     notices: &consent_core::catalog::NoticeCatalog,
+    stores: &StoreCatalog,
 ) -> Vec<MoveEvent> {
     let event = |action, from: &ProgramRecord, to: &ProgramRecord, detail| {
         let made = new_event(
@@ -90,6 +103,7 @@ fn region_move_events(
             after: to.clone(),
             receipt: made.receipt,
             detail,
+            obligations: obligations_opened(stores, action, to.program, now),
         }
     };
     let copilot = before.program(ProgramId::Copilot);
@@ -102,7 +116,7 @@ fn region_move_events(
                 before: before.tenant.region.code().to_owned(),
                 after: after.region.code().to_owned(),
             }),
-            reason: None,
+            ..EventDetail::default()
         },
     )];
     for program in ProgramId::ALL {
@@ -115,8 +129,8 @@ fn region_move_events(
                     &record,
                     &decided.after,
                     EventDetail {
-                        region: None,
                         reason: Some(ChangeReason::RegionIneligible),
+                        ..EventDetail::default()
                     },
                 ));
             }
@@ -131,6 +145,7 @@ impl axum::extract::FromRef<AppState> for TenantService {
         TenantService::new(
             state.store.clone(),
             state.notices.clone(),
+            state.stores.clone(),
             state.clock.clone(),
         )
     }

@@ -187,6 +187,22 @@ const LEDGER: &[Table] = &[
         key: &["tenant_id", "count"],
     },
     Table {
+        name: "deletion_obligations",
+        columns: &[
+            ("id", Text),
+            ("tenant_id", Text),
+            ("program", Text),
+            ("store_id", Text),
+            ("opt_out_event_id", Text),
+            ("opted_out_at", Text),
+            ("due_by", Text),
+            ("attestation", Text),
+            ("attested_event_id", Text),
+            ("overdue_event_id", Text),
+        ],
+        key: &["id"],
+    },
+    Table {
         name: "idempotency_keys",
         columns: &[
             ("tenant_id", Text),

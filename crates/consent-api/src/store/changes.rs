@@ -248,6 +248,7 @@ pub(crate) async fn apply_prepared(
         let started = Instant::now();
         chain::insert_checkpoint(tx, &linked).await?;
         ledger.total += started.elapsed();
+        events::open_obligations(tx, &change.event).await?;
         feed::append(tx, &change.event.feed).await?;
         return Ok(applied(ledger));
     }

@@ -2,6 +2,8 @@
 
 use super::{from_json, json, parse_timestamp, storable, timestamp, Store, Tx};
 use consent_core::chain::CanonicalEvent;
+
+use super::obligations::{self, NewObligation};
 use consent_core::decision::Verdict;
 use consent_core::ledger::EventDetail;
 
@@ -33,6 +35,8 @@ pub struct NewEvent<'a> {
     pub detail: EventDetail,
     /// The decision after the event, for the change feed.
     pub verdict: Verdict,
+    /// The deletion obligations an opt-out opens (none for other events).
+    pub obligations: Vec<NewObligation>,
 }
 
 /// A change's rows on SQLite, in one round trip to the database (SQLite
@@ -107,6 +111,8 @@ pub(super) struct PreparedEvent {
     pub signer: Option<Arc<LedgerKeys>>,
     /// The event as its link hashes it, made before the write lock is taken.
     pub chained: CanonicalEvent,
+    /// The deletion obligations it opens, stored in its transaction.
+    pub obligations: Vec<NewObligation>,
 }
 
 impl PreparedEvent {
@@ -141,6 +147,7 @@ impl PreparedEvent {
             receipt_id: event.receipt.receipt_id.clone(),
             signer,
             chained: CanonicalEvent::new(serde_json::Value::Null),
+            obligations: event.obligations.clone(),
         };
         prepared.chained = CanonicalEvent::new(chain::event_value(&prepared));
         Ok(prepared)
@@ -188,7 +195,24 @@ pub(super) async fn insert(
             .await?;
     });
     chain::insert(tx, &event.id, &linked.link).await?;
-    chain::insert_checkpoint(tx, linked).await
+    chain::insert_checkpoint(tx, linked).await?;
+    open_obligations(tx, event).await
+}
+
+/// Opens the deletion obligations `event` opens, in its transaction.
+pub(super) async fn open_obligations(
+    tx: &mut Tx,
+    event: &PreparedEvent,
+) -> Result<(), sqlx::Error> {
+    obligations::open(
+        tx,
+        &event.tenant_id,
+        event.program,
+        &event.id,
+        &event.at,
+        &event.obligations,
+    )
+    .await
 }
 
 /// Appends `event`, its receipt and its change-feed entry inside the

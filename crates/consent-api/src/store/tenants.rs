@@ -50,6 +50,8 @@ pub struct MoveEvent {
     pub detail: EventDetail,
     /// The decision after it, for the change feed.
     pub verdict: consent_core::decision::Verdict,
+    /// The deletion obligations it opens (an opt-out by the region rule).
+    pub obligations: Vec<super::NewObligation>,
 }
 
 impl Store {
@@ -218,6 +220,7 @@ async fn register(
                 receipt: event.receipt,
                 detail: event.detail,
                 verdict: event.verdict,
+                obligations: event.obligations,
             },
             signer.clone(),
         )

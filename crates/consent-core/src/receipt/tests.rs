@@ -44,7 +44,9 @@ fn after(program: ProgramId, action: ConsentAction) -> ProgramRecord {
         }
         ConsentAction::NoticesAccepted
         | ConsentAction::DeletionCompleted
-        | ConsentAction::RegionChanged => {}
+        | ConsentAction::RegionChanged
+        | ConsentAction::DeletionAttested
+        | ConsentAction::DeletionOverdue => {}
     }
     if program.has_contact_preference() {
         record.contact_allowed = Some(record.enabled);
@@ -78,11 +80,22 @@ fn event_types_and_states_per_action() {
             ReceiptEventType::Expired,
             ConsentStatus::Expired,
         ),
+        // A store's attestation, or its lateness, changes no consent.
+        (
+            DeletionAttested,
+            ReceiptEventType::Modified,
+            ConsentStatus::NotGiven,
+        ),
+        (
+            DeletionOverdue,
+            ReceiptEventType::Modified,
+            ConsentStatus::NotGiven,
+        ),
     ];
     for program in ProgramId::ALL {
         for (action, kind, status) in cases {
             let record = after(program, action);
-            let actor = if action == DeletionCompleted {
+            let actor = if matches!(action, DeletionCompleted | DeletionOverdue) {
                 Actor::consent_service()
             } else {
                 admin()
