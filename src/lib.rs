@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod api;
 mod components;
 mod data;
+mod deletions;
 mod draft;
 mod embed;
 mod host;
@@ -25,7 +26,9 @@ pub mod state;
 
 use std::any::Any;
 
-use consent_core::routes::{segment, FAQ, HISTORY, NOTICES, NOTICE_VERSION, RECEIPTS, SETTINGS};
+use consent_core::routes::{
+    segment, DELETIONS, FAQ, HISTORY, NOTICES, NOTICE_VERSION, RECEIPTS, SETTINGS,
+};
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{path, NavigateOptions, ParamSegment, StaticSegment};
@@ -38,7 +41,8 @@ use crate::host::HostEvents;
 use crate::i18n::{remember_language, role_key, use_i18n, I18n, Language};
 use crate::notices::ShownLanguages;
 use crate::pages::{
-    FaqPage, HistoryPage, NotFound, NoticePage, ReceiptPage, SettingPanel, SettingsPage,
+    CertificatePage, FaqPage, HistoryPage, NotFound, NoticePage, ReceiptPage, SettingPanel,
+    SettingsPage,
 };
 use crate::routes::{Ids, RouteBase};
 use crate::session::{Session, SignIn};
@@ -222,6 +226,14 @@ pub fn App(
                             ParamSegment("receipt"),
                         )
                         view=ReceiptPage
+                    />
+                    <Route
+                        path=(
+                            StaticSegment(segment(HISTORY)),
+                            StaticSegment(DELETIONS),
+                            ParamSegment("event"),
+                        )
+                        view=CertificatePage
                     />
                     <Route path=StaticSegment(segment(FAQ)) view=FaqPage />
                     <Route

@@ -41,6 +41,15 @@ pub fn history_as_of(program: Option<ProgramId>, at: Option<consent_core::Timest
     }
 }
 
+/// The deletion certificate of an opt-out, readable and printable.
+pub fn deletion_certificate(opt_out_event_id: &str) -> String {
+    format!(
+        "{HISTORY}/{}/{}",
+        consent_core::routes::DELETIONS,
+        js_sys::encode_uri_component(opt_out_event_id)
+    )
+}
+
 /// A consent receipt, readable.
 pub fn receipt(id: &str) -> String {
     format!("{HISTORY}/{RECEIPTS}/{}", js_sys::encode_uri_component(id))

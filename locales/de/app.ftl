@@ -243,3 +243,19 @@ server-slow = Der Server braucht länger als üblich. Es wird weiter gewartet �
 # { $seconds } ist eine ganze Zahl von Sekunden, höchstens 3600.
 save-rate-limited = Zu viele Änderungen. Bitte in { $seconds } s erneut versuchen. Ihre Änderung wurde nicht gespeichert und wird weiter angezeigt.
 save-outcome-unknown = Der Server war nicht erreichbar, daher ist unklar, ob Ihre Änderung gespeichert wurde. Ihre Auswahl wird weiter angezeigt. Ein neuer Versuch ist sicher: Es wird dieselbe Änderung gesendet, und sie wird nie doppelt angewendet.
+
+## Löschung nach dem Ausschalten
+
+deletion-progress = { $total ->
+    [one] Löschung: { $done } von { $total } Speicher bestätigt
+   *[other] Löschung: { $done } von { $total } Speichern bestätigt
+}
+deletion-due = { $store } fällig bis { $date }
+deletion-overdue = Überfällig: { $store } hat das Löschen Ihrer Daten nicht bestätigt, fällig war es bis { $date }.
+deletion-complete = { $total ->
+    [one] Löschung vom einzigen Speicher bestätigt.
+   *[other] Löschung von allen { $total } Speichern bestätigt.
+}
+deletion-after-opt-in = Daten, die vor dem Ausschalten am { $date } freigegeben wurden, werden trotzdem wie zugesagt gelöscht.
+deletion-certificate-link = Löschbescheinigung
+deletion-heading = Löschung nach dem Ausschalten am { $date }

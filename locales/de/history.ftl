@@ -194,3 +194,21 @@ period-months = { $count ->
    *[other] { $count } Monate
 }
 no-roles = Keine (der Dienst selbst)
+
+## Eine Löschbescheinigung
+
+certificate-heading = Löschbescheinigung
+certificate-intro = Jeder Datenspeicher, der unter dieser Einstellung freigegebene Daten hielt, hat deren Löschung bestätigt. Die signierte Fassung lässt sich offline mit den öffentlichen Schlüsseln des Dienstes prüfen.
+certificate-loading = Die Bescheinigung wird geladen …
+certificate-load-failed = Die Bescheinigung konnte nicht geladen werden.
+certificate-download = Signierte Bescheinigung herunterladen
+certificate-turned-off = Freigabe ausgeschaltet
+certificate-caption = Was jeder Datenspeicher gelöscht hat
+certificate-store = Datenspeicher
+certificate-data = Daten
+certificate-due = Fällig bis
+certificate-deleted = Gelöscht
+certificate-items = Einträge
+certificate-method = Wie
+certificate-evidence = Nachweis
+certificate-kept = Bewusst aufbewahrt

@@ -243,3 +243,19 @@ server-slow = The server is taking longer than usual. Still waiting…
 # { $seconds } is a whole number of seconds, at most 3600.
 save-rate-limited = Too many changes. Try again in { $seconds } s. Your change was not saved and is still shown.
 save-outcome-unknown = The server could not be reached, so it is not known whether your change was saved. Your choice is still shown. Trying again is safe: the same change is sent and is never applied twice.
+
+## Deletion after an opt-out
+
+deletion-progress = { $total ->
+    [one] Deletion: { $done } of { $total } store confirmed
+   *[other] Deletion: { $done } of { $total } stores confirmed
+}
+deletion-due = { $store } due by { $date }
+deletion-overdue = Overdue: { $store } has not confirmed deleting your data, which was due by { $date }.
+deletion-complete = { $total ->
+    [one] Deletion confirmed by the one store.
+   *[other] Deletion confirmed by all { $total } stores.
+}
+deletion-after-opt-in = Data shared before you turned sharing off on { $date } is still deleted as promised.
+deletion-certificate-link = Deletion certificate
+deletion-heading = Deletion after turning off on { $date }

@@ -194,3 +194,21 @@ period-months = { $count ->
    *[other] { $count } months
 }
 no-roles = None (the service itself)
+
+## A deletion certificate
+
+certificate-heading = Deletion certificate
+certificate-intro = Every data store that held data shared under this setting confirmed deleting it. The signed copy can be checked offline with the service's public keys.
+certificate-loading = Loading the certificate…
+certificate-load-failed = The certificate could not be loaded.
+certificate-download = Download signed certificate
+certificate-turned-off = Sharing turned off
+certificate-caption = What each data store deleted
+certificate-store = Data store
+certificate-data = Data
+certificate-due = Due by
+certificate-deleted = Deleted
+certificate-items = Items
+certificate-method = How
+certificate-evidence = Evidence
+certificate-kept = Kept on purpose

@@ -14,6 +14,7 @@ mod token;
 use std::fmt;
 use std::sync::Arc;
 
+use consent_core::deletion::{DeletionCertificate, TenantDeletions};
 use consent_core::notice::diff::NoticeDiff;
 use consent_core::{
     ChangeRequest, ConsentReceipt, DataSharingDocument, DevTokenRequest, DevTokenResponse,
@@ -216,6 +217,62 @@ impl ApiClient {
             encode(tenant)
         );
         self.text_file(Request::get(&url)).await
+    }
+
+    /// `GET /api/v1/tenants/{tenant}/deletions`: every opt-out with what
+    /// each data store owes and has attested, newest first.
+    pub async fn get_deletions(&self, tenant: &str) -> Result<TenantDeletions, ApiError> {
+        let url = format!(
+            "{}/api/v1/tenants/{}/deletions",
+            self.base_url,
+            encode(tenant)
+        );
+        read_json(self.send(without_body(Request::get(&url))?).await?).await
+    }
+
+    /// `GET …/deletions/{event}/certificate`: the certificate of a completed
+    /// deletion, read; with `signed`, the compact JWS to save instead.
+    pub async fn get_deletion_certificate(
+        &self,
+        tenant: &str,
+        opt_out_event_id: &str,
+    ) -> Result<DeletionCertificate, ApiError> {
+        read_json(
+            self.send(self.certificate_request(tenant, opt_out_event_id, "application/json")?)
+                .await?,
+        )
+        .await
+    }
+
+    /// The same certificate as the compact JWS signed with the ledger key.
+    pub async fn get_deletion_certificate_jws(
+        &self,
+        tenant: &str,
+        opt_out_event_id: &str,
+    ) -> Result<String, ApiError> {
+        let response = self
+            .send(self.certificate_request(tenant, opt_out_event_id, "application/jose")?)
+            .await?;
+        let status = response.status();
+        response
+            .text()
+            .await
+            .map_err(|_| ApiError::Server { status })
+    }
+
+    fn certificate_request(
+        &self,
+        tenant: &str,
+        opt_out_event_id: &str,
+        accept: &str,
+    ) -> Result<gloo_net::http::Request, ApiError> {
+        let url = format!(
+            "{}/api/v1/tenants/{}/deletions/{}/certificate",
+            self.base_url,
+            encode(tenant),
+            encode(opt_out_event_id)
+        );
+        without_body(Request::get(&url).header("Accept", accept))
     }
 
     /// `GET /api/v1/tenants/{tenant}/data-sharing?at=`: the settings as they

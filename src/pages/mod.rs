@@ -1,5 +1,6 @@
 //! One module per screen.
 
+mod certificate;
 mod copilot_panel;
 mod faq;
 mod history;
@@ -11,6 +12,7 @@ mod program_panel;
 mod receipt;
 mod settings;
 
+pub use certificate::CertificatePage;
 pub use faq::FaqPage;
 pub use history::HistoryPage;
 pub use not_found::NotFound;

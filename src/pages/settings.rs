@@ -6,6 +6,7 @@ use leptos_router::components::Outlet;
 
 use crate::components::focus::row_id;
 use crate::components::{ReadTrouble, SearchBox, SlowRead};
+use crate::deletions::{progress_words, use_deletions, DeletionsRead};
 use crate::i18n::{use_i18n, I18n};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::state::{now, use_settings, Loadable, ProgramStatus};
@@ -32,6 +33,8 @@ pub fn SettingsPage() -> impl IntoView {
         Loadable::Ready(_) => Phase::Ready,
     });
     let search_id = ids.id("search");
+    // The list's rows and the panels show each program's deletion progress.
+    provide_context(DeletionsRead::start());
     view! {
         <div class="ts-page">
             <div class="ts-page__header">
@@ -160,6 +163,7 @@ fn SettingRow(
     let ids = use_ids();
     let base = use_route_base();
     let status = Memo::new(move |_| store.program(program).map(|p| ProgramStatus::of(&p, now())));
+    let deletions = use_deletions();
     let state_id = ids.id(&format!("state-{}", program.as_str()));
     view! {
         <li class="ts-setting" hidden=move || !visible.get()>
@@ -174,6 +178,12 @@ fn SettingRow(
                 </a>
                 <span class="ts-setting__full-name">{tr!(t, "program-full-name", program = program.as_str())}</span>
                 <span class="ts-setting__summary">{tr!(t, "program-summary", program = program.as_str())}</span>
+                {move || {
+                    deletions
+                        .and_then(|d| d.of(program).into_iter().find(|o| !o.complete()))
+                        .and_then(|opt_out| progress_words(t, &opt_out, |at| t.date(at)).into_iter().next())
+                        .map(|line| view! { <span class="ts-setting__deletion">{line}</span> })
+                }}
             </div>
             <span
                 class=move || {

@@ -314,6 +314,8 @@ pub struct Attestation {
 pub struct DeletionObligation {
     pub id: String,
     pub store: String,
+    /// The store's name, as people know it.
+    pub store_name: String,
     pub tenant: String,
     pub program: ProgramId,
     pub opt_out_event_id: String,

@@ -12,6 +12,9 @@ pub const FAQ: &str = "/faq";
 pub const NOTICES: &str = "/notices";
 /// The segment of the receipts, under the history.
 pub const RECEIPTS: &str = "receipts";
+/// The segment of the deletion certificates, under the history
+/// (`/history/deletions/<opt-out event id>`).
+pub const DELETIONS: &str = "deletions";
 /// The segment before a notice version's number.
 pub const NOTICE_VERSION: &str = "v";
 

@@ -6,6 +6,7 @@
 mod acceptance_box;
 mod categories;
 mod contact_switch;
+mod deletion_progress;
 mod footer;
 mod frame;
 mod heading;
@@ -19,6 +20,7 @@ mod save_failure;
 pub use acceptance_box::AcceptanceBox;
 pub use categories::DataCategories;
 pub use contact_switch::ContactSwitch;
+pub use deletion_progress::DeletionProgress;
 pub use footer::PanelFooter;
 pub use frame::{use_close_panel, WhenLoaded};
 pub use heading::{CurrentState, PanelHeading};

@@ -14,8 +14,8 @@ use leptos::prelude::*;
 use crate::components::focus::focus_by_id;
 use crate::components::panel::{
     read_button_id, use_close_panel, AcceptanceBox, ContactSwitch, CurrentState, DataCategories,
-    NoticeLinks, PanelFooter, PanelHeading, PanelQuestion, ProgramSwitch, Propagation,
-    ReconsentBanner, SaveFailure, WhenLoaded,
+    DeletionProgress, NoticeLinks, PanelFooter, PanelHeading, PanelQuestion, ProgramSwitch,
+    Propagation, ReconsentBanner, SaveFailure, WhenLoaded,
 };
 use crate::components::{NoticeReader, SidePanel};
 use crate::draft::{use_drafts, Blocked, Draft};
@@ -241,6 +241,7 @@ pub fn ProgramPanel(
                 <div class="ts-panel__body">
                     <CurrentState program />
                     <Propagation program />
+                    <DeletionProgress program />
                     {move || {
                         deletion_detail()
                             .map(|text| view! { <p class="ts-note ts-note--pending">{text}</p> })

@@ -222,7 +222,10 @@ pub async fn store_queue(
         .then(|| page.last().map(|row| write_cursor(row.due_by, &row.id)))
         .flatten();
     Ok(Json(DeletionQueue {
-        obligations: page.iter().map(|row| row.view(now)).collect(),
+        obligations: page
+            .iter()
+            .map(|row| row.view(now, &state.stores))
+            .collect(),
         next_cursor,
     }))
 }
@@ -275,7 +278,9 @@ pub async fn attest(
         .attest_deletion(&service.actor, &obligation_id, request)
         .await?
     {
-        AttestOutcome::Recorded(row) => Ok((StatusCode::CREATED, Json(row.view(now)))),
-        AttestOutcome::Repeated(row) => Ok((StatusCode::OK, Json(row.view(now)))),
+        AttestOutcome::Recorded(row) => {
+            Ok((StatusCode::CREATED, Json(row.view(now, &state.stores))))
+        }
+        AttestOutcome::Repeated(row) => Ok((StatusCode::OK, Json(row.view(now, &state.stores)))),
     }
 }

@@ -192,7 +192,7 @@ impl AppState {
         let now = self.now();
         let mut opt_outs: Vec<OptOutDeletions> = Vec::new();
         for row in self.store.tenant_obligations(tenant_id).await? {
-            let view = row.view(now);
+            let view = row.view(now, &self.stores);
             match opt_outs.last_mut() {
                 Some(last) if last.event_id == row.opt_out_event_id => last.obligations.push(view),
                 _ => opt_outs.push(OptOutDeletions {

@@ -4,7 +4,7 @@
 //! tenant's history written in the same transaction as the mark, so there
 //! is one of each at most per obligation, whatever the number of processes.
 
-use consent_core::deletion::{Attestation, DeletionObligation, ObligationStatus};
+use consent_core::deletion::{Attestation, DeletionObligation, ObligationStatus, StoreCatalog};
 use consent_core::ledger::EventDetail;
 use consent_core::{ProgramId, Timestamp};
 
@@ -36,11 +36,14 @@ pub struct ObligationRow {
 }
 
 impl ObligationRow {
-    /// The obligation as the API shows it at `now`.
-    pub fn view(&self, now: Timestamp) -> DeletionObligation {
+    /// The obligation as the API shows it at `now`, its store named as `stores` name it.
+    pub fn view(&self, now: Timestamp, stores: &StoreCatalog) -> DeletionObligation {
         DeletionObligation {
             id: self.id.clone(),
             store: self.store.clone(),
+            store_name: stores
+                .get(&self.store)
+                .map_or_else(|| self.store.clone(), |s| s.name.clone()),
             tenant: self.tenant_id.clone(),
             program: self.program,
             opt_out_event_id: self.opt_out_event_id.clone(),
