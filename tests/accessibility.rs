@@ -270,6 +270,33 @@ async fn marketing_panel_and_notice_reader_have_no_violations() {
     }
 }
 
+// Guards the deletion progress after an opt-out, in the list and the panel.
+#[wasm_bindgen_test]
+async fn deletion_progress_has_no_violations() {
+    let tenant = fresh_tenant("US").await;
+    set_program(&tenant.id, ProgramId::Marketing, true).await;
+    set_program(&tenant.id, ProgramId::Marketing, false).await;
+    for theme in [Theme::Light, Theme::Dark] {
+        let app = mount(&tenant.id, Role::Admin, "/settings", theme);
+        wait_for("the row's deletion line", || {
+            app.root.query_selector(".ts-setting__deletion").unwrap()
+        })
+        .await;
+        audit(&app, &format!("settings list with a deletion, {theme:?}")).await;
+        let panel = app.open_panel(MARKETING).await;
+        wait_for("the panel's deletion progress", || {
+            panel.query_selector(".ts-deletions__opt-out").unwrap()
+        })
+        .await;
+        audit(
+            &app,
+            &format!("Marketing panel with its deletion, {theme:?}"),
+        )
+        .await;
+        app.unmount();
+    }
+}
+
 // Guards the FAQ and a notice's own page, with the words that changed
 // since the version before shown, and the re-acceptance banner that shows
 // them too.
