@@ -85,6 +85,14 @@ impl App {
     /// about the configuration, the notices or the database.
     pub async fn start(config: &Config, clock: Clock) -> Result<App, ServerError> {
         config.validate()?;
+        // In development mode the clock can be moved forward (`POST /api/v1/dev/clock`).
+        let clock_offset = config
+            .dev
+            .then(|| Arc::new(std::sync::atomic::AtomicI64::new(0)));
+        let clock = match &clock_offset {
+            Some(offset) => state::offset_clock(clock, Arc::clone(offset)),
+            None => clock,
+        };
         let notices = notices::load(&config.content_dir)?;
         let stores = Arc::new(stores::load(&config.stores_file())?);
         let keys = Arc::new(match &config.ledger_key_file {
@@ -154,6 +162,7 @@ impl App {
             decision_max_age_secs: config.decision_max_age_secs,
             ledger_keys: keys,
             stores,
+            clock_offset,
         };
         let router = http::router(state.clone(), config);
         let router = match &config.static_dir {

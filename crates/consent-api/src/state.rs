@@ -1,5 +1,6 @@
 //! What every request handler shares.
 
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
 use axum::extract::FromRef;
@@ -17,6 +18,12 @@ use crate::store::Store;
 /// The server's notion of "now", injectable so tests can move time
 /// (deletion deadlines, pending deletions that expire).
 pub type Clock = Arc<dyn Fn() -> Timestamp + Send + Sync>;
+
+/// `clock` moved forward by `offset` microseconds (which only grows): the
+/// development clock that due dates can be passed with.
+pub fn offset_clock(clock: Clock, offset: Arc<AtomicI64>) -> Clock {
+    Arc::new(move || clock() + chrono::Duration::microseconds(offset.load(Ordering::SeqCst)))
+}
 
 /// The wall clock, to the microsecond (what PostgreSQL can store exactly).
 pub fn system_clock() -> Clock {
@@ -44,6 +51,8 @@ pub struct AppState {
     pub ledger_keys: Arc<LedgerKeys>,
     /// The data stores each opt-out opens a deletion obligation for.
     pub stores: Arc<StoreCatalog>,
+    /// Development mode: how far (µs) `POST /api/v1/dev/clock` moved the clock.
+    pub clock_offset: Option<Arc<AtomicI64>>,
 }
 
 impl AppState {

@@ -611,3 +611,35 @@ async fn the_background_sweep_marks_overdue_obligations() {
         "deletion_overdue"
     );
 }
+
+// Guards the development clock the keyboard run passes due dates with: it
+// moves forward only, the sweep runs at once, and bad values are refused.
+#[tokio::test]
+async fn the_development_clock_moves_forward_and_sweeps() {
+    let server = TestServer::start().await;
+    let admin = server.token("contoso", "admin").await;
+    opt_in_then_out(&server, &admin, "copilot").await;
+    let before = server.clock.now();
+    let call = |seconds: Value| {
+        server.call(
+            Method::POST,
+            "/api/v1/dev/clock",
+            &[],
+            Some(json!({"advance_seconds": seconds})),
+        )
+    };
+    for bad in [json!(0), json!(-5), json!(315_576_001), json!("1")] {
+        let refused = call(bad.clone()).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert_eq!(refused.body["field"], "advance_seconds", "{bad}");
+    }
+    let moved = call(json!(31 * 24 * 3600)).await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.body["overdue_marked"], 1);
+    let now = common::at(moved.body["now"].as_str().unwrap());
+    assert!(now >= before + Duration::days(31), "{now} after {before}");
+    assert_eq!(
+        obligations(&deletions(&server, &admin).await)[0].2,
+        "overdue"
+    );
+}

@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 /// Every route the server answers: method, documented path, a concrete
 /// path to call, and the error statuses its description must list.
-const ROUTES: [(&str, &str, &str, &[u16]); 34] = [
+const ROUTES: [(&str, &str, &str, &[u16]); 35] = [
     ("get", "/healthz", "/healthz", &[500]),
     ("get", "/readyz", "/readyz", &[500, 503]),
     (
@@ -22,6 +22,12 @@ const ROUTES: [(&str, &str, &str, &[u16]); 34] = [
         "post",
         "/api/v1/dev/tenants",
         "/api/v1/dev/tenants",
+        &[404, 413, 415, 422, 500],
+    ),
+    (
+        "post",
+        "/api/v1/dev/clock",
+        "/api/v1/dev/clock",
         &[404, 413, 415, 422, 500],
     ),
     (

@@ -102,7 +102,7 @@ pub async fn downloads_verify_offline(site: &Site, page: &mut Page, work: &Path)
 }
 
 /// `text` with the ASCII byte at `at` replaced by another letter.
-fn with_byte_changed(text: &str, at: usize) -> String {
+pub(super) fn with_byte_changed(text: &str, at: usize) -> String {
     let mut bytes = text.as_bytes().to_vec();
     bytes[at] = if bytes[at] == b'x' { b'y' } else { b'x' };
     String::from_utf8(bytes).expect("an ASCII byte was replaced")
@@ -133,7 +133,7 @@ fn verify(file: &Path, jwks: &Path) -> Result<(bool, String)> {
     Ok((output.status.success(), said.trim().to_owned()))
 }
 
-fn expect_verified(file: &Path, jwks: &Path, saying: &str) -> Result {
+pub(super) fn expect_verified(file: &Path, jwks: &Path, saying: &str) -> Result {
     let (holds, said) = verify(file, jwks)?;
     if holds && said.contains(saying) {
         println!("xtask: e2e: {}: {said}", file.display());
@@ -147,7 +147,7 @@ fn expect_verified(file: &Path, jwks: &Path, saying: &str) -> Result {
 }
 
 /// Writes `doctored` beside `file` and expects the verifier to refuse it, naming `line`.
-fn expect_refused(file: &Path, jwks: &Path, doctored: &str, line: &str) -> Result {
+pub(super) fn expect_refused(file: &Path, jwks: &Path, doctored: &str, line: &str) -> Result {
     let copy = file.with_extension(format!(
         "changed.{}",
         file.extension().and_then(|e| e.to_str()).unwrap_or("txt")
@@ -172,7 +172,7 @@ async fn downloaded(folder: &Path, name: &str) -> Result<PathBuf> {
 
 /// Waits for a complete download in `folder` whose name starts with
 /// `prefix` and ends with `suffix` (Chromium writes `*.crdownload` first).
-async fn downloaded_like(folder: &Path, prefix: &str, suffix: &str) -> Result<PathBuf> {
+pub(super) async fn downloaded_like(folder: &Path, prefix: &str, suffix: &str) -> Result<PathBuf> {
     let started = Instant::now();
     loop {
         let found = std::fs::read_dir(folder)

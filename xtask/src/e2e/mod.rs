@@ -10,7 +10,9 @@
 //! what opened them, and that no screen scrolls sideways at 320 px.
 //!
 //! An auditor's downloads (the signed ledger and a signed receipt) are
-//! checked by the offline verifier (see `evidence.rs`).
+//! checked by the offline verifier (see `evidence.rs`), and an opt-out's
+//! deletions are attested by the stores, shown overdue when late and
+//! certified (see `deletion.rs`).
 //!
 //! Last, the production set-up: no `--dev`, a tenant imported with the
 //! CLI, a token from a real OpenID provider (see `production.rs`).
@@ -19,6 +21,7 @@
 //! tests' (dom-accessibility-api, `xtask/a11y/`), installed in every page
 //! with the helpers of `page_helpers.js`.
 
+mod deletion;
 mod evidence;
 mod flows;
 mod gate;
@@ -64,6 +67,7 @@ async fn keyboard_flows(site: &Site, work: &Path) -> Result {
         gate::gate_drops_an_opted_out_tenant(site, &mut page).await?;
         propagation::panel_shows_propagation(site, &mut page).await?;
         evidence::downloads_verify_offline(site, &mut page, work).await?;
+        deletion::deletion_is_attested_and_certified(site, &mut page, work).await?;
         production::production_identity(&site.dist, &mut page, work).await
     }
     .await;

@@ -185,6 +185,72 @@ impl Api {
         Ok(version)
     }
 
+    /// A `GET` of `path` with `token` (none when empty), its JSON body.
+    pub async fn get_json(&self, path: &str, token: &str) -> Result<Value> {
+        let url = format!("{}{path}", self.base);
+        let mut request = self.client.get(&url);
+        if !token.is_empty() {
+            request = request.bearer_auth(token);
+        }
+        let answer = request
+            .send()
+            .await
+            .map_err(|e| format!("GET {url}: {e}"))?;
+        read_json(answer, &url).await
+    }
+
+    /// Turns `program` of `tenant` on (accepting its current notices) or off, as its admin.
+    pub async fn set_program(&self, tenant: &str, token: &str, program: &str, on: bool) -> Result {
+        let document = self.settings(tenant, token).await?;
+        let notices = document.value["programs"]
+            .as_array()
+            .and_then(|programs| programs.iter().find(|p| p["id"] == program))
+            .map(|p| p["notices"].clone())
+            .ok_or_else(|| format!("no program {program} in {}", document.value))?;
+        let url = format!(
+            "{}/api/v1/tenants/{tenant}/data-sharing/{program}",
+            self.base
+        );
+        let body = if on {
+            serde_json::json!({"enabled": true, "accept_notices": notices})
+        } else {
+            serde_json::json!({"enabled": false})
+        };
+        let answer = self
+            .client
+            .put(&url)
+            .bearer_auth(token)
+            .header("if-match", &document.etag)
+            .json(&body)
+            .send()
+            .await
+            .map_err(|e| format!("PUT {url}: {e}"))?;
+        read_json(answer, &url).await.map(drop)
+    }
+
+    /// Attests obligation `id` with a data store's `token`.
+    pub async fn attest(&self, token: &str, id: &str, body: &Value) -> Result<Value> {
+        let url = format!("{}/api/v1/deletions/{id}/attestations", self.base);
+        let answer = self
+            .client
+            .post(&url)
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .map_err(|e| format!("POST {url}: {e}"))?;
+        read_json(answer, &url).await
+    }
+
+    /// Moves the development server's clock forward by `seconds` (the sweep runs after).
+    pub async fn advance_dev_clock(&self, seconds: u64) -> Result<Value> {
+        self.post(
+            "/api/v1/dev/clock",
+            &serde_json::json!({"advance_seconds": seconds}),
+        )
+        .await
+    }
+
     /// Deletes webhook subscription `id`.
     pub async fn unsubscribe(&self, token: &str, id: &str) -> Result {
         let address = format!("{}/api/v1/subscriptions/{id}", self.base);

@@ -14,9 +14,11 @@ CREATE TABLE deletion_obligations (
     due_by TEXT NOT NULL,
     attestation TEXT,
     attested_event_id TEXT,
-    overdue_event_id TEXT,
-    UNIQUE (opt_out_event_id, store_id)
+    overdue_event_id TEXT
 );
+-- One obligation per store and opt-out.
+CREATE UNIQUE INDEX deletion_obligations_once_per_store
+    ON deletion_obligations (opt_out_event_id, store_id);
 CREATE INDEX deletion_obligations_by_tenant ON deletion_obligations (tenant_id, opted_out_at);
 -- A store's queue, and what the sweep looks at: the unattested ones by due date.
 CREATE INDEX deletion_obligations_unattested ON deletion_obligations (store_id, due_by)

@@ -15,7 +15,7 @@ use consent_core::tenant::{
 use consent_core::{
     DevTokenRequest, DevTokenResponse, ErrorCode, NoticeDocument, NoticeRef, Role, Tenant,
 };
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::http::extract::ApiJson;
 use crate::http::problem::ApiError;
@@ -33,7 +33,8 @@ pub fn router(enabled: bool) -> OpenApiRouter<AppState> {
     let routes = OpenApiRouter::new()
         .routes(routes!(token))
         .routes(routes!(create_tenant))
-        .routes(routes!(publish_notice));
+        .routes(routes!(publish_notice))
+        .routes(routes!(advance_clock));
     if enabled {
         return routes;
     }
@@ -295,4 +296,75 @@ pub async fn unavailable() -> ApiError {
         ErrorCode::DevModeOnly,
         "development identities exist only when the server runs with --dev",
     )
+}
+
+/// `POST /api/v1/dev/clock`: how far to move the server's clock.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClockAdvance {
+    /// Seconds to move forward: 1 to ten years. The clock never goes back,
+    /// so the history stays in order.
+    #[schema(minimum = 1, maximum = 315576000)]
+    pub advance_seconds: u32,
+}
+
+/// Where the clock is now, and what the deletion sweep then marked.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ClockMoved {
+    #[schema(value_type = String, format = DateTime)]
+    pub now: consent_core::Timestamp,
+    /// Obligations the sweep run right after marked overdue.
+    pub overdue_marked: usize,
+}
+
+/// The most the clock moves at once: ten years.
+const MAX_ADVANCE_SECS: u32 = 315_576_000;
+
+/// `POST /api/v1/dev/clock`: moves the server's clock forward and runs the
+/// deletion sweep at once, so that a due date can be passed in a test of
+/// the whole product (the keyboard run) without waiting.
+#[utoipa::path(
+    post,
+    path = "/api/v1/dev/clock",
+    tag = "development",
+    request_body(content = ClockAdvance, content_type = "application/json"),
+    responses(
+        (status = 200, description = "The clock moved; the sweep ran", body = ClockMoved),
+        (status = 404, description = "`dev_mode_only`: the server is not in development mode", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "`payload_too_large`: the body is over 64 KiB", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "`invalid_body`: the body is not declared as JSON", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`invalid_body`: `advance_seconds` missing or not from 1 to ten years (`field` names it)", body = consent_core::Problem, content_type = "application/problem+json"),
+        (status = 500, description = "`internal`: the server failed", body = consent_core::Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn advance_clock(
+    State(state): State<AppState>,
+    ApiJson(request): ApiJson<ClockAdvance>,
+) -> Result<Json<ClockMoved>, ApiError> {
+    if !(1..=MAX_ADVANCE_SECS).contains(&request.advance_seconds) {
+        return Err(
+            ApiError::invalid_body("move the clock forward by 1 second to ten years")
+                .with_field("advance_seconds"),
+        );
+    }
+    let offset = state.clock_offset.as_ref().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::DevModeOnly,
+            "the clock moves only in development mode",
+        )
+    })?;
+    offset.fetch_add(
+        i64::from(request.advance_seconds) * 1_000_000,
+        std::sync::atomic::Ordering::SeqCst,
+    );
+    let overdue_marked = state.sweep_deletions().await?;
+    tracing::info!(
+        seconds = request.advance_seconds,
+        overdue_marked,
+        "development clock moved"
+    );
+    Ok(Json(ClockMoved {
+        now: state.now(),
+        overdue_marked,
+    }))
 }
