@@ -250,6 +250,69 @@ async fn photograph(
     for shot in reworded {
         take(page, site, shot, look, out, saved).await?;
     }
+    // A Marketing opt-out two of whose three stores confirmed the deletion,
+    // then the certificate once the third did.
+    let api = site.api();
+    let admin = api.dev_token(&us, "admin").await?;
+    api.set_program(&us, &admin, "marketing", true).await?;
+    api.set_program(&us, &admin, "marketing", false).await?;
+    let owed = api
+        .get_json(&format!("/api/v1/tenants/{us}/deletions"), &admin)
+        .await?;
+    let opt_out = &owed["opt_outs"][0];
+    let event = opt_out["event_id"].as_str().unwrap_or_default().to_owned();
+    let at = opt_out["at"].as_str().unwrap_or_default().to_owned();
+    let attestation = serde_json::json!({
+        "completed_at": at, "items_deleted": 1284,
+        "method": "purge of the tenant's partition", "evidence_ref": "PURGE-2041"
+    });
+    let marketing = site
+        .service_token("marketing-eraser", "consent.deletions.attest")
+        .await?;
+    let obligations: Vec<String> = opt_out["obligations"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|o| o["id"].as_str().map(str::to_owned))
+        .collect();
+    if obligations.len() != 3 {
+        return Err(format!("a Marketing opt-out owes three deletions: {owed}"));
+    }
+    for id in &obligations[..2] {
+        api.attest(&marketing, id, &attestation).await?;
+    }
+    take(
+        page,
+        site,
+        Shot(
+            "16-deletion-progress",
+            format!("/settings/marketing-data-sharing?dev_tenant={us}"),
+            vec![],
+            (SELECTOR, ".ts-deletions__opt-out"),
+        ),
+        look,
+        out,
+        saved,
+    )
+    .await?;
+    let schema = site
+        .service_token("schema-eraser", "consent.deletions.attest")
+        .await?;
+    api.attest(&schema, &obligations[2], &attestation).await?;
+    take(
+        page,
+        site,
+        Shot(
+            "17-deletion-certificate",
+            format!("/history/deletions/{event}?dev_tenant={us}"),
+            vec![],
+            (SELECTOR, ".ts-table tbody tr"),
+        ),
+        look,
+        out,
+        saved,
+    )
+    .await?;
     Ok(())
 }
 

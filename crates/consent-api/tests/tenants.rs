@@ -297,6 +297,24 @@ async fn leaving_the_us_turns_copilot_off_and_is_recorded() {
         StatusCode::OK,
         "the automatic opt-out has its receipt"
     );
+    // The region rule's opt-out owes Copilot's deletion like an admin's does.
+    let owed = server.get("/api/v1/tenants/litware/deletions", &ada).await;
+    assert_eq!(owed.status, StatusCode::OK, "{}", owed.body);
+    let opt_out = &owed.body["opt_outs"][0];
+    assert_eq!(opt_out["event_id"], opted_out["id"]);
+    assert_eq!(opt_out["program"], "copilot");
+    let stores: Vec<&str> = opt_out["obligations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["store"].as_str().unwrap())
+        .collect();
+    assert_eq!(stores, ["copilot-interactions"]);
+    let at = common::at(opted_out["at"].as_str().unwrap());
+    assert_eq!(
+        common::at(opt_out["obligations"][0]["due_by"].as_str().unwrap()),
+        at + chrono::Duration::days(30)
+    );
 
     // Moving back changes the region only: Copilot stays off until an admin opts in.
     put(
