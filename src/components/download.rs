@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
+
+use crate::api::ApiError;
+use crate::i18n::I18n;
 use web_sys::{Blob, BlobPropertyBag, Element, HtmlAnchorElement, Url};
 
 /// How long the file's object URL stays valid after the download started;
@@ -40,6 +43,39 @@ pub fn save_text(parent: &Element, file_name: &str, mime: &str, text: &str) -> R
         REVOKE_AFTER,
     );
     Ok(())
+}
+
+/// Fetches a copy signed with the ledger key (a compact JWS) with `fetch`,
+/// saves it as `name` into `page`, and says in `download` how it went,
+/// naming the key that signed it.
+pub fn save_signed<F>(
+    h: I18n,
+    page: NodeRef<leptos::html::Div>,
+    download: RwSignal<Download>,
+    name: String,
+    fetch: F,
+) where
+    F: std::future::Future<Output = Result<String, ApiError>> + 'static,
+{
+    download.set(Download::Working(tr!(h, "downloading")));
+    leptos::task::spawn_local(async move {
+        let saved = match fetch.await {
+            Ok(token) => page
+                .get_untracked()
+                .filter(|parent| save_text(parent, &name, "application/jose", &token).is_ok())
+                .map(|_| token),
+            Err(_) => None,
+        };
+        download.try_set(match saved {
+            Some(token) => Download::Done(tr!(
+                h,
+                "downloaded-signed",
+                file = name.as_str(),
+                kid = jws_key_id(&token).unwrap_or_default()
+            )),
+            None => Download::Failed(tr!(h, "download-failed")),
+        });
+    });
 }
 
 /// What the person last asked to download, and how it went.

@@ -6,10 +6,9 @@
 use consent_core::deletion::DeletionCertificate;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::download::{jws_key_id, save_text, Download, DownloadStatus};
+use crate::components::download::{self, Download, DownloadStatus};
 use crate::components::ReadView;
 use crate::data::use_read;
 use crate::i18n::use_i18n;
@@ -32,30 +31,14 @@ pub fn CertificatePage() -> impl IntoView {
     });
     // Signed when asked for, as the receipts are.
     let save_signed = move || {
-        download.set(Download::Working(tr!(h, "downloading")));
         let (client, tenant, id) = (session.client(), session.tenant(), event_id.get_untracked());
-        spawn_local(async move {
-            let safe: String = id
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect();
-            let name = format!("{tenant}-deletion-certificate-{safe}.jws");
-            let outcome = match client.get_deletion_certificate_jws(&tenant, &id).await {
-                Ok(token) => page
-                    .get_untracked()
-                    .filter(|parent| save_text(parent, &name, "application/jose", &token).is_ok())
-                    .map(|_| token),
-                Err(_) => None,
-            };
-            download.try_set(match outcome {
-                Some(token) => Download::Done(tr!(
-                    h,
-                    "downloaded-signed",
-                    file = name.as_str(),
-                    kid = jws_key_id(&token).unwrap_or_default()
-                )),
-                None => Download::Failed(tr!(h, "download-failed")),
-            });
+        let safe: String = id
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let name = format!("{tenant}-deletion-certificate-{safe}.jws");
+        download::save_signed(h, page, download, name, async move {
+            client.get_deletion_certificate_jws(&tenant, &id).await
         });
     };
     let print = move || {

@@ -5,13 +5,10 @@
 use consent_core::ConsentReceipt;
 use leptos::html;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::use_params_map;
 
 use crate::api::parse_receipt;
-use crate::components::download::{
-    jws_key_id, receipt_file_name, save_text, Download, DownloadStatus,
-};
+use crate::components::download::{self, receipt_file_name, save_text, Download, DownloadStatus};
 use crate::components::{ReadView, ReceiptBody};
 use crate::data::use_read;
 use crate::i18n::use_i18n;
@@ -65,26 +62,10 @@ pub fn ReceiptPage() -> impl IntoView {
         let Some(Issued { receipt, .. }) = issued.value_untracked() else {
             return;
         };
-        download.set(Download::Working(tr!(h, "downloading")));
         let (client, tenant) = (session.client(), session.tenant());
-        spawn_local(async move {
-            let name = receipt_file_name(&receipt.principal.id, &receipt.receipt_id, "jws");
-            let outcome = match client.get_receipt_jws(&tenant, &receipt.receipt_id).await {
-                Ok(token) => page
-                    .get_untracked()
-                    .filter(|parent| save_text(parent, &name, "application/jose", &token).is_ok())
-                    .map(|_| token),
-                Err(_) => None,
-            };
-            download.try_set(match outcome {
-                Some(token) => Download::Done(tr!(
-                    h,
-                    "downloaded-signed",
-                    file = name.as_str(),
-                    kid = jws_key_id(&token).unwrap_or_default()
-                )),
-                None => Download::Failed(tr!(h, "download-failed")),
-            });
+        let name = receipt_file_name(&receipt.principal.id, &receipt.receipt_id, "jws");
+        download::save_signed(h, page, download, name, async move {
+            client.get_receipt_jws(&tenant, &receipt.receipt_id).await
         });
     };
     let print = move || {
