@@ -113,12 +113,23 @@ pub fn DownloadStatus(
 /// The file name a downloaded receipt is saved under, with `extension`
 /// (`json`, or `jws` for the signed one).
 pub fn receipt_file_name(tenant: &str, receipt_id: &str, extension: &str) -> String {
-    let safe: String = receipt_id
+    record_file_name(tenant, "consent-receipt", receipt_id, extension)
+}
+
+/// The file name a signed deletion certificate is saved under.
+pub fn certificate_file_name(tenant: &str, opt_out_event_id: &str) -> String {
+    record_file_name(tenant, "deletion-certificate", opt_out_event_id, "jws")
+}
+
+/// `<tenant>-<kind>-<id>.<extension>`, the id cut to letters, digits and
+/// hyphens (64 at most) so that it is a safe file name.
+fn record_file_name(tenant: &str, kind: &str, id: &str, extension: &str) -> String {
+    let safe: String = id
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .take(64)
         .collect();
-    format!("{tenant}-consent-receipt-{safe}.{extension}")
+    format!("{tenant}-{kind}-{safe}.{extension}")
 }
 
 /// The key id (`kid`) in a compact JWS's header, if it names one.

@@ -8,7 +8,7 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use crate::components::download::{self, Download, DownloadStatus};
+use crate::components::download::{self, certificate_file_name, Download, DownloadStatus};
 use crate::components::ReadView;
 use crate::data::use_read;
 use crate::i18n::use_i18n;
@@ -32,11 +32,7 @@ pub fn CertificatePage() -> impl IntoView {
     // Signed when asked for, as the receipts are.
     let save_signed = move || {
         let (client, tenant, id) = (session.client(), session.tenant(), event_id.get_untracked());
-        let safe: String = id
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
-        let name = format!("{tenant}-deletion-certificate-{safe}.jws");
+        let name = certificate_file_name(&tenant, &id);
         download::save_signed(h, page, download, name, async move {
             client.get_deletion_certificate_jws(&tenant, &id).await
         });

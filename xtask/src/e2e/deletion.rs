@@ -42,14 +42,7 @@ pub async fn deletion_is_attested_and_certified(
     page.wait_for("dialog", MARKETING).await?;
     page.tab_to("switch", SWITCH).await?;
     page.press(&[Key::Space]).await?;
-    page.tab_to("button", "Save").await?;
-    page.press(&[Key::Enter]).await?;
-    page.wait_for("alertdialog", "Turn off data sharing?")
-        .await?;
-    page.tab_to("button", "Turn off").await?;
-    page.press(&[Key::Enter]).await?;
-    page.wait_gone("alertdialog", "Turn off data sharing?")
-        .await?;
+    page.save_and_confirm_turn_off().await?;
 
     let owed = api
         .get_json(&format!("/api/v1/tenants/{tenant}/deletions"), &admin)

@@ -81,14 +81,7 @@ pub async fn copilot_by_keyboard(site: &Site, page: &mut Page) -> Result {
 
     // Now really turn it off.
     page.press(&[Key::Space]).await?;
-    page.tab_to("button", "Save").await?;
-    page.press(&[Key::Enter]).await?;
-    page.wait_for("alertdialog", "Turn off data sharing?")
-        .await?;
-    page.tab_to("button", "Turn off").await?;
-    page.press(&[Key::Enter]).await?;
-    page.wait_gone("alertdialog", "Turn off data sharing?")
-        .await?;
+    page.save_and_confirm_turn_off().await?;
     page.wait_row_state(COPILOT, "Off – deletion pending")
         .await?;
     if enabled(&site.settings_of(&tenant).await?, "copilot") {

@@ -10,6 +10,8 @@ use super::{COPILOT, SWITCH};
 use crate::shell::Result;
 use crate::support::browser::{ChromeDriver, Session};
 
+/// The dialog that asks before data sharing is turned off.
+const TURN_OFF: &str = "Turn off data sharing?";
 /// How long the app may take to put focus where it belongs after a change on screen.
 const FOCUS_SETTLES_WITHIN: Duration = Duration::from_secs(2);
 /// How many Tab presses may lead to a control before the run gives up.
@@ -47,6 +49,17 @@ impl Page {
         self.press(&[Key::Space]).await?;
         self.tab_to("button", "Save").await?;
         self.press(&[Key::Enter]).await
+    }
+
+    /// Saves a panel whose switch was turned off, and confirms turning off
+    /// in the dialog that asks, all with the keyboard.
+    pub async fn save_and_confirm_turn_off(&mut self) -> Result {
+        self.tab_to("button", "Save").await?;
+        self.press(&[Key::Enter]).await?;
+        self.wait_for("alertdialog", TURN_OFF).await?;
+        self.tab_to("button", "Turn off").await?;
+        self.press(&[Key::Enter]).await?;
+        self.wait_gone("alertdialog", TURN_OFF).await
     }
 
     /// Opens a new browser with the page helpers installed.
