@@ -4,9 +4,8 @@
 //! registered for), and the signed certificate of a completed deletion.
 
 use axum::extract::State;
-use axum::http::header::CONTENT_TYPE;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode, Uri};
+use axum::response::Response;
 use axum::Json;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -19,8 +18,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::history::{query_pairs, refuse_empty_values};
-use super::ledger::signed;
-use super::receipts::wants_jws;
+use super::receipts::json_or_signed;
 use super::visible_snapshot;
 use crate::http::extract::{ApiJson, ApiPath};
 use crate::http::problem::ApiError;
@@ -101,14 +99,7 @@ pub async fn certificate(
     visible_snapshot(&state, &caller, &tenant_id).await?;
     let certificate = state.deletion_certificate(&tenant_id, &event_id).await?;
     let body = serde_json::to_vec(&certificate).map_err(ApiError::internal)?;
-    if wants_jws(&headers) {
-        return Ok(signed(state.ledger_keys.sign(&body, CERTIFICATE_TYP)));
-    }
-    let mut response = body.into_response();
-    response
-        .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    Ok(response)
+    Ok(json_or_signed(&state, &headers, body, CERTIFICATE_TYP))
 }
 
 /// `GET /api/v1/deletions`: a page of a store's queue.

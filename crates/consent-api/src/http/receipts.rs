@@ -66,18 +66,34 @@ pub async fn receipt(
         .receipt(&tenant_id, &receipt_id)
         .await?
         .ok_or_else(not_found)?;
-    if wants_jws(&headers) {
-        return Ok(signed(state.ledger_keys.sign(body.as_bytes(), RECEIPT_TYP)));
+    Ok(json_or_signed(
+        &state,
+        &headers,
+        body.into_bytes(),
+        RECEIPT_TYP,
+    ))
+}
+
+/// `body` (JSON) as the answer, or signed with the ledger key as a compact
+/// JWS of type `typ` when the caller asked for `application/jose`.
+pub(crate) fn json_or_signed(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Vec<u8>,
+    typ: &str,
+) -> Response {
+    if wants_jws(headers) {
+        return signed(state.ledger_keys.sign(&body, typ));
     }
     let mut response = body.into_response();
     response
         .headers_mut()
         .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    Ok(response)
+    response
 }
 
 /// Whether the caller asked for the receipt as a JWS (`Accept: application/jose`).
-pub(crate) fn wants_jws(headers: &HeaderMap) -> bool {
+fn wants_jws(headers: &HeaderMap) -> bool {
     headers
         .get_all(ACCEPT)
         .iter()

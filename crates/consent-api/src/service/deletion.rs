@@ -48,7 +48,8 @@ pub enum AttestOutcome {
 }
 
 impl AppState {
-    /// The event about `row` recorded now by `actor`.
+    /// The event about `row` recorded now by `actor`, carrying the store's
+    /// `attestation` (its `event_id` set to the event's) when there is one.
     fn deletion_event(
         &self,
         snapshot: &TenantSnapshot,
@@ -74,6 +75,10 @@ impl AppState {
             .stores
             .get(&row.store)
             .map_or(row.store.as_str(), |s| s.name.as_str());
+        let attestation = attestation.map(|attested| Attestation {
+            event_id: made.id.clone(),
+            ..attested
+        });
         DeletionEvent {
             id: made.id,
             actor: actor.clone(),
@@ -127,23 +132,15 @@ impl AppState {
         };
         let marked = self
             .store
-            .attest(&row, attestation.clone(), |snapshot| {
-                let mut event = self.deletion_event(
+            .attest(&row, |snapshot| {
+                self.deletion_event(
                     snapshot,
                     &row,
                     client,
                     ConsentAction::DeletionAttested,
-                    None,
+                    Some(attestation),
                     now,
-                );
-                let mut attested = attestation.clone();
-                attested.event_id = event.id.clone();
-                event.detail = deletion_detail(
-                    &row,
-                    self.stores.get(&row.store).map_or("", |s| s.name.as_str()),
-                    Some(attested),
-                );
-                event
+                )
             })
             .await?;
         match marked {

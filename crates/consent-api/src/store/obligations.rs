@@ -136,7 +136,7 @@ pub enum Marked {
 
 /// Which mark to record.
 enum Mark {
-    Attested(Attestation),
+    Attested,
     Overdue,
 }
 
@@ -236,16 +236,15 @@ impl Store {
         rows.into_iter().map(read_row).collect()
     }
 
-    /// Records `attestation` of obligation `row` (its `event_id` set to the
-    /// event's), with the event `record` makes of the tenant and the
-    /// program's state, unless it was attested before.
+    /// Records the attestation of obligation `row` that the event `record`
+    /// makes (of the tenant and the program's state) carries, with that
+    /// event, unless it was attested before.
     pub async fn attest(
         &self,
         row: &ObligationRow,
-        attestation: Attestation,
         record: impl FnOnce(&TenantSnapshot) -> DeletionEvent,
     ) -> Result<Marked, sqlx::Error> {
-        self.mark(row, Mark::Attested(attestation), record).await
+        self.mark(row, Mark::Attested, record).await
     }
 
     /// Marks obligation `row` overdue with the event `record` makes,
@@ -279,9 +278,17 @@ impl Store {
         let event = record(&snapshot);
         // Of two writers, only the first still finds the row unmarked.
         let marked = match mark {
-            Mark::Attested(mut attestation) => {
-                attestation.event_id = event.id.clone();
-                let text = json(&attestation)?;
+            Mark::Attested => {
+                // The row keeps what the event records: one attestation.
+                let attestation = event
+                    .detail
+                    .deletion
+                    .as_ref()
+                    .and_then(|d| d.attestation.as_ref())
+                    .ok_or_else(|| {
+                        sqlx::Error::Protocol("an attestation event carries its attestation".into())
+                    })?;
+                let text = json(attestation)?;
                 on_tx!(&mut tx, |conn| sqlx::query(
                     "UPDATE deletion_obligations SET attestation = $2, attested_event_id = $3 \
                      WHERE id = $1 AND attestation IS NULL"
