@@ -21,6 +21,7 @@ mod pages;
 pub mod perf;
 mod routes;
 mod save;
+mod screens;
 pub mod session;
 pub mod state;
 
@@ -31,7 +32,7 @@ use consent_core::routes::{
 };
 use leptos::prelude::*;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{path, NavigateOptions, ParamSegment, StaticSegment};
+use leptos_router::{path, Lazy, NavigateOptions, ParamSegment, StaticSegment};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -40,11 +41,11 @@ use crate::draft::Drafts;
 use crate::host::HostEvents;
 use crate::i18n::{remember_language, role_key, use_i18n, I18n, Language};
 use crate::notices::ShownLanguages;
-use crate::pages::{
-    CertificatePage, FaqPage, HistoryPage, NotFound, NoticePage, ReceiptPage, SettingPanel,
-    SettingsPage,
-};
+use crate::pages::{NotFound, SettingsPage};
 use crate::routes::{Ids, RouteBase};
+use crate::screens::{
+    CertificateScreen, FaqScreen, HistoryScreen, NoticeScreen, PanelScreen, ReceiptScreen,
+};
 use crate::session::{Session, SignIn};
 use crate::state::SettingsStore;
 
@@ -140,6 +141,30 @@ pub fn mount_js(element: JsValue, options: JsValue) -> Result<MountHandle, JsVal
     })
 }
 
+/// Shows the standalone page in its `#app` element, signed in with the
+/// development identity its address names. A page without `#app` (a host
+/// portal loading the module for [`mount`]) is left alone.
+pub fn start_standalone() {
+    console_error_panic_hook::set_once();
+    let window = web_sys::window().expect("the app runs in a browser window");
+    let document = window.document().expect("the window has a document");
+    let Some(parent) = document
+        .get_element_by_id("app")
+        .and_then(|element| element.dyn_into().ok())
+    else {
+        return;
+    };
+    let query = window.location().search().unwrap_or_default();
+    mount(parent, AppOptions::standalone(&query)).forget();
+}
+
+/// The split build is a library module, started as soon as it is loaded.
+#[cfg(feature = "split")]
+#[wasm_bindgen(start)]
+fn start() {
+    start_standalone();
+}
+
 /// The whole app: session, settings store, routes.
 #[component]
 pub fn App(
@@ -216,16 +241,16 @@ pub fn App(
                     <Route path=path!("/") view=ToSettings />
                     <ParentRoute path=StaticSegment(segment(SETTINGS)) view=SettingsPage>
                         <Route path=path!("") view=|| () />
-                        <Route path=path!(":setting") view=SettingPanel />
+                        <Route path=path!(":setting") view={Lazy::<PanelScreen>::new()} />
                     </ParentRoute>
-                    <Route path=StaticSegment(segment(HISTORY)) view=HistoryPage />
+                    <Route path=StaticSegment(segment(HISTORY)) view={Lazy::<HistoryScreen>::new()} />
                     <Route
                         path=(
                             StaticSegment(segment(HISTORY)),
                             StaticSegment(RECEIPTS),
                             ParamSegment("receipt"),
                         )
-                        view=ReceiptPage
+                        view={Lazy::<ReceiptScreen>::new()}
                     />
                     <Route
                         path=(
@@ -233,12 +258,12 @@ pub fn App(
                             StaticSegment(DELETIONS),
                             ParamSegment("event"),
                         )
-                        view=CertificatePage
+                        view={Lazy::<CertificateScreen>::new()}
                     />
-                    <Route path=StaticSegment(segment(FAQ)) view=FaqPage />
+                    <Route path=StaticSegment(segment(FAQ)) view={Lazy::<FaqScreen>::new()} />
                     <Route
                         path=(StaticSegment(segment(NOTICES)), ParamSegment("id"))
-                        view=NoticePage
+                        view={Lazy::<NoticeScreen>::new()}
                     />
                     <Route
                         path=(
@@ -247,7 +272,7 @@ pub fn App(
                             StaticSegment(NOTICE_VERSION),
                             ParamSegment("version"),
                         )
-                        view=NoticePage
+                        view={Lazy::<NoticeScreen>::new()}
                     />
                 </Routes>
             </Router>

@@ -259,3 +259,5 @@ deletion-complete = { $total ->
 deletion-after-opt-in = Daten, die vor dem Ausschalten am { $date } freigegeben wurden, werden trotzdem wie zugesagt gelöscht.
 deletion-certificate-link = Löschbescheinigung
 deletion-heading = Löschung nach dem Ausschalten am { $date }
+
+screen-load-failed = Dieser Teil der Seite konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es dann erneut.

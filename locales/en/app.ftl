@@ -259,3 +259,5 @@ deletion-complete = { $total ->
 deletion-after-opt-in = Data shared before you turned sharing off on { $date } is still deleted as promised.
 deletion-certificate-link = Deletion certificate
 deletion-heading = Deletion after turning off on { $date }
+
+screen-load-failed = This part of the page could not be loaded. Check the connection, then try again.

@@ -10,25 +10,38 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::download::{self, certificate_file_name, Download, DownloadStatus};
 use crate::components::ReadView;
-use crate::data::use_read;
+use crate::data::{use_read, Read};
 use crate::i18n::use_i18n;
 use crate::routes::{self, use_route_base};
 use crate::session::use_session;
 
+/// The opt-out event named in the address.
+fn event_id() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("event").unwrap_or_default()))
+}
+
+/// Starts reading the certificate of the opt-out named in the address.
+pub fn read_certificate() -> Read<DeletionCertificate> {
+    let event_id = event_id();
+    use_read(move |client, tenant| {
+        let id = event_id.get();
+        async move { client.get_deletion_certificate(&tenant, &id).await }
+    })
+}
+
 /// The certificate of the opt-out named in the address.
 #[component]
-pub fn CertificatePage() -> impl IntoView {
+pub fn CertificatePage(
+    /// The certificate, read with [`read_certificate`].
+    certificate: Read<DeletionCertificate>,
+) -> impl IntoView {
     let h = use_i18n();
     let base = use_route_base();
     let session = use_session();
-    let params = use_params_map();
-    let event_id = Memo::new(move |_| params.with(|p| p.get("event").unwrap_or_default()));
+    let event_id = event_id();
     let download = RwSignal::new(Download::Idle);
     let page = NodeRef::<html::Div>::new();
-    let certificate = use_read(move |client, tenant| {
-        let id = event_id.get();
-        async move { client.get_deletion_certificate(&tenant, &id).await }
-    });
     // Signed when asked for, as the receipts are.
     let save_signed = move || {
         let (client, tenant, id) = (session.client(), session.tenant(), event_id.get_untracked());

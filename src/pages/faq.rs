@@ -7,30 +7,38 @@ use crate::api::ApiError;
 use crate::components::fragment::follow_fragment;
 use crate::components::notice_view::section_text;
 use crate::components::{NoticeBlocks, ReadView, SearchBox};
-use crate::data::use_read;
+use crate::data::{use_read, Read};
 use crate::i18n::use_i18n;
 use crate::routes::{self, use_ids, use_route_base, SETTINGS};
 
 /// The documents the FAQ shows, in order: one per program.
 const FAQ_NOTICES: [&str; 2] = ["copilot-faq", "marketing-faq"];
 
-/// Every question of both programs as an accordion, with a filter box.
-///
-/// Each question is a `<details>` whose answer opens in place; its id in the
-/// address (`/faq#copilot-who-can-see-data`) opens it and brings it into view.
-#[component]
-pub fn FaqPage() -> impl IntoView {
+/// Starts reading both programs' FAQ documents, in the page's language.
+pub fn read_faqs() -> Read<Vec<NoticeDocument>> {
     let t = use_i18n();
-    let ids = use_ids();
-    let base = use_route_base();
-    let query = RwSignal::new(String::new());
-    let faqs = use_read(move |client, _tenant| async move {
+    use_read(move |client, _tenant| async move {
         let mut documents = Vec::new();
         for id in FAQ_NOTICES {
             documents.push(client.get_notice(id, t.lang_tag()).await?);
         }
         Ok::<_, ApiError>(documents)
-    });
+    })
+}
+
+/// Every question of both programs as an accordion, with a filter box.
+///
+/// Each question is a `<details>` whose answer opens in place; its id in the
+/// address (`/faq#copilot-who-can-see-data`) opens it and brings it into view.
+#[component]
+pub fn FaqPage(
+    /// Both programs' FAQ documents, read with [`read_faqs`].
+    faqs: Read<Vec<NoticeDocument>>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let ids = use_ids();
+    let base = use_route_base();
+    let query = RwSignal::new(String::new());
     let loaded = Signal::derive(move || faqs.is_ready());
     follow_fragment(loaded, move |question| ids.id(&format!("q-{question}")));
 

@@ -12,11 +12,11 @@ mod program_panel;
 mod receipt;
 mod settings;
 
-pub use certificate::CertificatePage;
-pub use faq::FaqPage;
-pub use history::HistoryPage;
+pub use certificate::{read_certificate, CertificatePage};
+pub use faq::{read_faqs, FaqPage};
+pub use history::{read_history, HistoryPage};
 pub use not_found::NotFound;
-pub use notice::NoticePage;
+pub use notice::{read_notice, NoticePage};
 pub use panel::SettingPanel;
-pub use receipt::ReceiptPage;
+pub use receipt::{read_receipt, Issued, ReceiptPage};
 pub use settings::SettingsPage;

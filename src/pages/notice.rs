@@ -8,25 +8,22 @@ use leptos_router::hooks::use_params_map;
 use crate::api::ApiError;
 use crate::components::fragment::follow_fragment;
 use crate::components::{NoticeChanges, NoticeView, ReadView};
-use crate::data::use_read;
+use crate::data::{use_read, Read};
 use crate::i18n::use_i18n;
 use crate::notices::{load_notice, use_shown_languages, NoticeWithVersions};
 use crate::routes::{self, use_ids, use_route_base, FAQ, SETTINGS};
 use crate::session::use_session;
 use wasm_bindgen::JsCast;
 
-/// The notice named in the address, at the version named there or its current one.
-#[component]
-pub fn NoticePage() -> impl IntoView {
+/// Starts reading the notice named in the address, at the version named
+/// there or its current one; `None` when there is no such notice or version.
+pub fn read_notice() -> Read<Option<NoticeWithVersions>> {
     let t = use_i18n();
     let params = use_params_map();
-    let ids = use_ids();
-    let base = use_route_base();
     let shown_languages = use_shown_languages();
     let wanted =
         Memo::new(move |_| params.with(|p| (p.get("id").unwrap_or_default(), p.get("version"))));
-    // `None`: no such notice or version.
-    let notice = use_read(move |client, _tenant| {
+    use_read(move |client, _tenant| {
         let (id, version) = wanted.get();
         async move {
             let version = match version {
@@ -45,7 +42,18 @@ pub fn NoticePage() -> impl IntoView {
                 Err(error) => Err(error),
             }
         }
-    });
+    })
+}
+
+/// The notice named in the address, at the version named there or its current one.
+#[component]
+pub fn NoticePage(
+    /// The notice, read with [`read_notice`].
+    notice: Read<Option<NoticeWithVersions>>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let ids = use_ids();
+    let base = use_route_base();
     let loaded = Signal::derive(move || notice.is_ready());
     follow_fragment(loaded, move |section| ids.id(&format!("n-{section}")));
 

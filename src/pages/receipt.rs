@@ -10,38 +10,45 @@ use leptos_router::hooks::use_params_map;
 use crate::api::parse_receipt;
 use crate::components::download::{self, receipt_file_name, save_text, Download, DownloadStatus};
 use crate::components::{ReadView, ReceiptBody};
-use crate::data::use_read;
+use crate::data::{use_read, Read};
 use crate::i18n::use_i18n;
 use crate::routes::{self, use_route_base};
 use crate::session::use_session;
 
 /// A receipt as issued: parsed, and the JSON exactly as the server sent it.
 #[derive(Debug, Clone, PartialEq)]
-struct Issued {
+pub struct Issued {
     receipt: Box<ConsentReceipt>,
     json: String,
 }
 
-/// A consent receipt: what happened, who consented for which tenant, under
-/// which notices, for which purposes, what data, where, how long, and how to withdraw.
-#[component]
-pub fn ReceiptPage() -> impl IntoView {
-    let t = use_i18n();
-    let h = t;
-    let base = use_route_base();
-    let session = use_session();
+/// Starts reading the receipt named in the address, as issued.
+pub fn read_receipt() -> Read<Issued> {
     let params = use_params_map();
     let receipt_id = Memo::new(move |_| params.with(|p| p.get("receipt").unwrap_or_default()));
-    let download = RwSignal::new(Download::Idle);
-    let page = NodeRef::<html::Div>::new();
-    let issued = use_read(move |client, tenant| {
+    use_read(move |client, tenant| {
         let id = receipt_id.get();
         async move {
             let json = client.get_receipt_json(&tenant, &id).await?;
             let receipt = Box::new(parse_receipt(&json)?);
             Ok(Issued { receipt, json })
         }
-    });
+    })
+}
+
+/// A consent receipt: what happened, who consented for which tenant, under
+/// which notices, for which purposes, what data, where, how long, and how to withdraw.
+#[component]
+pub fn ReceiptPage(
+    /// The receipt, read with [`read_receipt`].
+    issued: Read<Issued>,
+) -> impl IntoView {
+    let t = use_i18n();
+    let h = t;
+    let base = use_route_base();
+    let session = use_session();
+    let download = RwSignal::new(Download::Idle);
+    let page = NodeRef::<html::Div>::new();
 
     let save_json = move || {
         let Some(Issued { receipt, json }) = issued.value_untracked() else {

@@ -18,6 +18,7 @@
 //! | `POST /fault?mode=status&status=503` | answer 500 or 503 without forwarding |
 //! | `POST /fault?mode=drop` | forward, then close the connection without answering |
 //! | `…&method=PUT` | the fault applies to that method only (not with `refuse`) |
+//! | `…&only=chunks` | the fault applies to the split app's chunks only (not with `refuse`) |
 //! | `GET /requests` | the recorded requests, as JSON, oldest first |
 //! | `POST /reset` | back to `pass`, and forget the recorded requests |
 //!
@@ -288,7 +289,10 @@ async fn proxy_request(
     request: Request<Incoming>,
 ) -> std::result::Result<Response<Full<Bytes>>, Dropped> {
     let started_ms = shared.now_ms();
-    let mode = shared.fault.borrow().for_request(request.method().as_str());
+    let mode = shared
+        .fault
+        .borrow()
+        .for_request(request.method().as_str(), request.uri().path());
     let header = |name: &str| {
         request
             .headers()

@@ -80,7 +80,8 @@ pub enum Mode {
 /// The statuses the proxy answers by itself.
 pub const INJECTED_STATUSES: [u16; 2] = [500, 503];
 
-/// A fault: a mode, for every request or for one method only. CORS
+/// A fault: a mode, for every request, for one method only, or for the
+/// split app's chunks only (`/split_*.wasm`, `/chunk_*.wasm`). CORS
 /// preflights (`OPTIONS`) are always forwarded: a fault is about the API,
 /// not about the browser's permission to ask it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +89,14 @@ pub struct Fault {
     pub mode: Mode,
     /// Only requests with this method are affected; `None` for all (always `None` with `Refuse`).
     pub method: Option<Method>,
+    /// Only requests for the split app's chunks are affected.
+    pub chunks_only: bool,
+}
+
+/// Whether `path` names a chunk of the split app (what `chunks_only` affects).
+pub fn is_chunk_path(path: &str) -> bool {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    (name.starts_with("split_") || name.starts_with("chunk_")) && name.ends_with(".wasm")
 }
 
 impl Fault {
@@ -95,11 +104,13 @@ impl Fault {
     pub const PASS: Fault = Fault {
         mode: Mode::Pass,
         method: None,
+        chunks_only: false,
     };
     /// Refuse every connection.
     pub const REFUSE: Fault = Fault {
         mode: Mode::Refuse,
         method: None,
+        chunks_only: false,
     };
 
     /// Wait `ms` before forwarding every request.
@@ -107,6 +118,7 @@ impl Fault {
         Fault {
             mode: Mode::Delay(ms),
             method: None,
+            chunks_only: false,
         }
     }
 
@@ -115,6 +127,7 @@ impl Fault {
         Fault {
             mode: Mode::Status(status),
             method: None,
+            chunks_only: false,
         }
     }
 
@@ -123,6 +136,7 @@ impl Fault {
         Fault {
             mode: Mode::Drop,
             method: None,
+            chunks_only: false,
         }
     }
 
@@ -134,10 +148,19 @@ impl Fault {
         }
     }
 
-    /// What happens to a request with `method` (any name, `OPTIONS` included).
-    pub fn for_request(&self, method: &str) -> Mode {
+    /// The same fault, for the split app's chunks only.
+    pub fn on_chunks(self) -> Fault {
+        Fault {
+            chunks_only: true,
+            ..self
+        }
+    }
+
+    /// What happens to a request with `method` (any name, `OPTIONS` included) for `path`.
+    pub fn for_request(&self, method: &str, path: &str) -> Mode {
         let applies = !method.eq_ignore_ascii_case("OPTIONS")
-            && self.method.is_none_or(|m| m.as_str() == method);
+            && self.method.is_none_or(|m| m.as_str() == method)
+            && (!self.chunks_only || is_chunk_path(path));
         if applies {
             self.mode
         } else {
@@ -145,7 +168,7 @@ impl Fault {
         }
     }
 
-    /// The control port's query: `mode=…[&ms=…][&status=…][&method=…]`.
+    /// The control port's query: `mode=…[&ms=…][&status=…][&method=…][&only=chunks]`.
     pub fn to_query(&self) -> String {
         let mut query = match self.mode {
             Mode::Pass => "mode=pass".to_owned(),
@@ -157,6 +180,9 @@ impl Fault {
         if let Some(method) = self.method {
             query.push_str("&method=");
             query.push_str(method.as_str());
+        }
+        if self.chunks_only {
+            query.push_str("&only=chunks");
         }
         query
     }
@@ -192,7 +218,16 @@ impl Fault {
             None | Some("") => None,
             Some(name) => Some(Method::parse(name).ok_or_else(|| format!("bad method {name:?}"))?),
         };
-        Ok(Fault { mode, method })
+        let chunks_only = match param("only") {
+            None | Some("") => false,
+            Some("chunks") => true,
+            Some(other) => return Err(format!("only={other}: only chunks can be singled out")),
+        };
+        Ok(Fault {
+            mode,
+            method,
+            chunks_only,
+        })
     }
 }
 
@@ -253,6 +288,10 @@ mod tests {
                 Fault::status(503).on(Method::Put),
             ),
             ("mode=drop&method=PUT", Fault::drop_answer().on(Method::Put)),
+            (
+                "mode=status&status=503&only=chunks",
+                Fault::status(503).on_chunks(),
+            ),
         ] {
             assert_eq!(Fault::from_query(query), Ok(expected), "{query}");
         }
@@ -262,13 +301,31 @@ mod tests {
             "mode=status&status=66036",
             "mode=explode",
             "mode=drop&method=BREW",
+            "mode=status&status=503&only=css",
         ] {
             assert!(Fault::from_query(query).is_err(), "{query}");
         }
         let fault = Fault::drop_answer().on(Method::Put);
-        assert_eq!(fault.for_request("PUT"), Mode::Drop);
-        assert_eq!(fault.for_request("GET"), Mode::Pass);
-        assert_eq!(Fault::status(500).for_request("OPTIONS"), Mode::Pass);
+        assert_eq!(fault.for_request("PUT", "/api/v1/x"), Mode::Drop);
+        assert_eq!(fault.for_request("GET", "/api/v1/x"), Mode::Pass);
+        assert_eq!(Fault::status(500).for_request("OPTIONS", "/"), Mode::Pass);
+        let chunks = Fault::status(503).on_chunks();
+        assert_eq!(
+            chunks.for_request("GET", "/split_faq_screen-0123abcd.wasm"),
+            Mode::Status(503)
+        );
+        assert_eq!(
+            chunks.for_request("GET", "/chunk_7-0123abcd.wasm"),
+            Mode::Status(503)
+        );
+        assert_eq!(
+            chunks.for_request("GET", "/tenant-settings-0123_bg.wasm"),
+            Mode::Pass
+        );
+        assert_eq!(
+            chunks.for_request("GET", "/api/v1/tenants/t/data-sharing"),
+            Mode::Pass
+        );
     }
 
     // Guards the round trip the tests rely on: what they send is what the proxy reads.
@@ -281,6 +338,7 @@ mod tests {
             Fault::status(500).on(Method::Put),
             Fault::status(503),
             Fault::drop_answer().on(Method::Put),
+            Fault::status(503).on_chunks(),
         ] {
             assert_eq!(Fault::from_query(&fault.to_query()), Ok(fault));
         }

@@ -21,7 +21,7 @@ use self::rows::{HistoryRows, OlderEvents};
 use self::table::HistoryTable;
 use crate::components::download::{save_text, Download, DownloadStatus};
 use crate::components::ReadView;
-use crate::data::use_read;
+use crate::data::{use_read, Read};
 use crate::i18n::{error_text, use_i18n};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::{use_session, SignIn};
@@ -54,8 +54,21 @@ enum Export {
 }
 
 /// Consent history: a table of events, newest first, filtered by program.
+/// Starts reading the newest page of the history, again whenever the
+/// program filter in the address changes.
+pub fn read_history() -> Read<HistoryPageData> {
+    let program = program_filter();
+    use_read(move |client, tenant| {
+        let program = program.get();
+        async move { client.get_history(&tenant, program, None, None).await }
+    })
+}
+
 #[component]
-pub fn HistoryPage() -> impl IntoView {
+pub fn HistoryPage(
+    /// The newest page, read with [`read_history`].
+    first: Read<HistoryPageData>,
+) -> impl IntoView {
     let t = use_i18n();
     let h = t;
     let session = use_session();
@@ -66,11 +79,6 @@ pub fn HistoryPage() -> impl IntoView {
     let moment = shown_moment();
     let download = RwSignal::new(Download::Idle);
     let page = NodeRef::<html::Div>::new();
-    // The newest page, read again whenever the filter changes.
-    let first = use_read(move |client, tenant| {
-        let program = program.get();
-        async move { client.get_history(&tenant, program, None, None).await }
-    });
     let filter_id = ids.id("history-program");
     let ledger_help_id = ids.id("ledger-help");
     let choose_program = move |value: String| {

@@ -43,6 +43,8 @@ pub async fn deletion_is_attested_and_certified(
     page.tab_to("switch", SWITCH).await?;
     page.press(&[Key::Space]).await?;
     page.save_and_confirm_turn_off().await?;
+    // The dialog closes as the change is sent; the list says Off once it is stored.
+    page.wait_row_state(MARKETING, "Off").await?;
 
     let owed = api
         .get_json(&format!("/api/v1/tenants/{tenant}/deletions"), &admin)

@@ -1,5 +1,6 @@
-//! The keyboard end-to-end run, a step of `cargo xtask test`: the app built
-//! by trunk, served with the API by one real `consent-api --static-dir`,
+//! The keyboard end-to-end run, a step of `cargo xtask test`: the app as
+//! `cargo xtask dist` builds it (split into chunks, release), served with the
+//! API by one real `consent-api --static-dir`,
 //! driven in headless Chromium with real key presses over WebDriver (Tab,
 //! Shift+Tab, Space, Enter, Escape), so focus moves exactly as it does for a
 //! person at a keyboard. Synthetic DOM key events cannot show that.
@@ -14,6 +15,8 @@
 //! deletions are attested by the stores, shown overdue when late and
 //! certified (see `deletion.rs`).
 //!
+//! A screen whose code cannot be fetched offers Retry (see `chunks.rs`).
+//!
 //! Last, the production set-up: no `--dev`, a tenant imported with the
 //! CLI, a token from a real OpenID provider (see `production.rs`).
 //!
@@ -21,6 +24,7 @@
 //! tests' (dom-accessibility-api, `xtask/a11y/`), installed in every page
 //! with the helpers of `page_helpers.js`.
 
+mod chunks;
 mod deletion;
 mod evidence;
 mod flows;
@@ -68,6 +72,7 @@ async fn keyboard_flows(site: &Site, work: &Path) -> Result {
         propagation::panel_shows_propagation(site, &mut page).await?;
         evidence::downloads_verify_offline(site, &mut page, work).await?;
         deletion::deletion_is_attested_and_certified(site, &mut page, work).await?;
+        chunks::chunk_failure_offers_retry(site, &mut page).await?;
         production::production_identity(&site.dist, &mut page, work).await
     }
     .await;

@@ -41,6 +41,8 @@ window.__ts = (() => {
       return e ? e.checked : null;
     },
     exists: (r, n) => find(r, n) !== null,
+    // What the page's alerts say, joined.
+    alerts: () => [...document.querySelectorAll('[role="alert"]')].map((e) => e.textContent).join(" "),
     // A setting's state: the accessible description of its row's link.
     stateOf: (n) => {
       const link = find("link", n);

@@ -1,6 +1,6 @@
-//! The app built by trunk and served with the API by one
-//! `consent-api --static-dir`: what the keyboard run and the screenshots
-//! look at.
+//! The app as `cargo xtask dist` builds it (split, release) and served with
+//! the API by one `consent-api --static-dir`: what the keyboard run and the
+//! screenshots look at.
 
 use std::path::PathBuf;
 
@@ -21,21 +21,19 @@ pub struct Site {
     pub url: String,
     /// The built app the server serves.
     pub dist: PathBuf,
+    /// Its code's files: the main module and the chunks.
+    pub app: crate::dist::SplitApp,
 }
 
 impl Site {
-    /// Builds the app (trunk, debug) into `target/<name>-dist` and starts the server on a fresh database.
+    /// Builds the app (split, release) into `target/<name>-dist` and starts the server on a fresh database.
     pub fn build_and_start(name: &str) -> Result<Site> {
         run(command("cargo", &["fetch"]))?;
         server::build()?;
         // The example pipeline gate, which the keyboard run drives too.
         run(command("cargo", &["build", "--package", "pipeline-gate"]))?;
         let dist = workspace_root().join(format!("target/{name}-dist"));
-        let dist_arg = dist.to_string_lossy().into_owned();
-        run(command(
-            "trunk",
-            &["build", "--offline", "--dist", &dist_arg],
-        ))?;
+        let (app, _) = crate::dist::build_app(&dist)?;
         let data_dir = std::env::temp_dir().join(format!("consent-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data_dir);
         std::fs::create_dir_all(&data_dir)
@@ -57,6 +55,7 @@ impl Site {
             data_dir,
             url,
             dist,
+            app,
         })
     }
 

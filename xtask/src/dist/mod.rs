@@ -1,20 +1,24 @@
 //! `cargo xtask dist`: the production build.
 //!
-//! - the app, built by trunk in release mode (wasm-opt -Oz) into `dist/`,
-//!   assets named after a hash of their final bytes, with a `.br` and a `.gz` copy of every asset
+//! - the app into `dist/`: the HTML and CSS by trunk, the code split into a
+//!   main module and a chunk per screen (`split.rs`), every asset named after
+//!   a hash of its final bytes, with a `.br` and a `.gz` copy of every asset
 //!   so the server sends compressed bytes without compressing per request;
 //! - the consent API server in its release profile (`target/server/consent-api`).
 //!
-//! trunk runs wasm-opt from the npm package binaryen (`xtask/binaryen/`),
+//! wasm-opt comes from the npm package binaryen (`xtask/binaryen/`),
 //! not Debian's binaryen 108: 108 rewrites a module with two tables (the
 //! externref table wasm-bindgen adds) so that the export names the wrong
 //! table, and the built app fails at start in every browser.
 
-use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::shell::{command, first_line_of, path_with_cargo_bin, run, workspace_root, Result};
+use crate::shell::{command, first_line_of, run, workspace_root, Result};
+
+mod split;
+
+pub use split::SplitApp;
 
 /// The binaryen release `xtask/binaryen/package-lock.json` pins.
 const BINARYEN_VERSION: &str = "132";
@@ -33,12 +37,7 @@ pub struct AssetSize {
 /// Builds everything; returns the assets' sizes (also printed).
 pub fn dist() -> Result<Vec<AssetSize>> {
     crate::install::ensure_all()?;
-    run(command("cargo", &["fetch"]))?;
-    let mut trunk = command("trunk", &["build", "--release", "--offline"]);
-    trunk.env("PATH", path_with_wasm_opt()?);
-    run(trunk)?;
-    name_after_content(&workspace_root().join("dist"))?;
-    let sizes = compress_assets(&workspace_root().join("dist"))?;
+    let (_, sizes) = build_app(&workspace_root().join("dist"))?;
     run(command(
         "cargo",
         &["build", "--profile", "server", "--package", "consent-api"],
@@ -48,25 +47,87 @@ pub fn dist() -> Result<Vec<AssetSize>> {
     Ok(sizes)
 }
 
-/// `PATH` with the pinned wasm-opt first (installed with npm when missing).
-fn path_with_wasm_opt() -> Result<OsString> {
+/// Builds the app into `site` (emptied first), as `cargo xtask dist` does:
+/// what the server serves in production, and what the keyboard run and the
+/// screenshots look at.
+pub fn build_app(site: &Path) -> Result<(SplitApp, Vec<AssetSize>)> {
+    run(command("cargo", &["fetch"]))?;
+    let _ = std::fs::remove_dir_all(site);
+    let index = std::fs::read_to_string(workspace_root().join("index.html"))
+        .map_err(|e| format!("cannot read index.html: {e}"))?;
+    let (page, wasm_opt_flags) = skipping_rust_link(&index)?;
+    // trunk builds the HTML and the CSS from a copy of the page whose rust
+    // link it skips; the copy sits beside index.html so its paths resolve.
+    let page_path = workspace_root().join(".dist-index.html");
+    write(&page_path, page.as_bytes())?;
+    let site_arg = site.to_string_lossy().into_owned();
+    let page_arg = page_path.to_string_lossy().into_owned();
+    let trunk = run(command(
+        "trunk",
+        &[
+            "build",
+            "--release",
+            "--offline",
+            "--dist",
+            &site_arg,
+            &page_arg,
+        ],
+    ));
+    let _ = std::fs::remove_file(&page_path);
+    trunk?;
+    // trunk's CSS first: the split build names its own files (its two JS
+    // files after the whole build, which this renaming would undo).
+    name_after_content(site)?;
+    let wasm_opt = wasm_opt()?;
+    let flags: Vec<&str> = wasm_opt_flags.split_whitespace().collect();
+    let app = split::build(site, &wasm_opt, &flags)?;
+    let sizes = compress_assets(site)?;
+    Ok((app, sizes))
+}
+
+/// The page with trunk's rust link marked to be skipped, and that link's
+/// wasm-opt features (`data-wasm-opt-params`), which the split build passes
+/// to wasm-opt.
+fn skipping_rust_link(index: &str) -> Result<(String, String)> {
+    let start = index
+        .find("<link data-trunk rel=\"rust\"")
+        .ok_or("index.html has no <link data-trunk rel=\"rust\">")?;
+    let end = start
+        + index[start..]
+            .find('>')
+            .ok_or("the rust link is not closed")?
+        + 1;
+    let link = &index[start..end];
+    let params = link
+        .split("data-wasm-opt-params=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned();
+    let skipped = link.replacen("<link ", "<link data-trunk-skip ", 1);
+    Ok((
+        format!("{}{skipped}{}", &index[..start], &index[end..]),
+        params,
+    ))
+}
+
+/// The pinned wasm-opt (installed with npm when missing).
+fn wasm_opt() -> Result<PathBuf> {
     let dir = workspace_root().join("xtask/binaryen");
-    let bin = dir.join("node_modules/.bin");
-    let wasm_opt = bin.join("wasm-opt").to_string_lossy().into_owned();
+    let wasm_opt = dir.join("node_modules/.bin/wasm-opt");
     let installed = |v: Option<String>| {
         v.is_some_and(|line| line.contains(&format!("version {BINARYEN_VERSION} ")))
     };
-    if !installed(first_line_of(&wasm_opt, &["--version"])) {
+    let path = wasm_opt.to_string_lossy().into_owned();
+    if !installed(first_line_of(&path, &["--version"])) {
         crate::install::npm_ci(&dir, &format!("wasm-opt (binaryen {BINARYEN_VERSION})"))?;
-        if !installed(first_line_of(&wasm_opt, &["--version"])) {
+        if !installed(first_line_of(&path, &["--version"])) {
             return Err(format!(
-                "{wasm_opt} is not binaryen {BINARYEN_VERSION} after npm ci"
+                "{path} is not binaryen {BINARYEN_VERSION} after npm ci"
             ));
         }
     }
-    let mut dirs = vec![bin];
-    dirs.extend(std::env::split_paths(&path_with_cargo_bin()));
-    std::env::join_paths(dirs).map_err(|e| format!("cannot build PATH: {e}"))
+    Ok(wasm_opt)
 }
 
 /// Renames trunk's hashed assets after a hash of their final bytes, and
@@ -77,7 +138,6 @@ fn path_with_wasm_opt() -> Result<OsString> {
 /// Served `immutable`, the old bytes would then stay in browsers' caches
 /// under that name, and fail the new page's integrity check.
 pub fn name_after_content(dir: &Path) -> Result {
-    use sha2::{Digest, Sha256};
     let index_path = dir.join("index.html");
     let mut index = std::fs::read_to_string(&index_path)
         .map_err(|e| format!("cannot read {}: {e}", index_path.display()))?;
@@ -95,11 +155,7 @@ pub fn name_after_content(dir: &Path) -> Result {
         };
         let bytes =
             std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let hash: String = Sha256::digest(&bytes)
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let hash = split::content_hash(&bytes);
         let renamed = format!("{base}-{hash}{rest}");
         if renamed != name {
             std::fs::rename(&path, dir.join(&renamed))

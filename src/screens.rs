@@ -1,0 +1,202 @@
+//! Every screen but the settings list, as a route whose view code loads on
+//! first use.
+//!
+//! Each screen is a [`LazyRoute`]: `data` runs in the main module the moment
+//! the address is known and starts the screen's reads; `view` builds the
+//! screen with code that the release build (`cargo xtask dist`, feature
+//! `split`) moves into a chunk of its own. The chunk and the data travel
+//! side by side, so a deep link waits for the slower of the two, never for
+//! one after the other. Without the feature (`trunk serve`, the browser
+//! tests) the same functions are called directly.
+//!
+//! A chunk that cannot be fetched (offline, a failing proxy) shows what
+//! failed and a Retry button, which fetches it afresh.
+
+use std::future::Future;
+
+use consent_core::deletion::DeletionCertificate;
+use consent_core::{HistoryPage, NoticeDocument};
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+use crate::components::focus::focus;
+use crate::data::Read;
+use crate::i18n::use_i18n;
+use crate::notices::NoticeWithVersions;
+use crate::pages::{
+    read_certificate, read_faqs, read_history, read_notice, read_receipt, CertificatePage, FaqPage,
+    HistoryPage as HistoryView, Issued, NoticePage, ReceiptPage, SettingPanel,
+};
+
+/// A chunk of the page that could not be fetched.
+#[derive(Debug, Clone, Copy)]
+pub struct ChunkMissing;
+
+impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
+    fn from(_: leptos::wasm_split::SplitLoaderError) -> ChunkMissing {
+        ChunkMissing
+    }
+}
+
+/// `fn name(screen: Data) -> AnyView { … }` whose body lives in the chunk
+/// `chunk` of the split build; called as `name(screen).await`, it answers
+/// `Err(ChunkMissing)` when that chunk cannot be fetched.
+macro_rules! in_chunk {
+    ($chunk:ident: fn $name:ident($screen:ident: $data:ty) -> AnyView $body:block) => {
+        #[cfg(feature = "split")]
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+        fn $name($screen: $data) -> Result<AnyView, ChunkMissing> {
+            Ok($body)
+        }
+
+        #[cfg(not(feature = "split"))]
+        async fn $name($screen: $data) -> Result<AnyView, ChunkMissing> {
+            Ok($body)
+        }
+    };
+}
+
+/// The view `load` builds, or (when its chunk cannot be fetched) what
+/// failed, with a Retry button that tries again and then shows the view.
+async fn shown<Fut>(load: impl Fn() -> Fut + Copy + Send + Sync + 'static) -> AnyView
+where
+    Fut: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
+{
+    match load().await {
+        Ok(view) => view,
+        Err(ChunkMissing) => view! { <ChunkFailed load /> }.into_any(),
+    }
+}
+
+/// A screen whose code could not be fetched, with a way to try again.
+#[component]
+fn ChunkFailed<Fut>(load: impl Fn() -> Fut + Copy + Send + Sync + 'static) -> impl IntoView
+where
+    Fut: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
+{
+    let t = use_i18n();
+    let loaded = StoredValue::new_local(None::<AnyView>);
+    let attempt = RwSignal::new(Attempt::Failed);
+    let root = NodeRef::<leptos::html::Div>::new();
+    // The screen is built when its code arrives: under this owner, whose
+    // context (session, route, ids) it needs.
+    let owner = StoredValue::new_local(Owner::current().unwrap_or_default());
+    let retry = move |_| {
+        attempt.set(Attempt::Trying);
+        let owner = owner.get_value();
+        owner.with(|| {
+            leptos::task::spawn_local_scoped_with_cancellation(async move {
+                match load().await {
+                    Ok(view) => {
+                        loaded.set_value(Some(view));
+                        attempt.set(Attempt::Loaded);
+                        // The button is gone: carry focus to the screen's heading.
+                        request_animation_frame(move || {
+                            let heading = root
+                                .get_untracked()
+                                .and_then(|root| root.query_selector("h1, h2").ok().flatten());
+                            if let Some(heading) = heading {
+                                let _ = heading.set_attribute("tabindex", "-1");
+                                focus(&heading);
+                            }
+                        });
+                    }
+                    Err(ChunkMissing) => attempt.set(Attempt::Failed),
+                }
+            })
+        });
+    };
+    let content = move || match attempt.get() {
+        Attempt::Loaded => loaded
+            .try_update_value(Option::take)
+            .flatten()
+            .unwrap_or_else(|| ().into_any()),
+        state => view! {
+            <div class="ts-page">
+                <div class="ts-load-failed">
+                    <p role="alert">{tr!(t, "screen-load-failed")}</p>
+                    <button
+                        type="button"
+                        class="ts-button"
+                        disabled=state == Attempt::Trying
+                        on:click=retry
+                    >
+                        {tr!(t, "retry")}
+                    </button>
+                </div>
+            </div>
+        }
+        .into_any(),
+    };
+    view! { <div class="ts-chunk" node_ref=root>{content}</div> }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attempt {
+    Failed,
+    Trying,
+    Loaded,
+}
+
+/// A screen's route: its reads start in `data`, its view comes from `view_fn`.
+macro_rules! lazy_screen {
+    ($(#[$doc:meta])* $screen:ident { $($field:ident: $ty:ty = $read:expr),* $(,)? } in $chunk:ident,
+     |$this:ident| $view:expr) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy)]
+        pub struct $screen {
+            $($field: $ty,)*
+        }
+
+        in_chunk!($chunk: fn $chunk($this: $screen) -> AnyView {
+            $view.into_any()
+        });
+
+        impl LazyRoute for $screen {
+            fn data() -> Self {
+                $screen { $($field: $read,)* }
+            }
+
+            async fn view(this: Self) -> AnyView {
+                shown(move || $chunk(this)).await
+            }
+        }
+    };
+}
+
+lazy_screen!(
+    /// `/settings/<setting>`: a setting's panel over the list (its data is
+    /// the settings, which the app reads from the start).
+    PanelScreen {} in panel_screen,
+    |_screen| view! { <SettingPanel /> }
+);
+
+lazy_screen!(
+    /// `/faq`: both programs' questions.
+    FaqScreen { faqs: Read<Vec<NoticeDocument>> = read_faqs() } in faq_screen,
+    |screen| view! { <FaqPage faqs=screen.faqs /> }
+);
+
+lazy_screen!(
+    /// `/notices/<id>` and `/notices/<id>/versions/<n>`: a notice in full.
+    NoticeScreen { notice: Read<Option<NoticeWithVersions>> = read_notice() } in notice_screen,
+    |screen| view! { <NoticePage notice=screen.notice /> }
+);
+
+lazy_screen!(
+    /// `/history`: the consent history.
+    HistoryScreen { first: Read<HistoryPage> = read_history() } in history_screen,
+    |screen| view! { <HistoryView first=screen.first /> }
+);
+
+lazy_screen!(
+    /// `/history/receipts/<id>`: one receipt.
+    ReceiptScreen { issued: Read<Issued> = read_receipt() } in receipt_screen,
+    |screen| view! { <ReceiptPage issued=screen.issued /> }
+);
+
+lazy_screen!(
+    /// `/history/deletions/<event>`: an opt-out's deletion certificate.
+    CertificateScreen { certificate: Read<DeletionCertificate> = read_certificate() } in certificate_screen,
+    |screen| view! { <CertificatePage certificate=screen.certificate /> }
+);
