@@ -60,17 +60,45 @@ pub struct Resource {
     pub body: u64,
 }
 
-/// Loads `url` in a new browser and waits for `marks`; with `inspect`, also
-/// answers what the page fetched and its rendered markup.
+/// How a cold load's browser is held back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conditions {
+    /// Loopback at full speed.
+    Loopback,
+    /// A mid-range phone on Slow 4G: 150 ms round trips, 1.6 Mbit/s down,
+    /// 750 kbit/s up, and the CPU four times slower (Chrome's own emulation).
+    SlowPhone,
+}
+
+/// Loads `url` in a new browser under `conditions` and waits for `marks`;
+/// with `inspect`, also answers what the page fetched and its rendered markup.
 pub async fn cold_load(
     driver: &mut ChromeDriver,
     url: &str,
     marks: &[&str],
     inspect: bool,
+    conditions: Conditions,
 ) -> Result<(ColdLoad, Option<(Vec<Resource>, String)>)> {
     let session = driver.session().await?;
     let outcome = async {
         session.before_every_page(RECORD_VIOLATIONS).await?;
+        if conditions == Conditions::SlowPhone {
+            session.devtools("Network.enable", json!({})).await?;
+            session
+                .devtools(
+                    "Network.emulateNetworkConditions",
+                    json!({
+                        "offline": false,
+                        "latency": 150,
+                        "downloadThroughput": 200_000,
+                        "uploadThroughput": 93_750,
+                    }),
+                )
+                .await?;
+            session
+                .devtools("Emulation.setCPUThrottlingRate", json!({ "rate": 4 }))
+                .await?;
+        }
         session.navigate(url).await?;
         let seen = session
             .execute_async(WAIT_FOR_MARKS, json!([marks]))

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use super::browser::{cold_load, Resource};
+use super::browser::{cold_load, Conditions, Resource};
 use super::{APP_PAGE, COLD_LOADS, PANEL_INTERACTIVE, SETTINGS_RENDERED, STATIC_PAGE};
 use crate::shell::Result;
 use crate::support::browser::ChromeDriver;
@@ -27,7 +27,8 @@ pub async fn measure_startup(base: &str, site: &Path, work: &Path) -> Result<Sta
         "xtask: bench: {} cold loads each of {APP_PAGE} and of a static page with its markup",
         COLD_LOADS
     );
-    let (first, inspected) = cold_load(&mut driver, &app_url, &marks, true).await?;
+    let (first, inspected) =
+        cold_load(&mut driver, &app_url, &marks, true, Conditions::Loopback).await?;
     let (resources, markup) = inspected.unwrap_or_default();
     write_static_page(site, &markup)?;
     let mut violations = first.violations;
@@ -37,10 +38,18 @@ pub async fn measure_startup(base: &str, site: &Path, work: &Path) -> Result<Sta
     let mut static_page = Vec::new();
     // Interleaved, so that noise from the machine falls on both alike.
     for _ in 0..COLD_LOADS {
-        let (load, _) = cold_load(&mut driver, &app_url, &marks, false).await?;
+        let (load, _) =
+            cold_load(&mut driver, &app_url, &marks, false, Conditions::Loopback).await?;
         app.push((load.marks[0], load.marks[1]));
         violations.extend(load.violations);
-        let (load, _) = cold_load(&mut driver, &static_url, &marks, false).await?;
+        let (load, _) = cold_load(
+            &mut driver,
+            &static_url,
+            &marks,
+            false,
+            Conditions::Loopback,
+        )
+        .await?;
         static_page.push(load.marks[0]);
         violations.extend(
             load.violations

@@ -18,7 +18,7 @@ use crate::shell::{command, first_line_of, run, workspace_root, Result};
 
 mod split;
 
-pub use split::SplitApp;
+pub use split::MAIN_MODULE as SPLIT_MAIN_MODULE;
 
 /// The binaryen release `xtask/binaryen/package-lock.json` pins.
 const BINARYEN_VERSION: &str = "132";
@@ -37,7 +37,7 @@ pub struct AssetSize {
 /// Builds everything; returns the assets' sizes (also printed).
 pub fn dist() -> Result<Vec<AssetSize>> {
     crate::install::ensure_all()?;
-    let (_, sizes) = build_app(&workspace_root().join("dist"))?;
+    let sizes = build_app(&workspace_root().join("dist"))?;
     run(command(
         "cargo",
         &["build", "--profile", "server", "--package", "consent-api"],
@@ -50,7 +50,7 @@ pub fn dist() -> Result<Vec<AssetSize>> {
 /// Builds the app into `site` (emptied first), as `cargo xtask dist` does:
 /// what the server serves in production, and what the keyboard run and the
 /// screenshots look at.
-pub fn build_app(site: &Path) -> Result<(SplitApp, Vec<AssetSize>)> {
+pub fn build_app(site: &Path) -> Result<Vec<AssetSize>> {
     run(command("cargo", &["fetch"]))?;
     let _ = std::fs::remove_dir_all(site);
     let index = std::fs::read_to_string(workspace_root().join("index.html"))
@@ -80,9 +80,8 @@ pub fn build_app(site: &Path) -> Result<(SplitApp, Vec<AssetSize>)> {
     name_after_content(site)?;
     let wasm_opt = wasm_opt()?;
     let flags: Vec<&str> = wasm_opt_flags.split_whitespace().collect();
-    let app = split::build(site, &wasm_opt, &flags)?;
-    let sizes = compress_assets(site)?;
-    Ok((app, sizes))
+    split::build(site, &wasm_opt, &flags)?;
+    compress_assets(site)
 }
 
 /// The page with trunk's rust link marked to be skipped, and that link's

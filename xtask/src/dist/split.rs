@@ -26,21 +26,16 @@ const APP: &str = "tenant-settings";
 /// The loader module the splitter writes and the main module imports.
 const LOADER: &str = "__wasm_split.js";
 
-/// What the split build put into the site directory.
-pub struct SplitApp {
-    /// `tenant-settings-<hash>.js`: wasm-bindgen's glue, the page's entry.
-    pub entry: String,
-    /// `tenant-settings-<hash>_bg.wasm`: the main module.
-    pub main_wasm: String,
-    /// `__wasm_split-<hash>.js`: loads chunks, relative to itself.
-    pub loader: String,
-    /// Every chunk's file name.
-    pub chunks: Vec<String>,
-}
+/// Where the split build works: the splitter's and wasm-bindgen's output.
+const WORK_DIR: &str = "target/split";
+
+/// The split main module before wasm-bindgen, function names kept (the
+/// bench reads what it is made of), relative to the workspace.
+pub const MAIN_MODULE: &str = "target/split/main.wasm";
 
 /// Builds the split app and writes it into `site` beside trunk's HTML and CSS;
 /// `wasm_opt` is the pinned wasm-opt, `wasm_opt_flags` its features.
-pub fn build(site: &Path, wasm_opt: &Path, wasm_opt_flags: &[&str]) -> Result<SplitApp> {
+pub fn build(site: &Path, wasm_opt: &Path, wasm_opt_flags: &[&str]) -> Result {
     run(command(
         "cargo",
         &[
@@ -59,12 +54,12 @@ pub fn build(site: &Path, wasm_opt: &Path, wasm_opt_flags: &[&str]) -> Result<Sp
     ))?;
     let linked =
         workspace_root().join("target/wasm32-unknown-unknown/release/tenant_settings.wasm");
-    let work = workspace_root().join("target/split");
+    let work = workspace_root().join(WORK_DIR);
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
 
     let input = read(&linked)?;
-    let main_split = work.join("main.wasm");
+    let main_split = workspace_root().join(MAIN_MODULE);
     let entry_module = format!("./{APP}.js");
     let loader_module = format!("./{LOADER}");
     let split = {
@@ -115,12 +110,7 @@ pub fn build(site: &Path, wasm_opt: &Path, wasm_opt_flags: &[&str]) -> Result<Sp
 /// JS files name each other (the entry imports the loader, the loader
 /// imports `initSync` from the entry), so both take the hash of the whole
 /// build instead: still a new name whenever any byte changes.
-fn name_and_place(
-    work: &Path,
-    main_wasm: &Path,
-    chunks: &[PathBuf],
-    site: &Path,
-) -> Result<SplitApp> {
+fn name_and_place(work: &Path, main_wasm: &Path, chunks: &[PathBuf], site: &Path) -> Result {
     let mut loader_js = read_text(&work.join(LOADER))?;
     let mut entry_js = read_text(&work.join(format!("{APP}.js")))?;
     let main_bytes = read(main_wasm)?;
@@ -128,7 +118,6 @@ fn name_and_place(
 
     let mut whole = Sha256::new();
     whole.update(&main_bytes);
-    let mut chunk_names = Vec::new();
     for chunk in chunks {
         let bytes = read(chunk)?;
         whole.update(&bytes);
@@ -143,7 +132,6 @@ fn name_and_place(
         }
         loader_js = loader_js.replace(&reference, &format!("\"./{named}\""));
         write(&site.join(&named), &bytes)?;
-        chunk_names.push(named);
     }
     whole.update(loader_js.as_bytes());
     whole.update(entry_js.as_bytes());
@@ -174,13 +162,7 @@ fn name_and_place(
     write(&site.join(&main_name), &main_bytes)?;
     write(&site.join(&loader_name), loader_js.as_bytes())?;
     write(&site.join(&entry_name), entry_js.as_bytes())?;
-    boot_index(site, &entry_name, &main_name, &loader_name)?;
-    Ok(SplitApp {
-        entry: entry_name,
-        main_wasm: main_name,
-        loader: loader_name,
-        chunks: chunk_names,
-    })
+    boot_index(site, &entry_name, &main_name, &loader_name)
 }
 
 /// Points the page's `index.html` at the split build: the entry, its loader

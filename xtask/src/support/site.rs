@@ -21,8 +21,6 @@ pub struct Site {
     pub url: String,
     /// The built app the server serves.
     pub dist: PathBuf,
-    /// Its code's files: the main module and the chunks.
-    pub app: crate::dist::SplitApp,
 }
 
 impl Site {
@@ -33,7 +31,7 @@ impl Site {
         // The example pipeline gate, which the keyboard run drives too.
         run(command("cargo", &["build", "--package", "pipeline-gate"]))?;
         let dist = workspace_root().join(format!("target/{name}-dist"));
-        let (app, _) = crate::dist::build_app(&dist)?;
+        crate::dist::build_app(&dist)?;
         let data_dir = std::env::temp_dir().join(format!("consent-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&data_dir);
         std::fs::create_dir_all(&data_dir)
@@ -55,7 +53,6 @@ impl Site {
             data_dir,
             url,
             dist,
-            app,
         })
     }
 
