@@ -102,7 +102,7 @@ fn contributors(module: &Path) -> Result<Vec<(String, u64)>> {
             }
             wasmparser::Payload::CodeSectionEntry(body) => {
                 let range = body.range();
-                bodies.push((range.end - range.start) as u64);
+                bodies.push(range.end - range.start);
             }
             wasmparser::Payload::CustomSection(section) if section.name() == "name" => {
                 let reader = wasmparser::NameSectionReader::new(wasmparser::BinaryReader::new(

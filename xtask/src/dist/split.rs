@@ -36,7 +36,7 @@ pub const MAIN_MODULE: &str = "target/split/main.wasm";
 /// Builds the split app and writes it into `site` beside trunk's HTML and CSS;
 /// `wasm_opt` is the pinned wasm-opt, `wasm_opt_flags` its features.
 pub fn build(site: &Path, wasm_opt: &Path, wasm_opt_flags: &[&str]) -> Result {
-    run(command(
+    let mut cargo = command(
         "cargo",
         &[
             "rustc",
@@ -51,7 +51,14 @@ pub fn build(site: &Path, wasm_opt: &Path, wasm_opt_flags: &[&str]) -> Result {
             "--",
             "-Clink-arg=--emit-relocs",
         ],
-    ))?;
+    );
+    // Leptos's type-erased views: smaller code for the same page. Only the
+    // release wasm build sees the flag (trunk serve and the tests build debug).
+    cargo.env(
+        "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+        "--cfg erase_components",
+    );
+    run(cargo)?;
     let linked =
         workspace_root().join("target/wasm32-unknown-unknown/release/tenant_settings.wasm");
     let work = workspace_root().join(WORK_DIR);
