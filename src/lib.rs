@@ -39,7 +39,9 @@ use wasm_bindgen::JsCast;
 use crate::components::focus::focus_by_id;
 use crate::draft::Drafts;
 use crate::host::HostEvents;
-use crate::i18n::{remember_language, role_key, use_i18n, I18n, Language};
+use crate::i18n::{
+    catalogue_ready, load_catalogue, remember_language, role_key, use_i18n, I18n, Language,
+};
 use crate::notices::ShownLanguages;
 use crate::pages::{NotFound, SettingsPage};
 use crate::routes::{Ids, RouteBase};
@@ -227,9 +229,32 @@ pub fn App(
     let router_base = base_path.trim_end_matches('/').to_owned();
     let link_base = router_base.clone();
     let i18n = RwSignal::new(I18n::choose(locale.as_deref()));
+    let catalogue = RwSignal::new(CatalogueState::Loading);
+    let fetch_catalogue = move || {
+        let language = i18n.get_untracked().language();
+        catalogue.set(CatalogueState::Loading);
+        leptos::task::spawn_local(async move {
+            catalogue.set(match load_catalogue(language).await {
+                Ok(()) => CatalogueState::Ready,
+                Err(_) => CatalogueState::Failed,
+            });
+        });
+    };
+    if catalogue_ready(i18n.get_untracked().language()) {
+        catalogue.set(CatalogueState::Ready);
+    } else {
+        fetch_catalogue();
+    }
     // A new language rebuilds the page's views; the settings, drafts and
     // session live above, so nothing unsaved is lost.
     let page = move || {
+        match catalogue.get() {
+            CatalogueState::Ready => {}
+            CatalogueState::Loading => return ().into_any(),
+            CatalogueState::Failed => {
+                return view! { <CatalogueFailed retry=fetch_catalogue /> }.into_any();
+            }
+        }
         let current = i18n.get();
         provide_context(current);
         let router_base = router_base.clone();
@@ -277,6 +302,7 @@ pub fn App(
                 </Routes>
             </Router>
         }
+        .into_any()
     };
     view! {
         <div
@@ -291,6 +317,34 @@ pub fn App(
     }
 }
 
+/// Whether the shown language's catalogue is here (the split build fetches it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CatalogueState {
+    Loading,
+    Ready,
+    Failed,
+}
+
+/// The catalogue itself could not be fetched, so this one sentence is
+/// written here, in both languages, rather than taken from it.
+#[component]
+fn CatalogueFailed(retry: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        <div class="ts-page">
+            <div class="ts-load-failed">
+                <p role="alert">
+                    <span lang="en">"The page could not be loaded. Check the connection, then try again."</span>
+                    " "
+                    <span lang="de">"Die Seite konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es dann erneut."</span>
+                </p>
+                <button type="button" class="ts-button" on:click=move |_| retry()>
+                    "Retry · Erneut versuchen"
+                </button>
+            </div>
+        </div>
+    }
+}
+
 /// The standalone page's choice of language, kept for the next visit.
 #[component]
 fn LanguageSwitch(i18n: RwSignal<I18n>) -> impl IntoView {
@@ -300,11 +354,25 @@ fn LanguageSwitch(i18n: RwSignal<I18n>) -> impl IntoView {
     let on_change = move |event: leptos::ev::Event| {
         let tag = event_target_value(&event);
         if let Some(language) = Language::negotiate([tag.as_str()]) {
-            remember_language(language);
-            i18n.set(I18n::of(language));
-            // The switch is rebuilt with the page; keep the person where they were.
             let id = id_after.clone();
-            request_animation_frame(move || focus_by_id(&id));
+            leptos::task::spawn_local(async move {
+                // Its catalogue first (the split build fetches it); should
+                // that fail, the page stays in the language it is in.
+                if load_catalogue(language).await.is_err() {
+                    let shown = current.language().tag();
+                    let select = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id(&id));
+                    if let Some(select) = select {
+                        let _ = js_sys::Reflect::set(&select, &"value".into(), &shown.into());
+                    }
+                    return;
+                }
+                remember_language(language);
+                i18n.set(I18n::of(language));
+                // The switch is rebuilt with the page; keep the person where they were.
+                request_animation_frame(move || focus_by_id(&id));
+            });
         }
     };
     view! {

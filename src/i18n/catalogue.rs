@@ -1,4 +1,8 @@
 //! Messages from the Fluent catalogues, each language's parsed once.
+//!
+//! The split build fetches only the language shown: each catalogue is a
+//! chunk of its own, loaded (see [`load_catalogue`]) before the page
+//! shows a word of it. Unsplit, every catalogue is compiled in.
 
 use std::cell::OnceCell;
 
@@ -22,7 +26,9 @@ impl I18n {
     fn format(self, key: &str, args: Option<&FluentArgs>) -> String {
         CATALOGUES.with(|catalogues| {
             let in_language = |language: Language| {
-                let bundle = catalogues[language as usize].get_or_init(|| bundle(language));
+                let sources = sources(language)?;
+                let bundle =
+                    catalogues[language as usize].get_or_init(|| bundle(language, sources));
                 let pattern = bundle.get_message(key)?.value()?;
                 let mut errors = Vec::new();
                 let text = bundle.format_pattern(pattern, args, &mut errors);
@@ -42,7 +48,7 @@ thread_local! {
     static CATALOGUES: [OnceCell<FluentBundle<FluentResource>>; 2] = const { [OnceCell::new(), OnceCell::new()] };
 }
 
-fn bundle(language: Language) -> FluentBundle<FluentResource> {
+fn bundle(language: Language, sources: [&'static str; 2]) -> FluentBundle<FluentResource> {
     let id: LanguageIdentifier = language.tag().parse().unwrap_or_default();
     let mut bundle = FluentBundle::new(vec![id]);
     // The app sets the page's `lang` and never mixes scripts; isolation marks
@@ -52,11 +58,61 @@ fn bundle(language: Language) -> FluentBundle<FluentResource> {
         Language::English => format_number::<0>,
         Language::German => format_number::<1>,
     }));
-    for source in language.sources() {
+    for source in sources {
         // The catalogues are part of the build and checked by a test, so a
         // syntax error cannot reach a person; keep what did parse.
         let resource = FluentResource::try_new(source.to_owned()).unwrap_or_else(|(r, _)| r);
         bundle.add_resource_overriding(resource);
     }
     bundle
+}
+
+/// Whether `language`'s catalogue is here to be shown.
+pub fn catalogue_ready(language: Language) -> bool {
+    sources(language).is_some()
+}
+
+/// Fetches `language`'s catalogue unless it is here already.
+pub async fn load_catalogue(language: Language) -> Result<(), crate::screens::ChunkMissing> {
+    #[cfg(feature = "split")]
+    if sources(language).is_none() {
+        let sources = match language {
+            Language::English => english().await?,
+            Language::German => german().await?,
+        };
+        FETCHED.with(|fetched| {
+            let _ = fetched[language as usize].set(sources);
+        });
+    }
+    #[cfg(not(feature = "split"))]
+    let _ = language;
+    Ok(())
+}
+
+#[cfg(not(feature = "split"))]
+fn sources(language: Language) -> Option<[&'static str; 2]> {
+    Some(language.sources())
+}
+
+#[cfg(feature = "split")]
+fn sources(language: Language) -> Option<[&'static str; 2]> {
+    FETCHED.with(|fetched| fetched[language as usize].get().copied())
+}
+
+#[cfg(feature = "split")]
+thread_local! {
+    /// Each language's catalogue files, once fetched.
+    static FETCHED: [OnceCell<[&'static str; 2]>; 2] = const { [OnceCell::new(), OnceCell::new()] };
+}
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(catalogue_en, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn english() -> Result<[&'static str; 2], crate::screens::ChunkMissing> {
+    Ok(catalogue_files!("en"))
+}
+
+#[cfg(feature = "split")]
+#[leptos::wasm_split::wasm_split(catalogue_de, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn german() -> Result<[&'static str; 2], crate::screens::ChunkMissing> {
+    Ok(catalogue_files!("de"))
 }

@@ -29,17 +29,13 @@ impl Language {
         })
     }
 
-    /// The catalogue's files, in the order they are loaded.
+    /// The catalogue's files, in the order they are loaded. (The split
+    /// build keeps each language's in a chunk of its own: `catalogue.rs`.)
+    #[cfg(not(feature = "split"))]
     pub(super) fn sources(self) -> [&'static str; 2] {
         match self {
-            Language::English => [
-                include_str!("../../locales/en/app.ftl"),
-                include_str!("../../locales/en/history.ftl"),
-            ],
-            Language::German => [
-                include_str!("../../locales/de/app.ftl"),
-                include_str!("../../locales/de/history.ftl"),
-            ],
+            Language::English => catalogue_files!("en"),
+            Language::German => catalogue_files!("de"),
         }
     }
 }

@@ -22,6 +22,16 @@ macro_rules! tr {
     }};
 }
 
+/// A language's catalogue files (`catalogue_files!("de")`), in the order they are loaded.
+macro_rules! catalogue_files {
+    ($language:literal) => {
+        [
+            include_str!(concat!("../../locales/", $language, "/app.ftl")),
+            include_str!(concat!("../../locales/", $language, "/history.ftl")),
+        ]
+    };
+}
+
 // After `tr!`, so that every module below can use it.
 mod catalogue;
 mod intl;
@@ -32,6 +42,7 @@ mod words;
 
 use language::{browser_languages, intern};
 
+pub use catalogue::{catalogue_ready, load_catalogue};
 pub use intl::same_local_day;
 pub use language::{chosen_language, remember_language, Language};
 pub use words::{
