@@ -164,8 +164,9 @@ pub fn is_app_route(path: &str) -> bool {
     consent_core::routes::is_app_path(path)
 }
 
-/// Whether a file's name carries a hash of its content, as trunk writes them
-/// (`main-e9c1a181c2216b6e.css`, `app-ddefde82465c34ac_bg.wasm`).
+/// Whether a file's name carries a hash of its content, as `cargo xtask dist`
+/// writes them (`main-e9c1a181c2216b6e.css`, `app-ddefde82465c34ac_bg.wasm`,
+/// a chunk `split_faq_screen-5d5c44032270a63a.wasm`).
 pub fn is_content_hashed(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     let stem = name.split('.').next().unwrap_or(name);
@@ -424,13 +425,16 @@ mod tests {
         }
     }
 
-    // Guards which files may be cached for a year: only names trunk hashed.
+    // Guards which files may be cached for a year: only names with a content hash.
     #[test]
     fn content_hashed_names() {
         for (path, hashed) in [
             ("/main-e9c1a181c2216b6e.css", true),
             ("/tenant-settings-ddefde82465c34ac.js", true),
             ("/tenant-settings-ddefde82465c34ac_bg.wasm", true),
+            ("/split_history_screen-9150589dad76d718.wasm", true),
+            ("/chunk_42-ede21f7b4a54551c.wasm", true),
+            ("/__wasm_split-f3af477d53d639f7.js", true),
             ("/snippets/x-0123456789abcdef/inline0.js", false),
             ("/index.html", false),
             ("/robots.txt", false),

@@ -13,6 +13,8 @@ use sha2::{Digest, Sha256};
 
 const BOOT_SCRIPT: &str = "\nimport init from '/app-0123456789abcdef.js';\nawait init();\n";
 const CSS: &str = "main-e9c1a181c2216b6e.css";
+/// A chunk of the split build, as `cargo xtask dist` names it.
+const CHUNK: &str = "split_history_screen-9150589dad76d718.wasm";
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// A small built app: an index with an inline boot script, a hashed
@@ -30,6 +32,9 @@ fn fixture_dist(dir: &Path) {
     std::fs::write(dir.join(format!("{CSS}.br")), b"css in brotli").unwrap();
     std::fs::write(dir.join(format!("{CSS}.gz")), b"css in gzip").unwrap();
     std::fs::write(dir.join("robots.txt"), "User-agent: *\n").unwrap();
+    std::fs::write(dir.join(CHUNK), b"\0asm chunk").unwrap();
+    std::fs::write(dir.join(format!("{CHUNK}.br")), b"chunk in brotli").unwrap();
+    std::fs::write(dir.join(format!("{CHUNK}.gz")), b"chunk in gzip").unwrap();
 }
 
 async fn server_with_app() -> (TestServer, tempfile::TempDir) {
@@ -189,6 +194,25 @@ async fn hashed_assets_are_immutable_and_precompressed() {
     let (plain, _) = get(&server, "/robots.txt", &[]).await;
     assert_eq!(plain.status, StatusCode::OK);
     assert_eq!(plain.header("cache-control"), Some("no-cache"));
+}
+
+// Guards the split build's chunks: WebAssembly (which streaming compilation
+// insists on), cached for good, sent as their brotli copy.
+#[tokio::test]
+async fn chunks_are_wasm_immutable_and_precompressed() {
+    let (server, _dist) = server_with_app().await;
+    let (answer, bytes) = get(
+        &server,
+        &format!("/{CHUNK}"),
+        &[("accept-encoding", "br, gzip")],
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.header("content-type"), Some("application/wasm"));
+    assert_eq!(answer.header("content-encoding"), Some("br"));
+    assert_eq!(bytes, b"chunk in brotli");
+    assert_eq!(answer.header("cache-control"), Some(IMMUTABLE));
+    assert_common_headers(&answer, "a chunk");
 }
 
 // Guards the API under the app: its paths, unknown ones included, stay

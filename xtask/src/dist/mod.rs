@@ -314,6 +314,20 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    // Guards that trunk skips the page's rust link (the split build replaces
+    // it) and that wasm-opt gets the features the link names.
+    #[test]
+    fn the_rust_link_is_skipped_and_its_features_kept() {
+        let index = std::fs::read_to_string(workspace_root().join("index.html")).unwrap();
+        let (page, flags) = skipping_rust_link(&index).unwrap();
+        assert!(flags.contains("--enable-bulk-memory"), "{flags}");
+        assert_eq!(page.matches("<link data-trunk-skip data-trunk rel=\"rust\"").count(), 1);
+        let served = split::without_skipped_link(&page);
+        assert!(!served.contains("rel=\"rust\""), "{served}");
+        assert!(served.contains("<main id=\"app\">"));
+        assert!(skipping_rust_link("<html></html>").is_err());
+    }
+
     // Guards that the version dist checks for is the one the lock file installs.
     #[test]
     fn binaryen_version_matches_the_lock_file() {

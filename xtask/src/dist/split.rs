@@ -204,7 +204,7 @@ fn boot_index(site: &Path, entry: &str, main_wasm: &str, loader: &str) -> Result
 }
 
 /// The page without the rust link trunk was told to skip (and left as it was).
-fn without_skipped_link(index: &str) -> String {
+pub(super) fn without_skipped_link(index: &str) -> String {
     let Some(start) = index.find("<link data-trunk-skip") else {
         return index.to_owned();
     };
