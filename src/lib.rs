@@ -330,18 +330,15 @@ enum CatalogueState {
 #[component]
 fn CatalogueFailed(retry: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     view! {
-        <div class="ts-page">
-            <div class="ts-load-failed">
-                <p role="alert">
-                    <span lang="en">"The page could not be loaded. Check the connection, then try again."</span>
-                    " "
-                    <span lang="de">"Die Seite konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es dann erneut."</span>
-                </p>
-                <button type="button" class="ts-button" on:click=move |_| retry()>
-                    "Retry · Erneut versuchen"
-                </button>
-            </div>
-        </div>
+        <crate::screens::CodeMissing
+            message=|| view! {
+                <span lang="en">"The page could not be loaded. Check the connection, then try again."</span>
+                " "
+                <span lang="de">"Die Seite konnte nicht geladen werden. Prüfen Sie die Verbindung und versuchen Sie es dann erneut."</span>
+            }
+            retry_label=|| "Retry · Erneut versuchen"
+            on_retry=move |_| retry()
+        />
     }
 }
 

@@ -112,23 +112,44 @@ where
             .flatten()
             .unwrap_or_else(|| ().into_any()),
         state => view! {
-            <div class="ts-page">
-                <div class="ts-load-failed">
-                    <p role="alert">{tr!(t, "screen-load-failed")}</p>
-                    <button
-                        type="button"
-                        class="ts-button"
-                        disabled=state == Attempt::Trying
-                        on:click=retry
-                    >
-                        {tr!(t, "retry")}
-                    </button>
-                </div>
-            </div>
+            <CodeMissing
+                message=move || tr!(t, "screen-load-failed")
+                retry_label=move || tr!(t, "retry")
+                trying=state == Attempt::Trying
+                on_retry=retry
+            />
         }
         .into_any(),
     };
     view! { <div class="ts-chunk" node_ref=root>{content}</div> }
+}
+
+/// What failed to load, in the place of what should be there, with a way
+/// to try again (disabled while trying).
+#[component]
+pub fn CodeMissing(
+    /// What could not be loaded, as the alert says it.
+    #[prop(into)]
+    message: ViewFn,
+    /// The button's label.
+    #[prop(into)]
+    retry_label: ViewFn,
+    /// A try is on its way: the button waits.
+    #[prop(optional)]
+    trying: bool,
+    /// Tries again.
+    on_retry: impl Fn(leptos::ev::MouseEvent) + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="ts-page">
+            <div class="ts-load-failed">
+                <p role="alert">{message.run()}</p>
+                <button type="button" class="ts-button" disabled=trying on:click=on_retry>
+                    {retry_label.run()}
+                </button>
+            </div>
+        </div>
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -251,7 +251,7 @@ fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result {
+pub(super) fn write(path: &Path, bytes: &[u8]) -> Result {
     std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
@@ -321,7 +321,11 @@ mod tests {
         let index = std::fs::read_to_string(workspace_root().join("index.html")).unwrap();
         let (page, flags) = skipping_rust_link(&index).unwrap();
         assert!(flags.contains("--enable-bulk-memory"), "{flags}");
-        assert_eq!(page.matches("<link data-trunk-skip data-trunk rel=\"rust\"").count(), 1);
+        assert_eq!(
+            page.matches("<link data-trunk-skip data-trunk rel=\"rust\"")
+                .count(),
+            1
+        );
         let served = split::without_skipped_link(&page);
         assert!(!served.contains("rel=\"rust\""), "{served}");
         assert!(served.contains("<main id=\"app\">"));

@@ -18,6 +18,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use sha2::{Digest, Sha256, Sha384};
 
+use super::write;
 use crate::shell::{command, run, workspace_root, Result};
 
 /// The app's name in its built files (`tenant-settings-<hash>.js`).
@@ -238,8 +239,4 @@ fn read(path: &Path) -> Result<Vec<u8>> {
 
 fn read_text(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
-}
-
-fn write(path: &Path, bytes: &[u8]) -> Result {
-    std::fs::write(path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
