@@ -9,21 +9,17 @@
 //! one after the other. Without the feature (`trunk serve`, the browser
 //! tests) the same functions are called directly.
 //!
-//! The notice reader, a dialog of the panels, is split the same way
-//! ([`LazyNoticeReader`]): most people open a panel without reading a notice.
-//!
 //! A chunk that cannot be fetched (offline, a failing proxy) shows what
 //! failed and a Retry button, which fetches it afresh.
 
 use std::future::Future;
 
 use consent_core::deletion::DeletionCertificate;
-use consent_core::{HistoryPage, NoticeDocument, NoticeRef};
+use consent_core::{HistoryPage, NoticeDocument};
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
 use crate::components::focus::focus;
-use crate::components::NoticeReader;
 use crate::data::Read;
 use crate::i18n::use_i18n;
 use crate::notices::NoticeWithVersions;
@@ -161,61 +157,6 @@ enum Attempt {
     Failed,
     Trying,
     Loaded,
-}
-
-/// A view whose code is a chunk of the split build, shown where it stands
-/// once that code is here, or what failed with Retry.
-#[component]
-fn Lazily<Fut>(load: impl Fn() -> Fut + Copy + Send + Sync + 'static) -> impl IntoView
-where
-    Fut: Future<Output = Result<AnyView, ChunkMissing>> + 'static,
-{
-    let loaded = StoredValue::new_local(None::<AnyView>);
-    let ready = RwSignal::new(false);
-    // Under this owner: the view needs its context (session, ids, route).
-    leptos::task::spawn_local_scoped_with_cancellation(async move {
-        let view = shown(load).await;
-        loaded.set_value(Some(view));
-        ready.set(true);
-    });
-    move || {
-        ready
-            .get()
-            .then(|| loaded.try_update_value(Option::take).flatten())
-    }
-}
-
-/// What the notice reader is opened with.
-#[derive(Clone)]
-struct ReaderArgs {
-    notice: NoticeRef,
-    related: Vec<NoticeRef>,
-    on_close: Callback<()>,
-}
-
-in_chunk!(notice_reader: fn notice_reader(args: ReaderArgs) -> AnyView {
-    let ReaderArgs { notice, related, on_close } = args;
-    view! { <NoticeReader notice related on_close /> }.into_any()
-});
-
-/// The notice reader (a modal dialog), whose code loads when a person
-/// first opens a notice.
-#[component]
-pub fn LazyNoticeReader(
-    /// The notice version to show first.
-    notice: NoticeRef,
-    /// Notices that links inside the text open in this same dialog.
-    related: Vec<NoticeRef>,
-    /// Called when the person closes the dialog.
-    #[prop(into)]
-    on_close: Callback<()>,
-) -> impl IntoView {
-    let args = StoredValue::new(ReaderArgs {
-        notice,
-        related,
-        on_close,
-    });
-    view! { <Lazily load=move || notice_reader(args.get_value()) /> }
 }
 
 /// A screen's route: its reads start in `data`, its view comes from `view_fn`.

@@ -17,14 +17,13 @@ use crate::components::panel::{
     DeletionProgress, NoticeLinks, PanelFooter, PanelHeading, PanelQuestion, ProgramSwitch,
     Propagation, ReconsentBanner, SaveFailure, WhenLoaded,
 };
-use crate::components::SidePanel;
+use crate::components::{NoticeReader, SidePanel};
 use crate::draft::{use_drafts, Blocked, Draft};
 use crate::host::use_host_events;
 use crate::i18n::use_i18n;
 use crate::notices::{program_notice_versions, use_shown_languages, NoticeVersionsRead};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::save::{SaveController, Status};
-use crate::screens::LazyNoticeReader;
 use crate::session::use_session;
 use crate::state::{now, use_settings, ProgramStatus};
 
@@ -342,7 +341,7 @@ pub fn ProgramPanel(
                     .map(|notice| {
                         let opener = read_button_id(ids, &notice.id);
                         view! {
-                            <LazyNoticeReader
+                            <NoticeReader
                                 notice
                                 related=documents.get_untracked()
                                 on_close=move |()| {
