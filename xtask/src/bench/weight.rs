@@ -1,4 +1,4 @@
-//! Page weight: every asset of the production build, raw, gzip and brotli.
+//! Page weight: every file of the production build, raw, gzip and brotli.
 
 use std::path::Path;
 
@@ -12,7 +12,7 @@ pub struct Asset {
     pub brotli: u64,
 }
 
-/// Every asset of `dist/` (a cold load of /settings fetches all of them), largest first.
+/// Every asset of `dist/`, largest first (each route fetches only some: `page.rs`).
 pub fn page_assets(dist: &Path) -> Result<Vec<Asset>> {
     let size = |path: &Path| std::fs::metadata(path).map(|m| m.len());
     let mut assets = Vec::new();
