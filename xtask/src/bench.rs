@@ -155,11 +155,7 @@ pub fn measure(started_ms: Option<u128>, only: Option<Section>) -> Result {
 
 /// Only the page figures: routes, the whole app, the slow phone.
 fn measure_page_only(root: &Path, work: &Path) -> Result {
-    let assets = weight::page_assets(&root.join("dist"))?;
-    let site = work.join("site");
-    weight::copy_dir(&root.join("dist"), &site)?;
-    std::fs::create_dir_all(work.join("data"))
-        .map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let (assets, site) = site_copy(root, work)?;
     let server = start_server(work, Some(&site), None, None, "consent-api.log")?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -172,6 +168,18 @@ fn measure_page_only(root: &Path, work: &Path) -> Result {
     ))?;
     page::print(&pages, &assets);
     Ok(())
+}
+
+/// The sizes of `dist/`'s files, and a copy of it under `work` for the
+/// server to serve (the bench adds its static page there), beside an empty
+/// data directory.
+fn site_copy(root: &Path, work: &Path) -> Result<(Vec<weight::Asset>, std::path::PathBuf)> {
+    let assets = weight::page_assets(&root.join("dist"))?;
+    let site = work.join("site");
+    weight::copy_dir(&root.join("dist"), &site)?;
+    std::fs::create_dir_all(work.join("data"))
+        .map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    Ok((assets, site))
 }
 
 /// Only the ledger figures: a PUT run on SQLite, then the checks.
@@ -230,11 +238,7 @@ fn measure_enforcement(root: &Path, work: &Path) -> Result {
 }
 
 fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
-    let assets = weight::page_assets(&root.join("dist"))?;
-    let site = work.join("site");
-    weight::copy_dir(&root.join("dist"), &site)?;
-    std::fs::create_dir_all(work.join("data"))
-        .map_err(|e| format!("cannot create {}: {e}", work.display()))?;
+    let (assets, site) = site_copy(root, work)?;
     // A real OpenID provider, so the bench can weigh its tokens against HS256.
     let provider = server_launcher::oidc::OidcProvider::start(root)?;
     let mut server = start_server(
