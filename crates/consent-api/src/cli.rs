@@ -50,6 +50,15 @@ struct ServeArgs {
         allow_hyphen_values = true
     )]
     bind: Option<String>,
+    /// Serve Prometheus metrics at GET /metrics on this address, apart from the API (default
+    /// off; a bare port such as 9464 means 127.0.0.1:9464)
+    #[arg(
+        long,
+        env = "CONSENT_METRICS_BIND",
+        value_name = "ADDR",
+        allow_hyphen_values = true
+    )]
+    metrics_bind: Option<String>,
     #[command(flatten)]
     database: DatabaseArgs,
     /// Notice documents, one file per published version (default ./content)
@@ -409,8 +418,9 @@ fn switch(value: &str) -> Result<bool, std::convert::Infallible> {
 }
 
 /// Every flag, by the name errors give it.
-const FLAGS: [&str; 28] = [
+const FLAGS: [&str; 29] = [
     "--dev",
+    "--metrics-bind",
     "--decision-max-age-secs",
     "--oidc-issuer",
     "--jwks-url",
@@ -615,6 +625,17 @@ fn config(args: ServeArgs, matches: &ArgMatches) -> Result<Config, ConfigError> 
         Some(value) => parse_address(source("bind", "--bind", "CONSENT_BIND"), &value)?,
         None => defaults.bind,
     };
+    let metrics_bind = args
+        .metrics_bind
+        .map(|value| {
+            let flag = source("metrics_bind", "--metrics-bind", "CONSENT_METRICS_BIND");
+            // A bare port stays on this machine.
+            match value.trim().parse::<u16>() {
+                Ok(port) => Ok(SocketAddr::from(([127, 0, 0, 1], port))),
+                Err(_) => parse_address(flag, &value),
+            }
+        })
+        .transpose()?;
     let sweep_interval_secs = match args.sweep_interval_secs {
         Some(value) => parse_seconds(
             source(
@@ -695,6 +716,7 @@ fn config(args: ServeArgs, matches: &ArgMatches) -> Result<Config, ConfigError> 
     let config = Config {
         dev: args.dev,
         bind,
+        metrics_bind,
         data_dir: args.database.data_dir.unwrap_or(defaults.data_dir),
         database_url: args.database.database_url,
         content_dir: args.content_dir.unwrap_or(defaults.content_dir),

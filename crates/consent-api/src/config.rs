@@ -48,6 +48,8 @@ pub struct Config {
     pub dev: bool,
     /// Where to listen.
     pub bind: SocketAddr,
+    /// Where to serve `GET /metrics`, apart from the API; `None`: no metrics.
+    pub metrics_bind: Option<SocketAddr>,
     /// Directory of the default SQLite database (created if missing).
     pub data_dir: PathBuf,
     /// An explicit database URL; `None` means `sqlite://<data_dir>/consent.db`.
@@ -158,6 +160,11 @@ pub enum ConfigError {
     #[error("{flag}: {value:?} is not a socket address such as 127.0.0.1:3000")]
     BadAddress { flag: &'static str, value: String },
     #[error(
+        "--metrics-bind {0} is the API's own address: metrics are served apart from the API, \
+         so that they are never public with it; give another port (a bare port means 127.0.0.1)"
+    )]
+    MetricsOnApiAddress(SocketAddr),
+    #[error(
         "no way to verify tokens: pass --oidc-issuer URL, --jwks-url URL or --jwks-file PATH \
          for an identity provider's keys, or --signing-key KEY (CONSENT_SIGNING_KEY) for HS256 \
          tokens, or run with --dev to use the public development key"
@@ -211,6 +218,7 @@ impl Default for Config {
         Config {
             dev: false,
             bind: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            metrics_bind: None,
             data_dir: PathBuf::from("./data"),
             database_url: None,
             content_dir: PathBuf::from("./content"),
@@ -258,6 +266,11 @@ impl Config {
             Some(IdentityProvider::JwksUrl(url)) => secure_address("--jwks-url", url)?,
             Some(IdentityProvider::OidcIssuer(url)) => secure_address("--oidc-issuer", url)?,
             Some(IdentityProvider::JwksFile(_)) | None => {}
+        }
+        if let Some(metrics) = self.metrics_bind {
+            if metrics.port() != 0 && metrics == self.bind {
+                return Err(ConfigError::MetricsOnApiAddress(metrics));
+            }
         }
         if self.jwks_refresh_secs == 0 {
             return Err(ConfigError::Zero("--jwks-refresh-secs"));

@@ -11,6 +11,7 @@ pub mod http;
 pub mod identity;
 pub mod ledger;
 pub mod limits;
+pub mod metrics;
 pub mod notices;
 pub mod seed;
 pub mod service;
@@ -78,6 +79,10 @@ pub struct App {
     sweep_interval: Option<std::time::Duration>,
     /// The provider's keys and how often to fetch them again, when fetched from an address.
     key_refresh: Option<(Jwks, std::time::Duration)>,
+    /// `GET /metrics`, when `--metrics-bind` is given.
+    metrics_router: Option<Router>,
+    /// Where [`App::serve`] serves it.
+    metrics_listener: Option<TcpListener>,
 }
 
 impl App {
@@ -101,6 +106,8 @@ impl App {
         });
         let store = Store::open(&config.database_url()).await?;
         store.sign_checkpoints_with(Arc::clone(&keys));
+        let metrics = Arc::new(metrics::Metrics::new());
+        store.report_waits_to(Arc::clone(&metrics));
         let now = clock();
         for document in notices.all() {
             store.publish_notice(document, now).await?;
@@ -163,6 +170,7 @@ impl App {
             ledger_keys: keys,
             stores,
             clock_offset,
+            metrics: Arc::clone(&metrics),
         };
         let router = http::router(state.clone(), config);
         let router = match &config.static_dir {
@@ -171,9 +179,22 @@ impl App {
             }
             None => router,
         };
+        // Requests are timed only when someone reads the figures.
+        let metrics_router = config
+            .metrics_bind
+            .map(|_| metrics::scrape::router(state.clone()));
+        let router = match metrics_router {
+            Some(_) => router.layer(axum::middleware::from_fn_with_state(
+                metrics,
+                metrics::http::measure,
+            )),
+            None => router,
+        };
         Ok(App {
             state,
             router,
+            metrics_router,
+            metrics_listener: None,
             sweep_interval: config.sweep_interval(),
             key_refresh,
         })
@@ -195,6 +216,19 @@ impl App {
         self.router.clone()
     }
 
+    /// Whether the configuration asks for metrics (`--metrics-bind`).
+    pub fn has_metrics(&self) -> bool {
+        self.metrics_router.is_some()
+    }
+
+    /// Serves `GET /metrics` on `listener` too, beside the API, when metrics are on.
+    pub fn with_metrics_listener(self, listener: TcpListener) -> App {
+        App {
+            metrics_listener: Some(listener),
+            ..self
+        }
+    }
+
     /// Answers requests on `listener` (and in the background sweeps due
     /// deletions, unless configured off, sends webhooks and follows the
     /// change feed for other processes' commits) until `shutdown`
@@ -213,6 +247,14 @@ impl App {
             .key_refresh
             .as_ref()
             .map(|(jwks, period)| jwks.spawn_refresher(*period));
+        let metrics = match (self.metrics_listener, self.metrics_router) {
+            (Some(listener), Some(router)) => Some(tokio::spawn(async move {
+                if let Err(error) = axum::serve(listener, router).await {
+                    tracing::error!(%error, "the metrics listener stopped");
+                }
+            })),
+            _ => None,
+        };
         let served = axum::serve(listener, self.router)
             .with_graceful_shutdown(shutdown)
             .await
@@ -220,6 +262,7 @@ impl App {
         for task in sweeper
             .into_iter()
             .chain(refresher)
+            .chain(metrics)
             .chain([deliverer, follower])
         {
             task.abort();
@@ -240,7 +283,17 @@ pub async fn run(
     if config.dev {
         tracing::warn!("development mode: demo tenants, development tokens and a public signing key may be in use");
     }
-    let app = App::start(&config, system_clock()).await?;
+    let mut app = App::start(&config, system_clock()).await?;
+    if let Some(addr) = config.metrics_bind {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| ServerError::Bind { addr, source })?;
+        let bound = listener
+            .local_addr()
+            .map_err(|source| ServerError::Bind { addr, source })?;
+        tracing::info!(addr = %bound, "metrics on http://{bound}/metrics");
+        app = app.with_metrics_listener(listener);
+    }
     let listener = TcpListener::bind(config.bind)
         .await
         .map_err(|source| ServerError::Bind {

@@ -11,6 +11,7 @@ use consent_core::Timestamp;
 use crate::identity::SharedVerifier;
 use crate::ledger::LedgerKeys;
 use crate::limits::SharedRequestLimits;
+use crate::metrics::SharedMetrics;
 use crate::notices::SharedNotices;
 use crate::service::change::ChangeService;
 use crate::store::Store;
@@ -53,6 +54,8 @@ pub struct AppState {
     pub stores: Arc<StoreCatalog>,
     /// Development mode: how far (µs) `POST /api/v1/dev/clock` moved the clock.
     pub clock_offset: Option<Arc<AtomicI64>>,
+    /// What the operator's metrics count.
+    pub metrics: SharedMetrics,
 }
 
 impl AppState {
@@ -66,6 +69,13 @@ impl AppState {
 impl FromRef<AppState> for SharedVerifier {
     fn from_ref(state: &AppState) -> SharedVerifier {
         state.identity.clone()
+    }
+}
+
+/// The caller extractors count refused tokens and requests.
+impl FromRef<AppState> for SharedMetrics {
+    fn from_ref(state: &AppState) -> SharedMetrics {
+        state.metrics.clone()
     }
 }
 
@@ -86,5 +96,6 @@ impl FromRef<AppState> for ChangeService {
             state.clock.clone(),
         )
         .with_change_limit(state.changes_per_minute)
+        .counting_in(state.metrics.clone())
     }
 }

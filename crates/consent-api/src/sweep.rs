@@ -1,5 +1,5 @@
-//! The background task that records `deletion_completed` once an opt-out's
-//! deletion deadline has passed by the server's clock.
+//! The background task that marks deletion obligations overdue once their
+//! due date has passed, by the server's clock, without an attestation.
 
 use std::time::Duration;
 

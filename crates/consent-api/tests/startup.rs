@@ -603,3 +603,40 @@ async fn a_bad_stores_file_stops_start_up() {
     .await
     .expect("the named stores file is read");
 }
+
+// Guards --metrics-bind: off unless given; a bare port stays on loopback; an
+// address is taken as given (also from the environment); the API's own
+// address and a malformed one are refused, naming the flag or variable.
+#[test]
+fn metrics_bind_is_apart_from_the_api_and_loopback_by_default() {
+    let off = parse(&["--dev"], &[]).unwrap();
+    assert_eq!(off.metrics_bind, None);
+    let port = parse(&["--dev", "--metrics-bind", "9464"], &[]).unwrap();
+    assert_eq!(port.metrics_bind, Some("127.0.0.1:9464".parse().unwrap()));
+    let given = parse(&["--dev"], &[("CONSENT_METRICS_BIND", "10.0.0.5:9464")]).unwrap();
+    assert_eq!(given.metrics_bind, Some("10.0.0.5:9464".parse().unwrap()));
+    let same = parse(
+        &[
+            "--dev",
+            "--bind",
+            "127.0.0.1:3000",
+            "--metrics-bind",
+            "3000",
+        ],
+        &[],
+    )
+    .unwrap_err();
+    assert_eq!(
+        same,
+        ConfigError::MetricsOnApiAddress("127.0.0.1:3000".parse().unwrap())
+    );
+    assert!(same.to_string().contains("--metrics-bind"), "{same}");
+    let bad = parse(&["--dev"], &[("CONSENT_METRICS_BIND", "everywhere")]).unwrap_err();
+    assert_eq!(
+        bad,
+        ConfigError::BadAddress {
+            flag: "CONSENT_METRICS_BIND",
+            value: "everywhere".to_owned()
+        }
+    );
+}

@@ -29,6 +29,20 @@ pub enum DecisionReason {
     UnknownTenant,
 }
 
+impl DecisionReason {
+    /// The wire name (`opted_in`, ...), as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionReason::OptedIn => "opted_in",
+            DecisionReason::NotOptedIn => "not_opted_in",
+            DecisionReason::OptedOut => "opted_out",
+            DecisionReason::RegionIneligible => "region_ineligible",
+            DecisionReason::ReacceptancePending => "reacceptance_pending",
+            DecisionReason::UnknownTenant => "unknown_tenant",
+        }
+    }
+}
+
 /// The decision for one tenant and program, before the answer's metadata.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {

@@ -94,6 +94,7 @@ pub async fn changes(
     service.require(Scope::DecisionsRead)?;
     let query = FeedQuery::read(&uri)?;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(query.wait_secs);
+    let mut held_open = None;
     let entries = loop {
         // Listen before looking, so a commit in between is not missed.
         let committed = state.store.feed_changed();
@@ -106,12 +107,15 @@ pub async fn changes(
         }
         // Another process's commit wakes this too once the store's feed
         // follower sees it; looking again now and then is the fallback.
+        // Counted as open while it waits, not while it answers at once.
+        held_open.get_or_insert_with(|| state.metrics.long_poll());
         let nap = POLL.min(deadline - now);
         tokio::select! {
             () = committed => {}
             () = tokio::time::sleep(nap) => {}
         }
     };
+    drop(held_open);
     let next_cursor = entries
         .last()
         .map_or(query.after, |entry| entry.position)

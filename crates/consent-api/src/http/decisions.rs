@@ -18,6 +18,7 @@ use super::extract::{ApiJson, ApiPath};
 use super::history::{query_pairs, refuse_empty_values};
 use super::problem::ApiError;
 use crate::identity::{Scope, ServiceCaller};
+use crate::metrics::SharedMetrics;
 use crate::service::decision::DecisionService;
 use crate::state::AppState;
 
@@ -96,6 +97,9 @@ pub async fn decision(
         Some(at) => decisions.decide_at(&tenant_id, program, at).await?,
         None => decisions.decide(&tenant_id, program).await?,
     };
+    state
+        .metrics
+        .decision_answered(decided.program, decided.reason);
     let notices = state.notices.get();
     let etag = document_etag(
         decided.version,
@@ -139,6 +143,7 @@ pub async fn decision(
 )]
 pub async fn decisions_batch(
     service: ServiceCaller,
+    State(metrics): State<SharedMetrics>,
     State(decisions): State<DecisionService>,
     ApiJson(batch): ApiJson<DecisionBatch>,
 ) -> Result<Json<DecisionList>, ApiError> {
@@ -155,9 +160,11 @@ pub async fn decisions_batch(
         .into_iter()
         .map(|item| (item.tenant, item.program))
         .collect();
-    Ok(Json(DecisionList {
-        decisions: decisions.decide_many(&items).await?,
-    }))
+    let decided = decisions.decide_many(&items).await?;
+    for decision in &decided {
+        metrics.decision_answered(decision.program, decision.reason);
+    }
+    Ok(Json(DecisionList { decisions: decided }))
 }
 
 /// The `at` parameter, the only one these answers take (decisions, and the

@@ -82,9 +82,15 @@ pub fn routes(dev: bool) -> OpenApiRouter<AppState> {
 /// The whole application: every route, answering errors as problem+json.
 pub fn router(state: AppState, config: &Config) -> Router {
     let (routes, _) = routes(state.dev).split_for_parts();
-    let router = routes
+    let routes = routes
         .fallback(unknown_route)
-        .method_not_allowed_fallback(method_not_allowed)
+        .method_not_allowed_fallback(method_not_allowed);
+    // Where the matched route is known; the metrics' own layer wraps the whole app.
+    let routes = match config.metrics_bind {
+        Some(_) => routes.layer(middleware::from_fn(crate::metrics::http::remember_route)),
+        None => routes,
+    };
+    let router = routes
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
         .layer(CatchPanicLayer::custom(|_| panicked()))

@@ -25,6 +25,7 @@ pub use verifier::{TokenRefusal, TokenVerifier, LEEWAY_SECS};
 
 use crate::http::problem::ApiError;
 use crate::limits::{retry_after_secs, SharedRequestLimits};
+use crate::metrics::{Limit, SharedMetrics};
 
 /// Shares the verifier between handlers without copying it.
 pub type SharedVerifier = Arc<TokenVerifier>;
@@ -34,12 +35,14 @@ async fn principal<S>(parts: &Parts, state: &S) -> Result<Principal, ApiError>
 where
     SharedVerifier: FromRef<S>,
     SharedRequestLimits: FromRef<S>,
+    SharedMetrics: FromRef<S>,
 {
     let verifier = SharedVerifier::from_ref(state);
-    let header = parts
-        .headers
-        .get(AUTHORIZATION)
-        .ok_or_else(|| ApiError::unauthorized("sign in: send an Authorization: Bearer token"))?;
+    let metrics = SharedMetrics::from_ref(state);
+    let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+        metrics.token_refused("missing");
+        ApiError::unauthorized("sign in: send an Authorization: Bearer token")
+    })?;
     let token = header
         .to_str()
         .ok()
@@ -47,9 +50,11 @@ where
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim())
         .ok_or_else(|| {
+            metrics.token_refused("scheme");
             ApiError::unauthorized("the Authorization header must be 'Bearer <token>'")
         })?;
     let principal = verifier.verify(token).await.map_err(|refusal| {
+        metrics.token_refused(refusal.cause());
         tracing::info!(cause = refusal.cause(), "token refused");
         match refusal {
             TokenRefusal::Unmapped(why) => ApiError::new(ErrorCode::Forbidden, why.to_string()),
@@ -63,6 +68,7 @@ where
     SharedRequestLimits::from_ref(state)
         .check(&caller)
         .map_err(|wait| {
+            metrics.rate_limited(Limit::Requests);
             tracing::info!(%caller, "request limit reached");
             ApiError::rate_limited(
                 "too many requests from this caller; wait as Retry-After says, then try again",
@@ -77,6 +83,7 @@ impl<S> FromRequestParts<S> for Caller
 where
     SharedVerifier: FromRef<S>,
     SharedRequestLimits: FromRef<S>,
+    SharedMetrics: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;
@@ -100,6 +107,7 @@ impl<S> FromRequestParts<S> for ServiceCaller
 where
     SharedVerifier: FromRef<S>,
     SharedRequestLimits: FromRef<S>,
+    SharedMetrics: FromRef<S>,
     S: Send + Sync,
 {
     type Rejection = ApiError;

@@ -19,6 +19,7 @@ use super::deletion::obligations_opened;
 use super::document::data_sharing_document;
 use super::event::new_event;
 use crate::limits::{retry_after_secs, CHANGE_WINDOW};
+use crate::metrics::{Limit, SharedMetrics};
 use crate::notices::{SharedNotices, UnavailableLanguage};
 use crate::state::Clock;
 use crate::store::{
@@ -35,6 +36,8 @@ pub struct ChangeService {
     clock: Clock,
     /// Changes per tenant per minute; 0: no limit.
     changes_per_minute: u32,
+    /// Counts changes recorded and refused by the limit, when the server runs.
+    metrics: Option<SharedMetrics>,
 }
 
 impl ChangeService {
@@ -51,6 +54,15 @@ impl ChangeService {
             stores,
             clock,
             changes_per_minute: 0,
+            metrics: None,
+        }
+    }
+
+    /// The same service, counting in `metrics`.
+    pub fn counting_in(self, metrics: SharedMetrics) -> ChangeService {
+        ChangeService {
+            metrics: Some(metrics),
+            ..self
         }
     }
 
@@ -160,7 +172,12 @@ impl ChangeService {
 
         let expected_version = expected_version.ok_or(ChangeError::PreconditionRequired)?;
         let now = (self.clock)();
-        self.within_change_limit(tenant_id, now).await?;
+        if let Err(refused) = self.within_change_limit(tenant_id, now).await {
+            if let (ChangeError::RateLimited(_), Some(metrics)) = (&refused, &self.metrics) {
+                metrics.rate_limited(Limit::Changes);
+            }
+            return Err(refused);
+        }
         // One view of the notices for the whole decision, even if one is published meanwhile.
         let notices = self.notices.get();
         if expected_version != Some(snapshot.version) {
@@ -232,6 +249,9 @@ impl ChangeService {
             ChangeOutcome::Applied {
                 event_id, ledger, ..
             } => {
+                if let Some(metrics) = &self.metrics {
+                    metrics.change_recorded(program, action);
+                }
                 tracing::info!(
                     tenant = %tenant_id,
                     %program,

@@ -145,6 +145,8 @@ impl AppState {
             .await?;
         match marked {
             Marked::Recorded(row) => {
+                self.metrics
+                    .change_recorded(row.program, ConsentAction::DeletionAttested);
                 tracing::info!(tenant = %row.tenant_id, store = %row.store, obligation = %row.id, by = %client.id, "deletion attested");
                 Ok(AttestOutcome::Recorded(row))
             }
@@ -177,6 +179,8 @@ impl AppState {
                 })
                 .await?;
             if let Marked::Recorded(row) = outcome {
+                self.metrics
+                    .change_recorded(row.program, ConsentAction::DeletionOverdue);
                 tracing::warn!(tenant = %row.tenant_id, store = %row.store, obligation = %row.id, due_by = %row.due_by, "deletion overdue: no attestation by its due date");
                 marked += 1;
             }

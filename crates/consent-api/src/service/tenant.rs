@@ -13,6 +13,7 @@ use consent_core::{Actor, ProgramId, Tenant, Timestamp};
 
 use super::deletion::obligations_opened;
 use super::event::new_event;
+use crate::metrics::SharedMetrics;
 use crate::notices::SharedNotices;
 use crate::state::{AppState, Clock};
 use crate::store::{MoveEvent, Registered, Store, TenantSnapshot};
@@ -25,6 +26,8 @@ pub struct TenantService {
     /// The data stores an opt-out by the region rule opens obligations for.
     stores: Arc<StoreCatalog>,
     clock: Clock,
+    /// Counts the events a move records, when the server runs.
+    metrics: Option<SharedMetrics>,
 }
 
 impl TenantService {
@@ -39,6 +42,15 @@ impl TenantService {
             notices,
             stores,
             clock,
+            metrics: None,
+        }
+    }
+
+    /// The same service, counting what it records in `metrics`.
+    pub fn counting_in(self, metrics: SharedMetrics) -> TenantService {
+        TenantService {
+            metrics: Some(metrics),
+            ..self
         }
     }
 
@@ -63,6 +75,11 @@ impl TenantService {
                     tracing::info!(tenant = %r.tenant.id, region = %r.tenant.region.code(), by = %actor.id, "tenant registered")
                 }
                 Registered::Updated(r, events) => {
+                    if let Some(metrics) = &self.metrics {
+                        for event in events {
+                            metrics.change_recorded(event.program, event.action);
+                        }
+                    }
                     tracing::info!(tenant = %r.tenant.id, region = %r.tenant.region.code(), events = events.len(), by = %actor.id, "tenant updated")
                 }
                 Registered::Unchanged(_) => {}
@@ -148,5 +165,6 @@ impl axum::extract::FromRef<AppState> for TenantService {
             state.stores.clone(),
             state.clock.clone(),
         )
+        .counting_in(state.metrics.clone())
     }
 }

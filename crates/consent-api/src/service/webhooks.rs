@@ -11,9 +11,9 @@ use base64::Engine;
 use consent_core::Timestamp;
 use ring::rand::SecureRandom;
 
+use crate::metrics::DeliveryOutcome;
 use crate::state::AppState;
 use crate::store::webhooks::{Attempt, DueDelivery, DEAD, DELIVERED, PENDING};
-use crate::store::Store;
 
 /// How long one attempt may take.
 const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -194,7 +194,7 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, sqlx::Error> {
     let count = claimed.len();
     let attempts = claimed
         .into_iter()
-        .map(|delivery| attempt(&state.store, delivery, state.dev, now));
+        .map(|delivery| attempt(state, delivery, now));
     for outcome in futures_util::future::join_all(attempts).await {
         outcome?;
     }
@@ -202,13 +202,13 @@ pub async fn deliver_due(state: &AppState) -> Result<usize, sqlx::Error> {
 }
 
 async fn attempt(
-    store: &Store,
+    state: &AppState,
     delivery: DueDelivery,
-    loopback: bool,
     now: Timestamp,
 ) -> Result<(), sqlx::Error> {
     let started = Instant::now();
-    let sent = send(&delivery, loopback).await;
+    // Development mode may deliver to loopback receivers.
+    let sent = send(&delivery, state.dev).await;
     let latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
     let created = chrono::DateTime::parse_from_rfc3339(&delivery.created_at)
         .map(|t| t.with_timezone(&chrono::Utc))
@@ -256,7 +256,19 @@ async fn attempt(
     if outcome.status != DELIVERED {
         tracing::info!(delivery = %delivery.id, subscription = %delivery.subscription_id, status = outcome.status, error = ?outcome.last_error, "webhook not delivered");
     }
-    store.record_attempt(&delivery.id, &outcome, now).await
+    let recorded = state
+        .store
+        .record_attempt(&delivery.id, &outcome, now)
+        .await;
+    state.metrics.delivery_attempted(
+        &delivery.subscription_id,
+        match outcome.status {
+            DELIVERED => DeliveryOutcome::Delivered,
+            DEAD => DeliveryOutcome::Dead,
+            _ => DeliveryOutcome::Retrying,
+        },
+    );
+    recorded
 }
 
 enum SendError {

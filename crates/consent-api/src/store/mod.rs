@@ -18,7 +18,7 @@
 //! their state), [`changes`] (storing a change), [`events`] (the history
 //! and receipts), [`feed`] (the change feed), [`decision_cache`] (what
 //! decisions read, kept in memory), [`notices`], [`idempotency`],
-//! [`deletions`], [`backup`].
+//! [`deletions`], [`backup`], [`figures`] (what the metrics read).
 
 /// Runs `$body` with `$p` bound to the pool, whichever database it is.
 macro_rules! on_pool {
@@ -54,6 +54,7 @@ mod decisions;
 mod deletions;
 mod events;
 mod feed;
+mod figures;
 mod idempotency;
 mod notices;
 mod obligations;
@@ -71,12 +72,13 @@ pub use decisions::{LatestEvent, StateAt};
 pub use deletions::DeletionEvent;
 pub use events::NewEvent;
 pub use feed::{FeedEntry, StoredDecision};
+pub use figures::{ObligationFigures, OutboxFigures};
 pub use idempotency::{IdempotentResponse, StoredResponse};
 pub use notices::PublishError;
 pub use obligations::{deletion_detail, Marked, NewObligation, ObligationRow};
 pub use open::{redacted, OpenError};
 pub use snapshot::TenantSnapshot;
-pub use tenants::{MoveEvent, Registered, TenantRecord};
+pub use tenants::{MoveEvent, RecordedEvent, Registered, TenantRecord};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use consent_core::Timestamp;
@@ -88,6 +90,7 @@ use sqlx::{Postgres, Sqlite, SqlitePool, Transaction};
 use writer::SqliteWriter;
 
 use crate::ledger::LedgerKeys;
+use crate::metrics::{Purpose, SharedMetrics};
 
 /// Which database a [`Store`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +157,8 @@ pub struct Store {
     decision_cache: std::sync::Arc<decision_cache::DecisionCache>,
     /// The ledger key that signs a checkpoint with every change, once set.
     signer: std::sync::Arc<std::sync::OnceLock<std::sync::Arc<LedgerKeys>>>,
+    /// Where the wait for a connection is reported, once set.
+    metrics: std::sync::Arc<std::sync::OnceLock<SharedMetrics>>,
 }
 
 impl Store {
@@ -161,6 +166,11 @@ impl Store {
     /// (the first keys given stay: a process signs with one key).
     pub fn sign_checkpoints_with(&self, keys: std::sync::Arc<LedgerKeys>) {
         let _ = self.signer.set(keys);
+    }
+
+    /// From now on, reports how long each transaction waits for its connection to `metrics`.
+    pub fn report_waits_to(&self, metrics: SharedMetrics) {
+        let _ = self.metrics.set(metrics);
     }
 
     /// The key that signs checkpoints, if one was given.
@@ -180,26 +190,38 @@ impl Store {
     /// holding the write lock from its start (`BEGIN IMMEDIATE`), so it
     /// never fails half-way for want of the lock.
     pub(crate) async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match (&self.pool, &self.write_pool) {
+        let started = std::time::Instant::now();
+        let tx = match (&self.pool, &self.write_pool) {
             (Pool::Sqlite(_), Some(writer)) => {
                 Tx::Sqlite(writer.begin_with("BEGIN IMMEDIATE").await?)
             }
             (Pool::Sqlite(pool), None) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
             (Pool::Postgres(pool), _) => Tx::Postgres(pool.begin().await?),
-        })
+        };
+        self.report_wait(Purpose::Write, started);
+        Ok(tx)
     }
 
     /// A transaction whose reads all see one moment. SQLite's read
     /// transactions do; PostgreSQL's default (READ COMMITTED) takes a new
     /// snapshot per statement, so this one asks for REPEATABLE READ.
     pub(crate) async fn begin_read(&self) -> Result<Tx, sqlx::Error> {
-        Ok(match &self.pool {
+        let started = std::time::Instant::now();
+        let tx = match &self.pool {
             Pool::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
             Pool::Postgres(pool) => Tx::Postgres(
                 pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                     .await?,
             ),
-        })
+        };
+        self.report_wait(Purpose::Read, started);
+        Ok(tx)
+    }
+
+    fn report_wait(&self, purpose: Purpose, started: std::time::Instant) {
+        if let Some(metrics) = self.metrics.get() {
+            metrics.pool_waited(purpose, started.elapsed().as_secs_f64());
+        }
     }
 
     /// Whether the database answers.

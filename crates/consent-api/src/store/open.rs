@@ -104,6 +104,7 @@ impl Store {
             feed_signal: Default::default(),
             decision_cache: Default::default(),
             signer: Default::default(),
+            metrics: Default::default(),
         })
     }
 
@@ -133,6 +134,7 @@ impl Store {
             feed_signal: Default::default(),
             decision_cache: Default::default(),
             signer: Default::default(),
+            metrics: Default::default(),
         })
     }
 }

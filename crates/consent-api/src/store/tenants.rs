@@ -4,7 +4,7 @@
 use consent_core::ledger::EventDetail;
 use consent_core::receipt::ConsentReceipt;
 use consent_core::rules::{ConsentAction, ProgramRecord};
-use consent_core::{Actor, Region, Tenant, Timestamp};
+use consent_core::{Actor, ProgramId, Region, Tenant, Timestamp};
 
 use super::changes::{write_program_state, ProgramStateValues};
 use super::events::{self, NewEvent};
@@ -24,10 +24,18 @@ pub struct TenantRecord {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Registered {
     Created(TenantRecord),
-    /// Renamed or moved; the ids of the events recorded (a move records some).
-    Updated(TenantRecord, Vec<String>),
+    /// Renamed or moved; the events recorded (a move records some).
+    Updated(TenantRecord, Vec<RecordedEvent>),
     /// Already registered with this name and region: nothing written.
     Unchanged(TenantRecord),
+}
+
+/// An event a registration recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedEvent {
+    pub id: String,
+    pub program: ProgramId,
+    pub action: ConsentAction,
 }
 
 impl Registered {
@@ -225,7 +233,11 @@ async fn register(
             signer.clone(),
         )
         .await?;
-        recorded.push(event.id);
+        recorded.push(RecordedEvent {
+            id: event.id,
+            program: event.after.program,
+            action: event.action,
+        });
     }
     Ok(Registered::Updated(
         TenantRecord {

@@ -222,6 +222,8 @@ pub fn dev_config(data_dir: &Path) -> Config {
 pub struct TestServer {
     pub base: String,
     /// The configuration it runs with (its database URL included).
+    /// The metrics listener's address, when the configuration asks for metrics.
+    pub metrics_base: Option<String>,
     pub config: Config,
     pub store: Store,
     /// The server's shared state, to run its work (deletion sweeps) directly.
@@ -295,9 +297,15 @@ impl TestServer {
         config.database_url = Some(database.url.clone());
         adjust(&mut config);
         let clock = TestClock::new(at(START));
-        let app = App::start(&config, clock.clock()).await?;
+        let mut app = App::start(&config, clock.clock()).await?;
         let store = app.store().clone();
         let state = app.state();
+        let mut metrics_base = None;
+        if app.has_metrics() {
+            let listener = TcpListener::bind("127.0.0.1:0").await.expect("a free port");
+            metrics_base = Some(format!("http://{}", listener.local_addr().unwrap()));
+            app = app.with_metrics_listener(listener);
+        }
         let listener = TcpListener::bind(config.bind).await.expect("a free port");
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -306,6 +314,7 @@ impl TestServer {
         }));
         Ok(TestServer {
             base,
+            metrics_base,
             config,
             store,
             state,
@@ -315,6 +324,22 @@ impl TestServer {
             stop: Some(stop),
             database,
         })
+    }
+
+    /// What `GET /metrics` answers on the metrics listener.
+    pub async fn metrics(&self) -> String {
+        let base = self
+            .metrics_base
+            .as_deref()
+            .expect("a server started with metrics_bind");
+        let response = self
+            .client
+            .get(format!("{base}/metrics"))
+            .send()
+            .await
+            .expect("the metrics listener answers");
+        assert_eq!(response.status(), StatusCode::OK);
+        response.text().await.expect("a text answer")
     }
 
     /// A direct connection to the server's database.

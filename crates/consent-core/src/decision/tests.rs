@@ -147,3 +147,21 @@ fn contact_follows_the_program_and_the_preference() {
         );
     }
 }
+
+// Guards that the metrics' reason labels are the names pipelines read in answers.
+#[test]
+fn reason_names_are_the_wire_names() {
+    for reason in [
+        DecisionReason::OptedIn,
+        DecisionReason::NotOptedIn,
+        DecisionReason::OptedOut,
+        DecisionReason::RegionIneligible,
+        DecisionReason::ReacceptancePending,
+        DecisionReason::UnknownTenant,
+    ] {
+        assert_eq!(
+            serde_json::to_value(reason).unwrap(),
+            serde_json::Value::from(reason.as_str())
+        );
+    }
+}

@@ -1,0 +1,313 @@
+//! What an operator alerts on, in the Prometheus text format: served only
+//! on the `--metrics-bind` listener (`GET /metrics`), never on the API's.
+//!
+//! Counters and histograms count what this process did. The outbox, the
+//! webhook consumers and the deletion obligations are read from the shared
+//! database at scrape time, so every process reports the same values
+//! (alert rules take their `max`). No label carries a tenant id: the
+//! labels are route templates, programs, reasons, causes, subscriptions
+//! and data stores, each a short list.
+
+pub mod http;
+pub mod scrape;
+
+use std::sync::Arc;
+
+use consent_core::decision::DecisionReason;
+use consent_core::rules::ConsentAction;
+use consent_core::ProgramId;
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::{Registry, Unit};
+
+/// Latency buckets, in seconds: fine around the 50 ms decision target,
+/// up to the change feed's 30 s long-polls.
+const LATENCY_BUCKETS: [f64; 14] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
+];
+
+/// Shares the metrics between handlers and background tasks.
+pub type SharedMetrics = Arc<Metrics>;
+
+/// Every metric the server exports, registered once.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Histogram, fn() -> Histogram>,
+    changes: Family<ChangeLabels, Counter>,
+    decisions: Family<DecisionLabels, Counter>,
+    token_refusals: Family<CauseLabels, Counter>,
+    rate_limited: Family<LimitLabels, Counter>,
+    deliveries: Family<DeliveryLabels, Counter>,
+    long_polls: Gauge,
+    pool_wait: Family<PurposeLabels, Histogram, fn() -> Histogram>,
+    gauges: scrape::DatabaseGauges,
+}
+
+/// A request: its route template, method and status class.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct RequestLabels {
+    pub route: String,
+    pub method: &'static str,
+    pub status: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ChangeLabels {
+    program: Label,
+    action: Label,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DecisionLabels {
+    program: Label,
+    reason: Label,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CauseLabels {
+    cause: Label,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LimitLabels {
+    limit: Label,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct DeliveryLabels {
+    subscription: String,
+    outcome: Label,
+}
+
+/// Which transactions waited for a connection.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PurposeLabels {
+    purpose: Label,
+}
+
+/// A label value from a fixed list of the server's own words.
+#[derive(Clone, Copy, Debug, Hash, PartialEq, Eq)]
+struct Label(&'static str);
+
+impl EncodeLabelValue for Label {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
+        EncodeLabelValue::encode(&self.0, encoder)
+    }
+}
+
+/// A rate limit that refused a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// A caller's requests per second (this process).
+    Requests,
+    /// A tenant's changes per minute (every process).
+    Changes,
+}
+
+/// How a webhook delivery attempt ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryOutcome {
+    Delivered,
+    /// Failed; tried again later.
+    Retrying,
+    /// Failed for good.
+    Dead,
+}
+
+/// Which kind of transaction waited for a pooled connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    Read,
+    Write,
+}
+
+fn latency_histogram() -> Histogram {
+    Histogram::new(LATENCY_BUCKETS)
+}
+
+impl Default for Metrics {
+    fn default() -> Metrics {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    /// Every metric at zero, registered under the `consent_` prefix.
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("consent");
+        let requests = Family::new_with_constructor(latency_histogram as fn() -> Histogram);
+        registry.register_with_unit(
+            "http_request_duration",
+            "API and web app requests by route template, method and status class; _count counts them",
+            Unit::Seconds,
+            requests.clone(),
+        );
+        let changes = Family::default();
+        registry.register(
+            "changes_recorded",
+            "Events recorded in the consent ledger, by program and action",
+            changes.clone(),
+        );
+        let decisions = Family::default();
+        registry.register(
+            "decisions",
+            "Decisions answered to the systems that use the data, by program and reason",
+            decisions.clone(),
+        );
+        let token_refusals = Family::default();
+        registry.register(
+            "token_refusals",
+            "Requests refused for their bearer token, by cause",
+            token_refusals.clone(),
+        );
+        let rate_limited = Family::default();
+        registry.register(
+            "rate_limited",
+            "Requests refused by a rate limit (requests per caller, changes per tenant)",
+            rate_limited.clone(),
+        );
+        let deliveries = Family::default();
+        registry.register(
+            "webhook_deliveries",
+            "Webhook delivery attempts made by this process, by subscription and outcome",
+            deliveries.clone(),
+        );
+        let long_polls = Gauge::default();
+        registry.register(
+            "change_feed_long_polls",
+            "Change-feed requests held open waiting for a change",
+            long_polls.clone(),
+        );
+        let pool_wait = Family::new_with_constructor(latency_histogram as fn() -> Histogram);
+        registry.register_with_unit(
+            "db_pool_wait",
+            "Time to get a pooled database connection and begin a transaction on it",
+            Unit::Seconds,
+            pool_wait.clone(),
+        );
+        let build_info = Family::<VersionLabels, Gauge>::default();
+        build_info
+            .get_or_create(&VersionLabels {
+                version: env!("CARGO_PKG_VERSION"),
+            })
+            .set(1);
+        registry.register("build_info", "The running server's version", build_info);
+        let gauges = scrape::DatabaseGauges::register(&mut registry);
+        Metrics {
+            registry,
+            requests,
+            changes,
+            decisions,
+            token_refusals,
+            rate_limited,
+            deliveries,
+            long_polls,
+            pool_wait,
+            gauges,
+        }
+    }
+
+    /// One request answered.
+    pub fn request_answered(&self, labels: &RequestLabels, seconds: f64) {
+        self.requests.get_or_create(labels).observe(seconds);
+    }
+
+    /// One event recorded in the ledger.
+    pub fn change_recorded(&self, program: ProgramId, action: ConsentAction) {
+        self.changes
+            .get_or_create(&ChangeLabels {
+                program: Label(program.as_str()),
+                action: Label(action.as_str()),
+            })
+            .inc();
+    }
+
+    /// One decision answered.
+    pub fn decision_answered(&self, program: ProgramId, reason: DecisionReason) {
+        self.decisions
+            .get_or_create(&DecisionLabels {
+                program: Label(program.as_str()),
+                reason: Label(reason.as_str()),
+            })
+            .inc();
+    }
+
+    /// One token refused, for `cause` (a stable short name).
+    pub fn token_refused(&self, cause: &'static str) {
+        self.token_refusals
+            .get_or_create(&CauseLabels {
+                cause: Label(cause),
+            })
+            .inc();
+    }
+
+    /// One request refused by `limit`.
+    pub fn rate_limited(&self, limit: Limit) {
+        let limit = match limit {
+            Limit::Requests => "requests",
+            Limit::Changes => "changes",
+        };
+        self.rate_limited
+            .get_or_create(&LimitLabels {
+                limit: Label(limit),
+            })
+            .inc();
+    }
+
+    /// One delivery attempt to `subscription` ended with `outcome`.
+    pub fn delivery_attempted(&self, subscription: &str, outcome: DeliveryOutcome) {
+        let outcome = match outcome {
+            DeliveryOutcome::Delivered => "delivered",
+            DeliveryOutcome::Retrying => "retrying",
+            DeliveryOutcome::Dead => "dead",
+        };
+        self.deliveries
+            .get_or_create(&DeliveryLabels {
+                subscription: subscription.to_owned(),
+                outcome: Label(outcome),
+            })
+            .inc();
+    }
+
+    /// Counts a change-feed request as held open until the guard is dropped.
+    pub fn long_poll(self: &Arc<Self>) -> LongPoll {
+        self.long_polls.inc();
+        LongPoll(Arc::clone(self))
+    }
+
+    /// One transaction got its connection after `seconds`.
+    pub fn pool_waited(&self, purpose: Purpose, seconds: f64) {
+        let purpose = match purpose {
+            Purpose::Read => "read",
+            Purpose::Write => "write",
+        };
+        self.pool_wait
+            .get_or_create(&PurposeLabels {
+                purpose: Label(purpose),
+            })
+            .observe(seconds);
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct VersionLabels {
+    version: &'static str,
+}
+
+impl std::fmt::Debug for Metrics {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Metrics").finish_non_exhaustive()
+    }
+}
+
+/// A change-feed request held open; counted while alive.
+pub struct LongPoll(SharedMetrics);
+
+impl Drop for LongPoll {
+    fn drop(&mut self) {
+        self.0.long_polls.dec();
+    }
+}
