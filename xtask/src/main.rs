@@ -3,6 +3,7 @@
 //! Every command first installs whatever is missing (see `install.rs`), so the
 //! README's two commands work on a machine that has only Rust and apt.
 
+mod alerting;
 mod bench;
 mod dist;
 mod e2e;
@@ -44,6 +45,10 @@ enum Command {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         cargo_args: Vec<String>,
     },
+    /// The alert rules: promtool's checks and unit tests, then a real
+    /// Prometheus scraping a real consent API until the expected alerts fire
+    /// (also a step of test)
+    Alerts,
     /// The crash test with many kill cycles, on SQLite and PostgreSQL
     Soak {
         /// Kill cycles per database
@@ -90,6 +95,7 @@ fn main() -> ExitCode {
         Command::Run => run::run(),
         Command::Test => test::test(),
         Command::TestPostgres { cargo_args } => test::test_postgres(&cargo_args),
+        Command::Alerts => alerting::alerts(),
         Command::Soak { cycles } => test::soak(cycles),
         Command::Dist => dist::dist().map(|_| ()),
         Command::Bench { only } => bench::bench(only),

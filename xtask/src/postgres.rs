@@ -4,14 +4,13 @@
 //! trust authentication (nothing else can reach it). Stopped and removed
 //! when dropped, on Ctrl-C, and, if a run was killed, by the next run.
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use crate::install::apt_install;
-use crate::shell::{command, first_line_of, run, Result};
+use crate::shell::{command, first_line_of, free_port, run, Result};
 
 /// The variable the API tests read the server's URL from (see
 /// `crates/consent-api/tests/common/mod.rs`).
@@ -262,14 +261,6 @@ fn remove_abandoned(bin: &Path, user: Option<&str>) {
             stop_and_remove(bin, &entry.path(), user);
         }
     }
-}
-
-fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
-    listener
-        .local_addr()
-        .map(|a| a.port())
-        .map_err(|e| e.to_string())
 }
 
 fn version_of(bin: &Path) -> String {

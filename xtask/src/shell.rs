@@ -75,3 +75,13 @@ pub fn first_line_of(program: &str, args: &[&str]) -> Option<String> {
 pub fn on_path(program: &str) -> bool {
     std::env::split_paths(&path_with_cargo_bin()).any(|dir| dir.join(program).is_file())
 }
+
+/// A loopback port free at the time of asking.
+pub fn free_port() -> Result<u16> {
+    let listener =
+        std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| format!("no free port: {e}"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(|e| e.to_string())
+}

@@ -2,12 +2,14 @@
 //!
 //! 1. native: consent-core rules, the API's tests (real server, real SQLite), xtask's own;
 //! 2. the API's tests again on PostgreSQL, on a throwaway cluster;
-//! 3. the API against its own OpenAPI document, with schemathesis;
-//! 4. browser: the app's wasm-bindgen tests in headless Chromium, calling a
+//! 3. the alert rules: promtool's unit tests, then Debian's Prometheus
+//!    scraping a real consent API until the expected alerts fire;
+//! 4. the API against its own OpenAPI document, with schemathesis;
+//! 5. browser: the app's wasm-bindgen tests in headless Chromium, calling a
 //!    real consent API started here on a free port with a fresh database,
 //!    directly and (the fault tests) through a fault-injecting proxy (with
 //!    axe-core for the accessibility audit);
-//! 5. keyboard end-to-end: the built app served by the real server, driven
+//! 6. keyboard end-to-end: the built app served by the real server, driven
 //!    with real key presses over WebDriver (see `e2e.rs`).
 
 use std::path::PathBuf;
@@ -47,6 +49,11 @@ pub fn test() -> Result {
     step("API tests on PostgreSQL", &mut failed, || {
         postgres_tests(&[])
     });
+    step(
+        "alert rules (promtool, then a real Prometheus)",
+        &mut failed,
+        crate::alerting::alerts,
+    );
     step("API property tests (schemathesis)", &mut failed, || {
         server::build()?;
         crate::schemathesis::run_against_fresh_server()

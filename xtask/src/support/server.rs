@@ -41,6 +41,8 @@ pub struct ServerOptions<'a> {
     pub changes_per_minute: Option<u32>,
     /// Also trust this OpenID issuer's tokens (`--oidc-issuer`).
     pub oidc_issuer: Option<&'a str>,
+    /// Serve metrics on this address (`--metrics-bind`).
+    pub metrics_bind: Option<&'a str>,
 }
 
 impl<'a> ServerOptions<'a> {
@@ -58,6 +60,7 @@ impl<'a> ServerOptions<'a> {
             unlimited: false,
             changes_per_minute: None,
             oidc_issuer: None,
+            metrics_bind: None,
         }
     }
 }
@@ -97,6 +100,9 @@ pub fn start(options: ServerOptions<'_>) -> Result<ApiServer> {
     }
     if let Some(issuer) = options.oidc_issuer {
         launch = launch.args(["--oidc-issuer", issuer]);
+    }
+    if let Some(addr) = options.metrics_bind {
+        launch = launch.args(["--metrics-bind", addr]);
     }
     if let Some(changes) = options.changes_per_minute {
         launch = launch.args(["--changes-per-minute", &changes.to_string()]);

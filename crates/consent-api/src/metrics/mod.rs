@@ -311,3 +311,67 @@ impl Drop for LongPoll {
         self.0.long_polls.dec();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{ObligationFigures, OutboxFigures};
+
+    // Guards the operator's reference: every metric the server can export
+    // is described in docs/operations.md under its exported name.
+    #[test]
+    fn every_metric_is_in_the_runbook() {
+        let metrics = Arc::new(Metrics::new());
+        let labels = RequestLabels {
+            route: "/api/v1/decisions:batch".to_owned(),
+            method: "POST",
+            status: "2xx",
+        };
+        metrics.request_answered(&labels, 0.002);
+        metrics.change_recorded(ProgramId::Copilot, ConsentAction::OptedIn);
+        metrics.decision_answered(ProgramId::Copilot, DecisionReason::OptedIn);
+        metrics.token_refused("expired");
+        metrics.rate_limited(Limit::Requests);
+        metrics.delivery_attempted("s", DeliveryOutcome::Delivered);
+        metrics.pool_waited(Purpose::Read, 0.0001);
+        let _open = metrics.long_poll();
+        metrics.gauges.set(
+            &[OutboxFigures {
+                subscription: "s".to_owned(),
+                pending: 1,
+                oldest_pending_age_secs: 2.0,
+                failing_secs: 2.0,
+            }],
+            &[ObligationFigures {
+                store: "st".to_owned(),
+                open: 1,
+                overdue: 0,
+                done: 0,
+                next_due_secs: Some(60.0),
+            }],
+        );
+        metrics
+            .gauges
+            .connections_in_use
+            .get_or_create(&scrape::pool("main"))
+            .set(1);
+        let mut text = String::new();
+        prometheus_client::encoding::prometheus_text::encode(&mut text, &metrics.registry).unwrap();
+        let runbook = std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/operations.md"),
+        )
+        .unwrap();
+        let names: Vec<&str> = text
+            .lines()
+            .filter_map(|line| line.strip_prefix("# TYPE "))
+            .filter_map(|line| line.split_whitespace().next())
+            .collect();
+        assert_eq!(names.len(), 15, "{text}");
+        for name in names {
+            assert!(
+                runbook.contains(&format!("`{name}`")),
+                "{name} is not described in docs/operations.md"
+            );
+        }
+    }
+}

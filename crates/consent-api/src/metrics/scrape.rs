@@ -29,7 +29,7 @@ pub(super) struct DatabaseGauges {
     consumer_failing: Family<SubscriptionLabels, Seconds>,
     obligations: Family<ObligationLabels, Gauge>,
     next_due: Family<StoreLabels, Seconds>,
-    connections_in_use: Family<PoolLabels, Gauge>,
+    pub(super) connections_in_use: Family<PoolLabels, Gauge>,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -49,8 +49,13 @@ struct StoreLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
-struct PoolLabels {
+pub(super) struct PoolLabels {
     pool: &'static str,
+}
+
+#[cfg(test)]
+pub(super) fn pool(pool: &'static str) -> PoolLabels {
+    PoolLabels { pool }
 }
 
 impl DatabaseGauges {
@@ -102,7 +107,7 @@ impl DatabaseGauges {
 
     /// Replaces the figures with `outbox`'s and `obligations`' (a
     /// subscription or store gone since the last scrape disappears).
-    fn set(&self, outbox: &[OutboxFigures], obligations: &[ObligationFigures]) {
+    pub(super) fn set(&self, outbox: &[OutboxFigures], obligations: &[ObligationFigures]) {
         self.outbox_pending.clear();
         self.outbox_oldest_age.clear();
         self.consumer_failing.clear();
