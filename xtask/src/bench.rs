@@ -28,6 +28,9 @@
 //! 9. Ledger: what hashing a change into its chain and signing a checkpoint
 //!    cost (the server logs it per change), its share of the PUT run, and
 //!    the offline verifier's speed. `--only ledger` measures only this.
+//! 10. Metrics: GET, PUT and decisions on a server without metrics and on
+//!     one with `--metrics-bind` being scraped, in alternating rounds (see
+//!     `bench/metrics.rs`). `--only metrics` measures only this.
 
 mod api;
 mod browser;
@@ -35,6 +38,7 @@ mod decisions;
 mod enforcement;
 mod ledger;
 pub(crate) mod load;
+mod metrics;
 mod page;
 mod postgres;
 mod propagation;
@@ -85,6 +89,8 @@ pub enum Section {
     /// What the hash chain and signed checkpoints cost a change, and how
     /// fast the offline verifier checks (builds only the server).
     Ledger,
+    /// What metrics cost GET, PUT and decisions (builds only the server).
+    Metrics,
     /// What each route of the split page fetches, the whole app's bytes,
     /// a cold start on a slow phone and the main module's make-up (builds
     /// the app and the server).
@@ -101,14 +107,10 @@ pub fn bench(only: Option<Section>) -> Result {
         None | Some(Section::Page) => {
             crate::dist::dist()?;
         }
-        Some(Section::Enforcement) => {
-            crate::install::oidc_provider()?;
-            run(command(
-                "cargo",
-                &["build", "--profile", "server", "--package", "consent-api"],
-            ))?;
-        }
-        Some(Section::Ledger) => {
+        Some(section) => {
+            if section != Section::Ledger {
+                crate::install::oidc_provider()?;
+            }
             run(command(
                 "cargo",
                 &["build", "--profile", "server", "--package", "consent-api"],
@@ -121,17 +123,8 @@ pub fn bench(only: Option<Section>) -> Result {
     ))?;
     let measurer = workspace_root().join("target/server/xtask");
     let mut cmd = command(&measurer.to_string_lossy(), &["bench-measure"]);
-    match only {
-        Some(Section::Enforcement) => {
-            cmd.args(["--only", "enforcement"]);
-        }
-        Some(Section::Ledger) => {
-            cmd.args(["--only", "ledger"]);
-        }
-        Some(Section::Page) => {
-            cmd.args(["--only", "page"]);
-        }
-        None => {}
+    if let Some(value) = only.and_then(|section| clap::ValueEnum::to_possible_value(&section)) {
+        cmd.args(["--only", value.get_name()]);
     }
     cmd.env(STARTED_AT, started_ms.to_string());
     run(cmd)
@@ -148,6 +141,7 @@ pub fn measure(started_ms: Option<u128>, only: Option<Section>) -> Result {
         Some(Section::Enforcement) => measure_enforcement(&root, &work),
         Some(Section::Ledger) => measure_ledger_only(&work),
         Some(Section::Page) => measure_page_only(&root, &work),
+        Some(Section::Metrics) => measure_metrics_only(&root, &work),
     };
     let _ = std::fs::remove_dir_all(&work);
     outcome
@@ -201,6 +195,49 @@ fn measure_ledger_only(work: &Path) -> Result {
     ))?;
     figures.print();
     Ok(())
+}
+
+/// Only the cost of metrics on the hot paths.
+fn measure_metrics_only(root: &Path, work: &Path) -> Result {
+    let provider = server_launcher::oidc::OidcProvider::start(root)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let costs = runtime.block_on(measure_metrics_cost(work, &provider.issuer))?;
+    metrics::print(&costs);
+    Ok(())
+}
+
+/// Two release servers, each over its own SQLite database, without and
+/// with metrics, and the rounds of `bench/metrics.rs` on them.
+async fn measure_metrics_cost(work: &Path, issuer: &str) -> Result<Vec<metrics::PathCost>> {
+    let metrics_addr = format!("127.0.0.1:{}", crate::shell::free_port()?);
+    let mut servers = Vec::new();
+    for (name, metrics_bind) in [
+        ("metrics-off", None),
+        ("metrics-on", Some(metrics_addr.as_str())),
+    ] {
+        let data_dir = work.join(name);
+        std::fs::create_dir_all(&data_dir)
+            .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+        servers.push(server::start(ServerOptions {
+            build: Build::Release,
+            log: Some(work.join(format!("{name}.log"))),
+            no_sweep: true,
+            unlimited: true,
+            oidc_issuer: Some(issuer),
+            metrics_bind,
+            ..ServerOptions::dev(&data_dir)
+        })?);
+    }
+    metrics::measure_metrics_cost(
+        &servers[0],
+        &servers[1],
+        &format!("http://{metrics_addr}/metrics"),
+        issuer,
+    )
+    .await
 }
 
 /// The database a server started by [`start_server`] without a URL uses.
@@ -292,6 +329,7 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
     }
     drop(server);
     let postgres = runtime.block_on(postgres::measure_postgres(work, &site, &provider.issuer))?;
+    let metrics_cost = runtime.block_on(measure_metrics_cost(work, &provider.issuer))?;
 
     let elapsed = started_ms.and_then(|start| {
         let now = SystemTime::now()
@@ -314,6 +352,7 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
     tokens.print();
     enforcement::print(&[enforcement, report.postgres.enforcement]);
     ledger.print();
+    metrics::print(&metrics_cost);
     Ok(())
 }
 

@@ -173,21 +173,15 @@ impl App {
             metrics: Arc::clone(&metrics),
         };
         let router = http::router(state.clone(), config);
-        let router = match &config.static_dir {
-            Some(dir) => {
-                web::with_web_app(router, web::WebApp::load(dir, &config.frame_ancestors)?)
-            }
-            None => router,
-        };
-        // Requests are timed only when someone reads the figures.
         let metrics_router = config
             .metrics_bind
             .map(|_| metrics::scrape::router(state.clone()));
-        let router = match metrics_router {
-            Some(_) => router.layer(axum::middleware::from_fn_with_state(
-                metrics,
-                metrics::http::measure,
-            )),
+        let router = match &config.static_dir {
+            Some(dir) => web::with_web_app(
+                router,
+                web::WebApp::load(dir, &config.frame_ancestors)?,
+                metrics_router.as_ref().map(|_| metrics),
+            ),
             None => router,
         };
         Ok(App {

@@ -20,6 +20,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -34,6 +35,9 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use tower::ServiceExt as _;
 use tower_http::services::ServeDir;
+
+use crate::metrics::http::{method_label, status_class, WEB_APP};
+use crate::metrics::{RequestLabels, SharedMetrics};
 
 /// `Cache-Control` of a file whose name changes whenever its content does.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -94,23 +98,44 @@ impl WebApp {
 
 /// `api` with the web app in front of it: API paths go straight to `api`,
 /// the rest as described in this module's documentation.
-pub fn with_web_app(api: Router, app: WebApp) -> Router {
+///
+/// With `metrics`, the app's own answers are counted as `web_app` requests
+/// (the API counts its own).
+pub fn with_web_app(api: Router, app: WebApp, metrics: Option<SharedMetrics>) -> Router {
     Router::new()
         .fallback(serve)
-        .with_state(Served { api, app })
+        .with_state(Served { api, app, metrics })
 }
 
 #[derive(Clone)]
 struct Served {
     api: Router,
     app: WebApp,
+    metrics: Option<SharedMetrics>,
 }
 
 async fn serve(State(served): State<Served>, request: Request) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let metrics = served.metrics.clone();
+    let (response, by_app) = answer(served, request).await;
+    if let (true, Some(metrics)) = (by_app, metrics) {
+        let labels = RequestLabels {
+            route: WEB_APP.to_owned(),
+            method: method_label(&method),
+            status: status_class(response.status().as_u16()),
+        };
+        metrics.request_answered(&labels, started.elapsed().as_secs_f64());
+    }
+    response
+}
+
+/// The answer, and whether the app (not the API) gave it.
+async fn answer(served: Served, request: Request) -> (Response, bool) {
     let path = request.uri().path();
     let readable = matches!(*request.method(), Method::GET | Method::HEAD);
     if is_api_path(path) || !readable {
-        return call(served.api, request).await;
+        return (call(served.api, request).await, false);
     }
     let app = &served.app;
     if is_app_route(path) {
@@ -119,7 +144,7 @@ async fn serve(State(served): State<Served>, request: Request) -> Response {
         // Also on a 304, which has no Content-Type to tell it is the page:
         // the browser updates its cached page with these headers.
         app.headers.add_to_page(&mut response, REVALIDATE);
-        return response;
+        return (response, true);
     }
     let cache = if is_content_hashed(path) {
         IMMUTABLE
@@ -141,10 +166,10 @@ async fn serve(State(served): State<Served>, request: Request) -> Response {
         *again.method_mut() = method;
         *again.uri_mut() = uri;
         *again.headers_mut() = headers;
-        return call(served.api, again).await;
+        return (call(served.api, again).await, false);
     }
     app.headers.add(&mut response, cache);
-    response
+    (response, true)
 }
 
 async fn call(api: Router, request: Request) -> Response {

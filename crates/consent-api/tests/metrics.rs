@@ -591,3 +591,57 @@ async fn the_server_process_names_its_metrics_address() {
         "{text}"
     );
 }
+
+// Guards the web app's share: its pages and files count as `web_app`, an
+// API address behind it still under its route, and a file that is not
+// there as the API's `unmatched` (the API answers it), each once.
+#[tokio::test]
+async fn the_web_apps_answers_count_as_web_app() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::write(
+        site.path().join("index.html"),
+        "<!doctype html><title>Settings</title>",
+    )
+    .unwrap();
+    std::fs::write(site.path().join("main-0123456789abcdef.css"), "body{}").unwrap();
+    let dir = site.path().to_owned();
+    let server = TestServer::start_with(move |c| {
+        with_metrics(c);
+        c.static_dir = Some(dir);
+    })
+    .await
+    .unwrap();
+    for path in ["/settings", "/main-0123456789abcdef.css"] {
+        let answer = server.client.get(server.url(path)).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::OK, "{path}");
+    }
+    let missing = server
+        .client
+        .get(server.url("/main-fedcba9876543210.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let admin = server.token("contoso", "admin").await;
+    server.document("contoso", &admin).await;
+
+    let text = server.metrics().await;
+    let count = |route, status| {
+        sample(
+            &text,
+            "consent_http_request_duration_seconds_count",
+            &[("route", route), ("status", status)],
+        )
+    };
+    assert_eq!(count("web_app", "2xx"), Some(2.0), "{text}");
+    assert_eq!(count("unmatched", "4xx"), Some(1.0));
+    assert_eq!(
+        count("web_app", "4xx"),
+        None,
+        "the API answered the missing file"
+    );
+    assert_eq!(
+        count("/api/v1/tenants/{tenant_id}/data-sharing", "2xx"),
+        Some(1.0)
+    );
+}

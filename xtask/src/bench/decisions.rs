@@ -43,10 +43,7 @@ pub async fn measure_decisions(server: &ApiServer, issuer: &str) -> Result<Decis
         RUN.as_secs()
     );
     let lookups = (0..READERS)
-        .map(|worker| Lookup {
-            authorization: authorization.clone(),
-            next: worker * TENANTS / READERS,
-        })
+        .map(|worker| Lookup::new(&authorization, worker * TENANTS / READERS))
         .collect();
     let single = run_load(server.addr, lookups, WARM_UP, RUN).await?;
 
@@ -67,7 +64,7 @@ pub async fn measure_decisions(server: &ApiServer, issuer: &str) -> Result<Decis
 
 /// Registers the bench's tenants (by the provisioning route, on
 /// [`READERS`] connections at once) and switches Copilot on for some.
-async fn register_tenants(server: &ApiServer, client: &Client, issuer: &str) -> Result {
+pub(super) async fn register_tenants(server: &ApiServer, client: &Client, issuer: &str) -> Result {
     let provisioner = client
         .service_token(issuer, "provisioner", "consent.tenants.write")
         .await?;
@@ -154,9 +151,19 @@ async fn join_tasks<T>(handles: Vec<tokio::task::JoinHandle<Result<T>>>) -> Vec<
 }
 
 /// One pipeline asking about tenant after tenant.
-struct Lookup {
+pub(super) struct Lookup {
     authorization: String,
     next: usize,
+}
+
+impl Lookup {
+    /// Asks with `authorization` (a bearer header value), from tenant `first` on.
+    pub(super) fn new(authorization: &str, first: usize) -> Lookup {
+        Lookup {
+            authorization: authorization.to_owned(),
+            next: first,
+        }
+    }
 }
 
 impl Step for Lookup {

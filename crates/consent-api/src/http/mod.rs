@@ -26,6 +26,7 @@ mod security_headers;
 mod subscriptions;
 mod tenants;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
@@ -47,6 +48,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::config::Config;
 use crate::identity::Caller;
+use crate::metrics::http::{Counted, Measure, RouteTable};
 use crate::state::AppState;
 use crate::store::TenantSnapshot;
 use extract::MAX_BODY_BYTES;
@@ -81,16 +83,17 @@ pub fn routes(dev: bool) -> OpenApiRouter<AppState> {
 
 /// The whole application: every route, answering errors as problem+json.
 pub fn router(state: AppState, config: &Config) -> Router {
-    let (routes, _) = routes(state.dev).split_for_parts();
-    let routes = routes
-        .fallback(unknown_route)
-        .method_not_allowed_fallback(method_not_allowed);
-    // Where the matched route is known; the metrics' own layer wraps the whole app.
-    let routes = match config.metrics_bind {
-        Some(_) => routes.layer(middleware::from_fn(crate::metrics::http::remember_route)),
-        None => routes,
-    };
+    let (routes, described) = routes(state.dev).split_for_parts();
+    // Requests are timed only when someone reads the figures.
+    let measure = config.metrics_bind.map(|_| {
+        Measure(Arc::new(Counted {
+            metrics: state.metrics.clone(),
+            table: RouteTable::new(described.paths.paths.keys().map(String::as_str)),
+        }))
+    });
     let router = routes
+        .fallback(unknown_route)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(state)
         .layer(CatchPanicLayer::custom(|_| panicked()))
@@ -111,7 +114,13 @@ pub fn router(state: AppState, config: &Config) -> Router {
         security_headers::add,
     ));
     // Outermost, so every answer carries the id and every log line inside has it.
-    router.layer(middleware::from_fn(request_id::assign))
+    let router = router.layer(middleware::from_fn(request_id::assign));
+    // Layers apply per route, after routing: this one still knows the
+    // matched route, and sees every answer the others made.
+    match measure {
+        Some(measure) => router.layer(measure),
+        None => router,
+    }
 }
 
 /// The tenant's state, if `caller` may see it. Another tenant's, an unknown
