@@ -103,6 +103,9 @@ pub fn bench(only: Option<Section>) -> Result {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis())
         .unwrap_or(0);
+    if matches!(only, None | Some(Section::Metrics)) {
+        crate::install::ensure_apt(&[("valgrind", "valgrind")])?;
+    }
     match only {
         None | Some(Section::Page) => {
             crate::dist::dist()?;
@@ -204,40 +207,68 @@ fn measure_metrics_only(root: &Path, work: &Path) -> Result {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the async runtime: {e}"))?;
-    let costs = runtime.block_on(measure_metrics_cost(work, &provider.issuer))?;
-    metrics::print(&costs);
+    let (costs, scrape) = runtime.block_on(measure_metrics_cost(work, &provider.issuer))?;
+    metrics::print(&costs, scrape);
     Ok(())
 }
 
 /// Two release servers, each over its own SQLite database, without and
-/// with metrics, and the rounds of `bench/metrics.rs` on them.
-async fn measure_metrics_cost(work: &Path, issuer: &str) -> Result<Vec<metrics::PathCost>> {
+/// with metrics, and the runs of `bench/metrics.rs` on them: timed on
+/// plain servers, then counted on servers under callgrind.
+async fn measure_metrics_cost(work: &Path, issuer: &str) -> Result<(Vec<metrics::PathCost>, f64)> {
+    let mut paths = {
+        let (servers, metrics_url) = metrics_servers(work, "timed", issuer, |_| None)?;
+        metrics::measure_metrics_cost(&servers[0], &servers[1], &metrics_url, issuer).await?
+    };
+    let outs = [
+        work.join("callgrind-off.out"),
+        work.join("callgrind-on.out"),
+    ];
+    let commands = outs.clone().map(|out| metrics::callgrind_command(&out));
+    let (servers, metrics_url) =
+        metrics_servers(work, "counted", issuer, |which| Some(&commands[which]))?;
+    let scrape = metrics::count_instructions(
+        &servers[0],
+        &servers[1],
+        [&outs[0], &outs[1]],
+        &metrics_url,
+        issuer,
+        &mut paths,
+    )
+    .await?;
+    Ok((paths, scrape))
+}
+
+/// A release server without metrics and one with them (started `under`
+/// the command given for each, if any), each over a fresh SQLite database
+/// in `work/<purpose>-off|on`; and the address of the second's `/metrics`.
+fn metrics_servers<'a>(
+    work: &Path,
+    purpose: &str,
+    issuer: &str,
+    under: impl Fn(usize) -> Option<&'a [String]>,
+) -> Result<(Vec<ApiServer>, String)> {
     let metrics_addr = format!("127.0.0.1:{}", crate::shell::free_port()?);
     let mut servers = Vec::new();
-    for (name, metrics_bind) in [
-        ("metrics-off", None),
-        ("metrics-on", Some(metrics_addr.as_str())),
-    ] {
-        let data_dir = work.join(name);
+    for (which, (name, metrics_bind)) in [("off", None), ("on", Some(metrics_addr.as_str()))]
+        .into_iter()
+        .enumerate()
+    {
+        let data_dir = work.join(format!("{purpose}-{name}"));
         std::fs::create_dir_all(&data_dir)
             .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
         servers.push(server::start(ServerOptions {
             build: Build::Release,
-            log: Some(work.join(format!("{name}.log"))),
+            log: Some(work.join(format!("{purpose}-{name}.log"))),
             no_sweep: true,
             unlimited: true,
             oidc_issuer: Some(issuer),
             metrics_bind,
+            under: under(which),
             ..ServerOptions::dev(&data_dir)
         })?);
     }
-    metrics::measure_metrics_cost(
-        &servers[0],
-        &servers[1],
-        &format!("http://{metrics_addr}/metrics"),
-        issuer,
-    )
-    .await
+    Ok((servers, format!("http://{metrics_addr}/metrics")))
 }
 
 /// The database a server started by [`start_server`] without a URL uses.
@@ -329,7 +360,7 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
     }
     drop(server);
     let postgres = runtime.block_on(postgres::measure_postgres(work, &site, &provider.issuer))?;
-    let metrics_cost = runtime.block_on(measure_metrics_cost(work, &provider.issuer))?;
+    let (metrics_cost, scrape) = runtime.block_on(measure_metrics_cost(work, &provider.issuer))?;
 
     let elapsed = started_ms.and_then(|start| {
         let now = SystemTime::now()
@@ -352,7 +383,7 @@ fn measure_in(root: &Path, work: &Path, started_ms: Option<u128>) -> Result {
     tokens.print();
     enforcement::print(&[enforcement, report.postgres.enforcement]);
     ledger.print();
-    metrics::print(&metrics_cost);
+    metrics::print(&metrics_cost, scrape);
     Ok(())
 }
 

@@ -9,6 +9,10 @@ use consent_api::store::BackupSummary;
 use consent_api::{Command, ConfigError, LogFormat};
 use tracing_subscriber::EnvFilter;
 
+/// See Cargo.toml for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let command = match Command::from_process() {

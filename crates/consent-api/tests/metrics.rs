@@ -408,7 +408,8 @@ async fn deletion_obligations_are_counted_by_store_and_status() {
         Some(schema_due)
     );
 
-    server.clock.advance(Duration::days(31));
+    // Due exactly now: overdue, as consent-core's rule has it.
+    server.clock.advance(Duration::days(30));
     let text = server.metrics().await;
     assert_eq!(count(&text, "marketing-data-copies", "overdue"), Some(1.0));
     assert_eq!(count(&text, "marketing-data-copies", "open"), Some(0.0));

@@ -43,6 +43,8 @@ pub struct ServerOptions<'a> {
     pub oidc_issuer: Option<&'a str>,
     /// Serve metrics on this address (`--metrics-bind`).
     pub metrics_bind: Option<&'a str>,
+    /// Run the binary under this command (a profiler), given as program and arguments.
+    pub under: Option<&'a [String]>,
 }
 
 impl<'a> ServerOptions<'a> {
@@ -61,6 +63,7 @@ impl<'a> ServerOptions<'a> {
             changes_per_minute: None,
             oidc_issuer: None,
             metrics_bind: None,
+            under: None,
         }
     }
 }
@@ -77,7 +80,11 @@ pub fn start(options: ServerOptions<'_>) -> Result<ApiServer> {
         Build::Debug => "target/debug/consent-api",
         Build::Release => "target/server/consent-api",
     });
-    let mut launch = Launch::new(binary)
+    let launch = match options.under {
+        Some([program, args @ ..]) => Launch::new(program).args(args).arg(&binary),
+        _ => Launch::new(binary),
+    };
+    let mut launch = launch
         .args(["--dev", "--bind", options.bind])
         .arg("--content-dir")
         .arg(root.join("content"))

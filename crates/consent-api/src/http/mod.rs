@@ -26,7 +26,6 @@ mod security_headers;
 mod subscriptions;
 mod tenants;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
@@ -85,11 +84,9 @@ pub fn routes(dev: bool) -> OpenApiRouter<AppState> {
 pub fn router(state: AppState, config: &Config) -> Router {
     let (routes, described) = routes(state.dev).split_for_parts();
     // Requests are timed only when someone reads the figures.
-    let measure = config.metrics_bind.map(|_| {
-        Measure(Arc::new(Counted {
-            metrics: state.metrics.clone(),
-            table: RouteTable::new(described.paths.paths.keys().map(String::as_str)),
-        }))
+    let counted = config.metrics_bind.map(|_| Counted {
+        metrics: state.metrics.clone(),
+        table: RouteTable::new(described.paths.paths.keys().map(String::as_str)),
     });
     let router = routes
         .fallback(unknown_route)
@@ -115,10 +112,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
     ));
     // Outermost, so every answer carries the id and every log line inside has it.
     let router = router.layer(middleware::from_fn(request_id::assign));
-    // Layers apply per route, after routing: this one still knows the
-    // matched route, and sees every answer the others made.
-    match measure {
-        Some(measure) => router.layer(measure),
+    // Around the whole router: it sees every answer the layers made.
+    match counted {
+        Some(counted) => Router::new().fallback_service(Measure::new(router, counted)),
         None => router,
     }
 }

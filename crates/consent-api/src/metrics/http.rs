@@ -1,25 +1,23 @@
 //! Requests by route template, method and status class, with their time.
 //!
-//! [`Measure`] is the API router's outermost layer. Its layers apply per
-//! route, after routing, so it knows the matched route's template and sees
-//! the final answer, a caught panic's 500 among them. It calls the service
-//! it wraps at once rather than cloning it per request (as
-//! `middleware::from_fn` does): a route's service holds the whole handler
-//! state. Each route's histograms are reached through [`RouteTable`]
-//! without a lock once made, so that counting stays off the hot paths'
-//! bill. The web app's files are counted by `web.rs` as `web_app`.
+//! [`Measure`] wraps the API's whole router once, so that it also sees the
+//! answers its layers make (a caught panic's 500 among them) and adds no
+//! work to each route. It finds a request's route template itself, with the
+//! same matcher axum routes with. Each route's histograms are then reached
+//! through [`RouteTable`] without a lock, so that counting stays off the
+//! hot paths' bill. The web app's files are counted by `web.rs` as
+//! `web_app`.
 
-use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
+use axum::extract::Request;
 use axum::http::Method;
 use axum::response::Response;
-use tower::{Layer, Service};
+use tower::Service;
 
 use super::{LatencyHistogram, Metrics, RequestLabels, SharedMetrics};
 
@@ -37,7 +35,7 @@ const STATUSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
 /// Every route's histograms by method and status class, made on first use
 /// and then reached without a lock.
 pub struct RouteTable {
-    index: HashMap<String, usize>,
+    index: matchit::Router<usize>,
     routes: Vec<String>,
     cells: Box<[OnceLock<LatencyHistogram>]>,
 }
@@ -46,12 +44,13 @@ impl RouteTable {
     /// A table for `templates` (the API's route list), `unmatched` and `web_app`.
     pub fn new<'a>(templates: impl IntoIterator<Item = &'a str>) -> RouteTable {
         let mut routes: Vec<String> = vec![UNMATCHED.to_owned(), WEB_APP.to_owned()];
-        routes.extend(templates.into_iter().map(str::to_owned));
-        let index = routes
-            .iter()
-            .enumerate()
-            .map(|(i, route)| (route.clone(), i))
-            .collect();
+        let mut index = matchit::Router::new();
+        for template in templates {
+            // The route list is axum's too, so every template inserts.
+            if index.insert(template, routes.len()).is_ok() {
+                routes.push(template.to_owned());
+            }
+        }
         let cells = (0..routes.len() * METHODS.len() * STATUSES.len())
             .map(|_| OnceLock::new())
             .collect();
@@ -62,89 +61,62 @@ impl RouteTable {
         }
     }
 
-    /// Where `route`'s figures are kept.
-    pub fn key(&self, route: &str) -> RouteKey {
-        match self.index.get(route) {
-            Some(&r) => RouteKey::Listed(r),
-            None => RouteKey::Other(route.to_owned()),
-        }
+    /// The route of a request for `path`: its template's place, or `unmatched`'s.
+    pub fn route_of(&self, path: &str) -> usize {
+        self.index.at(path).map_or(0, |found| *found.value)
     }
 
-    /// One answer to `method` at `route` with `status`, after `seconds`.
+    /// One answer to `method` at route `route` with `status`, after `seconds`.
     pub fn record(
         &self,
         metrics: &Metrics,
-        route: RouteKey,
+        route: usize,
         method: &Method,
         status: u16,
         seconds: f64,
     ) {
         let method = method_index(method);
         let status = status_index(status);
-        match route {
-            RouteKey::Listed(r) => {
-                let cell = (r * METHODS.len() + method) * STATUSES.len() + status;
-                self.cells[cell]
-                    .get_or_init(|| {
-                        metrics.requests.get_or_create_owned(&RequestLabels {
-                            route: self.routes[r].clone(),
-                            method: METHODS[method],
-                            status: STATUSES[status],
-                        })
-                    })
-                    .observe(seconds);
-            }
-            // A route outside the list (none today): the family's own, slower way.
-            RouteKey::Other(route) => metrics.request_answered(
-                &RequestLabels {
-                    route,
+        let cell = (route * METHODS.len() + method) * STATUSES.len() + status;
+        self.cells[cell]
+            .get_or_init(|| {
+                metrics.requests.get_or_create_owned(&RequestLabels {
+                    route: self.routes[route].clone(),
                     method: METHODS[method],
                     status: STATUSES[status],
-                },
-                seconds,
-            ),
-        }
+                })
+            })
+            .observe(seconds);
     }
 }
 
-/// A route in the table, or one outside it.
-pub enum RouteKey {
-    Listed(usize),
-    Other(String),
-}
-
-/// What counting a request needs, shared by every route's layer.
+/// What counting a request needs.
 pub struct Counted {
     pub metrics: SharedMetrics,
     pub table: RouteTable,
 }
 
-/// Times each request and counts it under its route (the API router's outermost layer).
+/// Times each request to the API's router and counts it under its route.
 #[derive(Clone)]
-pub struct Measure(pub Arc<Counted>);
-
-impl<S> Layer<S> for Measure {
-    type Service = MeasureService<S>;
-
-    fn layer(&self, inner: S) -> MeasureService<S> {
-        MeasureService {
-            inner,
-            counted: Arc::clone(&self.0),
-        }
-    }
-}
-
-/// [`Measure`] around one route.
-#[derive(Clone)]
-pub struct MeasureService<S> {
+pub struct Measure<S> {
     inner: S,
     counted: Arc<Counted>,
+}
+
+impl<S> Measure<S> {
+    /// `inner` (the API's router), measured.
+    pub fn new(inner: S, counted: Counted) -> Measure<S> {
+        Measure {
+            inner,
+            counted: Arc::new(counted),
+        }
+    }
 }
 
 /// The answer of a wrapped service, boxed once per request.
 type Answer<E> = Pin<Box<dyn Future<Output = Result<Response, E>> + Send>>;
 
-impl<S> Service<Request> for MeasureService<S>
+impl<S> Service<Request> for Measure<S>
 where
     S: Service<Request, Response = Response>,
     S::Future: Send + 'static,
@@ -160,10 +132,7 @@ where
     fn call(&mut self, request: Request) -> Self::Future {
         let started = Instant::now();
         let method = request.method().clone();
-        let route = match request.extensions().get::<MatchedPath>() {
-            Some(path) => self.counted.table.key(path.as_str()),
-            None => self.counted.table.key(UNMATCHED),
-        };
+        let route = self.counted.table.route_of(request.uri().path());
         let counted = Arc::clone(&self.counted);
         let answer = self.inner.call(request);
         Box::pin(async move {

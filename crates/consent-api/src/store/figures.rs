@@ -2,10 +2,9 @@
 //! webhook outbox per subscription, the deletion obligations per data store,
 //! and the connections in use.
 
-use consent_core::deletion::ObligationStatus;
 use consent_core::Timestamp;
 
-use super::{parse_timestamp, Pool, Store};
+use super::{parse_timestamp, timestamp, Pool, Store};
 
 /// One live subscription's outbox.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,6 +32,7 @@ pub struct ObligationFigures {
 }
 
 type OutboxRow = (String, i64, Option<String>, Option<String>);
+type ObligationRow = (String, i64, i64, i64, Option<String>);
 
 impl Store {
     /// Every live subscription's outbox at `now`.
@@ -71,62 +71,37 @@ impl Store {
             .collect()
     }
 
-    /// Every data store's obligations at `now` (only stores that have any).
-    /// Open and overdue are told apart by consent-core's rule.
+    /// Every data store's obligations at `now` (only stores that have any),
+    /// counted by the database: open and overdue split where consent-core's
+    /// rule splits them (`ObligationStatus::of`: overdue from the due date on).
     pub async fn obligation_figures(
         &self,
         now: Timestamp,
     ) -> Result<Vec<ObligationFigures>, sqlx::Error> {
-        let done: Vec<(String, i64)> = on_pool!(&self.pool, |pool| sqlx::query_as(
-            "SELECT store_id, COUNT(*) FROM deletion_obligations \
-             WHERE attestation IS NOT NULL GROUP BY store_id"
+        let rows: Vec<ObligationRow> = on_pool!(&self.pool, |pool| sqlx::query_as(
+            "SELECT store_id, \
+               SUM(CASE WHEN attestation IS NULL AND due_by > $1 THEN 1 ELSE 0 END), \
+               SUM(CASE WHEN attestation IS NULL AND due_by <= $1 THEN 1 ELSE 0 END), \
+               SUM(CASE WHEN attestation IS NOT NULL THEN 1 ELSE 0 END), \
+               MIN(CASE WHEN attestation IS NULL AND due_by > $1 THEN due_by END) \
+             FROM deletion_obligations GROUP BY store_id ORDER BY store_id"
         )
+        .bind(timestamp(now))
         .fetch_all(pool)
         .await?);
-        // Unattested ones are few: each is deleted and attested within weeks.
-        let unattested: Vec<(String, String)> = on_pool!(&self.pool, |pool| sqlx::query_as(
-            "SELECT store_id, due_by FROM deletion_obligations WHERE attestation IS NULL"
-        )
-        .fetch_all(pool)
-        .await?);
-        let mut figures: Vec<ObligationFigures> = Vec::new();
-        let mut entry = |store: &str| -> usize {
-            match figures.iter().position(|f| f.store == store) {
-                Some(i) => i,
-                None => {
-                    figures.push(ObligationFigures {
-                        store: store.to_owned(),
-                        open: 0,
-                        overdue: 0,
-                        done: 0,
-                        next_due_secs: None,
-                    });
-                    figures.len() - 1
-                }
-            }
-        };
-        let mut indexed = Vec::new();
-        for (store, count) in done {
-            indexed.push((entry(&store), None, count));
-        }
-        for (store, due_by) in unattested {
-            indexed.push((entry(&store), Some(parse_timestamp(&due_by)?), 1));
-        }
-        for (i, due_by, count) in indexed {
-            let store = &mut figures[i];
-            match due_by.map(|due| (due, ObligationStatus::of(due, false, now))) {
-                None => store.done += count,
-                Some((_, ObligationStatus::Overdue)) => store.overdue += count,
-                Some((due, _)) => {
-                    store.open += count;
-                    let secs = seconds_between(now, due);
-                    store.next_due_secs =
-                        Some(store.next_due_secs.map_or(secs, |next| next.min(secs)));
-                }
-            }
-        }
-        figures.sort_by(|a, b| a.store.cmp(&b.store));
-        Ok(figures)
+        rows.into_iter()
+            .map(|(store, open, overdue, done, next_due)| {
+                Ok(ObligationFigures {
+                    store,
+                    open,
+                    overdue,
+                    done,
+                    next_due_secs: next_due
+                        .map(|due| parse_timestamp(&due).map(|due| seconds_between(now, due)))
+                        .transpose()?,
+                })
+            })
+            .collect()
     }
 
     /// Connections in use, by pool: `main` (every read, and PostgreSQL's
@@ -154,7 +129,7 @@ fn seconds_between(from: Timestamp, to: Timestamp) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::timestamp;
+    use consent_core::deletion::ObligationStatus;
 
     // Guards that text comparison in the outbox query orders times as time:
     // every stored time has the same width.
@@ -164,5 +139,29 @@ mod tests {
         let later: Timestamp = "2026-12-06T10:00:00Z".parse().unwrap();
         assert!(timestamp(earlier) < timestamp(later));
         assert_eq!(timestamp(earlier).len(), timestamp(later).len());
+    }
+
+    // Guards that the SQL's split of open and overdue is consent-core's
+    // rule: due exactly now is overdue, a microsecond later is open.
+    #[test]
+    fn the_split_is_the_rule() {
+        let now: Timestamp = "2026-12-06T10:00:00Z".parse().unwrap();
+        let later = now + chrono::Duration::microseconds(1);
+        assert_eq!(
+            ObligationStatus::of(now, false, now),
+            ObligationStatus::Overdue
+        );
+        assert!(
+            timestamp(now) <= timestamp(now),
+            "SQL: due_by <= now is overdue"
+        );
+        assert_eq!(
+            ObligationStatus::of(later, false, now),
+            ObligationStatus::Open
+        );
+        assert!(
+            timestamp(later) > timestamp(now),
+            "SQL: due_by > now is open"
+        );
     }
 }
