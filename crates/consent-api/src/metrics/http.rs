@@ -41,9 +41,9 @@ pub struct RouteTable {
 }
 
 impl RouteTable {
-    /// A table for `templates` (the API's route list), `unmatched` and `web_app`.
+    /// A table for `templates` (the API's route list) and `unmatched`.
     pub fn new<'a>(templates: impl IntoIterator<Item = &'a str>) -> RouteTable {
-        let mut routes: Vec<String> = vec![UNMATCHED.to_owned(), WEB_APP.to_owned()];
+        let mut routes: Vec<String> = vec![UNMATCHED.to_owned()];
         let mut index = matchit::Router::new();
         for template in templates {
             // The route list is axum's too, so every template inserts.
@@ -157,12 +157,9 @@ fn method_index(method: &Method) -> usize {
         .unwrap_or(METHODS.len() - 1)
 }
 
+/// The place of `status`'s class in [`STATUSES`].
 fn status_index(status: u16) -> usize {
-    let class = status_class(status);
-    STATUSES
-        .iter()
-        .position(|s| *s == class)
-        .unwrap_or(STATUSES.len() - 1)
+    usize::from(status.clamp(100, 599) / 100) - 1
 }
 
 /// The method's name; any other than the standard ones is `other`, so a
@@ -180,14 +177,9 @@ pub fn method_label(method: &Method) -> &'static str {
     }
 }
 
+/// The status class label (`2xx`, …).
 pub fn status_class(status: u16) -> &'static str {
-    match status {
-        100..=199 => "1xx",
-        200..=299 => "2xx",
-        300..=399 => "3xx",
-        400..=499 => "4xx",
-        _ => "5xx",
-    }
+    STATUSES[status_index(status)]
 }
 
 #[cfg(test)]
