@@ -19,7 +19,7 @@ use hyper::StatusCode;
 
 use super::api::new_writer;
 use super::decisions::{register_tenants, Lookup, TENANTS};
-use super::load::{bearer, run_load, Read, Step};
+use super::load::{bearer, run_load, Read, Step, Toggle};
 use super::report::verdict;
 use super::{READERS, WRITERS};
 use crate::shell::Result;
@@ -165,25 +165,44 @@ fn reads(server: &Prepared) -> Vec<Read> {
         .collect()
 }
 
-/// One run of path `which` (0: GET a document, 1: PUT changes, 2: GET
-/// decisions) for `length`, with the server's CPU time read around it;
-/// also how many requests were answered.
-async fn run_path(server: &Prepared, which: usize, length: Duration) -> Result<(Run, u64)> {
-    match which {
-        0 => measured(server, reads(server), length).await,
+/// One path's workers, made before a run so that making them is not counted.
+enum Workers {
+    Reads(Vec<Read>),
+    Writers(Vec<Toggle>),
+    Lookups(Vec<Lookup>),
+}
+
+/// The workers of path `which` (0: GET a document, 1: PUT changes, 2: GET
+/// decisions); PUT's writers each get a fresh tenant.
+async fn workers(server: &Prepared, which: usize) -> Result<Workers> {
+    Ok(match which {
+        0 => Workers::Reads(reads(server)),
         1 => {
             let mut writers = Vec::with_capacity(WRITERS);
             for _ in 0..WRITERS {
                 writers.push(new_writer(&server.client).await?);
             }
-            measured(server, writers, length).await
+            Workers::Writers(writers)
         }
-        _ => {
-            let lookups = (0..READERS)
+        _ => Workers::Lookups(
+            (0..READERS)
                 .map(|worker| Lookup::new(&server.pipeline, worker * TENANTS / READERS))
-                .collect();
-            measured(server, lookups, length).await
-        }
+                .collect(),
+        ),
+    })
+}
+
+/// One run of path `which` for `length`, with the server's CPU time read
+/// around it; also how many requests were answered.
+async fn run_path(server: &Prepared, which: usize, length: Duration) -> Result<(Run, u64)> {
+    run_workers(server, workers(server, which).await?, length).await
+}
+
+async fn run_workers(server: &Prepared, workers: Workers, length: Duration) -> Result<(Run, u64)> {
+    match workers {
+        Workers::Reads(w) => measured(server, w, length).await,
+        Workers::Writers(w) => measured(server, w, length).await,
+        Workers::Lookups(w) => measured(server, w, length).await,
     }
 }
 
@@ -242,14 +261,20 @@ pub async fn count_instructions(
         idle_per_second[which] = newest_total(outs[which])? / seconds;
     }
     for (which_path, path) in paths.iter_mut().enumerate() {
-        let mut counts = [0.0; 2];
-        for (which, server) in servers.iter().enumerate() {
-            // PUT's writers are made before the run: only the run is counted.
-            let (requests, seconds) = counted_run(server, which_path).await?;
-            let total = newest_total(outs[which])? - idle_per_second[which] * seconds;
-            counts[which] = total / requests.max(1) as f64;
+        // Alternating rounds, the median kept: the idle work taken off is
+        // an average, and a run's own share of it varies.
+        let mut counts = [Vec::new(), Vec::new()];
+        for round in 0..COUNTED_ROUNDS {
+            let order: [usize; 2] = if round % 2 == 0 { [0, 1] } else { [1, 0] };
+            for which in order {
+                // PUT's writers are made before the run: only the run is counted.
+                let (requests, seconds) = counted_run(&servers[which], which_path).await?;
+                let total = newest_total(outs[which])? - idle_per_second[which] * seconds;
+                counts[which].push(total / requests.max(1) as f64);
+            }
         }
-        path.instructions = Some((counts[0], counts[1]));
+        let [off, on] = counts;
+        path.instructions = Some((median(off), median(on)));
     }
     callgrind(servers[1].pid, "--instr=on")?;
     callgrind(servers[1].pid, "--zero")?;
@@ -270,25 +295,19 @@ pub async fn count_instructions(
 /// One run of path `which` with callgrind counting on the server: the
 /// requests answered and the seconds counted.
 async fn counted_run(server: &Prepared, which: usize) -> Result<(u64, f64)> {
-    let mut writers = Vec::new();
-    if which == 1 {
-        for _ in 0..WRITERS {
-            writers.push(new_writer(&server.client).await?);
-        }
-    }
+    let workers = workers(server, which).await?;
     callgrind(server.pid, "--instr=on")?;
     callgrind(server.pid, "--zero")?;
     let started = Instant::now();
-    let (_, requests) = if which == 1 {
-        measured(server, writers, COUNTED_RUN).await?
-    } else {
-        run_path(server, which, COUNTED_RUN).await?
-    };
+    let (_, requests) = run_workers(server, workers, COUNTED_RUN).await?;
     callgrind(server.pid, "--dump")?;
     let seconds = started.elapsed().as_secs_f64();
     callgrind(server.pid, "--instr=off")?;
     Ok((requests, seconds))
 }
+
+/// Counted runs of each path on each server.
+const COUNTED_ROUNDS: usize = 3;
 
 /// How long the idle count lasts.
 const IDLE_WINDOW: Duration = Duration::from_secs(3);
