@@ -110,11 +110,14 @@ async fn drive(api_url: &str, issuer: &str, prometheus: &Prometheus) -> Result {
         ))
         .await?;
     prometheus
-        .expect_quiet(&[
-            "ConsentOutboxBacklog",
-            "ConsentDeletionDueSoon",
-            "ConsentDeletionOverdue",
-        ])
+        .expect_quiet(
+            &[
+                "ConsentOutboxBacklog",
+                "ConsentDeletionDueSoon",
+                "ConsentDeletionOverdue",
+            ],
+            None,
+        )
         .await?;
 
     // Ten minutes on: the undelivered change is older than five minutes,
@@ -124,7 +127,7 @@ async fn drive(api_url: &str, issuer: &str, prometheus: &Prometheus) -> Result {
         .wait_firing("ConsentOutboxBacklog", ("subscription", subscription))
         .await?;
     prometheus
-        .expect_quiet(&["ConsentWebhookConsumerFailing"])
+        .expect_quiet(&["ConsentWebhookConsumerFailing"], None)
         .await?;
 
     // 28 days after the opt-out: two obligations fall due within 72 hours,
@@ -141,7 +144,9 @@ async fn drive(api_url: &str, issuer: &str, prometheus: &Prometheus) -> Result {
             .wait_firing("ConsentDeletionDueSoon", ("store", store))
             .await?;
     }
-    prometheus.expect_quiet(&["ConsentDeletionOverdue"]).await?;
+    prometheus
+        .expect_quiet(&["ConsentDeletionOverdue"], None)
+        .await?;
 
     // 31 days: past the due date, nothing attested.
     api.advance_dev_clock(3 * 24 * 3600).await?;
@@ -152,10 +157,13 @@ async fn drive(api_url: &str, issuer: &str, prometheus: &Prometheus) -> Result {
     }
     // The schema copies are due in months; the traffic had no server errors.
     prometheus
-        .expect_quiet_for("ConsentDeletionDueSoon", ("store", "schema-copies"))
+        .expect_quiet(
+            &["ConsentDeletionDueSoon"],
+            Some(("store", "schema-copies")),
+        )
         .await?;
     prometheus
-        .expect_quiet(&["ConsentServerErrors", "ConsentDecisionsSlow"])
+        .expect_quiet(&["ConsentServerErrors", "ConsentDecisionsSlow"], None)
         .await?;
     if receiver.received().is_empty() {
         return Err("the webhook receiver never saw a delivery".into());
@@ -242,16 +250,7 @@ impl Prometheus {
 
     /// When the rule group was last evaluated.
     async fn last_evaluation(&self) -> Result<Option<chrono::DateTime<chrono::Utc>>> {
-        let url = format!("{}/api/v1/rules", self.url);
-        let answer: Value = self
-            .client
-            .get(&url)
-            .send()
-            .await
-            .map_err(|e| format!("GET {url}: {e}"))?
-            .json()
-            .await
-            .map_err(|e| format!("GET {url}: {e}"))?;
+        let answer = self.get("/api/v1/rules", &[]).await?;
         let group = answer["data"]["groups"]
             .as_array()
             .and_then(|groups| groups.iter().find(|g| g["name"] == "consent"))
@@ -269,11 +268,16 @@ impl Prometheus {
     }
 
     async fn query(&self, expr: &str) -> Result<Value> {
-        let url = format!("{}/api/v1/query", self.url);
+        self.get("/api/v1/query", &[("query", expr)]).await
+    }
+
+    /// The JSON answer of Prometheus's API at `path` with `query`.
+    async fn get(&self, path: &str, query: &[(&str, &str)]) -> Result<Value> {
+        let url = format!("{}{path}", self.url);
         let answer = self
             .client
             .get(&url)
-            .query(&[("query", expr)])
+            .query(query)
             .send()
             .await
             .map_err(|e| format!("GET {url}: {e}"))?;
@@ -282,16 +286,7 @@ impl Prometheus {
 
     /// Every alert Prometheus has now, pending or firing.
     async fn alerts(&self) -> Result<Vec<Value>> {
-        let url = format!("{}/api/v1/alerts", self.url);
-        let answer: Value = self
-            .client
-            .get(&url)
-            .send()
-            .await
-            .map_err(|e| format!("GET {url}: {e}"))?
-            .json()
-            .await
-            .map_err(|e| format!("GET {url}: {e}"))?;
+        let answer = self.get("/api/v1/alerts", &[]).await?;
         Ok(answer["data"]["alerts"]
             .as_array()
             .cloned()
@@ -324,22 +319,13 @@ impl Prometheus {
         }
     }
 
-    /// Checks that none of `names` is pending or firing.
-    async fn expect_quiet(&self, names: &[&str]) -> Result {
+    /// Checks that none of `names` is pending or firing (for `label`, when given).
+    async fn expect_quiet(&self, names: &[&str], label: Option<(&str, &str)>) -> Result {
         let alerts = self.alerts().await?;
         match alerts
             .iter()
-            .find(|a| names.iter().any(|name| matches(a, name, None)))
+            .find(|a| names.iter().any(|name| matches(a, name, label)))
         {
-            Some(alert) => Err(format!("an alert that must be quiet is active: {alert}")),
-            None => Ok(()),
-        }
-    }
-
-    /// Checks that alert `name` is not active for `label`.
-    async fn expect_quiet_for(&self, name: &str, label: (&str, &str)) -> Result {
-        let alerts = self.alerts().await?;
-        match alerts.iter().find(|a| matches(a, name, Some(label))) {
             Some(alert) => Err(format!("an alert that must be quiet is active: {alert}")),
             None => Ok(()),
         }
