@@ -1,8 +1,9 @@
 //! `cargo xtask screenshots`: pictures of every screen, for reviewing the
 //! look in the light and dark themes and on a narrow phone screen.
 //!
-//! The app is built by trunk and served with the API by one real
-//! `consent-api --static-dir` (as `cargo xtask e2e` does); headless
+//! The app is built as `cargo xtask dist` builds it (split, release) and
+//! served with the API by one real `consent-api --static-dir` (as
+//! `cargo xtask e2e` does); headless
 //! Chromium saves a PNG of each screen to `target/screenshots/`.
 
 use std::path::{Path, PathBuf};
@@ -252,34 +253,10 @@ async fn photograph(
     }
     // A Marketing opt-out two of whose three stores confirmed the deletion,
     // then the certificate once the third did.
-    let api = site.api();
-    let admin = api.dev_token(&us, "admin").await?;
-    api.set_program(&us, &admin, "marketing", true).await?;
-    api.set_program(&us, &admin, "marketing", false).await?;
-    let owed = api
-        .get_json(&format!("/api/v1/tenants/{us}/deletions"), &admin)
-        .await?;
-    let opt_out = &owed["opt_outs"][0];
-    let event = opt_out["event_id"].as_str().unwrap_or_default().to_owned();
-    let at = opt_out["at"].as_str().unwrap_or_default().to_owned();
-    let attestation = serde_json::json!({
-        "completed_at": at, "items_deleted": 1284,
-        "method": "purge of the tenant's partition", "evidence_ref": "PURGE-2041"
-    });
-    let marketing = site
-        .service_token("marketing-eraser", "consent.deletions.attest")
-        .await?;
-    let obligations: Vec<String> = opt_out["obligations"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|o| o["id"].as_str().map(str::to_owned))
-        .collect();
-    if obligations.len() != 3 {
-        return Err(format!("a Marketing opt-out owes three deletions: {owed}"));
-    }
-    for id in &obligations[..2] {
-        api.attest(&marketing, id, &attestation).await?;
+    let opt_out = site.marketing_opt_out(&us).await?;
+    for id in &opt_out.obligations[..2] {
+        site.attest_deletion("marketing-eraser", &opt_out, id)
+            .await?;
     }
     take(
         page,
@@ -295,16 +272,14 @@ async fn photograph(
         saved,
     )
     .await?;
-    let schema = site
-        .service_token("schema-eraser", "consent.deletions.attest")
+    site.attest_deletion("schema-eraser", &opt_out, &opt_out.obligations[2])
         .await?;
-    api.attest(&schema, &obligations[2], &attestation).await?;
     take(
         page,
         site,
         Shot(
             "17-deletion-certificate",
-            format!("/history/deletions/{event}?dev_tenant={us}"),
+            format!("/history/deletions/{}?dev_tenant={us}", opt_out.event),
             vec![],
             (SELECTOR, ".ts-table tbody tr"),
         ),

@@ -16,6 +16,8 @@
 //! certified (see `deletion.rs`).
 //!
 //! A screen whose code cannot be fetched offers Retry (see `chunks.rs`).
+//! Every screen, in both languages and both themes, is audited by axe-core
+//! (see `audit.rs`).
 //!
 //! Last, the production set-up: no `--dev`, a tenant imported with the
 //! CLI, a token from a real OpenID provider (see `production.rs`).
@@ -24,6 +26,7 @@
 //! tests' (dom-accessibility-api, `xtask/a11y/`), installed in every page
 //! with the helpers of `page_helpers.js`.
 
+mod audit;
 mod chunks;
 mod deletion;
 mod evidence;
@@ -73,6 +76,7 @@ async fn keyboard_flows(site: &Site, work: &Path) -> Result {
         evidence::downloads_verify_offline(site, &mut page, work).await?;
         deletion::deletion_is_attested_and_certified(site, &mut page, work).await?;
         chunks::chunk_failure_offers_retry(site, &mut page).await?;
+        audit::every_screen_in_both_languages(site, &mut driver).await?;
         production::production_identity(&site.dist, &mut page, work).await
     }
     .await;

@@ -77,10 +77,75 @@ impl Site {
         &self.client
     }
 
+    /// Turns Marketing on and then off for `tenant`: answers the opt-out
+    /// and the three deletions it owes.
+    pub async fn marketing_opt_out(&self, tenant: &str) -> Result<OptOut> {
+        let admin = self.client.dev_token(tenant, "admin").await?;
+        self.client
+            .set_program(tenant, &admin, "marketing", true)
+            .await?;
+        self.client
+            .set_program(tenant, &admin, "marketing", false)
+            .await?;
+        let owed = self
+            .client
+            .get_json(&format!("/api/v1/tenants/{tenant}/deletions"), &admin)
+            .await?;
+        let opt_out = &owed["opt_outs"][0];
+        let text = |field: &str| opt_out[field].as_str().unwrap_or_default().to_owned();
+        let (event, at) = (text("event_id"), text("at"));
+        let obligations: Vec<String> = opt_out["obligations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["id"].as_str().map(str::to_owned))
+            .collect();
+        if event.is_empty() || obligations.len() != 3 {
+            return Err(format!("a Marketing opt-out owes three deletions: {owed}"));
+        }
+        Ok(OptOut {
+            event,
+            at,
+            obligations,
+        })
+    }
+
+    /// Attests `obligation` of `opt_out`, done at the opt-out's instant,
+    /// with the token of the store's own client (`marketing-eraser`,
+    /// `schema-eraser`), as that store would.
+    pub async fn attest_deletion(
+        &self,
+        store_client: &str,
+        opt_out: &OptOut,
+        obligation: &str,
+    ) -> Result {
+        let token = self
+            .service_token(store_client, "consent.deletions.attest")
+            .await?;
+        let attestation = serde_json::json!({
+            "completed_at": opt_out.at, "items_deleted": 1284,
+            "method": "purge of the tenant's partition", "evidence_ref": "PURGE-2041"
+        });
+        self.client
+            .attest(&token, obligation, &attestation)
+            .await
+            .map(drop)
+    }
+
     /// The end of the server's log, to explain a failure.
     pub fn log_tail(&self) -> String {
         self.api.log_tail()
     }
+}
+
+/// An opt-out and the deletions it owes.
+pub struct OptOut {
+    /// The opt-out's event id (its certificate's address).
+    pub event: String,
+    /// When it was recorded (RFC 3339).
+    pub at: String,
+    /// Its obligations' ids: the two copies' stores first, the schema store's last.
+    pub obligations: Vec<String>,
 }
 
 impl Drop for Site {
