@@ -2,30 +2,30 @@
 //! first use.
 //!
 //! Each screen is a [`LazyRoute`]: `data` runs in the main module the moment
-//! the address is known and starts the screen's reads; `view` builds the
-//! screen with code that the release build (`cargo xtask dist`, feature
-//! `split`) moves into a chunk of its own. The chunk and the data travel
-//! side by side, so a deep link waits for the slower of the two, never for
-//! one after the other. Without the feature (`trunk serve`, the browser
-//! tests) the same functions are called directly.
+//! the address is known and asks for the screen's first answers (see
+//! `crate::api::early`); `view` builds the screen, reads included, with code
+//! that the release build (`cargo xtask dist`, feature `split`) moves into a
+//! chunk of its own. The screen's reads take the answers already coming, so
+//! the chunk and the data travel side by side and a deep link waits for the
+//! slower of the two, never for one after the other. Keeping the reads (and
+//! what they parse) out of `data` keeps them out of the main module too.
+//! Without the feature (`trunk serve`, the browser tests) the same functions
+//! are called directly.
 //!
 //! A chunk that cannot be fetched (offline, a failing proxy) shows what
 //! failed and a Retry button, which fetches it afresh.
 
 use std::future::Future;
 
-use consent_core::deletion::DeletionCertificate;
-use consent_core::{HistoryPage, NoticeDocument};
 use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
 use crate::components::focus::focus;
-use crate::data::Read;
 use crate::i18n::use_i18n;
-use crate::notices::NoticeWithVersions;
 use crate::pages::{
+    ask_certificate_early, ask_faqs_early, ask_history_early, ask_notice_early, ask_receipt_early,
     read_certificate, read_faqs, read_history, read_notice, read_receipt, CertificatePage, FaqPage,
-    HistoryPage as HistoryView, Issued, NoticePage, ReceiptPage, SettingPanel,
+    HistoryPage as HistoryView, NoticePage, ReceiptPage, SettingPanel,
 };
 
 /// A chunk of the page that could not be fetched.
@@ -159,23 +159,22 @@ enum Attempt {
     Loaded,
 }
 
-/// A screen's route: its reads start in `data`, its view comes from `view_fn`.
+/// A screen's route: `data` asks for the screen's first answers, `view`
+/// builds the screen (whose reads take those answers) with code from `chunk`.
 macro_rules! lazy_screen {
-    ($(#[$doc:meta])* $screen:ident { $($field:ident: $ty:ty = $read:expr),* $(,)? } in $chunk:ident,
-     |$this:ident| $view:expr) => {
+    ($(#[$doc:meta])* $screen:ident, $(early: $early:expr,)? in $chunk:ident, $view:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy)]
-        pub struct $screen {
-            $($field: $ty,)*
-        }
+        pub struct $screen;
 
-        in_chunk!($chunk: fn $chunk($this: $screen) -> AnyView {
+        in_chunk!($chunk: fn $chunk(_screen: $screen) -> AnyView {
             $view.into_any()
         });
 
         impl LazyRoute for $screen {
             fn data() -> Self {
-                $screen { $($field: $read,)* }
+                $($early;)?
+                $screen
             }
 
             async fn view(this: Self) -> AnyView {
@@ -188,36 +187,36 @@ macro_rules! lazy_screen {
 lazy_screen!(
     /// `/settings/<setting>`: a setting's panel over the list (its data is
     /// the settings, which the app reads from the start).
-    PanelScreen {} in panel_screen,
-    |_screen| view! { <SettingPanel /> }
+    PanelScreen, in panel_screen,
+    view! { <SettingPanel /> }
 );
 
 lazy_screen!(
     /// `/faq`: both programs' questions.
-    FaqScreen { faqs: Read<Vec<NoticeDocument>> = read_faqs() } in faq_screen,
-    |screen| view! { <FaqPage faqs=screen.faqs /> }
+    FaqScreen, early: ask_faqs_early(), in faq_screen,
+    view! { <FaqPage faqs=read_faqs() /> }
 );
 
 lazy_screen!(
     /// `/notices/<id>` and `/notices/<id>/versions/<n>`: a notice in full.
-    NoticeScreen { notice: Read<Option<NoticeWithVersions>> = read_notice() } in notice_screen,
-    |screen| view! { <NoticePage notice=screen.notice /> }
+    NoticeScreen, early: ask_notice_early(), in notice_screen,
+    view! { <NoticePage notice=read_notice() /> }
 );
 
 lazy_screen!(
     /// `/history`: the consent history.
-    HistoryScreen { first: Read<HistoryPage> = read_history() } in history_screen,
-    |screen| view! { <HistoryView first=screen.first /> }
+    HistoryScreen, early: ask_history_early(), in history_screen,
+    view! { <HistoryView first=read_history() /> }
 );
 
 lazy_screen!(
     /// `/history/receipts/<id>`: one receipt.
-    ReceiptScreen { issued: Read<Issued> = read_receipt() } in receipt_screen,
-    |screen| view! { <ReceiptPage issued=screen.issued /> }
+    ReceiptScreen, early: ask_receipt_early(), in receipt_screen,
+    view! { <ReceiptPage issued=read_receipt() /> }
 );
 
 lazy_screen!(
     /// `/history/deletions/<event>`: an opt-out's deletion certificate.
-    CertificateScreen { certificate: Read<DeletionCertificate> = read_certificate() } in certificate_screen,
-    |screen| view! { <CertificatePage certificate=screen.certificate /> }
+    CertificateScreen, early: ask_certificate_early(), in certificate_screen,
+    view! { <CertificatePage certificate=read_certificate() /> }
 );

@@ -4,6 +4,7 @@
 //! back as one [`ApiError`], whose variants say what a person needs to know
 //! (and so which next step the page offers), not which layer failed.
 
+mod early;
 mod error;
 mod request;
 mod response;
@@ -127,9 +128,13 @@ impl ApiClient {
     /// `language` (a BCP 47 tag) when it is published in it, else in English;
     /// the document's `language` says which.
     pub async fn get_notice(&self, id: &str, language: &str) -> Result<NoticeDocument, ApiError> {
+        read_json(self.send(self.notice_request(id, language)?).await?).await
+    }
+
+    /// The request of [`ApiClient::get_notice`].
+    pub fn notice_request(&self, id: &str, language: &str) -> Result<Request, ApiError> {
         let url = format!("{}/api/v1/notices/{}", self.base_url, encode(id));
-        let request = Request::get(&url).header("Accept-Language", language);
-        read_json(self.send(without_body(request)?).await?).await
+        without_body(Request::get(&url).header("Accept-Language", language))
     }
 
     /// `GET /api/v1/tenants/{tenant}/data-sharing/history`: one page of the consent
@@ -142,6 +147,18 @@ impl ApiClient {
         limit: Option<u32>,
         cursor: Option<&str>,
     ) -> Result<HistoryPage, ApiError> {
+        let request = self.history_request(tenant, program, limit, cursor)?;
+        read_json(self.send(request).await?).await
+    }
+
+    /// The request of [`ApiClient::get_history`].
+    pub fn history_request(
+        &self,
+        tenant: &str,
+        program: Option<ProgramId>,
+        limit: Option<u32>,
+        cursor: Option<&str>,
+    ) -> Result<Request, ApiError> {
         let limit = limit.map(|n| n.to_string());
         let url = self.history_url(
             tenant,
@@ -152,7 +169,7 @@ impl ApiClient {
                 ("cursor", cursor),
             ],
         );
-        read_json(self.send(without_body(Request::get(&url))?).await?).await
+        without_body(Request::get(&url))
     }
 
     /// `GET /api/v1/notices/{id}/versions/{version}`: one published version
@@ -164,13 +181,23 @@ impl ApiClient {
         version: u32,
         language: &str,
     ) -> Result<NoticeDocument, ApiError> {
+        let request = self.notice_version_request(id, version, language)?;
+        read_json(self.send(request).await?).await
+    }
+
+    /// The request of [`ApiClient::get_notice_version`].
+    pub fn notice_version_request(
+        &self,
+        id: &str,
+        version: u32,
+        language: &str,
+    ) -> Result<Request, ApiError> {
         let url = format!(
             "{}/api/v1/notices/{}/versions/{version}",
             self.base_url,
             encode(id)
         );
-        let request = Request::get(&url).header("Accept-Language", language);
-        read_json(self.send(without_body(request)?).await?).await
+        without_body(Request::get(&url).header("Accept-Language", language))
     }
 
     /// `GET /api/v1/notices/{id}/diff?from=&to=`: the sections and words
@@ -238,7 +265,7 @@ impl ApiClient {
         opt_out_event_id: &str,
     ) -> Result<DeletionCertificate, ApiError> {
         read_json(
-            self.send(self.certificate_request(tenant, opt_out_event_id, "application/json")?)
+            self.send(self.certificate_request(tenant, opt_out_event_id)?)
                 .await?,
         )
         .await
@@ -251,7 +278,7 @@ impl ApiClient {
         opt_out_event_id: &str,
     ) -> Result<String, ApiError> {
         let response = self
-            .send(self.certificate_request(tenant, opt_out_event_id, "application/jose")?)
+            .send(self.certificate_request_as(tenant, opt_out_event_id, "application/jose")?)
             .await?;
         let status = response.status();
         response
@@ -260,12 +287,22 @@ impl ApiClient {
             .map_err(|_| ApiError::Server { status })
     }
 
-    fn certificate_request(
+    /// The request of [`ApiClient::get_deletion_certificate`].
+    pub fn certificate_request(
+        &self,
+        tenant: &str,
+        opt_out_event_id: &str,
+    ) -> Result<Request, ApiError> {
+        self.certificate_request_as(tenant, opt_out_event_id, "application/json")
+    }
+
+    /// A deletion certificate's request, answered as `accept`.
+    fn certificate_request_as(
         &self,
         tenant: &str,
         opt_out_event_id: &str,
         accept: &str,
-    ) -> Result<gloo_net::http::Request, ApiError> {
+    ) -> Result<Request, ApiError> {
         let url = format!(
             "{}/api/v1/tenants/{}/deletions/{}/certificate",
             self.base_url,
@@ -316,13 +353,7 @@ impl ApiClient {
     /// `GET /api/v1/tenants/{tenant}/receipts/{id}`: a consent receipt exactly as the
     /// server sent it, for saving as a file.
     pub async fn get_receipt_json(&self, tenant: &str, id: &str) -> Result<String, ApiError> {
-        let url = format!(
-            "{}/api/v1/tenants/{}/receipts/{}",
-            self.base_url,
-            encode(tenant),
-            encode(id)
-        );
-        let response = self.send(without_body(Request::get(&url))?).await?;
+        let response = self.send(self.receipt_request(tenant, id)?).await?;
         let status = response.status();
         response
             .text()
@@ -333,12 +364,7 @@ impl ApiClient {
     /// `GET /api/v1/tenants/{tenant}/receipts/{id}` with `Accept: application/jose`:
     /// the receipt as a compact JWS signed with the ledger key.
     pub async fn get_receipt_jws(&self, tenant: &str, id: &str) -> Result<String, ApiError> {
-        let url = format!(
-            "{}/api/v1/tenants/{}/receipts/{}",
-            self.base_url,
-            encode(tenant),
-            encode(id)
-        );
+        let url = self.receipt_url(tenant, id);
         let request = Request::get(&url).header("Accept", "application/jose");
         let response = self.send(without_body(request)?).await?;
         let status = response.status();
@@ -348,13 +374,32 @@ impl ApiClient {
             .map_err(|_| ApiError::Server { status })
     }
 
+    /// The request of [`ApiClient::get_receipt_json`].
+    pub fn receipt_request(&self, tenant: &str, id: &str) -> Result<Request, ApiError> {
+        without_body(Request::get(&self.receipt_url(tenant, id)))
+    }
+
+    fn receipt_url(&self, tenant: &str, id: &str) -> String {
+        format!(
+            "{}/api/v1/tenants/{}/receipts/{}",
+            self.base_url,
+            encode(tenant),
+            encode(id)
+        )
+    }
+
     /// `GET /api/v1/notices/{id}/versions`: every published version of a notice, oldest first.
     pub async fn get_notice_versions(
         &self,
         id: &str,
     ) -> Result<Vec<NoticeVersionSummary>, ApiError> {
+        read_json(self.send(self.notice_versions_request(id)?).await?).await
+    }
+
+    /// The request of [`ApiClient::get_notice_versions`].
+    pub fn notice_versions_request(&self, id: &str) -> Result<Request, ApiError> {
         let url = format!("{}/api/v1/notices/{}/versions", self.base_url, encode(id));
-        read_json(self.send(without_body(Request::get(&url))?).await?).await
+        without_body(Request::get(&url))
     }
 
     /// `POST /api/v1/dev/notices` (development servers only): publishes a notice version.
@@ -433,8 +478,16 @@ impl ApiClient {
 
     /// Sends `request` with a bearer token from the token function; a
     /// provider that can renew tokens is asked once more after a 401.
-    /// Fails on any answer that is not a success.
+    /// Fails on any answer that is not a success. The answer to the same
+    /// request asked for early (see [`early`]) is taken instead, if there is one.
     async fn send(&self, request: Request) -> Result<Response, ApiError> {
+        if let Some(answer) = early::take(&request).await {
+            return answer;
+        }
+        self.send_now(request).await
+    }
+
+    async fn send_now(&self, request: Request) -> Result<Response, ApiError> {
         let response = self.exchange(request).await?;
         if response.ok() {
             Ok(response)

@@ -8,6 +8,7 @@
 
 use std::future::Future;
 
+use gloo_net::http::Request;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -99,6 +100,29 @@ where
         })
     });
     read
+}
+
+/// Asks for the requests `requests` builds (with the signed-in client, for
+/// the tenant) once sign-in allows, ahead of the read that will send them:
+/// a lazy screen's route calls it while the screen's code is on its way
+/// (see `crate::api::ApiClient::ask_early`). The signals `requests` reads
+/// are read once, as they stand then.
+pub fn ask_early(requests: impl Fn(&ApiClient, &str) -> Vec<Result<Request, ApiError>> + 'static) {
+    let session = use_session();
+    Effect::new(move |asked: Option<bool>| {
+        if asked == Some(true) || !matches!(session.sign_in(), SignIn::Ready) {
+            return asked == Some(true);
+        }
+        let client = session.client();
+        // A request that cannot be built is left to the read, which says why.
+        for request in untrack(|| requests(&client, &session.tenant()))
+            .into_iter()
+            .flatten()
+        {
+            client.ask_early(request);
+        }
+        true
+    });
 }
 
 impl<T: Clone + 'static> Read<T> {

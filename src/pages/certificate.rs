@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::download::{self, certificate_file_name, Download, DownloadStatus};
 use crate::components::ReadView;
-use crate::data::{use_read, Read};
+use crate::data::{ask_early, use_read, Read};
 use crate::i18n::use_i18n;
 use crate::routes::{self, use_route_base};
 use crate::session::use_session;
@@ -19,6 +19,12 @@ use crate::session::use_session;
 fn event_id() -> Memo<String> {
     let params = use_params_map();
     Memo::new(move |_| params.with(|p| p.get("event").unwrap_or_default()))
+}
+
+/// Asks for what [`read_certificate`] reads while the certificate's code is on its way.
+pub fn ask_certificate_early() {
+    let event_id = event_id();
+    ask_early(move |client, tenant| vec![client.certificate_request(tenant, &event_id.get())]);
 }
 
 /// Starts reading the certificate of the opt-out named in the address.

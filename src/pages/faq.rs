@@ -7,12 +7,23 @@ use crate::api::ApiError;
 use crate::components::fragment::follow_fragment;
 use crate::components::notice_view::section_text;
 use crate::components::{NoticeBlocks, ReadView, SearchBox};
-use crate::data::{use_read, Read};
+use crate::data::{ask_early, use_read, Read};
 use crate::i18n::use_i18n;
 use crate::routes::{self, use_ids, use_route_base, SETTINGS};
 
 /// The documents the FAQ shows, in order: one per program.
 const FAQ_NOTICES: [&str; 2] = ["copilot-faq", "marketing-faq"];
+
+/// Asks for what [`read_faqs`] reads while the FAQ's code is on its way.
+pub fn ask_faqs_early() {
+    let t = use_i18n();
+    ask_early(move |client, _tenant| {
+        FAQ_NOTICES
+            .iter()
+            .map(|id| client.notice_request(id, t.lang_tag()))
+            .collect()
+    });
+}
 
 /// Starts reading both programs' FAQ documents, in the page's language.
 pub fn read_faqs() -> Read<Vec<NoticeDocument>> {

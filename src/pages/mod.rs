@@ -12,11 +12,11 @@ mod program_panel;
 mod receipt;
 mod settings;
 
-pub use certificate::{read_certificate, CertificatePage};
-pub use faq::{read_faqs, FaqPage};
-pub use history::{read_history, HistoryPage};
+pub use certificate::{ask_certificate_early, read_certificate, CertificatePage};
+pub use faq::{ask_faqs_early, read_faqs, FaqPage};
+pub use history::{ask_history_early, read_history, HistoryPage};
 pub use not_found::NotFound;
-pub use notice::{read_notice, NoticePage};
+pub use notice::{ask_notice_early, read_notice, NoticePage};
 pub use panel::SettingPanel;
-pub use receipt::{read_receipt, Issued, ReceiptPage};
+pub use receipt::{ask_receipt_early, read_receipt, ReceiptPage};
 pub use settings::SettingsPage;

@@ -8,21 +8,40 @@ use leptos_router::hooks::use_params_map;
 use crate::api::ApiError;
 use crate::components::fragment::follow_fragment;
 use crate::components::{NoticeChanges, NoticeView, ReadView};
-use crate::data::{use_read, Read};
+use crate::data::{ask_early, use_read, Read};
 use crate::i18n::use_i18n;
 use crate::notices::{load_notice, use_shown_languages, NoticeWithVersions};
 use crate::routes::{self, use_ids, use_route_base, FAQ, SETTINGS};
 use crate::session::use_session;
 use wasm_bindgen::JsCast;
 
+/// The notice and the version (as written) the address names.
+fn named_notice() -> Memo<(String, Option<String>)> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| (p.get("id").unwrap_or_default(), p.get("version"))))
+}
+
+/// Asks for what [`read_notice`] reads first while the notice's code is on
+/// its way: the list of versions and, when the address names one, that version.
+pub fn ask_notice_early() {
+    let t = use_i18n();
+    let named = named_notice();
+    ask_early(move |client, _tenant| {
+        let (id, version) = named.get();
+        let mut requests = vec![client.notice_versions_request(&id)];
+        if let Some(version) = version.and_then(|v| v.parse::<u32>().ok()) {
+            requests.push(client.notice_version_request(&id, version, t.lang_tag()));
+        }
+        requests
+    });
+}
+
 /// Starts reading the notice named in the address, at the version named
 /// there or its current one; `None` when there is no such notice or version.
 pub fn read_notice() -> Read<Option<NoticeWithVersions>> {
     let t = use_i18n();
-    let params = use_params_map();
     let shown_languages = use_shown_languages();
-    let wanted =
-        Memo::new(move |_| params.with(|p| (p.get("id").unwrap_or_default(), p.get("version"))));
+    let wanted = named_notice();
     use_read(move |client, _tenant| {
         let (id, version) = wanted.get();
         async move {

@@ -10,7 +10,7 @@ use leptos_router::hooks::use_params_map;
 use crate::api::parse_receipt;
 use crate::components::download::{self, receipt_file_name, save_text, Download, DownloadStatus};
 use crate::components::{ReadView, ReceiptBody};
-use crate::data::{use_read, Read};
+use crate::data::{ask_early, use_read, Read};
 use crate::i18n::use_i18n;
 use crate::routes::{self, use_route_base};
 use crate::session::use_session;
@@ -22,10 +22,21 @@ pub struct Issued {
     json: String,
 }
 
+/// The receipt the address names.
+fn receipt_id() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("receipt").unwrap_or_default()))
+}
+
+/// Asks for what [`read_receipt`] reads while the receipt's code is on its way.
+pub fn ask_receipt_early() {
+    let receipt_id = receipt_id();
+    ask_early(move |client, tenant| vec![client.receipt_request(tenant, &receipt_id.get())]);
+}
+
 /// Starts reading the receipt named in the address, as issued.
 pub fn read_receipt() -> Read<Issued> {
-    let params = use_params_map();
-    let receipt_id = Memo::new(move |_| params.with(|p| p.get("receipt").unwrap_or_default()));
+    let receipt_id = receipt_id();
     use_read(move |client, tenant| {
         let id = receipt_id.get();
         async move {

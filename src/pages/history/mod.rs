@@ -21,7 +21,7 @@ use self::rows::{HistoryRows, OlderEvents};
 use self::table::HistoryTable;
 use crate::components::download::{save_text, Download, DownloadStatus};
 use crate::components::ReadView;
-use crate::data::{use_read, Read};
+use crate::data::{ask_early, use_read, Read};
 use crate::i18n::{error_text, use_i18n};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::session::{use_session, SignIn};
@@ -51,6 +51,14 @@ enum Export {
     Csv,
     /// The whole signed ledger, for offline verification.
     Ledger,
+}
+
+/// Asks for what [`read_history`] reads while the history's code is on its way.
+pub fn ask_history_early() {
+    let program = program_filter();
+    ask_early(move |client, tenant| {
+        vec![client.history_request(tenant, program.get(), None, None)]
+    });
 }
 
 /// Consent history: a table of events, newest first, filtered by program.

@@ -5,6 +5,10 @@
 //! shows the FAQ. Moving from a panel to the history while chunks fail says
 //! that part could not be loaded, with Retry, which shows the history and
 //! takes focus to its heading.
+//!
+//! Code that is slow to come: with every chunk held back, a deep link to
+//! the history asks for its data while its code is still on its way, and
+//! asks once (the screen's read takes the answer already coming).
 
 use fault_vocabulary::{is_chunk_path, paths, Fault, Seen};
 use thirtyfour::Key;
@@ -21,36 +25,58 @@ const PAGE_RETRY: &str = "Retry · Erneut versuchen";
 const FAQ: &str = "Frequently asked questions";
 const HISTORY: &str = "Consent history";
 const VIEW_HISTORY: &str = "View history";
+/// How long the proxy holds back each chunk in the slow-code check.
+const CHUNK_DELAY_MS: u64 = 1500;
+
+/// The fault proxy in front of the site, and its control port.
+struct Proxy {
+    proxy: FaultProxy,
+    control: reqwest::Client,
+}
+
+impl Proxy {
+    fn start(site: &Site) -> Result<Proxy> {
+        Ok(Proxy {
+            proxy: FaultProxy::start(&site.url)?,
+            control: crate::support::http::client()?,
+        })
+    }
+
+    async fn switch(&self, fault: Fault) -> Result {
+        let url = format!(
+            "{}{}?{}",
+            self.proxy.control_url,
+            paths::FAULT,
+            fault.to_query()
+        );
+        self.control
+            .post(&url)
+            .send()
+            .await
+            .and_then(|r| r.error_for_status())
+            .map(drop)
+            .map_err(|e| format!("cannot switch the fault proxy: {e}"))
+    }
+
+    /// Every request the proxy has seen, oldest first.
+    async fn seen(&self) -> Result<Vec<Seen>> {
+        let url = format!("{}{}", self.proxy.control_url, paths::REQUESTS);
+        let answer = self.control.get(&url).send().await;
+        let answer = answer.map_err(|e| format!("GET {url}: {e}"))?;
+        answer.json().await.map_err(|e| format!("GET {url}: {e}"))
+    }
+}
 
 pub async fn chunk_failure_offers_retry(site: &Site, page: &mut Page) -> Result {
     println!("xtask: e2e: a screen whose code fails to load says so and loads on Retry");
-    let proxy = FaultProxy::start(&site.url)?;
-    let control = crate::support::http::client()?;
-    let switch = |fault: Fault| {
-        let url = format!("{}{}?{}", proxy.control_url, paths::FAULT, fault.to_query());
-        let control = control.clone();
-        async move {
-            control
-                .post(&url)
-                .send()
-                .await
-                .and_then(|r| r.error_for_status())
-                .map(drop)
-                .map_err(|e| format!("cannot switch the fault proxy: {e}"))
-        }
-    };
+    let proxy = Proxy::start(site)?;
     let tenant = site.new_tenant("US").await?;
     let refused = || async {
-        let seen: Vec<Seen> = control
-            .get(format!("{}{}", proxy.control_url, paths::REQUESTS))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
         Ok::<_, String>(
-            seen.iter()
+            proxy
+                .seen()
+                .await?
+                .iter()
                 .any(|s| is_chunk_path(&s.path) && s.status == 503),
         )
     };
@@ -58,9 +84,9 @@ pub async fn chunk_failure_offers_retry(site: &Site, page: &mut Page) -> Result 
     // A deep link while no chunk can be fetched: not even the words of the
     // page arrive (the language's catalogue is a chunk), so it says so in
     // both languages.
-    switch(Fault::status(503).on_chunks()).await?;
+    proxy.switch(Fault::status(503).on_chunks()).await?;
     page.session
-        .navigate(&format!("{}/faq?dev_tenant={tenant}", proxy.url))
+        .navigate(&format!("{}/faq?dev_tenant={tenant}", proxy.proxy.url))
         .await?;
     page.wait(
         "the page to say it could not be loaded",
@@ -70,7 +96,7 @@ pub async fn chunk_failure_offers_retry(site: &Site, page: &mut Page) -> Result 
     if !refused().await? {
         return Err("the proxy refused no chunk".into());
     }
-    switch(Fault::PASS).await?;
+    proxy.switch(Fault::PASS).await?;
     page.tab_to("button", PAGE_RETRY).await?;
     page.press(&[Key::Enter]).await?;
     page.wait_for("heading", FAQ).await?;
@@ -79,11 +105,11 @@ pub async fn chunk_failure_offers_retry(site: &Site, page: &mut Page) -> Result 
     page.session
         .navigate(&format!(
             "{}/settings/copilot-data-sharing?dev_tenant={tenant}",
-            proxy.url
+            proxy.proxy.url
         ))
         .await?;
     page.wait_for("dialog", COPILOT).await?;
-    switch(Fault::status(503).on_chunks()).await?;
+    proxy.switch(Fault::status(503).on_chunks()).await?;
     page.tab_to("link", VIEW_HISTORY).await?;
     page.press(&[Key::Enter]).await?;
     page.wait(
@@ -94,10 +120,57 @@ pub async fn chunk_failure_offers_retry(site: &Site, page: &mut Page) -> Result 
     if page.ask(&format!("exists('heading', {HISTORY:?})")).await? == true {
         return Err("the history showed although its code could not be fetched".into());
     }
-    switch(Fault::PASS).await?;
+    proxy.switch(Fault::PASS).await?;
     page.tab_to("button", "Retry").await?;
     page.press(&[Key::Enter]).await?;
     page.wait_for("heading", HISTORY).await?;
     page.expect_focus("heading", HISTORY, "Retry loaded the history")
         .await
+}
+
+pub async fn deep_link_asks_for_data_while_code_comes(site: &Site, page: &mut Page) -> Result {
+    println!("xtask: e2e: a deep link asks for its data while its code is on its way");
+    let proxy = Proxy::start(site)?;
+    let tenant = site.new_tenant("US").await?;
+    let api = site.api();
+    let admin = api.dev_token(&tenant, "admin").await?;
+    api.set_program(&tenant, &admin, "copilot", true).await?;
+    proxy
+        .switch(Fault::delay(CHUNK_DELAY_MS).on_chunks())
+        .await?;
+    page.session
+        .navigate(&format!("{}/history?dev_tenant={tenant}", proxy.proxy.url))
+        .await?;
+    page.wait_for("link", "View receipt").await?;
+    proxy.switch(Fault::PASS).await?;
+
+    let seen = proxy.seen().await?;
+    let code = seen
+        .iter()
+        .find(|s| s.path.starts_with("/split_history_screen"))
+        .ok_or("the history's code was not fetched as a chunk")?;
+    let history = format!("/api/v1/tenants/{tenant}/data-sharing/history");
+    let reads: Vec<&Seen> = seen
+        .iter()
+        .filter(|s| s.method == "GET" && s.path.split('?').next() == Some(history.as_str()))
+        .collect();
+    let [read] = reads.as_slice() else {
+        return Err(format!(
+            "the history was asked for {} times; the screen should take the answer asked for early",
+            reads.len()
+        ));
+    };
+    // The code was held back CHUNK_DELAY_MS: a read sent only once the code
+    // had come would start after the chunk's answer ended.
+    let ahead = code.ended_ms - read.started_ms;
+    println!(
+        "xtask: e2e: the history's data was asked for {ahead:.0} ms before its code arrived (held back {CHUNK_DELAY_MS} ms)"
+    );
+    if ahead < (CHUNK_DELAY_MS / 2) as f64 {
+        return Err(format!(
+            "the history's data was asked for only {ahead:.0} ms before its code arrived: \
+             the read waited for the code"
+        ));
+    }
+    Ok(())
 }

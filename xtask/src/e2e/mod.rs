@@ -15,7 +15,8 @@
 //! deletions are attested by the stores, shown overdue when late and
 //! certified (see `deletion.rs`).
 //!
-//! A screen whose code cannot be fetched offers Retry (see `chunks.rs`).
+//! A screen whose code cannot be fetched offers Retry, and a deep link asks
+//! for its data while its code is on its way (see `chunks.rs`).
 //! Every screen, in both languages and both themes, is audited by axe-core
 //! (see `audit.rs`).
 //!
@@ -76,6 +77,7 @@ async fn keyboard_flows(site: &Site, work: &Path) -> Result {
         evidence::downloads_verify_offline(site, &mut page, work).await?;
         deletion::deletion_is_attested_and_certified(site, &mut page, work).await?;
         chunks::chunk_failure_offers_retry(site, &mut page).await?;
+        chunks::deep_link_asks_for_data_while_code_comes(site, &mut page).await?;
         audit::every_screen_in_both_languages(site, &mut driver).await?;
         production::production_identity(&site.dist, &mut page, work).await
     }
