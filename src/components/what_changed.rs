@@ -5,7 +5,7 @@ use consent_core::tenant::CONSENT_SERVICE_ACTOR_ID;
 use consent_core::{document_changes, ActorRef, DataSharingDocument, ProgramId, Timestamp};
 use leptos::prelude::*;
 
-use crate::i18n::{change_phrase, same_local_day, use_i18n, I18n};
+use crate::i18n::{capitalized, change_phrase, same_local_day, use_i18n, I18n};
 use crate::state::now;
 
 /// The changes between the settings a draft was based on and the settings
@@ -96,15 +96,6 @@ pub fn who_changed(t: I18n, by: Option<&ActorRef>) -> String {
         Some(actor) if actor.id == CONSENT_SERVICE_ACTOR_ID => tr!(t, "consent-service"),
         Some(actor) if !actor.name.trim().is_empty() => actor.name.clone(),
         _ => tr!(t, "someone"),
-    }
-}
-
-/// The sentence with its first letter in upper case ("another administrator…").
-fn capitalized(sentence: &str) -> String {
-    let mut chars = sentence.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

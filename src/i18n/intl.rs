@@ -73,6 +73,29 @@ impl I18n {
     }
 }
 
+/// `text` in lower case, to match a search in any case. The browser maps
+/// the case (it knows Unicode), so the page's code carries no case tables.
+pub fn lowercase(text: &str) -> String {
+    #[cfg(target_arch = "wasm32")]
+    return String::from(js_sys::JsString::from(text).to_lower_case());
+    #[cfg(not(target_arch = "wasm32"))]
+    return text.to_lowercase();
+}
+
+/// `sentence` with its first letter in upper case ("another administrator…"),
+/// mapped by the browser as [`lowercase`] is.
+pub fn capitalized(sentence: &str) -> String {
+    let mut chars = sentence.chars();
+    let Some(first) = chars.next() else {
+        return String::new();
+    };
+    #[cfg(target_arch = "wasm32")]
+    let first = String::from(js_sys::JsString::from(first.to_string()).to_upper_case());
+    #[cfg(not(target_arch = "wasm32"))]
+    let first = first.to_uppercase().to_string();
+    first + chars.as_str()
+}
+
 /// Whether `a` and `b` fall on the same calendar day where the person is.
 pub fn same_local_day(a: Timestamp, b: Timestamp) -> bool {
     let day = |at: Timestamp| {

@@ -43,7 +43,7 @@ mod words;
 use language::{browser_languages, intern};
 
 pub use catalogue::{catalogue_ready, load_catalogue};
-pub use intl::same_local_day;
+pub use intl::{capitalized, lowercase, same_local_day};
 pub use language::{chosen_language, remember_language, Language};
 pub use words::{
     change_phrase, change_text, consent_status_key, error_text, event_type_key, role_key, yes_no,

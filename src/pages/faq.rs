@@ -8,7 +8,7 @@ use crate::components::fragment::follow_fragment;
 use crate::components::notice_view::section_text;
 use crate::components::{NoticeBlocks, ReadView, SearchBox};
 use crate::data::{ask_early, use_read, Read};
-use crate::i18n::use_i18n;
+use crate::i18n::{lowercase, use_i18n};
 use crate::routes::{self, use_ids, use_route_base, SETTINGS};
 
 /// The documents the FAQ shows, in order: one per program.
@@ -57,7 +57,7 @@ pub fn FaqPage(
     let texts = Memo::new(move |_| match faqs.value() {
         Some(documents) => documents
             .iter()
-            .flat_map(|d| d.sections.iter().map(|s| section_text(s).to_lowercase()))
+            .flat_map(|d| d.sections.iter().map(|s| lowercase(&section_text(s))))
             .collect::<Vec<_>>(),
         None => Vec::new(),
     });
@@ -129,14 +129,14 @@ fn FaqGroup(
     let texts: Vec<String> = document
         .sections
         .iter()
-        .map(|s| section_text(s).to_lowercase())
+        .map(|s| lowercase(&section_text(s)))
         .collect();
     let any_match = move || query.with(|q| texts.iter().any(|text| matches(q, text)));
     let questions = document
         .sections
         .into_iter()
         .map(|section| {
-            let text = section_text(&section).to_lowercase();
+            let text = lowercase(&section_text(&section));
             let link = base.href(&routes::faq_question(&section.id));
             view! {
                 <details
@@ -176,7 +176,7 @@ fn FaqGroup(
 fn matches(query: &str, text: &str) -> bool {
     query
         .split_whitespace()
-        .all(|word| text.contains(&word.to_lowercase()))
+        .all(|word| text.contains(&lowercase(word)))
 }
 
 #[cfg(test)]
@@ -185,6 +185,7 @@ mod tests {
 
     use super::matches;
     use crate::components::notice_view::section_text;
+    use crate::i18n::lowercase;
 
     // Guards the FAQ filter: every word must appear, in any case and order.
     #[test]
@@ -231,7 +232,7 @@ mod tests {
                 let found: Vec<&str> = document
                     .sections
                     .iter()
-                    .filter(|s| matches(word, &section_text(s).to_lowercase()))
+                    .filter(|s| matches(word, &lowercase(&section_text(s))))
                     .map(|s| s.id.as_str())
                     .collect();
                 let wanted: Vec<&str> = document

@@ -7,7 +7,7 @@ use leptos_router::components::Outlet;
 use crate::components::focus::row_id;
 use crate::components::{ReadTrouble, SearchBox, SlowRead};
 use crate::deletions::{progress_words, use_deletions, DeletionsRead};
-use crate::i18n::{use_i18n, I18n};
+use crate::i18n::{lowercase, use_i18n, I18n};
 use crate::routes::{self, use_ids, use_route_base};
 use crate::state::{now, use_settings, Loadable, ProgramStatus};
 
@@ -208,11 +208,11 @@ fn matches_search(t: I18n, program: ProgramId, query: &str) -> bool {
         tr!(t, "program-full-name", program = program.as_str()),
         tr!(t, "program-summary", program = program.as_str()),
     ]
-    .join(" ")
-    .to_lowercase();
+    .join(" ");
+    let haystack = lowercase(&haystack);
     query
         .split_whitespace()
-        .all(|word| haystack.contains(&word.to_lowercase()))
+        .all(|word| haystack.contains(&lowercase(word)))
 }
 
 #[cfg(test)]
