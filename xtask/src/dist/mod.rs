@@ -9,7 +9,8 @@
 //! wasm-opt comes from the npm package binaryen (`xtask/binaryen/`),
 //! not Debian's binaryen 108: 108 rewrites a module with two tables (the
 //! externref table wasm-bindgen adds) so that the export names the wrong
-//! table, and the built app fails at start in every browser.
+//! table, and the built app fails at start in every browser. esbuild,
+//! pinned in the same place, minifies the JS that wasm-bindgen writes.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,9 @@ pub use split::MAIN_MODULE as SPLIT_MAIN_MODULE;
 
 /// The binaryen release `xtask/binaryen/package-lock.json` pins.
 const BINARYEN_VERSION: &str = "132";
+
+/// The esbuild release `xtask/binaryen/package-lock.json` pins.
+const ESBUILD_VERSION: &str = "0.25.12";
 
 /// Files that are not worth a compressed copy (already compressed).
 const PRECOMPRESSED: [&str; 3] = ["br", "gz", "png"];
@@ -78,9 +82,9 @@ pub fn build_app(site: &Path) -> Result<Vec<AssetSize>> {
     // trunk's CSS first: the split build names its own files (its two JS
     // files after the whole build, which this renaming would undo).
     name_after_content(site)?;
-    let wasm_opt = wasm_opt()?;
+    let tools = release_tools()?;
     let flags: Vec<&str> = wasm_opt_flags.split_whitespace().collect();
-    split::build(site, &wasm_opt, &flags)?;
+    split::build(site, &tools, &flags)?;
     compress_assets(site)
 }
 
@@ -110,23 +114,40 @@ fn skipping_rust_link(index: &str) -> Result<(String, String)> {
     ))
 }
 
-/// The pinned wasm-opt (installed with npm when missing).
-fn wasm_opt() -> Result<PathBuf> {
+/// The release build's pinned npm tools.
+pub struct ReleaseTools {
+    /// binaryen's optimiser, run on every module.
+    pub wasm_opt: PathBuf,
+    /// Minifies the JS glue and the chunk loader.
+    pub esbuild: PathBuf,
+}
+
+/// The pinned wasm-opt and esbuild (installed with npm when missing).
+fn release_tools() -> Result<ReleaseTools> {
     let dir = workspace_root().join("xtask/binaryen");
-    let wasm_opt = dir.join("node_modules/.bin/wasm-opt");
-    let installed = |v: Option<String>| {
-        v.is_some_and(|line| line.contains(&format!("version {BINARYEN_VERSION} ")))
+    let tools = ReleaseTools {
+        wasm_opt: dir.join("node_modules/.bin/wasm-opt"),
+        esbuild: dir.join("node_modules/.bin/esbuild"),
     };
-    let path = wasm_opt.to_string_lossy().into_owned();
-    if !installed(first_line_of(&path, &["--version"])) {
-        crate::install::npm_ci(&dir, &format!("wasm-opt (binaryen {BINARYEN_VERSION})"))?;
-        if !installed(first_line_of(&path, &["--version"])) {
+    let installed = |tools: &ReleaseTools| {
+        let version = |tool: &Path| first_line_of(&tool.to_string_lossy(), &["--version"]);
+        version(&tools.wasm_opt)
+            .is_some_and(|line| line.contains(&format!("version {BINARYEN_VERSION} ")))
+            && version(&tools.esbuild).is_some_and(|line| line.trim() == ESBUILD_VERSION)
+    };
+    if !installed(&tools) {
+        crate::install::npm_ci(
+            &dir,
+            &format!("wasm-opt (binaryen {BINARYEN_VERSION}) and esbuild {ESBUILD_VERSION}"),
+        )?;
+        if !installed(&tools) {
             return Err(format!(
-                "{path} is not binaryen {BINARYEN_VERSION} after npm ci"
+                "{} is not binaryen {BINARYEN_VERSION} and esbuild {ESBUILD_VERSION} after npm ci",
+                dir.display()
             ));
         }
     }
-    Ok(wasm_opt)
+    Ok(tools)
 }
 
 /// Renames trunk's hashed assets after a hash of their final bytes, and
@@ -332,14 +353,18 @@ mod tests {
         assert!(skipping_rust_link("<html></html>").is_err());
     }
 
-    // Guards that the version dist checks for is the one the lock file installs.
+    // Guards that the versions dist checks for are the ones the lock file installs.
     #[test]
-    fn binaryen_version_matches_the_lock_file() {
+    fn release_tool_versions_match_the_lock_file() {
         let lock =
             std::fs::read_to_string(workspace_root().join("xtask/binaryen/package-lock.json"))
                 .unwrap();
         assert!(
             lock.contains(&format!("\"version\": \"{BINARYEN_VERSION}.0.0\"")),
+            "{lock}"
+        );
+        assert!(
+            lock.contains(&format!("\"version\": \"{ESBUILD_VERSION}\"")),
             "{lock}"
         );
     }

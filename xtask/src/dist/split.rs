@@ -9,7 +9,7 @@
 //!    and `__wasm_split.js`, the loader the main module imports;
 //! 3. wasm-bindgen (the pinned CLI) writes the JS glue of the main module,
 //!    keeping the exports the chunks link against;
-//! 4. wasm-opt shrinks every module;
+//! 4. wasm-opt shrinks every module, esbuild the two JS files;
 //! 5. every file is named after its content and the page's `index.html`
 //!    preloads the main module and its loader and starts the app.
 
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use base64::Engine as _;
 use sha2::{Digest, Sha256, Sha384};
 
-use super::write;
+use super::{write, ReleaseTools};
 use crate::shell::{command, run, workspace_root, Result};
 
 /// The app's name in its built files (`tenant-settings-<hash>.js`).
@@ -35,8 +35,8 @@ const WORK_DIR: &str = "target/split";
 pub const MAIN_MODULE: &str = "target/split/main.wasm";
 
 /// Builds the split app and writes it into `site` beside trunk's HTML and CSS;
-/// `wasm_opt` is the pinned wasm-opt, `wasm_opt_flags` its features.
-pub fn build(site: &Path, wasm_opt: &Path, wasm_opt_flags: &[&str]) -> Result {
+/// `wasm_opt_flags` are the features wasm-opt is to allow.
+pub fn build(site: &Path, tools: &ReleaseTools, wasm_opt_flags: &[&str]) -> Result {
     let mut cargo = command(
         "cargo",
         &[
@@ -54,10 +54,16 @@ pub fn build(site: &Path, wasm_opt: &Path, wasm_opt_flags: &[&str]) -> Result {
         ],
     );
     // Leptos's type-erased views: smaller code for the same page. Only the
-    // release wasm build sees the flag (trunk serve and the tests build debug).
+    // release wasm build sees the flags (trunk serve and the tests build debug).
+    let mut flags = vec!["--cfg erase_components".to_owned()];
+    // Panic messages name source files; from the crate's folder on, not
+    // from where this machine keeps them (shorter, and no build paths shipped).
+    for prefix in source_prefixes() {
+        flags.push(format!("--remap-path-prefix={}=", prefix.display()));
+    }
     cargo.env(
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
-        "--cfg erase_components",
+        flags.join(" "),
     );
     run(cargo)?;
     let linked =
@@ -106,10 +112,54 @@ pub fn build(site: &Path, wasm_opt: &Path, wasm_opt_flags: &[&str]) -> Result {
         let mut args = vec!["-Oz"];
         args.extend_from_slice(wasm_opt_flags);
         args.extend_from_slice(&[&module, "-o", &module]);
-        run(command(&wasm_opt.to_string_lossy(), &args))?;
+        run(command(&tools.wasm_opt.to_string_lossy(), &args))?;
     }
 
-    name_and_place(&work, &main_wasm, &split.split_modules, site)
+    name_and_place(
+        &work,
+        &main_wasm,
+        &split.split_modules,
+        site,
+        &tools.esbuild,
+    )
+}
+
+/// Where the app's sources and its dependencies' sources live on this
+/// machine: the workspace and each crate registry's source folder.
+fn source_prefixes() -> Vec<PathBuf> {
+    let mut prefixes = vec![workspace_root().join("")];
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| Path::new(&home).join(".cargo")));
+    if let Some(cargo_home) = cargo_home {
+        let registries = std::fs::read_dir(cargo_home.join("registry/src"))
+            .into_iter()
+            .flatten();
+        prefixes.extend(registries.flatten().map(|entry| entry.path().join("")));
+    }
+    prefixes
+}
+
+/// `text`, the JS file `name`, minified by esbuild (names kept where other
+/// modules see them: exports, imports and their sources).
+fn minified(esbuild: &Path, work: &Path, name: &str, text: &str) -> Result<String> {
+    let source = work.join(format!("full-{name}"));
+    let out = work.join(format!("min-{name}"));
+    write(&source, text.as_bytes())?;
+    run(command(
+        &esbuild.to_string_lossy(),
+        &[
+            &source.to_string_lossy(),
+            "--minify",
+            "--format=esm",
+            "--log-level=warning",
+            // wasm-bindgen keys one import object by the loader's name once
+            // per split point: the same module each time, so no harm.
+            "--log-override:duplicate-object-key=silent",
+            &format!("--outfile={}", out.display()),
+        ],
+    ))?;
+    read_text(&out)
 }
 
 /// Copies the split build into `site`, every file named after its content.
@@ -118,7 +168,13 @@ pub fn build(site: &Path, wasm_opt: &Path, wasm_opt_flags: &[&str]) -> Result {
 /// JS files name each other (the entry imports the loader, the loader
 /// imports `initSync` from the entry), so both take the hash of the whole
 /// build instead: still a new name whenever any byte changes.
-fn name_and_place(work: &Path, main_wasm: &Path, chunks: &[PathBuf], site: &Path) -> Result {
+fn name_and_place(
+    work: &Path,
+    main_wasm: &Path,
+    chunks: &[PathBuf],
+    site: &Path,
+    esbuild: &Path,
+) -> Result {
     let mut loader_js = read_text(&work.join(LOADER))?;
     let mut entry_js = read_text(&work.join(format!("{APP}.js")))?;
     let main_bytes = read(main_wasm)?;
@@ -167,6 +223,10 @@ fn name_and_place(work: &Path, main_wasm: &Path, chunks: &[PathBuf], site: &Path
         &format!("'{main_name}'"),
     )?;
 
+    // Minified last, once every name is in place: the names above are of
+    // the readable files, which is all the hash must follow.
+    let loader_js = minified(esbuild, work, &loader_name, &loader_js)?;
+    let entry_js = minified(esbuild, work, &entry_name, &entry_js)?;
     write(&site.join(&main_name), &main_bytes)?;
     write(&site.join(&loader_name), loader_js.as_bytes())?;
     write(&site.join(&entry_name), entry_js.as_bytes())?;
