@@ -17,12 +17,18 @@ pub const SCHEMA_RETENTION_MONTHS: u32 = 12;
 pub struct PendingDeletion {
     /// When the tenant opted out.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub requested_at: Timestamp,
     /// Shared data is deleted by then (Marketing: marketing and query data purged).
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub due_by: Timestamp,
     /// Marketing only: the latest moment schema copies may still exist.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "crate::instant::rfc3339_option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub schema_due_by: Option<Timestamp>,
 }

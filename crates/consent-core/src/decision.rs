@@ -111,7 +111,11 @@ pub struct DataUseDecision {
     pub allowed: bool,
     pub reason: DecisionReason,
     /// `opted_out`: shared data is deleted by then.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        with = "crate::instant::rfc3339_option",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub deletion_due_by: Option<Timestamp>,
     /// Marketing only: may the vendor contact the system administrator.
@@ -121,6 +125,7 @@ pub struct DataUseDecision {
     pub version: i64,
     /// When the program's state last changed; `null` if never.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339_option", default)]
     pub since: Option<Timestamp>,
     /// The receipt of the event that made this state; `null` if none.
     pub receipt_id: Option<String>,
@@ -130,6 +135,7 @@ pub struct DataUseDecision {
     pub notices: Vec<NoticeRef>,
     /// When this answer was decided (the instant asked for, with `at`).
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub evaluated_at: Timestamp,
 }
 

@@ -237,6 +237,7 @@ impl ObligationStatus {
 pub struct AttestationRequest {
     /// When the deletion finished: not in the future, not before the opt-out.
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub completed_at: Timestamp,
     /// How many items were deleted (0 when the store held none).
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
@@ -296,6 +297,7 @@ impl AttestationRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attestation {
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub completed_at: Timestamp,
     pub items_deleted: u64,
     pub method: String,
@@ -303,6 +305,7 @@ pub struct Attestation {
     /// The client that attested.
     pub attested_by: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub attested_at: Timestamp,
     /// The `deletion_attested` event in the tenant's history.
     pub event_id: String,
@@ -320,6 +323,7 @@ pub struct DeletionObligation {
     pub program: ProgramId,
     pub opt_out_event_id: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub due_by: Timestamp,
     pub status: ObligationStatus,
     pub attestation: Option<Attestation>,
@@ -332,6 +336,7 @@ pub struct OptOutDeletions {
     pub event_id: String,
     pub program: ProgramId,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub at: Timestamp,
     pub obligations: Vec<DeletionObligation>,
 }
@@ -372,6 +377,7 @@ pub struct CertifiedDeletion {
     pub name: String,
     pub categories: Vec<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub due_by: Timestamp,
     pub attestation: Attestation,
 }
@@ -386,11 +392,13 @@ pub struct DeletionCertificate {
     pub program: ProgramId,
     pub opt_out_event_id: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub opted_out_at: Timestamp,
     pub deletions: Vec<CertifiedDeletion>,
     /// What stays on purpose, in words ("the consent history and receipts").
     pub kept: Vec<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub issued_at: Timestamp,
 }
 

@@ -41,6 +41,7 @@ impl From<&ProgramRecord> for ProgramState {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConsentEvent {
     pub id: String,
+    #[serde(with = "crate::instant::rfc3339")]
     pub at: DateTime<Utc>,
     /// Who made the change; the consent service itself (id `system`, no
     /// roles) for a completed deletion.
@@ -96,6 +97,7 @@ pub struct DeletionDetail {
     pub store_name: String,
     pub opt_out_event_id: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub due_by: Timestamp,
     /// `deletion_attested`: what the store said.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -12,6 +12,7 @@ pub mod deadline;
 pub mod decision;
 pub mod deletion;
 pub mod facts;
+pub mod instant;
 pub mod language;
 pub mod ledger;
 pub mod notice;

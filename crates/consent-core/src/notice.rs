@@ -119,6 +119,7 @@ pub struct NoticeDocument {
     #[serde(default)]
     pub sha256: String,
     /// The date from which this version applies (`YYYY-MM-DD`).
+    #[serde(with = "crate::instant::date")]
     pub effective_date: chrono::NaiveDate,
     /// BCP 47 language tag of the text (`en`, `de`).
     pub language: String,
@@ -140,6 +141,7 @@ pub struct NoticeVersionSummary {
     pub version: u32,
     pub sha256: String,
     /// The date from which this version applies (`YYYY-MM-DD`).
+    #[serde(with = "crate::instant::date")]
     pub effective_date: chrono::NaiveDate,
     pub title: String,
     /// Whether accepting an earlier version no longer suffices.

@@ -30,6 +30,7 @@ pub struct ConsentReceipt {
     /// The history event this receipt was issued for.
     pub event_id: String,
     /// When the receipt was issued (the event's time).
+    #[serde(with = "crate::instant::rfc3339")]
     pub issued_at: DateTime<Utc>,
     /// Whose consent: the tenant.
     pub principal: Tenant,
@@ -68,6 +69,7 @@ pub struct ReceiptEvent {
     pub kind: ReceiptEventType,
     /// The history's name for the change.
     pub action: ConsentAction,
+    #[serde(with = "crate::instant::rfc3339")]
     pub time: DateTime<Utc>,
 }
 

@@ -28,6 +28,7 @@ pub struct ProgramRecord {
     /// Marketing only; `None` for programs without the preference.
     pub contact_allowed: Option<bool>,
     pub accepted_notices: Vec<NoticeRef>,
+    #[serde(with = "crate::instant::rfc3339_option", default)]
     pub updated_at: Option<Timestamp>,
     pub updated_by: Option<ActorRef>,
     pub pending_deletion: Option<PendingDeletion>,

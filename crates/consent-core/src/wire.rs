@@ -74,6 +74,7 @@ pub struct ProgramView {
     /// On, but a notice changed materially since it was accepted.
     pub reconsent_required: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339_option", default)]
     pub updated_at: Option<Timestamp>,
     pub updated_by: Option<ActorRef>,
     /// After an opt-out, until the deletion deadline passes.
@@ -357,6 +358,7 @@ pub struct ProgramPropagation {
     /// The latest change: its event in the history.
     pub event_id: String,
     #[cfg_attr(feature = "openapi", schema(value_type = String, format = DateTime))]
+    #[serde(with = "crate::instant::rfc3339")]
     pub at: Timestamp,
     /// Systems the change was announced to.
     pub connected: u32,

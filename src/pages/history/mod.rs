@@ -38,8 +38,7 @@ fn shown_moment() -> Memo<Option<Timestamp>> {
     Memo::new(move |_| {
         query.with(|q| {
             q.get("at")
-                .and_then(|at| chrono::DateTime::parse_from_rfc3339(&at).ok())
-                .map(|at| at.with_timezone(&chrono::Utc))
+                .and_then(|at| consent_core::instant::parse_instant(&at))
         })
     })
 }
