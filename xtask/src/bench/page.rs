@@ -137,6 +137,14 @@ fn contributors(module: &Path) -> Result<Vec<(String, u64)>> {
 /// segment, or of `<T as Trait>` the type's.
 fn crate_of(mangled: &str) -> String {
     let name = format!("{:#}", rustc_demangle::demangle(mangled));
+    // `<T as tachys::view::Render>::build`: a blanket impl over a type
+    // parameter is the trait's code, so it counts under the trait's crate.
+    let blanket = name
+        .strip_prefix('<')
+        .and_then(|rest| rest.split_once(" as "))
+        .filter(|(implementor, _)| !implementor.contains([':', '<', '&', '(', '[']))
+        .map(|(_, trait_path)| trait_path);
+    let name = blanket.unwrap_or(&name);
     let name = name
         .trim_start_matches(['<', '&', '*'])
         .trim_start_matches("mut ");
@@ -241,5 +249,9 @@ mod tests {
             "serde_json"
         );
         assert_eq!(crate_of("memcpy"), "memcpy");
+        assert_eq!(
+            crate_of("_ZN53_$LT$T$u20$as$u20$tachys..view..any_view..IntoAny$GT$8into_any17h0123456789abcdefE"),
+            "tachys"
+        );
     }
 }
