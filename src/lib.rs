@@ -245,6 +245,11 @@ pub fn App(
     } else {
         fetch_catalogue();
     }
+    // The routes wait for the catalogue; a deep link's screen code need not.
+    #[cfg(feature = "split")]
+    if let Some(path) = path_under(&router_base) {
+        crate::screens::preload_screen_at(&path);
+    }
     // A new language rebuilds the page's views; the settings, drafts and
     // session live above, so nothing unsaved is lost.
     let page = move || {
@@ -315,6 +320,15 @@ pub fn App(
             {page}
         </div>
     }
+}
+
+/// The page's path under the route base `base` (`""` for the site root);
+/// `None` when the page is elsewhere.
+#[cfg(feature = "split")]
+fn path_under(base: &str) -> Option<String> {
+    let path = web_sys::window()?.location().pathname().ok()?;
+    let rest = path.strip_prefix(base)?;
+    (rest.is_empty() || rest.starts_with('/')).then(|| rest.to_owned())
 }
 
 /// Whether the shown language's catalogue is here (the split build fetches it).

@@ -40,11 +40,12 @@ impl From<leptos::wasm_split::SplitLoaderError> for ChunkMissing {
 
 /// `fn name(screen: Data) -> AnyView { … }` whose body lives in the chunk
 /// `chunk` of the split build; called as `name(screen).await`, it answers
-/// `Err(ChunkMissing)` when that chunk cannot be fetched.
+/// `Err(ChunkMissing)` when that chunk cannot be fetched. `preload().await`
+/// fetches the chunk without building anything (split build only).
 macro_rules! in_chunk {
-    ($chunk:ident: fn $name:ident($screen:ident: $data:ty) -> AnyView $body:block) => {
+    ($chunk:ident, $preload:ident: fn $name:ident($screen:ident: $data:ty) -> AnyView $body:block) => {
         #[cfg(feature = "split")]
-        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible)]
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, fallible, preload($preload))]
         fn $name($screen: $data) -> Result<AnyView, ChunkMissing> {
             Ok($body)
         }
@@ -162,12 +163,12 @@ enum Attempt {
 /// A screen's route: `data` asks for the screen's first answers, `view`
 /// builds the screen (whose reads take those answers) with code from `chunk`.
 macro_rules! lazy_screen {
-    ($(#[$doc:meta])* $screen:ident, $(early: $early:expr,)? in $chunk:ident, $view:expr) => {
+    ($(#[$doc:meta])* $screen:ident, $(early: $early:expr,)? in $chunk:ident (preload $preload:ident), $view:expr) => {
         $(#[$doc])*
         #[derive(Clone, Copy)]
         pub struct $screen;
 
-        in_chunk!($chunk: fn $chunk(_screen: $screen) -> AnyView {
+        in_chunk!($chunk, $preload: fn $chunk(_screen: $screen) -> AnyView {
             $view.into_any()
         });
 
@@ -187,36 +188,76 @@ macro_rules! lazy_screen {
 lazy_screen!(
     /// `/settings/<setting>`: a setting's panel over the list (its data is
     /// the settings, which the app reads from the start).
-    PanelScreen, in panel_screen,
+    PanelScreen, in panel_screen (preload preload_panel),
     view! { <SettingPanel /> }
 );
 
 lazy_screen!(
     /// `/faq`: both programs' questions.
-    FaqScreen, early: ask_faqs_early(), in faq_screen,
+    FaqScreen, early: ask_faqs_early(), in faq_screen (preload preload_faq),
     view! { <FaqPage faqs=read_faqs() /> }
 );
 
 lazy_screen!(
     /// `/notices/<id>` and `/notices/<id>/versions/<n>`: a notice in full.
-    NoticeScreen, early: ask_notice_early(), in notice_screen,
+    NoticeScreen, early: ask_notice_early(), in notice_screen (preload preload_notice),
     view! { <NoticePage notice=read_notice() /> }
 );
 
 lazy_screen!(
     /// `/history`: the consent history.
-    HistoryScreen, early: ask_history_early(), in history_screen,
+    HistoryScreen, early: ask_history_early(), in history_screen (preload preload_history),
     view! { <HistoryView first=read_history() /> }
 );
 
 lazy_screen!(
     /// `/history/receipts/<id>`: one receipt.
-    ReceiptScreen, early: ask_receipt_early(), in receipt_screen,
+    ReceiptScreen, early: ask_receipt_early(), in receipt_screen (preload preload_receipt),
     view! { <ReceiptPage issued=read_receipt() /> }
 );
 
 lazy_screen!(
     /// `/history/deletions/<event>`: an opt-out's deletion certificate.
-    CertificateScreen, early: ask_certificate_early(), in certificate_screen,
+    CertificateScreen, early: ask_certificate_early(), in certificate_screen (preload preload_certificate),
     view! { <CertificatePage certificate=read_certificate() /> }
 );
+
+/// Starts fetching the code of the screen at `path` (the address under the
+/// route base), if it is a lazy one.
+///
+/// The routes only exist once the shown language's catalogue is here; a
+/// deep link would otherwise fetch its screen's code only after the
+/// catalogue, one after the other. Asked at start, both travel together.
+/// A path no screen matches fetches nothing; the router (whose paths in
+/// `App` these mirror) decides what is shown.
+#[cfg(feature = "split")]
+pub fn preload_screen_at(path: &str) {
+    use consent_core::routes::{
+        DELETIONS, FAQ, HISTORY, NOTICES, NOTICE_VERSION, RECEIPTS, SETTINGS,
+    };
+
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let Some((first, rest)) = segments.split_first() else {
+        return;
+    };
+    match (format!("/{first}").as_str(), rest) {
+        (SETTINGS, [_setting]) => fetch_early(preload_panel()),
+        (HISTORY, []) => fetch_early(preload_history()),
+        (HISTORY, [RECEIPTS, _]) => fetch_early(preload_receipt()),
+        (HISTORY, [DELETIONS, _]) => fetch_early(preload_certificate()),
+        (FAQ, []) => fetch_early(preload_faq()),
+        (NOTICES, [_] | [_, NOTICE_VERSION, _]) => fetch_early(preload_notice()),
+        _ => {}
+    }
+}
+
+/// Runs a chunk's preload; a failure is the screen's to show (with its
+/// Retry) when the screen is built.
+#[cfg(feature = "split")]
+fn fetch_early(
+    preload: impl Future<Output = Result<(), leptos::wasm_split::SplitLoaderError>> + 'static,
+) {
+    leptos::task::spawn_local(async {
+        let _ = preload.await;
+    });
+}

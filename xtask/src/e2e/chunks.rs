@@ -129,7 +129,9 @@ pub async fn chunk_failure_offers_retry(site: &Site, page: &mut Page) -> Result 
 }
 
 pub async fn deep_link_asks_for_data_while_code_comes(site: &Site, page: &mut Page) -> Result {
-    println!("xtask: e2e: a deep link asks for its data while its code is on its way");
+    println!(
+        "xtask: e2e: a deep link asks for its data and its code while the words are on their way"
+    );
     let proxy = Proxy::start(site)?;
     let tenant = site.new_tenant("US").await?;
     let api = site.api();
@@ -170,6 +172,31 @@ pub async fn deep_link_asks_for_data_while_code_comes(site: &Site, page: &mut Pa
         return Err(format!(
             "the history's data was asked for only {ahead:.0} ms before its code arrived: \
              the read waited for the code"
+        ));
+    }
+    // The words were held back as long: code asked for only once the routes
+    // exist (after the words) would be asked for after the words arrived.
+    // The page's own timings: the proxy sees a request only once the
+    // browser has a connection free for it.
+    let alongside = page
+        .session
+        .execute(
+            r#"const entries = performance.getEntriesByType("resource");
+               const code = entries.find((e) => /split_history_screen/.test(e.name));
+               const words = entries.find((e) => /split_catalogue_/.test(e.name));
+               return code && words ? words.responseEnd - code.startTime : null;"#,
+            serde_json::Value::Null,
+        )
+        .await?
+        .as_f64()
+        .ok_or("the page did not fetch both the history's code and the words")?;
+    println!(
+        "xtask: e2e: the history's code was asked for {alongside:.0} ms before the words arrived"
+    );
+    if alongside < (CHUNK_DELAY_MS / 2) as f64 {
+        return Err(format!(
+            "the history's code was asked for only {alongside:.0} ms before the words arrived: \
+             it waited for them"
         ));
     }
     Ok(())
