@@ -58,8 +58,12 @@ pub fn build(site: &Path, tools: &ReleaseTools, wasm_opt_flags: &[&str]) -> Resu
     let mut flags = vec!["--cfg erase_components".to_owned()];
     // Panic messages name source files; from the crate's folder on, not
     // from where this machine keeps them (shorter, and no build paths shipped).
+    // The variable splits on spaces, so a folder with one keeps its full path.
     for prefix in source_prefixes() {
-        flags.push(format!("--remap-path-prefix={}=", prefix.display()));
+        let prefix = prefix.to_string_lossy();
+        if !prefix.contains(char::is_whitespace) {
+            flags.push(format!("--remap-path-prefix={prefix}="));
+        }
     }
     cargo.env(
         "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
