@@ -44,13 +44,13 @@ impl I18n {
     /// Formats the time of day of `at` in the person's time zone ("10:42 AM").
     pub fn time(self, at: Timestamp) -> String {
         self.intl_format(at, &[("timeStyle", "short")])
-            .unwrap_or_else(|| at.format("%H:%M UTC").to_string())
+            .unwrap_or_else(|| format!("{} UTC", clock(at)))
     }
 
     /// Formats the date and time of `at`, to the minute ("Nov 21, 2026, 10:42 AM").
     pub fn date_time_short(self, at: Timestamp) -> String {
         self.intl_format(at, &[("dateStyle", "medium"), ("timeStyle", "short")])
-            .unwrap_or_else(|| at.format("%Y-%m-%d %H:%M UTC").to_string())
+            .unwrap_or_else(|| format!("{} {} UTC", at.date_naive(), clock(at)))
     }
 
     /// Formats a calendar date (a notice's effective date). It names a day,
@@ -71,6 +71,14 @@ impl I18n {
             .ok()
             .and_then(|s| s.as_string())
     }
+}
+
+/// The hour and minute of `at` in UTC ("09:30"), for the fallbacks above;
+/// written by hand because chrono's `format` brings its whole `strftime`
+/// interpreter into the page.
+pub(super) fn clock(at: Timestamp) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}", at.hour(), at.minute())
 }
 
 /// `text` in lower case, to match a search in any case. The browser maps

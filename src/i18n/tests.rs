@@ -83,3 +83,16 @@ fn languages_are_negotiated_by_their_primary_subtag() {
     assert_eq!(Language::negotiate(["EN_gb"]), Some(Language::English));
     assert_eq!(Language::negotiate(["fr", "it"]), None);
 }
+
+#[test]
+fn the_clock_without_intl_reads_as_chrono_would_write_it() {
+    use chrono::{TimeZone, Utc};
+    for (hour, minute, second) in [(0, 0, 0), (9, 5, 59), (12, 30, 1), (23, 59, 59)] {
+        let at = Utc
+            .with_ymd_and_hms(2026, 11, 21, hour, minute, second)
+            .unwrap();
+        assert_eq!(super::intl::clock(at), at.format("%H:%M").to_string());
+    }
+    let at = Utc.with_ymd_and_hms(2026, 2, 3, 7, 4, 0).unwrap();
+    assert_eq!(super::intl::clock(at), "07:04");
+}

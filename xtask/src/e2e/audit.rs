@@ -1,7 +1,8 @@
 //! The split release build, audited as a person with assistive technology
 //! meets it: every screen, in English and in German, in the light and the
 //! dark theme, each checked by axe-core for the rules the browser tests
-//! audit the unsplit build with (WCAG 2.0–2.2 A and AA, best practices).
+//! audit the unsplit build with (WCAG 2.0–2.2 A and AA, best practices),
+//! and the Language select lined up with the page's right edge.
 //!
 //! The language is changed with the page's own Language select, by
 //! keyboard. Each language's words are a chunk of their own: a page in
@@ -44,6 +45,16 @@ const CATALOGUES_FETCHED: &str = r#"
 return [...new Set(performance.getEntriesByType("resource")
   .map((r) => (r.name.match(/split_catalogue_([a-z]+)/) || [])[1])
   .filter(Boolean))];
+"#;
+
+/// How far the Language select's right edge is from the right edge of the
+/// page's content beneath it, in px; `null` where either is missing.
+const SWITCH_OFF_LINE: &str = r#"
+const select = document.querySelector(".ts-language select");
+const page = document.querySelector(".ts-page");
+if (!select || !page) return null;
+const content = page.getBoundingClientRect().right - parseFloat(getComputedStyle(page).paddingRight);
+return content - select.getBoundingClientRect().right;
 "#;
 
 /// One screen: a name for the findings, its address, and a CSS selector
@@ -172,7 +183,8 @@ pub async fn every_screen_in_both_languages(site: &Site, driver: &mut ChromeDriv
     outcome
 }
 
-/// Opens `screen`, waits for its data and answers axe's violations and passes.
+/// Opens `screen`, waits for its data, checks the Language select lines up
+/// with the page, and answers axe's violations and passes.
 async fn audit(page: &mut Page, site: &Site, screen: &Screen) -> Result<(Vec<String>, u64)> {
     page.session
         .navigate(&format!("{}{}", site.url, screen.path))
@@ -183,6 +195,13 @@ async fn audit(page: &mut Page, site: &Site, screen: &Screen) -> Result<(Vec<Str
             &format!("document.querySelector({}) !== null", json!(screen.ready)),
         )
         .await?;
+    let off_line = page.session.execute(SWITCH_OFF_LINE, Value::Null).await?;
+    if let Some(gap) = off_line.as_f64().filter(|gap| gap.abs() > 1.0) {
+        return Err(format!(
+            "on the {}, the Language select ends {gap:.0} px away from the page's right edge",
+            screen.name
+        ));
+    }
     let found = page
         .session
         .execute_async(AXE, json!([AUDITED_TAGS.lines().collect::<Vec<_>>()]))

@@ -8,7 +8,8 @@
 //!
 //! Code that is slow to come: with every chunk held back, a deep link to
 //! the history asks for its data while its code is still on its way, and
-//! asks once (the screen's read takes the answer already coming).
+//! asks once (the screen's read takes the answer already coming). Nothing
+//! it asks for is missing, the browser's own ask for an icon included.
 
 use fault_vocabulary::{is_chunk_path, paths, Fault, Seen};
 use thirtyfour::Key;
@@ -147,6 +148,18 @@ pub async fn deep_link_asks_for_data_while_code_comes(site: &Site, page: &mut Pa
     proxy.switch(Fault::PASS).await?;
 
     let seen = proxy.seen().await?;
+    // A cold load asks for nothing the site lacks (a browser asks for an
+    // icon on its own, `/favicon.ico`, unless the page names one).
+    let missing: Vec<&str> = seen
+        .iter()
+        .filter(|s| s.status == 404)
+        .map(|s| s.path.as_str())
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "a cold deep link asked for what is not there: {missing:?}"
+        ));
+    }
     let code = seen
         .iter()
         .find(|s| s.path.starts_with("/split_history_screen"))
