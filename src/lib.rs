@@ -40,7 +40,8 @@ use crate::components::focus::focus_by_id;
 use crate::draft::Drafts;
 use crate::host::HostEvents;
 use crate::i18n::{
-    catalogue_ready, load_catalogue, remember_language, role_key, use_i18n, I18n, Language,
+    load_catalogue, remember_language, role_key, use_i18n, CatalogueState, I18n, Language,
+    ShownCatalogue,
 };
 use crate::notices::ShownLanguages;
 use crate::pages::{NotFound, SettingsPage};
@@ -229,47 +230,38 @@ pub fn App(
     let router_base = base_path.trim_end_matches('/').to_owned();
     let link_base = router_base.clone();
     let i18n = RwSignal::new(I18n::choose(locale.as_deref()));
-    let catalogue = RwSignal::new(CatalogueState::Loading);
-    let fetch_catalogue = move || {
-        let language = i18n.get_untracked().language();
-        catalogue.set(CatalogueState::Loading);
-        leptos::task::spawn_local(async move {
-            catalogue.set(match load_catalogue(language).await {
-                Ok(()) => CatalogueState::Ready,
-                Err(_) => CatalogueState::Failed,
-            });
-        });
-    };
-    if catalogue_ready(i18n.get_untracked().language()) {
-        catalogue.set(CatalogueState::Ready);
-    } else {
-        fetch_catalogue();
-    }
-    // The routes wait for the catalogue; a deep link's screen code need not.
-    #[cfg(feature = "split")]
-    if let Some(path) = path_under(&router_base) {
-        crate::screens::preload_screen_at(&path);
-    }
-    // A new language rebuilds the page's views; the settings, drafts and
-    // session live above, so nothing unsaved is lost.
-    let page = move || {
-        match catalogue.get() {
-            CatalogueState::Ready => {}
-            CatalogueState::Loading => return ().into_any(),
-            CatalogueState::Failed => {
-                return view! { <CatalogueFailed retry=fetch_catalogue /> }.into_any();
-            }
+    let catalogue = ShownCatalogue::start(i18n);
+    provide_context(catalogue);
+    // Above the routes, what says the catalogue failed (in place of the
+    // whole page), else the banner and the switch once there are words.
+    let chrome = move || match catalogue.state() {
+        CatalogueState::Loading => ().into_any(),
+        CatalogueState::Failed => {
+            view! { <CatalogueFailed retry=move || catalogue.fetch() /> }.into_any()
         }
-        let current = i18n.get();
-        provide_context(current);
-        let router_base = router_base.clone();
+        CatalogueState::Ready => {
+            provide_context(i18n.get());
+            view! {
+                <DevIdentityBanner />
+                {language_switch.then(|| view! { <LanguageSwitch i18n /> })}
+            }
+            .into_any()
+        }
+    };
+    // The routes exist from the start, before the words: a deep link's
+    // screen asks for its code and its data at once, and each screen is
+    // built once the words are here too. A new language rebuilds the
+    // screens; the settings, drafts and session live above, so nothing
+    // unsaved is lost.
+    let routes = move || {
+        provide_context(i18n.get());
         view! {
-            <DevIdentityBanner />
-            {language_switch.then(|| view! { <LanguageSwitch i18n /> })}
-            <Router base=router_base>
-                <Routes fallback=NotFound>
+                <Routes fallback=|| view! { <WhenWorded><NotFound /></WhenWorded> }>
                     <Route path=path!("/") view=ToSettings />
-                    <ParentRoute path=StaticSegment(segment(SETTINGS)) view=SettingsPage>
+                    <ParentRoute
+                        path=StaticSegment(segment(SETTINGS))
+                        view=|| view! { <WhenWorded><SettingsPage /></WhenWorded> }
+                    >
                         <Route path=path!("") view=|| () />
                         <Route path=path!(":setting") view={Lazy::<PanelScreen>::new()} />
                     </ParentRoute>
@@ -305,9 +297,7 @@ pub fn App(
                         view={Lazy::<NoticeScreen>::new()}
                     />
                 </Routes>
-            </Router>
         }
-        .into_any()
     };
     view! {
         <div
@@ -317,26 +307,18 @@ pub fn App(
             node_ref=root
             on:click=move |event| host.on_click(&link_base, &event)
         >
-            {page}
+            {chrome}
+            <Router base=router_base>{routes}</Router>
         </div>
     }
 }
 
-/// The page's path under the route base `base` (`""` for the site root);
-/// `None` when the page is elsewhere.
-#[cfg(feature = "split")]
-fn path_under(base: &str) -> Option<String> {
-    let path = web_sys::window()?.location().pathname().ok()?;
-    let rest = path.strip_prefix(base)?;
-    (rest.is_empty() || rest.starts_with('/')).then(|| rest.to_owned())
-}
-
-/// Whether the shown language's catalogue is here (the split build fetches it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CatalogueState {
-    Loading,
-    Ready,
-    Failed,
+/// `children` once the shown language's words are here (a lazy screen
+/// waits for them itself).
+#[component]
+fn WhenWorded(children: ChildrenFn) -> impl IntoView {
+    let catalogue = expect_context::<ShownCatalogue>();
+    move || (catalogue.state() == CatalogueState::Ready).then(|| children())
 }
 
 /// The catalogue itself could not be fetched, so this one sentence is

@@ -1,13 +1,15 @@
 //! Every screen but the settings list, as a route whose view code loads on
 //! first use.
 //!
-//! Each screen is a [`LazyRoute`]: `data` runs in the main module the moment
-//! the address is known and asks for the screen's first answers (see
-//! `crate::api::early`); `view` builds the screen, reads included, with code
-//! that the release build (`cargo xtask dist`, feature `split`) moves into a
-//! chunk of its own. The screen's reads take the answers already coming, so
+//! Each screen is a [`LazyRoute`]: `data` and `preload` run in the main
+//! module the moment the address is known (the routes exist before the
+//! page's words arrive); `data` asks for the screen's first answers (see
+//! `crate::api::early`), `preload` for its code. `view` builds the screen
+//! once the words are here, reads included, with code that the release
+//! build (`cargo xtask dist`, feature `split`) moves into a chunk of its
+//! own. The screen's reads take the answers already coming, so the words,
 //! the chunk and the data travel side by side and a deep link waits for the
-//! slower of the two, never for one after the other. Keeping the reads (and
+//! slowest of them, never for one after another. Keeping the reads (and
 //! what they parse) out of `data` keeps them out of the main module too.
 //! Without the feature (`trunk serve`, the browser tests) the same functions
 //! are called directly.
@@ -21,7 +23,7 @@ use leptos::prelude::*;
 use leptos_router::LazyRoute;
 
 use crate::components::focus::focus;
-use crate::i18n::use_i18n;
+use crate::i18n::{use_i18n, ShownCatalogue};
 use crate::pages::{
     ask_certificate_early, ask_faqs_early, ask_history_early, ask_notice_early, ask_receipt_early,
     read_certificate, read_faqs, read_history, read_notice, read_receipt, CertificatePage, FaqPage,
@@ -55,6 +57,13 @@ macro_rules! in_chunk {
             Ok($body)
         }
     };
+}
+
+/// Waits for the words of the language shown: a screen is built with them.
+async fn words_ready() {
+    if let Some(catalogue) = use_context::<ShownCatalogue>() {
+        catalogue.ready().await;
+    }
 }
 
 /// The view `load` builds, or (when its chunk cannot be fetched) what
@@ -178,7 +187,15 @@ macro_rules! lazy_screen {
                 $screen
             }
 
+            // The router calls this the moment the address matches, before
+            // the words are here: the code is on its way at once.
+            async fn preload() {
+                #[cfg(feature = "split")]
+                fetch_early($preload());
+            }
+
             async fn view(this: Self) -> AnyView {
+                words_ready().await;
                 shown(move || $chunk(this)).await
             }
         }
@@ -221,35 +238,6 @@ lazy_screen!(
     CertificateScreen, early: ask_certificate_early(), in certificate_screen (preload preload_certificate),
     view! { <CertificatePage certificate=read_certificate() /> }
 );
-
-/// Starts fetching the code of the screen at `path` (the address under the
-/// route base), if it is a lazy one.
-///
-/// The routes only exist once the shown language's catalogue is here; a
-/// deep link would otherwise fetch its screen's code only after the
-/// catalogue, one after the other. Asked at start, both travel together.
-/// A path no screen matches fetches nothing; the router (whose paths in
-/// `App` these mirror) decides what is shown.
-#[cfg(feature = "split")]
-pub fn preload_screen_at(path: &str) {
-    use consent_core::routes::{
-        DELETIONS, FAQ, HISTORY, NOTICES, NOTICE_VERSION, RECEIPTS, SETTINGS,
-    };
-
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let Some((first, rest)) = segments.split_first() else {
-        return;
-    };
-    match (format!("/{first}").as_str(), rest) {
-        (SETTINGS, [_setting]) => fetch_early(preload_panel()),
-        (HISTORY, []) => fetch_early(preload_history()),
-        (HISTORY, [RECEIPTS, _]) => fetch_early(preload_receipt()),
-        (HISTORY, [DELETIONS, _]) => fetch_early(preload_certificate()),
-        (FAQ, []) => fetch_early(preload_faq()),
-        (NOTICES, [_] | [_, NOTICE_VERSION, _]) => fetch_early(preload_notice()),
-        _ => {}
-    }
-}
 
 /// Runs a chunk's preload; a failure is the screen's to show (with its
 /// Retry) when the screen is built.

@@ -7,6 +7,8 @@
 use std::cell::OnceCell;
 
 use fluent_bundle::{FluentArgs, FluentBundle, FluentResource};
+use futures::channel::oneshot;
+use leptos::prelude::*;
 use unic_langid::LanguageIdentifier;
 
 use super::intl::format_number;
@@ -70,6 +72,84 @@ fn bundle(language: Language, sources: [&'static str; 2]) -> FluentBundle<Fluent
 /// Whether `language`'s catalogue is here to be shown.
 pub fn catalogue_ready(language: Language) -> bool {
     sources(language).is_some()
+}
+
+/// Where the catalogue of the language shown stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogueState {
+    Loading,
+    Ready,
+    Failed,
+}
+
+/// The catalogue of the language shown, as the app provides it: a `Copy`
+/// handle. The routes exist before it arrives, so that a deep link's screen
+/// asks for its code and data at once; every view that says a word waits
+/// for it (see [`ShownCatalogue::ready`]).
+#[derive(Clone, Copy)]
+pub struct ShownCatalogue {
+    i18n: RwSignal<I18n>,
+    state: RwSignal<CatalogueState>,
+    /// Screens waiting to be built, woken when the catalogue is here.
+    waiting: StoredValue<Vec<oneshot::Sender<()>>>,
+}
+
+impl ShownCatalogue {
+    /// Starts fetching the catalogue of `i18n`'s language unless it is here.
+    pub fn start(i18n: RwSignal<I18n>) -> ShownCatalogue {
+        let catalogue = ShownCatalogue {
+            i18n,
+            state: RwSignal::new(CatalogueState::Loading),
+            waiting: StoredValue::new(Vec::new()),
+        };
+        if catalogue_ready(i18n.get_untracked().language()) {
+            catalogue.set(CatalogueState::Ready);
+        } else {
+            catalogue.fetch();
+        }
+        catalogue
+    }
+
+    /// Where it stands (tracked).
+    pub fn state(self) -> CatalogueState {
+        self.state.get()
+    }
+
+    /// Fetches it (again, after a failure).
+    pub fn fetch(self) {
+        let language = self.i18n.get_untracked().language();
+        self.set(CatalogueState::Loading);
+        leptos::task::spawn_local(async move {
+            self.set(match load_catalogue(language).await {
+                Ok(()) => CatalogueState::Ready,
+                Err(_) => CatalogueState::Failed,
+            });
+        });
+    }
+
+    /// Waits until it is here; at once when it is.
+    pub async fn ready(self) {
+        if self.state.try_get_untracked() == Some(CatalogueState::Ready) {
+            return;
+        }
+        let (sender, receiver) = oneshot::channel();
+        self.waiting
+            .try_update_value(|waiting| waiting.push(sender));
+        if receiver.await.is_err() {
+            // The app is gone: whatever waited is never to be built.
+            std::future::pending::<()>().await;
+        }
+    }
+
+    fn set(self, state: CatalogueState) {
+        self.state.try_set(state);
+        if state == CatalogueState::Ready {
+            let waiting = self.waiting.try_update_value(std::mem::take);
+            for sender in waiting.into_iter().flatten() {
+                let _ = sender.send(());
+            }
+        }
+    }
 }
 
 /// Fetches `language`'s catalogue unless it is here already.

@@ -42,7 +42,7 @@ mod words;
 
 use language::{browser_languages, intern};
 
-pub use catalogue::{catalogue_ready, load_catalogue};
+pub use catalogue::{load_catalogue, CatalogueState, ShownCatalogue};
 pub use intl::{capitalized, lowercase, same_local_day};
 pub use language::{chosen_language, remember_language, Language};
 pub use words::{

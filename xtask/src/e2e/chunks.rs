@@ -7,9 +7,10 @@
 //! takes focus to its heading.
 //!
 //! Code that is slow to come: with every chunk held back, a deep link to
-//! the history asks for its data while its code is still on its way, and
-//! asks once (the screen's read takes the answer already coming). Nothing
-//! it asks for is missing, the browser's own ask for an icon included.
+//! the history asks for its data and its code while the words (a chunk
+//! too) are still on their way, and asks once (the screen's read takes the
+//! answer already coming). Nothing it asks for is missing, the browser's
+//! own ask for an icon included.
 
 use fault_vocabulary::{is_chunk_path, paths, Fault, Seen};
 use thirtyfour::Key;
@@ -187,30 +188,36 @@ pub async fn deep_link_asks_for_data_while_code_comes(site: &Site, page: &mut Pa
              the read waited for the code"
         ));
     }
-    // The words were held back as long: code asked for only once the routes
-    // exist (after the words) would be asked for after the words arrived.
-    // The page's own timings: the proxy sees a request only once the
-    // browser has a connection free for it.
-    let alongside = page
+    // The words were held back as long: a screen that waited for them
+    // before asking for its code or data would ask after they arrived. The
+    // page's own timings: the proxy sees a request only once the browser
+    // has a connection free for it.
+    let ahead_of_words = page
         .session
         .execute(
             r#"const entries = performance.getEntriesByType("resource");
-               const code = entries.find((e) => /split_history_screen/.test(e.name));
                const words = entries.find((e) => /split_catalogue_/.test(e.name));
-               return code && words ? words.responseEnd - code.startTime : null;"#,
+               const ahead = (pattern) => {
+                 const entry = entries.find((e) => pattern.test(e.name));
+                 return entry && words ? words.responseEnd - entry.startTime : null;
+               };
+               return [ahead(/split_history_screen/), ahead(/\/data-sharing\/history/)];"#,
             serde_json::Value::Null,
         )
-        .await?
-        .as_f64()
-        .ok_or("the page did not fetch both the history's code and the words")?;
-    println!(
-        "xtask: e2e: the history's code was asked for {alongside:.0} ms before the words arrived"
-    );
-    if alongside < (CHUNK_DELAY_MS / 2) as f64 {
-        return Err(format!(
-            "the history's code was asked for only {alongside:.0} ms before the words arrived: \
-             it waited for them"
-        ));
+        .await?;
+    for (at, what) in [(0, "code"), (1, "data")] {
+        let ahead = ahead_of_words[at].as_f64().ok_or(format!(
+            "the page did not fetch both the history's {what} and the words"
+        ))?;
+        println!(
+            "xtask: e2e: the history's {what} was asked for {ahead:.0} ms before the words arrived"
+        );
+        if ahead < (CHUNK_DELAY_MS / 2) as f64 {
+            return Err(format!(
+                "the history's {what} was asked for only {ahead:.0} ms before the words arrived: \
+                 it waited for them"
+            ));
+        }
     }
     Ok(())
 }
