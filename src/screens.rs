@@ -239,6 +239,34 @@ lazy_screen!(
     view! { <CertificatePage certificate=read_certificate() /> }
 );
 
+/// Once the list is live, fetches the panels' code while the person reads
+/// it (a setting's panel is what they open next), so that opening one waits
+/// for nothing; not where the connection asks to save data. Only the split
+/// build has code to fetch.
+pub fn prefetch_panel_code() {
+    #[cfg(feature = "split")]
+    {
+        let prefetch = || {
+            if !saves_data() {
+                fetch_early(preload_panel());
+            }
+        };
+        // Where the browser has no idle callbacks, right after this task.
+        if leptos::prelude::request_idle_callback_with_handle(prefetch).is_err() {
+            set_timeout(prefetch, std::time::Duration::ZERO);
+        }
+    }
+}
+
+/// Whether the person's browser asks to save data (`Save-Data`).
+#[cfg(feature = "split")]
+fn saves_data() -> bool {
+    let connection = js_sys::Reflect::get(&window().navigator(), &"connection".into());
+    connection
+        .and_then(|connection| js_sys::Reflect::get(&connection, &"saveData".into()))
+        .is_ok_and(|save| save.is_truthy())
+}
+
 /// Runs a chunk's preload; a failure is the screen's to show (with its
 /// Retry) when the screen is built.
 #[cfg(feature = "split")]

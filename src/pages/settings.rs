@@ -133,7 +133,10 @@ fn SettingsList(
 ) -> impl IntoView {
     let t = use_i18n();
     // Runs once the list is on the page: the moment the bench measures.
-    Effect::new(|_| crate::perf::mark_once(crate::perf::SETTINGS_RENDERED));
+    Effect::new(|_| {
+        crate::perf::mark_once(crate::perf::SETTINGS_RENDERED);
+        crate::screens::prefetch_panel_code();
+    });
     let visible = move |program: ProgramId| query.with(|q| matches_search(t, program, q));
     let none_visible = move || !ProgramId::ALL.into_iter().any(visible);
     view! {

@@ -123,10 +123,12 @@ pub async fn cold_load(
         let inspected = if inspect {
             let resources = session.execute(RESOURCES, json!([])).await?;
             let markup = session.execute(MARKUP, json!([])).await?;
-            Some((
-                resources_from(&resources),
-                markup.as_str().unwrap_or_default().to_owned(),
-            ))
+            // What the page asks for once the marks are set (code it fetches
+            // ahead, while the person reads) is not part of reaching them.
+            let last_mark = times.iter().copied().fold(0.0, f64::max);
+            let mut resources = resources_from(&resources);
+            resources.retain(|r| r.start_ms <= last_mark);
+            Some((resources, markup.as_str().unwrap_or_default().to_owned()))
         } else {
             None
         };

@@ -11,6 +11,10 @@
 //! too) are still on their way, and asks once (the screen's read takes the
 //! answer already coming). Nothing it asks for is missing, the browser's
 //! own ask for an icon included.
+//!
+//! Code fetched ahead: once the list shows live data, the panels' code comes
+//! while the person reads it (never before: it would hold up the data), so
+//! opening a setting fetches no code.
 
 use fault_vocabulary::{is_chunk_path, paths, Fault, Seen};
 use thirtyfour::Key;
@@ -218,6 +222,60 @@ pub async fn deep_link_asks_for_data_while_code_comes(site: &Site, page: &mut Pa
                  it waited for them"
             ));
         }
+    }
+    Ok(())
+}
+
+pub async fn list_fetches_panel_code_ahead(site: &Site, page: &mut Page) -> Result {
+    println!("xtask: e2e: the list fetches the panels' code while the person reads it");
+    let tenant = site.new_tenant("US").await?;
+    page.session
+        .navigate(&format!("{}/settings?dev_tenant={tenant}", site.url))
+        .await?;
+    page.wait_for("link", COPILOT).await?;
+    page.session
+        .wait_until(
+            "the panels' code to arrive with no setting opened",
+            r#"performance.getEntriesByType("resource")
+                 .some((e) => /split_panel_screen/.test(e.name) && e.responseEnd > 0)"#,
+        )
+        .await?;
+    let after_live = page
+        .session
+        .execute(
+            r#"const code = performance.getEntriesByType("resource")
+                 .find((e) => /split_panel_screen/.test(e.name));
+               const live = performance.getEntriesByName("ts:settings-rendered", "mark")[0];
+               return code.startTime - live.startTime;"#,
+            serde_json::Value::Null,
+        )
+        .await?
+        .as_f64()
+        .ok_or("the list set no mark for its live data")?;
+    println!(
+        "xtask: e2e: the panels' code was asked for {after_live:.0} ms after the list was live"
+    );
+    if after_live < 0.0 {
+        return Err(format!(
+            "the panels' code was asked for {:.0} ms before the list was live: it competes with the data",
+            -after_live
+        ));
+    }
+    page.tab_to("link", COPILOT).await?;
+    page.press(&[Key::Enter]).await?;
+    page.wait_for("dialog", COPILOT).await?;
+    let fetched = page
+        .session
+        .execute(
+            r#"return performance.getEntriesByType("resource")
+                 .filter((e) => /split_panel_screen/.test(e.name)).length;"#,
+            serde_json::Value::Null,
+        )
+        .await?;
+    if fetched != 1 {
+        return Err(format!(
+            "opening a setting fetched the panels' code again: {fetched} fetches"
+        ));
     }
     Ok(())
 }

@@ -78,6 +78,7 @@ async fn keyboard_flows(site: &Site, work: &Path) -> Result {
         deletion::deletion_is_attested_and_certified(site, &mut page, work).await?;
         chunks::chunk_failure_offers_retry(site, &mut page).await?;
         chunks::deep_link_asks_for_data_while_code_comes(site, &mut page).await?;
+        chunks::list_fetches_panel_code_ahead(site, &mut page).await?;
         audit::every_screen_in_both_languages(site, &mut driver).await?;
         production::production_identity(&site.dist, &mut page, work).await
     }
