@@ -8,7 +8,7 @@
 use serde_json::{json, Value};
 
 use crate::shell::Result;
-use crate::support::browser::ChromeDriver;
+use crate::support::browser::{ChromeDriver, Session};
 
 /// Installed before any script of the page: records every CSP violation.
 const RECORD_VIOLATIONS: &str = "window.__cspViolations = [];\
@@ -82,23 +82,7 @@ pub async fn cold_load(
     let session = driver.session().await?;
     let outcome = async {
         session.before_every_page(RECORD_VIOLATIONS).await?;
-        if conditions == Conditions::SlowPhone {
-            session.devtools("Network.enable", json!({})).await?;
-            session
-                .devtools(
-                    "Network.emulateNetworkConditions",
-                    json!({
-                        "offline": false,
-                        "latency": 150,
-                        "downloadThroughput": 200_000,
-                        "uploadThroughput": 93_750,
-                    }),
-                )
-                .await?;
-            session
-                .devtools("Emulation.setCPUThrottlingRate", json!({ "rate": 4 }))
-                .await?;
-        }
+        emulate(&session, conditions).await?;
         session.navigate(url).await?;
         let seen = session
             .execute_async(WAIT_FOR_MARKS, json!([marks]))
@@ -139,6 +123,76 @@ pub async fn cold_load(
             },
             inspected,
         ))
+    }
+    .await;
+    session.close().await;
+    outcome
+}
+
+/// Holds `session`'s browser back as `conditions` say.
+async fn emulate(session: &Session, conditions: Conditions) -> Result {
+    if conditions == Conditions::SlowPhone {
+        session.devtools("Network.enable", json!({})).await?;
+        session
+            .devtools(
+                "Network.emulateNetworkConditions",
+                json!({
+                    "offline": false,
+                    "latency": 150,
+                    "downloadThroughput": 200_000,
+                    "uploadThroughput": 93_750,
+                }),
+            )
+            .await?;
+        session
+            .devtools("Emulation.setCPUThrottlingRate", json!({ "rate": 4 }))
+            .await?;
+    }
+    Ok(())
+}
+
+/// Waits `arguments[1]` ms (the person reads the list), clicks the first
+/// setting, and answers the ms until the mark `arguments[0]`; `null` after 15 s.
+const OPEN_FIRST_SETTING: &str = "const [mark, reading, done] = arguments;\
+    setTimeout(() => {\
+      const clicked = performance.now();\
+      document.querySelector('a.ts-setting__name').click();\
+      (function poll() {\
+        const m = performance.getEntriesByName(mark, 'mark')[0];\
+        if (m) { done(m.startTime - clicked); }\
+        else if (performance.now() - clicked > 15000) { done(null); }\
+        else { setTimeout(poll, 10); }\
+      })();\
+    }, reading);";
+
+/// Cold loads `url` (the settings list) under `conditions`, waits for its
+/// live data (`listed`), lets the person read for `reading_ms`, opens the
+/// first setting and answers the ms from the click to the mark `opened`.
+pub async fn open_setting_from_list(
+    driver: &mut ChromeDriver,
+    url: &str,
+    [listed, opened]: [&str; 2],
+    reading_ms: u64,
+    conditions: Conditions,
+) -> Result<f64> {
+    let session = driver.session().await?;
+    let outcome = async {
+        emulate(&session, conditions).await?;
+        session.navigate(url).await?;
+        let seen = session
+            .execute_async(WAIT_FOR_MARKS, json!([[listed]]))
+            .await?;
+        if seen["marks"][0].is_null() {
+            return Err(format!(
+                "{url}: the list never showed; the page shows {}",
+                seen["page"]
+            ));
+        }
+        let took = session
+            .execute_async(OPEN_FIRST_SETTING, json!([opened, reading_ms]))
+            .await?;
+        took.as_f64()
+            .ok_or_else(|| format!("{url}: the setting opened never reached {opened}"))
     }
     .await;
     session.close().await;

@@ -1,11 +1,12 @@
 //! What the split page costs a person: the bytes each route fetches until
 //! it shows live data, the whole app's bytes, a cold start on a slow phone,
-//! and what the main module is made of.
+//! opening a setting from the live list there, and what the main module is
+//! made of.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::browser::{cold_load, Conditions, Resource};
+use super::browser::{cold_load, open_setting_from_list, Conditions, Resource};
 use super::report::{kb, median, spread, verdict};
 use super::weight::Asset;
 use super::{PANEL_INTERACTIVE, SETTINGS_RENDERED};
@@ -14,6 +15,10 @@ use crate::support::browser::ChromeDriver;
 
 /// Cold loads of `/settings` on the emulated slow phone.
 const SLOW_LOADS: usize = 10;
+/// Settings opened from the live list on the slow phone, each after a cold
+/// load and `READING_MS` of reading the list.
+const OPENS: usize = 5;
+const READING_MS: u64 = 3000;
 
 const FIRST_SCREEN_BUDGET: u64 = 100 * 1024;
 const DEEP_LINK_BUDGET: u64 = 150 * 1024;
@@ -47,6 +52,9 @@ pub struct PageLoads {
     pub routes: Vec<RouteLoad>,
     /// `/settings` to live data on the slow phone, per cold load, ms.
     pub slow_start_ms: Vec<f64>,
+    /// Click to the panel's switch taking input, a setting opened from the
+    /// live list on the slow phone, ms.
+    pub open_ms: Vec<f64>,
     /// The main module's code by crate, largest first (bytes before wasm-opt).
     pub contributors: Vec<(String, u64)>,
 }
@@ -75,9 +83,22 @@ pub async fn measure_pages(base: &str, work: &Path, main_module: &Path) -> Resul
         .await?;
         slow_start_ms.push(load.marks[0]);
     }
+    println!(
+        "xtask: bench: {OPENS} times on the slow phone, a setting opened from the live list after {READING_MS} ms of reading"
+    );
+    let mut open_ms = Vec::new();
+    for _ in 0..OPENS {
+        let url = format!("{base}/settings");
+        let marks = [SETTINGS_RENDERED, PANEL_INTERACTIVE];
+        open_ms.push(
+            open_setting_from_list(&mut driver, &url, marks, READING_MS, Conditions::SlowPhone)
+                .await?,
+        );
+    }
     Ok(PageLoads {
         routes,
         slow_start_ms,
+        open_ms,
         contributors: contributors(main_module)?,
     })
 }
@@ -195,6 +216,13 @@ pub fn print(loads: &PageLoads, assets: &[Asset]) {
         "\n/settings to live data on the slow phone: median {slow:.0} ms [{}] of {} cold loads",
         spread(&loads.slow_start_ms),
         loads.slow_start_ms.len(),
+    );
+    println!(
+        "a setting opened from the live list on the slow phone ({READING_MS} ms of reading first), \
+         click to its switch taking input: median {:.0} ms [{}] of {}",
+        median(&loads.open_ms),
+        spread(&loads.open_ms),
+        loads.open_ms.len(),
     );
 
     println!("\n{line}\nBUDGETS (page)");
