@@ -256,47 +256,47 @@ pub fn App(
     let routes = move || {
         provide_context(i18n.get());
         view! {
-                <Routes fallback=|| view! { <WhenWorded><NotFound /></WhenWorded> }>
-                    <Route path=path!("/") view=ToSettings />
-                    <ParentRoute
-                        path=StaticSegment(segment(SETTINGS))
-                        view=|| view! { <WhenWorded><SettingsPage /></WhenWorded> }
-                    >
-                        <Route path=path!("") view=|| () />
-                        <Route path=path!(":setting") view={Lazy::<PanelScreen>::new()} />
-                    </ParentRoute>
-                    <Route path=StaticSegment(segment(HISTORY)) view={Lazy::<HistoryScreen>::new()} />
-                    <Route
-                        path=(
-                            StaticSegment(segment(HISTORY)),
-                            StaticSegment(RECEIPTS),
-                            ParamSegment("receipt"),
-                        )
-                        view={Lazy::<ReceiptScreen>::new()}
-                    />
-                    <Route
-                        path=(
-                            StaticSegment(segment(HISTORY)),
-                            StaticSegment(DELETIONS),
-                            ParamSegment("event"),
-                        )
-                        view={Lazy::<CertificateScreen>::new()}
-                    />
-                    <Route path=StaticSegment(segment(FAQ)) view={Lazy::<FaqScreen>::new()} />
-                    <Route
-                        path=(StaticSegment(segment(NOTICES)), ParamSegment("id"))
-                        view={Lazy::<NoticeScreen>::new()}
-                    />
-                    <Route
-                        path=(
-                            StaticSegment(segment(NOTICES)),
-                            ParamSegment("id"),
-                            StaticSegment(NOTICE_VERSION),
-                            ParamSegment("version"),
-                        )
-                        view={Lazy::<NoticeScreen>::new()}
-                    />
-                </Routes>
+            <Routes fallback=|| view! { <WhenWorded><NotFound /></WhenWorded> }>
+                <Route path=path!("/") view=ToSettings />
+                <ParentRoute
+                    path=StaticSegment(segment(SETTINGS))
+                    view=|| view! { <WhenWorded><SettingsPage /></WhenWorded> }
+                >
+                    <Route path=path!("") view=|| () />
+                    <Route path=path!(":setting") view={Lazy::<PanelScreen>::new()} />
+                </ParentRoute>
+                <Route path=StaticSegment(segment(HISTORY)) view={Lazy::<HistoryScreen>::new()} />
+                <Route
+                    path=(
+                        StaticSegment(segment(HISTORY)),
+                        StaticSegment(RECEIPTS),
+                        ParamSegment("receipt"),
+                    )
+                    view={Lazy::<ReceiptScreen>::new()}
+                />
+                <Route
+                    path=(
+                        StaticSegment(segment(HISTORY)),
+                        StaticSegment(DELETIONS),
+                        ParamSegment("event"),
+                    )
+                    view={Lazy::<CertificateScreen>::new()}
+                />
+                <Route path=StaticSegment(segment(FAQ)) view={Lazy::<FaqScreen>::new()} />
+                <Route
+                    path=(StaticSegment(segment(NOTICES)), ParamSegment("id"))
+                    view={Lazy::<NoticeScreen>::new()}
+                />
+                <Route
+                    path=(
+                        StaticSegment(segment(NOTICES)),
+                        ParamSegment("id"),
+                        StaticSegment(NOTICE_VERSION),
+                        ParamSegment("version"),
+                    )
+                    view={Lazy::<NoticeScreen>::new()}
+                />
+            </Routes>
         }
     };
     view! {

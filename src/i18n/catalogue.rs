@@ -70,7 +70,7 @@ fn bundle(language: Language, sources: [&'static str; 2]) -> FluentBundle<Fluent
 }
 
 /// Whether `language`'s catalogue is here to be shown.
-pub fn catalogue_ready(language: Language) -> bool {
+fn catalogue_ready(language: Language) -> bool {
     sources(language).is_some()
 }
 
